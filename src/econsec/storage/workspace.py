@@ -1,0 +1,403 @@
+"""The analytic store: a folder of Parquet files read through DuckDB.
+
+Layout::
+
+    WORKSPACE/
+      manifest.json                              # the imports and the files each one owns
+      flows/source=baci/year=2022/<import>.parquet
+      .staging/                                  # work in progress, never read
+      .lock                                      # one writer at a time
+
+The manifest is the commit point: readers see only the files it lists, and it is replaced
+atomically (write, fsync, rename) as the last step of an import. A failed import therefore
+leaves the workspace exactly as it was; files it staged are removed.
+
+Rows within a year file are sorted by importer, product and exporter so that screens read
+narrow ranges of row groups.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from econsec.errors import InputError, NotFoundError
+from econsec.trade.flows import FLOW_KEY, FLOW_SCHEMA, READING_SCHEMA, Reading, best_flows_sql
+
+__all__ = [
+    "Import",
+    "ImportResult",
+    "Workspace",
+    "connect",
+    "file_sha256",
+    "flows_relation",
+    "import_flows",
+    "imports",
+    "table_of",
+]
+
+MANIFEST = "manifest.json"
+_VALUE_COLUMNS = ("value_usd", "quantity_kg")
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """A workspace folder (created on first use)."""
+
+    root: Path
+
+    def path(self, *parts: str) -> Path:
+        return self.root.joinpath(*parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    """One imported file as recorded in the manifest."""
+
+    id: str
+    source: str
+    file: str
+    sha256: str
+    imported_at: str
+    rows: int
+    years: tuple[int, ...]
+    files: tuple[str, ...]
+    dropped: dict[str, int]
+    sides: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an import did."""
+
+    source: str
+    file: str
+    unchanged: bool
+    rows_read: int = 0
+    rows_stored: int = 0
+    duplicates_removed: int = 0
+    already_present: int = 0
+    dropped: dict[str, int] | None = None
+    years: tuple[int, ...] = ()
+    replaced: tuple[str, ...] = ()
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, in hex."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _read_manifest(ws: Workspace) -> dict[str, Any]:
+    path = ws.path(MANIFEST)
+    if not path.exists():
+        return {"format": 1, "imports": []}
+    try:
+        data: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    except ValueError as exc:
+        raise InputError(f"the workspace manifest is damaged ({exc})", file=str(path)) from None
+    return data
+
+
+def _write_manifest(ws: Workspace, manifest: dict[str, Any]) -> None:
+    path = ws.path(MANIFEST)
+    tmp = path.with_suffix(".json.tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        json.dump(manifest, handle, indent=1, sort_keys=True)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    with contextlib.suppress(OSError):  # make the rename durable where the platform allows
+        fd = os.open(ws.root, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def imports(ws: Workspace) -> tuple[Import, ...]:
+    """The imports recorded in the workspace, oldest first."""
+    return tuple(
+        Import(
+            id=i["id"], source=i["source"], file=i["file"], sha256=i["sha256"],
+            imported_at=i["imported_at"], rows=i["rows"], years=tuple(i["years"]),
+            files=tuple(i["files"]), dropped=dict(i.get("dropped", {})),
+            sides=tuple(i.get("sides", ())),
+        )
+        for i in _read_manifest(ws)["imports"]
+    )
+
+
+@contextlib.contextmanager
+def _locked(ws: Workspace) -> Iterator[None]:
+    ws.root.mkdir(parents=True, exist_ok=True)
+    with ws.path(".lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _stage(reading: Reading, target: Path, progress: Callable[[int], None] | None) -> int:
+    rows = 0
+    with pq.ParquetWriter(target, READING_SCHEMA) as writer:
+        for batch in reading.batches:
+            writer.write_batch(batch)
+            rows += batch.num_rows
+            if progress is not None:
+                progress(rows)
+    return rows
+
+
+def _key_sql(prefix: str = "") -> str:
+    return ", ".join(f"{prefix}{k}" for k in FLOW_KEY)
+
+
+def _check_conflicts(con: duckdb.DuckDBPyConnection, reading: Reading, position: str) -> None:
+    row = con.execute(
+        f"""
+        SELECT {_key_sql()}, product_raw, min(line), max(line)
+        FROM staged GROUP BY ALL
+        HAVING count(DISTINCT (value_usd, coalesce(quantity_kg, -1))) > 1
+        ORDER BY min(line) LIMIT 1
+        """
+    ).fetchone()
+    if row is not None:
+        first, second = row[-2], row[-1]
+        key = ", ".join(f"{k}={v}" for k, v in zip(FLOW_KEY, row, strict=False) if v is not None)
+        raise InputError(
+            f"{position}s {first} and {second} give different values for the same flow ({key})",
+            file=str(reading.path), expected="one value per flow; remove one of the rows",
+        )
+
+
+def _existing_files(manifest: dict[str, Any], source: str, years: set[int]) -> dict[str, list[str]]:
+    """Files of earlier imports of ``source`` for ``years``, by import id."""
+    found: dict[str, list[str]] = {}
+    for entry in manifest["imports"]:
+        if entry["source"] != source:
+            continue
+        hits = [f for f in entry["files"] if _year_of(f) in years]
+        if hits:
+            found[entry["id"]] = hits
+    return found
+
+
+def _year_of(relative: str) -> int:
+    return int(Path(relative).parent.name.removeprefix("year="))
+
+
+def import_flows(
+    ws: Workspace,
+    reading: Reading,
+    *,
+    replace: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import the flows of ``reading`` into the workspace, atomically.
+
+    Importing a file whose bytes were imported before for the same source changes nothing.
+    Exact duplicate rows are removed; two values for one flow are an error naming both lines.
+    Flows already in the workspace with the same values are skipped; with different values the
+    import fails unless ``replace`` is true, which supersedes the source's earlier data for the
+    years the new file covers.
+    """
+    sha = file_sha256(reading.path)
+    with _locked(ws):
+        manifest = _read_manifest(ws)
+        for entry in manifest["imports"]:
+            if entry["source"] == reading.source and entry["sha256"] == sha:
+                return ImportResult(reading.source, str(reading.path), unchanged=True,
+                                    years=tuple(entry["years"]))
+        staging = ws.path(".staging", uuid.uuid4().hex)
+        staging.mkdir(parents=True)
+        moved: list[Path] = []
+        try:
+            result, entry, superseded = _prepare(ws, manifest, reading, staging, replace, progress, sha)
+            for relative in entry["files"]:
+                target = ws.path(relative)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staging / f"{_year_of(relative)}.parquet", target)
+                moved.append(target)
+            kept = []
+            for other in manifest["imports"]:
+                drop = set(superseded.get(other["id"], []))
+                other = {**other, "files": [f for f in other["files"] if f not in drop]}
+                other["years"] = sorted({_year_of(f) for f in other["files"]})
+                if other["files"]:
+                    kept.append(other)
+            manifest = {**manifest, "imports": [*kept, entry]}
+            _write_manifest(ws, manifest)
+        except BaseException:
+            for path in moved:
+                path.unlink(missing_ok=True)
+            raise
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        for files in superseded.values():
+            for relative in files:
+                ws.path(relative).unlink(missing_ok=True)
+        return result
+
+
+def _prepare(
+    ws: Workspace,
+    manifest: dict[str, Any],
+    reading: Reading,
+    staging: Path,
+    replace: bool,
+    progress: Callable[[int], None] | None,
+    sha: str,
+) -> tuple[ImportResult, dict[str, Any], dict[str, list[str]]]:
+    raw = staging / "raw.parquet"
+    rows_read = _stage(reading, raw, progress)
+    position = "line" if reading.path.suffix.lower() != ".parquet" else "row"
+    if rows_read == 0:
+        raise InputError("the file has no data rows to import", file=str(reading.path),
+                         expected="at least one row of flows after the header")
+    con = duckdb.connect()
+    try:
+        con.execute(f"CREATE VIEW staged AS SELECT * FROM read_parquet('{raw}')")
+        _check_conflicts(con, reading, position)
+        columns = ", ".join(f.name for f in FLOW_SCHEMA)
+        con.execute(
+            f"""
+            CREATE TABLE clean AS
+            SELECT {_key_sql()}, any_value(hs_revision) AS hs_revision,
+                   sum(value_usd) AS value_usd,
+                   CASE WHEN count(quantity_kg) = count(*) THEN sum(quantity_kg) END AS quantity_kg
+            FROM (SELECT DISTINCT {columns}, product_raw FROM staged)
+            GROUP BY ALL
+            """
+        )
+        distinct_rows = con.execute(
+            f"SELECT count(*) FROM (SELECT DISTINCT {columns}, product_raw FROM staged)"
+        ).fetchone()
+        duplicates = rows_read - int(distinct_rows[0] if distinct_rows else 0)
+        years = {int(r[0]) for r in con.execute("SELECT DISTINCT year FROM clean").fetchall()}
+        earlier = _existing_files(manifest, reading.source, years)
+        already = 0
+        superseded: dict[str, list[str]] = {}
+        if earlier and replace:
+            superseded = earlier
+        elif earlier:
+            already = _against_existing(con, ws, reading, earlier)
+        import_id = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{sha[:12]}"
+        files = []
+        stored = 0
+        for year in sorted(years):
+            count = con.execute("SELECT count(*) FROM clean WHERE year = ?", [year]).fetchone()
+            if not count or not count[0]:
+                continue
+            stored += int(count[0])
+            con.execute(
+                f"COPY (SELECT {columns} FROM clean WHERE year = {year} "
+                f"ORDER BY importer, product, exporter, month) "
+                f"TO '{staging / f'{year}.parquet'}' (FORMAT parquet, ROW_GROUP_SIZE 122880)"
+            )
+            files.append(f"flows/source={reading.source}/year={year}/{import_id}.parquet")
+        if stored == 0:
+            raise InputError("every flow in the file is already in the workspace",
+                             file=str(reading.path), expected="new flows")
+        sides = sorted(r[0] for r in con.execute("SELECT DISTINCT reported_by FROM clean").fetchall())
+    finally:
+        con.close()
+    dropped = {k: int(v) for k, v in reading.dropped.items() if v}
+    entry = {
+        "id": import_id, "source": reading.source, "file": reading.path.name, "sha256": sha,
+        "imported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "rows": stored,
+        "years": sorted({_year_of(f) for f in files}), "files": files, "dropped": dropped,
+        "sides": sides,
+    }
+    result = ImportResult(
+        source=reading.source, file=str(reading.path), unchanged=False, rows_read=rows_read,
+        rows_stored=stored, duplicates_removed=duplicates, already_present=already,
+        dropped=dropped, years=tuple(entry["years"]),
+        replaced=tuple(sorted(superseded)),
+    )
+    return result, entry, superseded
+
+
+def _against_existing(
+    con: duckdb.DuckDBPyConnection, ws: Workspace, reading: Reading, earlier: dict[str, list[str]]
+) -> int:
+    paths = [str(ws.path(f)) for files in earlier.values() for f in files]
+    con.execute(f"CREATE VIEW existing AS SELECT * FROM read_parquet({paths!r})")
+    keys = " AND ".join(f"c.{k} IS NOT DISTINCT FROM e.{k}" for k in FLOW_KEY)
+    clash = con.execute(
+        f"""
+        SELECT {_key_sql('c.')} FROM clean c JOIN existing e ON {keys}
+        WHERE c.value_usd <> e.value_usd
+           OR c.quantity_kg IS DISTINCT FROM e.quantity_kg
+        LIMIT 1
+        """
+    ).fetchone()
+    if clash is not None:
+        key = ", ".join(f"{k}={v}" for k, v in zip(FLOW_KEY, clash, strict=False) if v is not None)
+        raise InputError(
+            f"the workspace already holds a different value for a flow in this file ({key})",
+            file=str(reading.path),
+            expected="new flows only, or --replace to supersede the source's data for these years",
+        )
+    before = con.execute("SELECT count(*) FROM clean").fetchone()
+    con.execute(f"DELETE FROM clean c USING existing e WHERE {keys}")
+    after = con.execute("SELECT count(*) FROM clean").fetchone()
+    return int((before or [0])[0]) - int((after or [0])[0])
+
+
+def flows_relation(ws: Workspace, *, sources: tuple[str, ...] | None = None, best: bool = True) -> str:
+    """SQL for the workspace's flows (with :data:`MIRROR_RULE` applied when ``best``).
+
+    Raises :class:`NotFoundError` when the workspace holds no flows (of ``sources``).
+    """
+    chosen = [i for i in imports(ws) if sources is None or i.source in sources]
+    if not chosen:
+        what = f"flows of {', '.join(sources)}" if sources else "trade flows"
+        raise NotFoundError(
+            f"the workspace {ws.root} holds no {what}; import data with `econsec data import`"
+        )
+    both_sides = {i.source for i in chosen if {"importer", "exporter"} <= set(i.sides)}
+    mixed = {i.source for i in chosen if len(set(i.sides)) > 1}
+    parts = []
+    for source in sorted({i.source for i in chosen}):
+        paths = [str(ws.path(f)) for i in chosen if i.source == source for f in i.files]
+        scan = f"SELECT * FROM read_parquet({paths!r})"
+        if best and (source in both_sides or source in mixed):
+            scan = best_flows_sql(f"({scan})")
+        parts.append(scan)
+    return "(" + " UNION ALL ".join(parts) + ")"
+
+
+def connect(ws: Workspace, *, best: bool = True) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with a view ``flows`` over the workspace's flows."""
+    con = duckdb.connect()
+    con.execute(f"CREATE VIEW flows AS SELECT * FROM {flows_relation(ws, best=best)}")
+    return con
+
+
+def table_of(ws: Workspace, sql: str) -> pa.Table:
+    """Run ``sql`` (which may use the view ``flows``) and return an Arrow table."""
+    con = connect(ws)
+    try:
+        return con.sql(sql).to_arrow_table()
+    finally:
+        con.close()
+

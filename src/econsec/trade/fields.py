@@ -1,0 +1,92 @@
+"""Checked conversion of text columns into the values of the flows table.
+
+Each function converts one column of a :class:`~econsec.trade.tablefile.Batch` at once
+(vectorised) and, on the first bad value, raises an :class:`~econsec.errors.InputError` that
+names the file, line, column, the value and the expected form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from econsec.errors import NotFoundError
+from econsec.trade.tablefile import Batch, TableFile, first_true
+
+__all__ = ["countries", "hs6", "missing", "numbers", "years"]
+
+_NUMBER = r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$"
+_MISSING = ("", "NA", "N/A", "NaN", "nan", "null", "NULL")
+
+
+def missing(values: pa.Array) -> pa.Array:
+    """True where a text value means "no value" (empty, NA, NaN, null)."""
+    return pc.is_in(pc.utf8_trim_whitespace(values), value_set=pa.array(_MISSING))
+
+
+def _fail(tf: TableFile, batch: Batch, column: str, index: int, problem: str, expected: str) -> None:
+    value = batch.columns[column][index].as_py()
+    raise tf.error(f"{problem}: {value!r}", at=batch.first + index, column=column, expected=expected)
+
+
+def numbers(
+    tf: TableFile, batch: Batch, column: str, *, scale: float = 1.0, optional: bool = False
+) -> pa.Array:
+    """Non-negative numbers, multiplied by ``scale``; empty/NA become null when ``optional``."""
+    values = batch.columns[column]
+    absent = missing(values)
+    if not optional and (bad := first_true(absent)) is not None:
+        _fail(tf, batch, column, bad, "missing value", "a number")
+    ok = pc.or_(absent, pc.match_substring_regex(values, _NUMBER))
+    if (bad := first_true(pc.invert(ok))) is not None:
+        _fail(tf, batch, column, bad, "not a number", "a number such as 1234.5")
+    parsed = pc.cast(pc.if_else(absent, pa.scalar(None, pa.string()), pc.utf8_trim_whitespace(values)),
+                     pa.float64())
+    if (bad := first_true(pc.less(parsed, 0))) is not None:
+        _fail(tf, batch, column, bad, "negative value", "a number >= 0")
+    return pc.multiply(parsed, scale) if scale != 1.0 else parsed
+
+
+def years(tf: TableFile, batch: Batch, column: str) -> pa.Array:
+    """Four-digit years between 1900 and 2100 as int16."""
+    values = pc.utf8_trim_whitespace(batch.columns[column])
+    ok = pc.match_substring_regex(values, r"^(19|20)\d\d$|^2100$")
+    if (bad := first_true(pc.invert(ok))) is not None:
+        _fail(tf, batch, column, bad, "not a year", "a four-digit year such as 2022")
+    return pc.cast(values, pa.int16())
+
+
+def hs6(tf: TableFile, batch: Batch, column: str, *, digits: int = 6) -> pa.Array:
+    """HS codes of ``digits`` digits (one lost leading zero restored), cut to six digits."""
+    values = pc.utf8_trim_whitespace(batch.columns[column])
+    length = pc.utf8_length(values)
+    is_digits = pc.match_substring_regex(values, r"^\d+$")
+    padded = pc.if_else(pc.equal(length, digits - 1), pc.binary_join_element_wise("0", values, ""), values)
+    ok = pc.and_(is_digits, pc.equal(pc.utf8_length(padded), digits))
+    if (bad := first_true(pc.invert(ok))) is not None:
+        _fail(tf, batch, column, bad, f"HS code is not {digits} digits", f"a {digits}-digit HS code such as "
+              f"{'850511' if digits == 6 else '8505110000'[:digits]}")
+    return pc.utf8_slice_codeunits(padded, 0, 6) if digits > 6 else padded
+
+
+def countries(
+    tf: TableFile, batch: Batch, column: str, resolve: Callable[[str], str | None], expected: str
+) -> pa.Array:
+    """Country codes resolved to alpha-3 by ``resolve``; None from it marks a row to drop.
+
+    ``resolve`` raises :class:`NotFoundError` for unknown codes; the error is located here.
+    """
+    values = pc.utf8_trim_whitespace(batch.columns[column])
+    unique = pc.unique(values).to_pylist()
+    table: dict[str, str | None] = {}
+    for code in unique:
+        try:
+            table[code] = resolve(code)
+        except NotFoundError:
+            index = pc.index(values, code).as_py()
+            _fail(tf, batch, column, index, "unknown country code", expected)
+    keys = pa.array(list(table), pa.string())
+    mapped = pa.array(list(table.values()), pa.string())
+    return pc.take(mapped, pc.index_in(values, value_set=keys))

@@ -1,0 +1,212 @@
+"""Reading tabular input files (CSV, gzip-compressed CSV, Parquet) in bounded-memory batches.
+
+Every column is read as text so that each loader validates and converts values itself and can
+say exactly which line is wrong. A CSV line number is the row's position in the file (the header
+is line 1); quoted values spanning several lines are not supported in trade files. For Parquet
+files the position is reported as a row number (the first row is row 1).
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from econsec.errors import InputError
+
+__all__ = ["Batch", "TableFile", "first_true", "open_table"]
+
+BLOCK_BYTES = 16 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """Some consecutive rows of a file, every column as text, with the position of the first row."""
+
+    columns: dict[str, pa.Array]
+    first: int
+    length: int
+
+
+@dataclass(frozen=True, slots=True)
+class TableFile:
+    """An input file: its path, column names and the unit of positions in messages."""
+
+    path: Path
+    columns: tuple[str, ...]
+    kind: str  # "csv" or "parquet"
+    delimiter: str = ","
+
+    @property
+    def position(self) -> str:
+        """``"line"`` for CSV files, ``"row"`` for Parquet."""
+        return "line" if self.kind == "csv" else "row"
+
+    def error(self, problem: str, *, at: int | None = None, column: str | None = None,
+              expected: str | None = None) -> InputError:
+        """An :class:`InputError` located in this file."""
+        where = {"line": at} if self.kind == "csv" else {"row": at}
+        return InputError(problem, file=str(self.path), column=column, expected=expected, **where)
+
+    def require(self, names: tuple[str, ...], layout: str) -> None:
+        """Fail naming the missing columns (and near misses) unless all ``names`` are present."""
+        missing = [n for n in names if n not in self.columns]
+        if missing:
+            near = [c for c in self.columns if c.lower() in {m.lower() for m in missing}]
+            hint = f"; found {', '.join(near)} (names are case-sensitive)" if near else ""
+            raise self.error(
+                f"missing column(s) {', '.join(missing)}{hint}",
+                at=1 if self.kind == "csv" else None,
+                expected=f"the columns of {layout}: {', '.join(names)}",
+            )
+
+    def batches(self) -> Iterator[Batch]:
+        """The rows in batches; raises :class:`InputError` on unreadable content."""
+        if self.kind == "parquet":
+            yield from self._parquet_batches()
+        else:
+            yield from self._csv_batches()
+
+    def _parquet_batches(self) -> Iterator[Batch]:
+        first = 1
+        parquet = pq.ParquetFile(self.path)
+        for record_batch in parquet.iter_batches(batch_size=1 << 20):
+            columns = {
+                name: _as_text(record_batch.column(i))
+                for i, name in enumerate(record_batch.schema.names)
+            }
+            yield Batch(columns, first, record_batch.num_rows)
+            first += record_batch.num_rows
+
+    def _csv_batches(self) -> Iterator[Batch]:
+        first = 2
+        invalid: list[tuple[str, int, int]] = []
+
+        def on_invalid(row: pacsv.InvalidRow) -> str:
+            invalid.append((row.text, row.expected_columns, row.actual_columns))
+            return "error"
+
+        try:
+            reader = pacsv.open_csv(
+                self.path,
+                read_options=pacsv.ReadOptions(block_size=BLOCK_BYTES),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=self.delimiter, invalid_row_handler=on_invalid
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={c: pa.string() for c in self.columns},
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+            for record_batch in reader:
+                columns = {
+                    name: record_batch.column(i) for i, name in enumerate(record_batch.schema.names)
+                }
+                yield Batch(columns, first, record_batch.num_rows)
+                first += record_batch.num_rows
+        except (pa.ArrowInvalid, OSError, EOFError, zlib.error) as exc:
+            if invalid:
+                text, expected, actual = invalid[0]
+                raise self.error(
+                    f"{actual} fields where the header has {expected}",
+                    at=_line_of(self.path, text),
+                    expected=f"{expected} fields ({self.delimiter.join(self.columns)})",
+                ) from None
+            raise self._explain(exc) from None
+
+    def _explain(self, exc: Exception) -> InputError:
+        text = str(exc)
+        if "UTF8" in text or "UTF-8" in text:
+            line = _first_bad_utf8_line(self.path)
+            return self.error(
+                "text is not valid UTF-8", at=line,
+                expected="a UTF-8 encoded file (re-save it as UTF-8, e.g. with iconv -t UTF-8)",
+            )
+        if self.path.suffix == ".gz" or "gzip" in text.lower() or "compress" in text.lower():
+            return self.error(
+                f"the compressed file is truncated or corrupt ({text.splitlines()[0]})",
+                expected="a complete gzip file (download it again)",
+            )
+        return self.error(f"cannot read the file: {text.splitlines()[0]}")
+
+
+def _as_text(array: pa.Array | pa.ChunkedArray) -> pa.Array:
+    if pa.types.is_dictionary(array.type):
+        array = array.dictionary_decode()
+    return pc.fill_null(array.cast(pa.string()), "")
+
+
+def _first_bad_utf8_line(path: Path) -> int | None:
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    return number
+    except (OSError, EOFError, zlib.error):
+        return None
+    return None
+
+
+def _line_of(path: Path, text: str) -> int | None:
+    """The number of the first line after the header that reads ``text`` (error paths only)."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, start=1):
+                if number > 1 and line.rstrip("\r\n") == text:
+                    return number
+    except (OSError, EOFError, zlib.error):
+        return None
+    return None
+
+
+def _read_header(path: Path) -> tuple[tuple[str, ...], str]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rb") as handle:
+            raw = handle.readline()
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(
+            f"cannot read the file ({exc})", file=str(path),
+            expected="a readable CSV file, plain or gzip-compressed",
+        ) from None
+    if not raw.strip():
+        raise InputError("the file is empty", file=str(path), expected="a header line and data rows")
+    try:
+        header = raw.decode("utf-8-sig").strip()
+    except UnicodeDecodeError:
+        raise InputError("the header is not valid UTF-8", file=str(path), line=1,
+                         expected="a UTF-8 encoded file") from None
+    delimiter = "\t" if "\t" in header and "," not in header else ","
+    return tuple(name.strip().strip('"') for name in header.split(delimiter)), delimiter
+
+
+def open_table(path: Path) -> TableFile:
+    """Open a CSV (optionally ``.gz``) or Parquet file for batch reading."""
+    if not path.exists():
+        raise InputError("no such file", file=str(path))
+    if path.suffix.lower() == ".parquet":
+        try:
+            schema = pq.read_schema(path)
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise InputError(f"not a readable Parquet file ({exc})", file=str(path)) from None
+        return TableFile(path, tuple(schema.names), "parquet")
+    columns, delimiter = _read_header(path)
+    return TableFile(path, columns, "csv", delimiter)
+
+
+def first_true(mask: pa.Array | pa.ChunkedArray) -> int | None:
+    """Index of the first true value of a boolean array, or None."""
+    index = pc.index(pc.fill_null(mask, False), True).as_py()
+    return None if index < 0 else int(index)

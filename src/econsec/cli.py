@@ -29,16 +29,21 @@ app = typer.Typer(
 )
 data_app = typer.Typer(help="Import and list trade data in a workspace.", no_args_is_help=True)
 import_app = typer.Typer(help="Import a trade data file into the workspace.", no_args_is_help=True)
-reference_app = typer.Typer(help="Look up countries, groups and the critical product catalogue.",
-                            no_args_is_help=True)
+reference_app = typer.Typer(
+    help="Look up countries, groups and the critical product catalogue.", no_args_is_help=True
+)
 app.add_typer(data_app, name="data")
 data_app.add_typer(import_app, name="import")
 app.add_typer(reference_app, name="reference")
 
 WorkspaceOption = Annotated[
     Path | None,
-    typer.Option("--workspace", "-w", help="Workspace folder (default: $ECONSEC_WORKSPACE or the "
-                 "platform's user data folder).", show_default=False),
+    typer.Option(
+        "--workspace",
+        "-w",
+        help="Workspace folder (default: $ECONSEC_WORKSPACE or the platform's user data folder).",
+        show_default=False,
+    ),
 ]
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="Output format: table or json.")]
 
@@ -59,11 +64,18 @@ def _import(ws: Workspace, reading: Reading, replace: bool) -> None:
 
     from econsec.storage.workspace import import_flows
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  transient=True, disable=not sys.stderr.isatty()) as progress:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    ) as progress:
         task = progress.add_task(f"reading {reading.path.name}", total=None)
         result = import_flows(
-            ws, reading, replace=replace,
+            ws,
+            reading,
+            replace=replace,
             progress=lambda rows: progress.update(task, description=f"read {rows:,} rows"),
         )
     _report_import(ws, result)
@@ -71,11 +83,15 @@ def _import(ws: Workspace, reading: Reading, replace: bool) -> None:
 
 def _report_import(ws: Workspace, result: ImportResult) -> None:
     if result.unchanged:
-        typer.echo(f"{result.file}: already imported into {ws.root} as source "
-                   f"{result.source!r}; nothing changed")
+        typer.echo(
+            f"{result.file}: already imported into {ws.root} as source "
+            f"{result.source!r}; nothing changed"
+        )
         return
-    typer.echo(f"imported {result.rows_stored:,} flows of source {result.source!r}, years "
-               f"{', '.join(map(str, result.years))}, into {ws.root}")
+    typer.echo(
+        f"imported {result.rows_stored:,} flows of source {result.source!r}, years "
+        f"{', '.join(map(str, result.years))}, into {ws.root}"
+    )
     notes = [f"{result.rows_read:,} rows read"]
     if result.duplicates_removed:
         notes.append(f"{result.duplicates_removed:,} exact duplicate rows removed")
@@ -90,20 +106,30 @@ def _report_import(ws: Workspace, result: ImportResult) -> None:
 
 @import_app.command("baci")
 def import_baci(
-    file: Annotated[Path, typer.Argument(help="A BACI CSV file, e.g. BACI_HS17_Y2022_V202601.csv.")],
-    country_codes: Annotated[Path | None, typer.Option(
-        help="BACI country-code file (default: country_codes_V*.csv beside FILE).")] = None,
-    hs_revision: Annotated[str | None, typer.Option(
-        help="HS revision, e.g. HS17 (default: from the file name).")] = None,
-    replace: Annotated[bool, typer.Option(help="Supersede earlier BACI data for the same years.")] = False,
+    file: Annotated[
+        Path, typer.Argument(help="A BACI CSV file, e.g. BACI_HS17_Y2022_V202601.csv.")
+    ],
+    country_codes: Annotated[
+        Path | None,
+        typer.Option(help="BACI country-code file (default: country_codes_V*.csv beside FILE)."),
+    ] = None,
+    hs_revision: Annotated[
+        str | None, typer.Option(help="HS revision, e.g. HS17 (default: from the file name).")
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option(help="Supersede earlier BACI data for the same years.")
+    ] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Import a CEPII BACI file (t,i,j,k,v,q; v in kUSD, q in tonnes)."""
     from econsec.trade.baci import read_baci
 
     try:
-        _import(_workspace(workspace), read_baci(file, country_codes=country_codes, hs_rev=hs_revision),
-                replace)
+        _import(
+            _workspace(workspace),
+            read_baci(file, country_codes=country_codes, hs_rev=hs_revision),
+            replace,
+        )
     except EconsecError as exc:
         _fail(exc)
 
@@ -111,9 +137,12 @@ def import_baci(
 @import_app.command("comtrade")
 def import_comtrade(
     file: Annotated[Path, typer.Argument(help="A UN Comtrade CSV (bulk file or API output).")],
-    hs_revision: Annotated[str | None, typer.Option(
-        help="HS revision when the file has no classificationCode column.")] = None,
-    replace: Annotated[bool, typer.Option(help="Supersede earlier Comtrade data for the same years.")] = False,
+    hs_revision: Annotated[
+        str | None, typer.Option(help="HS revision when the file has no classificationCode column.")
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option(help="Supersede earlier Comtrade data for the same years.")
+    ] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Import a UN Comtrade extract, keeping both reporting sides."""
@@ -129,7 +158,9 @@ def import_comtrade(
 def import_table(
     file: Annotated[Path, typer.Argument(help="A CSV or Parquet table.")],
     mapping: Annotated[Path, typer.Option(help="YAML or JSON column mapping (see docs/data.md).")],
-    replace: Annotated[bool, typer.Option(help="Supersede the source's earlier data for the same years.")] = False,
+    replace: Annotated[
+        bool, typer.Option(help="Supersede the source's earlier data for the same years.")
+    ] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Import any other trade table through a column mapping."""
@@ -147,15 +178,23 @@ def data_list(workspace: WorkspaceOption = None, format: FormatOption = "table")
     from econsec.storage.workspace import imports
 
     ws = _workspace(workspace)
-    rows = [
-        {"source": i.source, "years": list(i.years), "rows": i.rows, "file": i.file,
-         "sha256": i.sha256, "imported_at": i.imported_at, "id": i.id}
-        for i in imports(ws)
-    ]
+    found = imports(ws)
     if format == "json":
+        rows = [
+            {
+                "source": i.source,
+                "years": list(i.years),
+                "rows": i.rows,
+                "file": i.file,
+                "sha256": i.sha256,
+                "imported_at": i.imported_at,
+                "id": i.id,
+            }
+            for i in found
+        ]
         typer.echo(json.dumps(rows, indent=1))
         return
-    if not rows:
+    if not found:
         typer.echo(f"the workspace {ws.root} holds no data yet; import with `econsec data import`")
         return
     from rich.console import Console
@@ -164,10 +203,11 @@ def data_list(workspace: WorkspaceOption = None, format: FormatOption = "table")
     table = Table(title=f"workspace {ws.root}")
     for name in ("source", "years", "rows", "file", "sha256", "imported at"):
         table.add_column(name, justify="right" if name == "rows" else "left")
-    for r in rows:
-        table.add_row(r["source"], _years(r["years"]), f"{r['rows']:,}", r["file"],
-                      r["sha256"][:12], r["imported_at"])
-    Console().print(table)
+    for i in found:
+        table.add_row(
+            i.source, _years(list(i.years)), f"{i.rows:,}", i.file, i.sha256[:12], i.imported_at
+        )
+    Console(width=160).print(table)
 
 
 def _years(years: list[int]) -> str:
@@ -178,7 +218,9 @@ def _years(years: list[int]) -> str:
 
 @reference_app.command("catalogue")
 def reference_catalogue(
-    list_id: Annotated[str, typer.Argument(help="List id: japan, eu_crma or us_critical_minerals.")],
+    list_id: Annotated[
+        str, typer.Argument(help="List id: japan, eu_crma or us_critical_minerals.")
+    ],
     on: Annotated[str | None, typer.Option(help="Date YYYY-MM-DD (default: today).")] = None,
     format: FormatOption = "table",
 ) -> None:
@@ -193,8 +235,16 @@ def reference_catalogue(
         raise typer.Exit(2) from None
     except EconsecError as exc:
         _fail(exc)
-    rows = [{"group": g.id, "name": g.name_en, "hs6": sorted(g.hs6_on(date)), "since": str(g.start),
-             "source": g.source} for g in groups]
+    rows = [
+        {
+            "group": g.id,
+            "name": g.name_en,
+            "hs6": sorted(g.hs6_on(date)),
+            "since": str(g.start),
+            "source": g.source,
+        }
+        for g in groups
+    ]
     if format == "json":
         typer.echo(json.dumps(rows, indent=1, ensure_ascii=False))
         return
@@ -224,8 +274,9 @@ def reference_hs6(
 @app.command("demo")
 def demo(
     workspace: WorkspaceOption = None,
-    output: Annotated[Path | None, typer.Option(
-        help="HTML report path (default: WORKSPACE/reports/demo.html).")] = None,
+    output: Annotated[
+        Path | None, typer.Option(help="HTML report path (default: WORKSPACE/reports/demo.html).")
+    ] = None,
 ) -> None:
     """Build the synthetic demo world (once) and run the main job on it, writing an HTML report."""
     from econsec.demo import run_demo

@@ -21,8 +21,14 @@ DEMO_SOURCE = "demo"
 DEMO_MAPPING = {
     "source": DEMO_SOURCE,
     "hs_revision": "HS2022",
-    "columns": {"year": "year", "exporter": "exporter", "importer": "importer",
-                "product": "product", "value": "value_usd", "quantity": "quantity_kg"},
+    "columns": {
+        "year": "year",
+        "exporter": "exporter",
+        "importer": "importer",
+        "product": "product",
+        "value": "value_usd",
+        "quantity": "quantity_kg",
+    },
 }
 
 
@@ -33,8 +39,10 @@ def ensure_demo_world(ws: Workspace, echo: Callable[[str], None]) -> None:
     echo(f"building the {SYNTHETIC_LABEL} in {ws.root} ...")
     paths = write_world(generate_world(), ws.path("demo"))
     result = import_flows(ws, read_table(paths["flows"], parse_mapping(DEMO_MAPPING)))
-    echo(f"  {result.rows_stored:,} synthetic flows for {', '.join(map(str, result.years))}; "
-         f"firm network in {paths['firms'].name} and {paths['links'].name}")
+    echo(
+        f"  {result.rows_stored:,} synthetic flows for {', '.join(map(str, result.years))}; "
+        f"firm network in {paths['firms'].name} and {paths['links'].name}"
+    )
 
 
 def run_demo(ws: Workspace, output: Path | None, echo: Callable[[str], None]) -> str:
@@ -50,8 +58,11 @@ def run_demo(ws: Workspace, output: Path | None, echo: Callable[[str], None]) ->
     con = duckdb.connect()
     con.execute(f"CREATE VIEW flows AS SELECT * FROM {relation}")
     screen = Screen(
-        importers=(Importer("JPN", frozenset({"JPN"})),), year=2024, preset=preset("geodep"),
-        concern=groups["concern"].members, like_minded=groups["like_minded"].members,
+        importers=(Importer("JPN", frozenset({"JPN"})),),
+        year=2024,
+        preset=preset("geodep"),
+        concern=groups["concern"].members,
+        like_minded=groups["like_minded"].members,
     )
     rows = run_screen(con, screen).to_pylist()
     flagged = sorted((r for r in rows if r["flagged"]), key=lambda r: -r["imports_usd"])
@@ -61,8 +72,10 @@ def run_demo(ws: Workspace, output: Path | None, echo: Callable[[str], None]) ->
         f"  {'product':<8} {'imports USD':>15} {'suppliers':>9} {'HHI':>6}  top supplier",
     ]
     for r in flagged[:10]:
-        lines.append(f"  {r['product']:<8} {r['imports_usd']:>15,.0f} {r['n_suppliers']:>9} "
-                     f"{r['hhi']:>6.3f}  {r['top_supplier']} ({r['top_share']:.0%})")
+        lines.append(
+            f"  {r['product']:<8} {r['imports_usd']:>15,.0f} {r['n_suppliers']:>9} "
+            f"{r['hhi']:>6.3f}  {r['top_supplier']} ({r['top_share']:.0%})"
+        )
     report = dependency_report(con, screen, data_source=SYNTHETIC_LABEL, compare_years=(2022, 2023))
     target = output or ws.path("reports", "demo.html")
     target.parent.mkdir(parents=True, exist_ok=True)

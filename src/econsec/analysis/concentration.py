@@ -133,6 +133,7 @@ def concentration(
     relation: str = "flows",
 ) -> pa.Table:
     """Run :func:`concentration_sql` on a connection that has ``relation`` (default ``flows``)."""
-    sql = concentration_sql(relation, importers, years, products=products, concern=concern,
-                            like_minded=like_minded)
+    sql = concentration_sql(
+        relation, importers, years, products=products, concern=concern, like_minded=like_minded
+    )
     return con.sql(sql).to_arrow_table()

@@ -65,7 +65,9 @@ class Preset:
 
     def with_thresholds(self, overrides: dict[str, float]) -> Preset:
         """The preset with some thresholds changed (by criterion name)."""
-        known = {c.name for c in self.criteria} | ({self.persistence.name} if self.persistence else set())
+        known = {c.name for c in self.criteria} | (
+            {self.persistence.name} if self.persistence else set()
+        )
         unknown = set(overrides) - known
         if unknown:
             raise NotFoundError(
@@ -73,13 +75,16 @@ class Preset:
                 f"(criteria: {', '.join(sorted(known))})"
             )
         criteria = tuple(
-            replace(c, threshold=overrides[c.name]) if c.name in overrides else c for c in self.criteria
+            replace(c, threshold=overrides[c.name]) if c.name in overrides else c
+            for c in self.criteria
         )
         persistence = self.persistence
         if persistence is not None and persistence.name in overrides:
             persistence = replace(persistence, threshold=overrides[persistence.name])
         changed = "" if not overrides else "+custom"
-        return replace(self, criteria=criteria, persistence=persistence, version=self.version + changed)
+        return replace(
+            self, criteria=criteria, persistence=persistence, version=self.version + changed
+        )
 
     @property
     def method_version(self) -> str:
@@ -93,10 +98,19 @@ PRESETS: dict[str, Preset] = {
         source="European Commission (2021) Strategic dependencies and capacities, SWD(2021) 352",
         criteria=(
             Criterion("concentration", "hhi", 0.4, "HHI of extra-bloc supplier shares > 0.4"),
-            Criterion("extra_bloc_share", "imports_usd / (imports_usd + intra_usd)", 0.5,
-                      "extra-bloc imports / total imports > 0.5"),
-            Criterion("imports_over_exports", "imports_usd / nullif(exports_usd + intra_usd, 0)", 1.0,
-                      "extra-bloc imports / total exports > 1", when_missing=True),
+            Criterion(
+                "extra_bloc_share",
+                "imports_usd / (imports_usd + intra_usd)",
+                0.5,
+                "extra-bloc imports / total imports > 0.5",
+            ),
+            Criterion(
+                "imports_over_exports",
+                "imports_usd / nullif(exports_usd + intra_usd, 0)",
+                1.0,
+                "extra-bloc imports / total exports > 1",
+                when_missing=True,
+            ),
         ),
     ),
     "geodep": Preset(
@@ -106,25 +120,47 @@ PRESETS: dict[str, Preset] = {
         criteria=(
             Criterion("C1_import_hhi", "hhi", 0.4, "import HHI > 0.4"),
             Criterion("C2_world_export_hhi", "world_export_hhi", 0.4, "world-export HHI > 0.4"),
-            Criterion("C3_imports_over_exports", "import_export_ratio", 1.0,
-                      "imports / exports > 1 (no exports counts as dependent)", when_missing=True),
+            Criterion(
+                "C3_imports_over_exports",
+                "import_export_ratio",
+                1.0,
+                "imports / exports > 1 (no exports counts as dependent)",
+                when_missing=True,
+            ),
         ),
-        persistence=Criterion("C4_persistence", "persistence", 2.0,
-                              "C1-C3 hold in at least 2 of 3 consecutive years", inclusive=True),
+        persistence=Criterion(
+            "C4_persistence",
+            "persistence",
+            2.0,
+            "C1-C3 hold in at least 2 of 3 consecutive years",
+            inclusive=True,
+        ),
     ),
     "crma65": Preset(
         name="crma65",
         title="EU Critical Raw Materials Act 65 % single-country benchmark",
         source="Regulation (EU) 2024/1252 (Critical Raw Materials Act), Art. 5(1)(d)",
-        criteria=(Criterion("single_supplier_share", "top_share", 0.65,
-                            "top supplier country's share of imports > 0.65"),),
+        criteria=(
+            Criterion(
+                "single_supplier_share",
+                "top_share",
+                0.65,
+                "top supplier country's share of imports > 0.65",
+            ),
+        ),
     ),
     "meti": Preset(
         name="meti",
         title="METI single-country dependence",
         source="METI supply-chain analyses (share of the largest supplier country)",
-        criteria=(Criterion("single_source_share", "single_source_share", 0.5,
-                            "largest supplier's share of domestic use (or of imports) > 0.5"),),
+        criteria=(
+            Criterion(
+                "single_source_share",
+                "single_source_share",
+                0.5,
+                "largest supplier's share of domestic use (or of imports) > 0.5",
+            ),
+        ),
     ),
 }
 

@@ -43,11 +43,19 @@ def _verdict(c: Criterion, value: str) -> str:
 def screen_sql(relation: str, s: Screen) -> str:
     """SQL for the screen ``s`` over the flows in ``relation``."""
     years = (s.year - 2, s.year - 1, s.year)
-    metrics = concentration_sql(relation, s.importers, years, products=s.products,
-                                concern=s.concern, like_minded=s.like_minded)
+    metrics = concentration_sql(
+        relation,
+        s.importers,
+        years,
+        products=s.products,
+        concern=s.concern,
+        like_minded=s.like_minded,
+    )
     if s.production:
-        single = ("(top_share * imports_usd) / nullif(coalesce(p.production_usd, 0) + imports_usd "
-                  "- exports_usd, 0)")
+        single = (
+            "(top_share * imports_usd) / nullif(coalesce(p.production_usd, 0) + imports_usd "
+            "- exports_usd, 0)"
+        )
         join = f"LEFT JOIN {s.production} p USING (importer, product, year)"
         single = f"CASE WHEN p.production_usd IS NULL THEN top_share ELSE {single} END"
     else:

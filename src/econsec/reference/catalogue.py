@@ -117,7 +117,9 @@ def _parse(raw: Any, origin: str) -> Catalogue:
             if "source" not in g or "from" not in g:
                 raise ConfigError(f"{gwhere}: needs 'source' and 'from' (the date it applies from)")
             start, end = _date(g["from"], gwhere), _date(g.get("until"), gwhere)
-            mappings = [Mapping(_hs6(c, gwhere), start, end, str(g["source"])) for c in g.get("hs6", [])]
+            mappings = [
+                Mapping(_hs6(c, gwhere), start, end, str(g["source"])) for c in g.get("hs6", [])
+            ]
             for change in g.get("scope_changes", []):
                 for c in change.get("hs6", []):
                     mappings.append(
@@ -208,16 +210,15 @@ def groups_containing(
     found = []
     for groups in (catalogue or _builtin()).lists.values():
         for g in groups:
-            if date is None:
-                hit = any(m.hs6 == code for m in g.mappings)
-            else:
-                hit = code in g.hs6_on(date)
+            hit = any(m.hs6 == code for m in g.mappings) if date is None else code in g.hs6_on(date)
             if hit:
                 found.append(g)
     return tuple(found)
 
 
-def select_products(selector: str, date: dt.date, catalogue: Catalogue | None = None) -> frozenset[str]:
+def select_products(
+    selector: str, date: dt.date, catalogue: Catalogue | None = None
+) -> frozenset[str]:
     """HS6 codes named by a selector: ``critical:LIST``, ``critical:LIST/GROUP`` or a
     comma-separated list of HS6 codes.
 

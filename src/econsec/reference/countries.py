@@ -34,18 +34,51 @@ __all__ = [
 
 #: Codes that are not ISO 3166 but appear in trade statistics, mapped to what they stand for.
 #: UN M49 490 "Other Asia, nes" is Taiwan in BACI and Comtrade; 158 is Taiwan's ISO numeric.
-NON_ISO_NUMERIC: dict[int, str] = {490: "TWN", 842: "USA", 251: "FRA", 579: "NOR", 699: "IND", 757: "CHE"}
+NON_ISO_NUMERIC: dict[int, str] = {
+    490: "TWN",
+    842: "USA",
+    251: "FRA",
+    579: "NOR",
+    699: "IND",
+    757: "CHE",
+}
 
 #: Names used by customs offices (e.g. Korea Customs Service) that pycountry does not know.
 NAME_ALIASES: dict[str, str] = {
-    "usa": "USA", "us": "USA", "unitedstates": "USA", "uk": "GBR", "unitedkingdom": "GBR",
-    "hongkong": "HKG", "southafrica": "ZAF", "rumania": "ROU", "czech": "CZE",
-    "swiss": "CHE", "netherland": "NLD", "taiwan": "TWN", "chinesetaipei": "TWN",
-    "russia": "RUS", "vietnam": "VNM", "korea": "KOR", "southkorea": "KOR",
-    "republicofkorea": "KOR", "northkorea": "PRK", "iran": "IRN", "turkey": "TUR",
-    "turkiye": "TUR", "laos": "LAO", "syria": "SYR", "bolivia": "BOL", "venezuela": "VEN",
-    "tanzania": "TZA", "moldova": "MDA", "macao": "MAC", "macau": "MAC", "brunei": "BRN",
-    "ivorycoast": "CIV", "cotedivoire": "CIV", "otherasianes": "TWN",
+    "usa": "USA",
+    "us": "USA",
+    "unitedstates": "USA",
+    "uk": "GBR",
+    "unitedkingdom": "GBR",
+    "hongkong": "HKG",
+    "southafrica": "ZAF",
+    "rumania": "ROU",
+    "czech": "CZE",
+    "swiss": "CHE",
+    "netherland": "NLD",
+    "taiwan": "TWN",
+    "chinesetaipei": "TWN",
+    "russia": "RUS",
+    "vietnam": "VNM",
+    "korea": "KOR",
+    "southkorea": "KOR",
+    "republicofkorea": "KOR",
+    "northkorea": "PRK",
+    "iran": "IRN",
+    "turkey": "TUR",
+    "turkiye": "TUR",
+    "laos": "LAO",
+    "syria": "SYR",
+    "bolivia": "BOL",
+    "venezuela": "VEN",
+    "tanzania": "TZA",
+    "moldova": "MDA",
+    "macao": "MAC",
+    "macau": "MAC",
+    "brunei": "BRN",
+    "ivorycoast": "CIV",
+    "cotedivoire": "CIV",
+    "otherasianes": "TWN",
 }
 
 
@@ -144,11 +177,15 @@ def to_alpha3(code: str | int) -> str:
 
 def _parse_groups(raw: Any, origin: str) -> dict[str, Group]:
     if not isinstance(raw, dict):
-        raise ConfigError(f"{origin}: expected a mapping of group code to group, got {type(raw).__name__}")
+        raise ConfigError(
+            f"{origin}: expected a mapping of group code to group, got {type(raw).__name__}"
+        )
     groups: dict[str, Group] = {}
     for code, body in raw.items():
         if not isinstance(body, dict) or not isinstance(body.get("members"), list):
-            raise ConfigError(f"{origin}: group {code!r} needs a 'members' list of ISO alpha-3 codes")
+            raise ConfigError(
+                f"{origin}: group {code!r} needs a 'members' list of ISO alpha-3 codes"
+            )
         members = []
         for member in body["members"]:
             try:
@@ -157,7 +194,10 @@ def _parse_groups(raw: Any, origin: str) -> dict[str, Group]:
                 raise ConfigError(f"{origin}: group {code!r}: {exc}") from None
         as_of = body.get("as_of", dt.date.today())
         joined = tuple(
-            sorted((to_alpha3(str(k)), _date(v, origin, code)) for k, v in (body.get("joined") or {}).items())
+            sorted(
+                (to_alpha3(str(k)), _date(v, origin, code))
+                for k, v in (body.get("joined") or {}).items()
+            )
         )
         groups[str(code)] = Group(
             code=str(code),
@@ -176,7 +216,9 @@ def _date(value: Any, origin: str, code: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ConfigError(f"{origin}: group {code!r}: {value!r} is not a date (expected YYYY-MM-DD)") from None
+        raise ConfigError(
+            f"{origin}: group {code!r}: {value!r} is not a date (expected YYYY-MM-DD)"
+        ) from None
 
 
 @cache

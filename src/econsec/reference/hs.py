@@ -33,11 +33,30 @@ __all__ = [
     "normalise_hs6",
 ]
 
-HS_REVISIONS: tuple[str, ...] = ("HS1992", "HS1996", "HS2002", "HS2007", "HS2012", "HS2017", "HS2022")
+HS_REVISIONS: tuple[str, ...] = (
+    "HS1992",
+    "HS1996",
+    "HS2002",
+    "HS2007",
+    "HS2012",
+    "HS2017",
+    "HS2022",
+)
 _ALIASES = {
-    "H0": "HS1992", "HS92": "HS1992", "H1": "HS1996", "HS96": "HS1996", "H2": "HS2002",
-    "HS02": "HS2002", "H3": "HS2007", "HS07": "HS2007", "H4": "HS2012", "HS12": "HS2012",
-    "H5": "HS2017", "HS17": "HS2017", "H6": "HS2022", "HS22": "HS2022",
+    "H0": "HS1992",
+    "HS92": "HS1992",
+    "H1": "HS1996",
+    "HS96": "HS1996",
+    "H2": "HS2002",
+    "HS02": "HS2002",
+    "H3": "HS2007",
+    "HS07": "HS2007",
+    "H4": "HS2012",
+    "HS12": "HS2012",
+    "H5": "HS2017",
+    "HS17": "HS2017",
+    "H6": "HS2022",
+    "HS22": "HS2022",
 }
 _HS6 = re.compile(r"^\d{6}$")
 
@@ -66,7 +85,9 @@ def normalise_hs6(code: str | int) -> str:
     if text.isdigit() and len(text) == 5:
         text = "0" + text
     if not _HS6.match(text):
-        raise InputError(f"HS code {code!r} is not six digits", expected="a six-digit HS code such as 850511")
+        raise InputError(
+            f"HS code {code!r} is not six digits", expected="a six-digit HS code such as 850511"
+        )
     return text
 
 
@@ -102,7 +123,9 @@ def load_nomenclature(path: Path) -> Nomenclature:
         missing = {"hscode", "description"} - set(reader.fieldnames or [])
         if missing:
             raise InputError(
-                f"missing column(s) {', '.join(sorted(missing))}", file=str(path), line=1,
+                f"missing column(s) {', '.join(sorted(missing))}",
+                file=str(path),
+                line=1,
                 expected="columns hscode,description",
             )
         descriptions = {row["hscode"].strip(): row["description"].strip() for row in reader}
@@ -155,21 +178,30 @@ def load_concordance(path: Path) -> Concordance:
         missing = needed - set(reader.fieldnames or [])
         if missing:
             raise InputError(
-                f"missing column(s) {', '.join(sorted(missing))}", file=str(path), line=1,
+                f"missing column(s) {', '.join(sorted(missing))}",
+                file=str(path),
+                line=1,
                 expected="columns code.after,code.before,Relationship,adjustment",
             )
         for line, row in enumerate(reader, start=2):
             match = re.fullmatch(r"(\d{4}) to (\d{4})", row["adjustment"].strip())
             if match is None:
-                raise InputError("bad adjustment", file=str(path), line=line, column="adjustment",
-                                 expected="'YYYY to YYYY'")
+                raise InputError(
+                    "bad adjustment",
+                    file=str(path),
+                    line=line,
+                    column="adjustment",
+                    expected="'YYYY to YYYY'",
+                )
             newer, older = f"HS{match[1]}", f"HS{match[2]}"
             if newer not in HS_REVISIONS or older not in HS_REVISIONS:
                 continue  # HS1988 and SITC-era pairs are outside HS6 trade data
             try:
                 after, before = normalise_hs6(row["code.after"]), normalise_hs6(row["code.before"])
             except InputError as exc:
-                raise InputError(exc.problem, file=str(path), line=line, expected=exc.expected) from None
+                raise InputError(
+                    exc.problem, file=str(path), line=line, expected=exc.expected
+                ) from None
             links[(older, newer)][after].add(before)
     inverse: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for pair, table in links.items():
@@ -177,8 +209,9 @@ def load_concordance(path: Path) -> Concordance:
             for before in befores:
                 inverse[pair][before].add(after)
 
-    def freeze(t: dict[tuple[str, str], dict[str, set[str]]]) -> dict[tuple[str, str], dict[str, frozenset[str]]]:
+    def freeze(
+        t: dict[tuple[str, str], dict[str, set[str]]],
+    ) -> dict[tuple[str, str], dict[str, frozenset[str]]]:
         return {pair: {k: frozenset(v) for k, v in table.items()} for pair, table in t.items()}
 
     return Concordance(links=freeze(links), inverse=freeze(inverse))
-

@@ -17,8 +17,14 @@ __all__ = ["dependency_report"]
 _MAX_PRODUCTS = 20
 
 
-def _supplier_figure(con: duckdb.DuckDBPyConnection, relation: str, screen: Screen,
-                     flagged: list[dict[str, Any]], source: str, method: str) -> Figure:
+def _supplier_figure(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    screen: Screen,
+    flagged: list[dict[str, Any]],
+    source: str,
+    method: str,
+) -> Figure:
     top = sorted(flagged, key=lambda r: -r["imports_usd"])[:_MAX_PRODUCTS]
     products = [r["product"] for r in top]
     importer = top[0]["importer"] if top else ""
@@ -44,16 +50,28 @@ def _supplier_figure(con: duckdb.DuckDBPyConnection, relation: str, screen: Scre
             bars.setdefault(name, {})
             bars[name][product] = bars[name].get(product, 0.0) + v / totals[product]
     traces = [
-        {"type": "bar", "orientation": "h", "name": name, "y": products,
-         "x": [series.get(p, 0.0) for p in products]}
+        {
+            "type": "bar",
+            "orientation": "h",
+            "name": name,
+            "y": products,
+            "x": [series.get(p, 0.0) for p in products],
+        }
         for name, series in bars.items()
     ]
     return Figure(
         title=f"Supplier shares of flagged products ({importer}, {screen.year})",
-        plotly={"data": traces, "layout": {"barmode": "stack", "height": 200 + 22 * len(products),
-                                           "xaxis": {"title": "share of imports", "range": [0, 1]},
-                                           "yaxis": {"type": "category", "autorange": "reversed"}}},
-        data_source=source, method=method,
+        plotly={
+            "data": traces,
+            "layout": {
+                "barmode": "stack",
+                "height": 200 + 22 * len(products),
+                "xaxis": {"title": "share of imports", "range": [0, 1]},
+                "yaxis": {"type": "category", "autorange": "reversed"},
+            },
+        },
+        data_source=source,
+        method=method,
         note=f"The {len(products)} largest flagged products by import value; up to five suppliers each.",
     )
 
@@ -73,53 +91,121 @@ def dependency_report(
     flagged = [r for r in rows if r["flagged"]]
     label = ", ".join(i.label for i in screen.importers) if screen.importers else "all importers"
     figures = [_supplier_figure(con, relation, screen, flagged, data_source, method)]
-    figures.append(Figure(
-        title=f"Distribution of import concentration (HHI), {label} {screen.year}",
-        plotly={"data": [{"type": "histogram", "x": [r["hhi"] for r in rows], "nbinsx": 40,
-                          "name": "products"}],
-                "layout": {"xaxis": {"title": "HHI of supplier-country shares", "range": [0, 1]},
-                           "yaxis": {"title": "products"},
-                           "shapes": [{"type": "line", "x0": 0.4, "x1": 0.4, "y0": 0, "y1": 1,
-                                       "yref": "paper", "line": {"dash": "dash"}}]}},
-        data_source=data_source, method=method, note="Dashed line: HHI 0.4.",
-    ))
+    figures.append(
+        Figure(
+            title=f"Distribution of import concentration (HHI), {label} {screen.year}",
+            plotly={
+                "data": [
+                    {
+                        "type": "histogram",
+                        "x": [r["hhi"] for r in rows],
+                        "nbinsx": 40,
+                        "name": "products",
+                    }
+                ],
+                "layout": {
+                    "xaxis": {"title": "HHI of supplier-country shares", "range": [0, 1]},
+                    "yaxis": {"title": "products"},
+                    "shapes": [
+                        {
+                            "type": "line",
+                            "x0": 0.4,
+                            "x1": 0.4,
+                            "y0": 0,
+                            "y1": 1,
+                            "yref": "paper",
+                            "line": {"dash": "dash"},
+                        }
+                    ],
+                },
+            },
+            data_source=data_source,
+            method=method,
+            note="Dashed line: HHI 0.4.",
+        )
+    )
     history = []
     previous: set[str] | None = None
     for year in sorted({*compare_years, screen.year}):
-        year_rows = rows if year == screen.year else run_screen(con, replace(screen, year=year), relation).to_pylist()
+        year_rows = (
+            rows
+            if year == screen.year
+            else run_screen(con, replace(screen, year=year), relation).to_pylist()
+        )
         now = {r["product"] for r in year_rows if r["flagged"]}
-        history.append({"year": year, "flagged": len(now),
-                        "newly flagged": None if previous is None else len(now - previous),
-                        "no longer flagged": None if previous is None else len(previous - now)})
+        history.append(
+            {
+                "year": year,
+                "flagged": len(now),
+                "newly flagged": None if previous is None else len(now - previous),
+                "no longer flagged": None if previous is None else len(previous - now),
+            }
+        )
         previous = now
-    figures.append(Figure(
-        title=f"Flagged products by year, {label}",
-        plotly={"data": [{"type": "bar", "name": k, "x": [h["year"] for h in history],
-                          "y": [h[k] or 0 for h in history]}
-                         for k in ("flagged", "newly flagged", "no longer flagged")],
-                "layout": {"barmode": "group", "xaxis": {"type": "category"}}},
-        data_source=data_source, method=method,
-    ))
+    figures.append(
+        Figure(
+            title=f"Flagged products by year, {label}",
+            plotly={
+                "data": [
+                    {
+                        "type": "bar",
+                        "name": k,
+                        "x": [h["year"] for h in history],
+                        "y": [h[k] or 0 for h in history],
+                    }
+                    for k in ("flagged", "newly flagged", "no longer flagged")
+                ],
+                "layout": {"barmode": "group", "xaxis": {"type": "category"}},
+            },
+            data_source=data_source,
+            method=method,
+        )
+    )
     by_product = {r["product"]: r for r in rows}
     groups = []
     for g in groups_on(catalogue_list, dt.date(screen.year, 12, 31)):
         codes = g.hs6_on(dt.date(screen.year, 12, 31))
         hits = [by_product[c] for c in codes if c in by_product]
-        groups.append({"group": g.name_en, "products": len(codes), "traded": len(hits),
-                       "flagged": sum(1 for h in hits if h["flagged"]),
-                       "imports_usd": sum(h["imports_usd"] for h in hits)})
-    figures.append(Figure(
-        title=f"Critical product groups ({catalogue_list}): imports and flagged products",
-        plotly={"data": [{"type": "bar", "x": [g["group"] for g in groups],
-                          "y": [g["imports_usd"] for g in groups], "name": "imports (USD)",
-                          "text": [f"{g['flagged']}/{g['traded']} flagged" for g in groups]}],
-                "layout": {"yaxis": {"title": "imports, USD", "type": "log"}}},
-        data_source=data_source, method=method,
-    ))
+        groups.append(
+            {
+                "group": g.name_en,
+                "products": len(codes),
+                "traded": len(hits),
+                "flagged": sum(1 for h in hits if h["flagged"]),
+                "imports_usd": sum(h["imports_usd"] for h in hits),
+            }
+        )
+    figures.append(
+        Figure(
+            title=f"Critical product groups ({catalogue_list}): imports and flagged products",
+            plotly={
+                "data": [
+                    {
+                        "type": "bar",
+                        "x": [g["group"] for g in groups],
+                        "y": [g["imports_usd"] for g in groups],
+                        "name": "imports (USD)",
+                        "text": [f"{g['flagged']}/{g['traded']} flagged" for g in groups],
+                    }
+                ],
+                "layout": {"yaxis": {"title": "imports, USD", "type": "log"}},
+            },
+            data_source=data_source,
+            method=method,
+        )
+    )
     table = [
-        {"product": r["product"], "imports_usd": r["imports_usd"], "suppliers": r["n_suppliers"],
-         "hhi": r["hhi"], "top supplier": r["top_supplier"], "top share": r["top_share"],
-         "criteria met": ", ".join(k for k, v in criteria_of(r, screen.preset).items() if v["met"])}
+        {
+            "product": r["product"],
+            "imports_usd": r["imports_usd"],
+            "suppliers": r["n_suppliers"],
+            "hhi": r["hhi"],
+            "top supplier": r["top_supplier"],
+            "top share": r["top_share"],
+            "criteria met": ", ".join(
+                k for k, v in criteria_of(r, screen.preset).items() if v["met"]
+            ),
+        }
         for r in sorted(flagged, key=lambda r: -r["imports_usd"])
     ]
     summary = (
@@ -133,7 +219,10 @@ def dependency_report(
         title=f"Dependency screen: {label}, {screen.year}",
         summary=summary,
         figures=tuple(figures),
-        tables=(("Flagged products", table), ("Flagged products by year", history),
-                ("Critical product groups", groups)),
+        tables=(
+            ("Flagged products", table),
+            ("Flagged products by year", history),
+            ("Critical product groups", groups),
+        ),
         provenance={"data": data_source, "method": method},
     )

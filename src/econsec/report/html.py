@@ -53,8 +53,15 @@ def _plotly_js() -> str:
 def _figure_div(figure: Figure, index: int) -> str:
     import plotly.io as pio
 
-    return str(pio.to_html(figure.plotly, include_plotlyjs=False, full_html=False,
-                           div_id=f"figure-{index}", config={"displaylogo": False}))
+    return str(
+        pio.to_html(
+            figure.plotly,
+            include_plotlyjs=False,
+            full_html=False,
+            div_id=f"figure-{index}",
+            config={"displaylogo": False},
+        )
+    )
 
 
 def _cell(value: Any) -> str:
@@ -71,25 +78,40 @@ def render(report: Report) -> str:
     """The report as one HTML document (no external resources)."""
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(
-            lambda name: resources.files("econsec.report").joinpath("templates", name).read_text("utf-8")
+            lambda name: (
+                resources.files("econsec.report").joinpath("templates", name).read_text("utf-8")
+            )
         ),
         autoescape=True,
     )
     template = env.get_template("report.html.j2")
     figures = [
-        {"title": f.title, "div": _figure_div(f, i), "data_source": f.data_source, "method": f.method,
-         "note": f.note}
+        {
+            "title": f.title,
+            "div": _figure_div(f, i),
+            "data_source": f.data_source,
+            "method": f.method,
+            "note": f.note,
+        }
         for i, f in enumerate(report.figures)
     ]
     tables = [
-        {"title": title, "columns": list(rows[0]) if rows else [],
-         "rows": [[_cell(v) for v in row.values()] for row in rows]}
+        {
+            "title": title,
+            "columns": list(rows[0]) if rows else [],
+            "rows": [[_cell(v) for v in row.values()] for row in rows],
+        }
         for title, rows in report.tables
     ]
     return template.render(
-        title=report.title, summary=report.summary, figures=figures, tables=tables,
-        provenance={"econsec": econsec.__version__,
-                    "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                    **report.provenance},
+        title=report.title,
+        summary=report.summary,
+        figures=figures,
+        tables=tables,
+        provenance={
+            "econsec": econsec.__version__,
+            "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            **report.provenance,
+        },
         plotly_js=_plotly_js() if figures else "",
     )

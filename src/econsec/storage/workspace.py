@@ -136,9 +136,15 @@ def imports(ws: Workspace) -> tuple[Import, ...]:
     """The imports recorded in the workspace, oldest first."""
     return tuple(
         Import(
-            id=i["id"], source=i["source"], file=i["file"], sha256=i["sha256"],
-            imported_at=i["imported_at"], rows=i["rows"], years=tuple(i["years"]),
-            files=tuple(i["files"]), dropped=dict(i.get("dropped", {})),
+            id=i["id"],
+            source=i["source"],
+            file=i["file"],
+            sha256=i["sha256"],
+            imported_at=i["imported_at"],
+            rows=i["rows"],
+            years=tuple(i["years"]),
+            files=tuple(i["files"]),
+            dropped=dict(i.get("dropped", {})),
             sides=tuple(i.get("sides", ())),
         )
         for i in _read_manifest(ws)["imports"]
@@ -185,7 +191,8 @@ def _check_conflicts(con: duckdb.DuckDBPyConnection, reading: Reading, position:
         key = ", ".join(f"{k}={v}" for k, v in zip(FLOW_KEY, row, strict=False) if v is not None)
         raise InputError(
             f"{position}s {first} and {second} give different values for the same flow ({key})",
-            file=str(reading.path), expected="one value per flow; remove one of the rows",
+            file=str(reading.path),
+            expected="one value per flow; remove one of the rows",
         )
 
 
@@ -225,13 +232,16 @@ def import_flows(
         manifest = _read_manifest(ws)
         for entry in manifest["imports"]:
             if entry["source"] == reading.source and entry["sha256"] == sha:
-                return ImportResult(reading.source, str(reading.path), unchanged=True,
-                                    years=tuple(entry["years"]))
+                return ImportResult(
+                    reading.source, str(reading.path), unchanged=True, years=tuple(entry["years"])
+                )
         staging = ws.path(".staging", uuid.uuid4().hex)
         staging.mkdir(parents=True)
         moved: list[Path] = []
         try:
-            result, entry, superseded = _prepare(ws, manifest, reading, staging, replace, progress, sha)
+            result, entry, superseded = _prepare(
+                ws, manifest, reading, staging, replace, progress, sha
+            )
             for relative in entry["files"]:
                 target = ws.path(relative)
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -252,6 +262,8 @@ def import_flows(
             raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                staging.parent.rmdir()  # only when no other import is staging
         for files in superseded.values():
             for relative in files:
                 ws.path(relative).unlink(missing_ok=True)
@@ -271,8 +283,11 @@ def _prepare(
     rows_read = _stage(reading, raw, progress)
     position = "line" if reading.path.suffix.lower() != ".parquet" else "row"
     if rows_read == 0:
-        raise InputError("the file has no data rows to import", file=str(reading.path),
-                         expected="at least one row of flows after the header")
+        raise InputError(
+            "the file has no data rows to import",
+            file=str(reading.path),
+            expected="at least one row of flows after the header",
+        )
     con = duckdb.connect()
     try:
         con.execute(f"CREATE VIEW staged AS SELECT * FROM read_parquet('{raw}')")
@@ -315,22 +330,39 @@ def _prepare(
             )
             files.append(f"flows/source={reading.source}/year={year}/{import_id}.parquet")
         if stored == 0:
-            raise InputError("every flow in the file is already in the workspace",
-                             file=str(reading.path), expected="new flows")
-        sides = sorted(r[0] for r in con.execute("SELECT DISTINCT reported_by FROM clean").fetchall())
+            raise InputError(
+                "every flow in the file is already in the workspace",
+                file=str(reading.path),
+                expected="new flows",
+            )
+        sides = sorted(
+            r[0] for r in con.execute("SELECT DISTINCT reported_by FROM clean").fetchall()
+        )
     finally:
         con.close()
     dropped = {k: int(v) for k, v in reading.dropped.items() if v}
-    entry = {
-        "id": import_id, "source": reading.source, "file": reading.path.name, "sha256": sha,
-        "imported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "rows": stored,
-        "years": sorted({_year_of(f) for f in files}), "files": files, "dropped": dropped,
+    entry: dict[str, Any] = {
+        "id": import_id,
+        "source": reading.source,
+        "file": reading.path.name,
+        "sha256": sha,
+        "imported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "rows": stored,
+        "years": sorted({_year_of(f) for f in files}),
+        "files": files,
+        "dropped": dropped,
         "sides": sides,
     }
     result = ImportResult(
-        source=reading.source, file=str(reading.path), unchanged=False, rows_read=rows_read,
-        rows_stored=stored, duplicates_removed=duplicates, already_present=already,
-        dropped=dropped, years=tuple(entry["years"]),
+        source=reading.source,
+        file=str(reading.path),
+        unchanged=False,
+        rows_read=rows_read,
+        rows_stored=stored,
+        duplicates_removed=duplicates,
+        already_present=already,
+        dropped=dropped,
+        years=tuple(entry["years"]),
         replaced=tuple(sorted(superseded)),
     )
     return result, entry, superseded
@@ -344,7 +376,7 @@ def _against_existing(
     keys = " AND ".join(f"c.{k} IS NOT DISTINCT FROM e.{k}" for k in FLOW_KEY)
     clash = con.execute(
         f"""
-        SELECT {_key_sql('c.')} FROM clean c JOIN existing e ON {keys}
+        SELECT {_key_sql("c.")} FROM clean c JOIN existing e ON {keys}
         WHERE c.value_usd <> e.value_usd
            OR c.quantity_kg IS DISTINCT FROM e.quantity_kg
         LIMIT 1
@@ -363,7 +395,9 @@ def _against_existing(
     return int((before or [0])[0]) - int((after or [0])[0])
 
 
-def flows_relation(ws: Workspace, *, sources: tuple[str, ...] | None = None, best: bool = True) -> str:
+def flows_relation(
+    ws: Workspace, *, sources: tuple[str, ...] | None = None, best: bool = True
+) -> str:
     """SQL for the workspace's flows (with :data:`MIRROR_RULE` applied when ``best``).
 
     Raises :class:`NotFoundError` when the workspace holds no flows (of ``sources``).
@@ -400,4 +434,3 @@ def table_of(ws: Workspace, sql: str) -> pa.Table:
         return con.sql(sql).to_arrow_table()
     finally:
         con.close()
-

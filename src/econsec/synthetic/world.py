@@ -32,9 +32,45 @@ __all__ = ["SYNTHETIC_LABEL", "World", "generate_world", "write_world"]
 SYNTHETIC_LABEL = "econsec synthetic demo world (not real data)"
 
 COUNTRIES: tuple[str, ...] = (
-    "JPN", "CHN", "USA", "DEU", "KOR", "TWN", "FRA", "GBR", "ITA", "NLD", "BEL", "ESP", "CAN",
-    "AUS", "BRA", "IND", "IDN", "MYS", "THA", "VNM", "PHL", "SGP", "RUS", "SAU", "ARE", "ZAF",
-    "CHL", "PER", "MEX", "TUR", "POL", "SWE", "CHE", "NOR", "NZL", "KAZ", "COD", "MNG", "ARG",
+    "JPN",
+    "CHN",
+    "USA",
+    "DEU",
+    "KOR",
+    "TWN",
+    "FRA",
+    "GBR",
+    "ITA",
+    "NLD",
+    "BEL",
+    "ESP",
+    "CAN",
+    "AUS",
+    "BRA",
+    "IND",
+    "IDN",
+    "MYS",
+    "THA",
+    "VNM",
+    "PHL",
+    "SGP",
+    "RUS",
+    "SAU",
+    "ARE",
+    "ZAF",
+    "CHL",
+    "PER",
+    "MEX",
+    "TUR",
+    "POL",
+    "SWE",
+    "CHE",
+    "NOR",
+    "NZL",
+    "KAZ",
+    "COD",
+    "MNG",
+    "ARG",
     "EGY",
 )
 YEARS: tuple[int, ...] = (2020, 2021, 2022, 2023, 2024)
@@ -94,22 +130,39 @@ def _flows(rng: np.random.Generator, products: list[str]) -> pa.Table:
         for year_index, year in enumerate(YEARS):
             growth = (1 + rng.normal(0.03, 0.05)) ** year_index
             values = base * growth * rng.lognormal(0.0, 0.25, base.shape)
-            if product == "811292" and year >= 2023:  # coercion-like break, as in China's 2023 licensing
+            if (
+                product == "811292" and year >= 2023
+            ):  # coercion-like break, as in China's 2023 licensing
                 values[exporters == chn, COUNTRIES.index("JPN")] *= 0.3
             values[exporters[:, None] == np.arange(n_c)[None, :]] = 0.0
             a, j = np.nonzero(values >= 2e4)
             v = np.round(values[a, j], 2)
-            parts.append({"year": np.full(a.size, year, np.int16), "exporter": names[exporters[a]],
-                          "importer": names[j], "product": np.full(a.size, product),
-                          "value_usd": v, "quantity_kg": np.round(v / price, 1)})
-    return pa.table({
-        "year": pa.array(np.concatenate([p["year"] for p in parts])),
-        "exporter": pa.array(np.concatenate([p["exporter"] for p in parts]).tolist(), pa.string()),
-        "importer": pa.array(np.concatenate([p["importer"] for p in parts]).tolist(), pa.string()),
-        "product": pa.array(np.concatenate([p["product"] for p in parts]).tolist(), pa.string()),
-        "value_usd": pa.array(np.concatenate([p["value_usd"] for p in parts])),
-        "quantity_kg": pa.array(np.concatenate([p["quantity_kg"] for p in parts])),
-    })
+            parts.append(
+                {
+                    "year": np.full(a.size, year, np.int16),
+                    "exporter": names[exporters[a]],
+                    "importer": names[j],
+                    "product": np.full(a.size, product),
+                    "value_usd": v,
+                    "quantity_kg": np.round(v / price, 1),
+                }
+            )
+    return pa.table(
+        {
+            "year": pa.array(np.concatenate([p["year"] for p in parts])),
+            "exporter": pa.array(
+                np.concatenate([p["exporter"] for p in parts]).tolist(), pa.string()
+            ),
+            "importer": pa.array(
+                np.concatenate([p["importer"] for p in parts]).tolist(), pa.string()
+            ),
+            "product": pa.array(
+                np.concatenate([p["product"] for p in parts]).tolist(), pa.string()
+            ),
+            "value_usd": pa.array(np.concatenate([p["value_usd"] for p in parts])),
+            "quantity_kg": pa.array(np.concatenate([p["quantity_kg"] for p in parts])),
+        }
+    )
 
 
 def _network(rng: np.random.Generator) -> tuple[pa.Table, pa.Table]:
@@ -139,8 +192,11 @@ def _network(rng: np.random.Generator) -> tuple[pa.Table, pa.Table]:
     link_products: list[str] = []
     values: list[float] = []
     essential: list[bool] = []
-    tier_products = {0: ("260500", "250490", "280530"), 1: ("282200", "850511", "811292"),
-                     2: ("854231", "850760", "853224")}
+    tier_products = {
+        0: ("260500", "250490", "280530"),
+        1: ("282200", "850511", "811292"),
+        2: ("854231", "850760", "853224"),
+    }
     for buyer in range(len(firm_ids)):
         t = tier_arr[buyer]
         if t == 0:
@@ -155,10 +211,24 @@ def _network(rng: np.random.Generator) -> tuple[pa.Table, pa.Table]:
             link_products.append(str(tier_products[int(t) - 1][int(rng.integers(3))]))
             values.append(round(float(outputs[buyer] * rng.uniform(0.02, 0.2)), 0))
             essential.append(bool(rng.random() < 0.5))
-    firms = pa.table({"firm_id": firm_ids, "name": names, "country": countries,
-                      "sector": sectors, "output": pa.array(outputs, pa.float64())})
-    links = pa.table({"supplier_id": suppliers, "buyer_id": buyers, "product": link_products,
-                      "value": pa.array(values, pa.float64()), "essential": essential})
+    firms = pa.table(
+        {
+            "firm_id": firm_ids,
+            "name": names,
+            "country": countries,
+            "sector": sectors,
+            "output": pa.array(outputs, pa.float64()),
+        }
+    )
+    links = pa.table(
+        {
+            "supplier_id": suppliers,
+            "buyer_id": buyers,
+            "product": link_products,
+            "value": pa.array(values, pa.float64()),
+            "essential": essential,
+        }
+    )
     return firms, links
 
 
@@ -185,7 +255,10 @@ def write_world(world: World, folder: Path) -> dict[str, Path]:
         "links": folder / "links.csv",
         "label": folder / "README.txt",
     }
-    metadata = {b"econsec.label": SYNTHETIC_LABEL.encode(), b"econsec.seed": str(world.seed).encode()}
+    metadata = {
+        b"econsec.label": SYNTHETIC_LABEL.encode(),
+        b"econsec.seed": str(world.seed).encode(),
+    }
     pq.write_table(world.flows.replace_schema_metadata(metadata), paths["flows"])
     pacsv.write_csv(world.firms, paths["firms"])
     pacsv.write_csv(world.links, paths["links"])

@@ -40,7 +40,8 @@ def find_country_file(data_file: Path) -> Path:
     candidates = sorted(data_file.parent.glob("country_codes_V*.csv"))
     if not candidates:
         raise InputError(
-            "no BACI country-code file beside the data file", file=str(data_file),
+            "no BACI country-code file beside the data file",
+            file=str(data_file),
             expected="country_codes_V*.csv in the same folder, or give it with --country-codes",
         )
     match = _NAME.search(data_file.name)
@@ -60,15 +61,21 @@ def read_country_codes(path: Path) -> dict[str, str]:
             iso3 = next((c for c in ("country_iso3", "iso_3digit_alpha") if c in names), None)
             if "country_code" not in names or iso3 is None:
                 raise InputError(
-                    "not a BACI country-code file", file=str(path), line=1,
+                    "not a BACI country-code file",
+                    file=str(path),
+                    line=1,
                     expected="columns country_code and country_iso3 (or iso_3digit_alpha)",
                 )
             table: dict[str, str] = {}
             for line, row in enumerate(reader, start=2):
                 code, alpha = row["country_code"].strip(), (row[iso3] or "").strip()
                 if not code.isdigit() or not alpha:
-                    raise InputError("bad country row", file=str(path), line=line,
-                                     expected="a numeric country_code and an alpha-3 code")
+                    raise InputError(
+                        "bad country row",
+                        file=str(path),
+                        line=line,
+                        expected="a numeric country_code and an alpha-3 code",
+                    )
                 table[str(int(code))] = _NON_ISO.get(alpha, alpha)
     except UnicodeDecodeError:
         raise InputError("not UTF-8 text", file=str(path), expected="a UTF-8 CSV file") from None
@@ -81,13 +88,16 @@ def _revision(path: Path, given: str | None) -> str:
     match = _NAME.search(path.name)
     if match is None:
         raise InputError(
-            "cannot tell the HS revision from the file name", file=str(path),
+            "cannot tell the HS revision from the file name",
+            file=str(path),
             expected="a name like BACI_HS17_Y2022_V202601.csv, or give --hs-revision",
         )
     return hs_revision(match[1])
 
 
-def read_baci(path: Path, *, country_codes: Path | None = None, hs_rev: str | None = None) -> Reading:
+def read_baci(
+    path: Path, *, country_codes: Path | None = None, hs_rev: str | None = None
+) -> Reading:
     """Read a BACI CSV file (plain or ``.gz``) into canonical flows."""
     tf = open_table(path)
     tf.require(BACI_COLUMNS, "a BACI file")

@@ -39,8 +39,30 @@ __all__ = ["AREA_CODES", "read_comtrade"]
 
 #: M49/Comtrade codes of partners that are not countries: World, EU, and "nes" areas.
 AREA_CODES: frozenset[str] = frozenset(
-    {"0", "97", "129", "221", "290", "471", "472", "473", "492", "527", "536", "568", "577",
-     "636", "637", "697", "837", "838", "839", "849", "879", "899"}
+    {
+        "0",
+        "97",
+        "129",
+        "221",
+        "290",
+        "471",
+        "472",
+        "473",
+        "492",
+        "527",
+        "536",
+        "568",
+        "577",
+        "636",
+        "637",
+        "697",
+        "837",
+        "838",
+        "839",
+        "849",
+        "879",
+        "899",
+    }
 )
 _AREA_ISO = frozenset({"W00", "EUR", "_X", "X1", "XX"})
 
@@ -60,7 +82,8 @@ def _pick(tf: TableFile, *names: str) -> str:
         if name in tf.columns:
             return name
     raise tf.error(
-        f"missing column {' or '.join(names)}", at=1 if tf.kind == "csv" else None,
+        f"missing column {' or '.join(names)}",
+        at=1 if tf.kind == "csv" else None,
         expected="the columns of a UN Comtrade extract (refYear or period, reporterCode, "
         "partnerCode, cmdCode, flowCode, primaryValue, netWgt)",
     )
@@ -75,7 +98,8 @@ def read_comtrade(path: Path, *, hs_rev: str | None = None) -> Reading:
     tf.require(("cmdCode", "flowCode", "primaryValue"), "a UN Comtrade extract")
     if hs_rev is None and "classificationCode" not in tf.columns:
         raise tf.error(
-            "cannot tell the HS revision", expected="a classificationCode column, or give --hs-revision"
+            "cannot tell the HS revision",
+            expected="a classificationCode column, or give --hs-revision",
         )
     dropped: Counter[str] = Counter()
     columns = (period, reporter, partner)
@@ -87,12 +111,16 @@ def _periods(tf: TableFile, batch: Batch, column: str) -> tuple[pa.Array, pa.Arr
     ok = pc.match_substring_regex(values, r"^(19|20)\d\d((0[1-9])|(1[0-2]))?$")
     if (bad := first_true(pc.invert(ok))) is not None:
         raise tf.error(
-            f"bad period {values[bad].as_py()!r}", at=batch.first + bad, column=column,
+            f"bad period {values[bad].as_py()!r}",
+            at=batch.first + bad,
+            column=column,
             expected="YYYY or YYYYMM",
         )
     year = pc.cast(pc.utf8_slice_codeunits(values, 0, 4), pa.int16())
     monthly = pc.equal(pc.utf8_length(values), 6)
-    digits = pc.if_else(monthly, pc.utf8_slice_codeunits(values, 4, 6), pa.scalar(None, pa.string()))
+    digits = pc.if_else(
+        monthly, pc.utf8_slice_codeunits(values, 4, 6), pa.scalar(None, pa.string())
+    )
     month = pc.cast(digits, pa.int8())
     return year, month
 
@@ -107,8 +135,12 @@ def _revisions(tf: TableFile, batch: Batch, given: str | None) -> pa.Array:
             table[code] = hs_revision(code)
         except NotFoundError:
             bad = pc.index(values, code).as_py()
-            raise tf.error(f"unknown classification {code!r}", at=batch.first + bad,
-                           column="classificationCode", expected="an HS revision such as H5 or H6") from None
+            raise tf.error(
+                f"unknown classification {code!r}",
+                at=batch.first + bad,
+                column="classificationCode",
+                expected="an HS revision such as H5 or H6",
+            ) from None
     keys = pa.array(list(table), pa.string())
     return pc.take(pa.array(list(table.values()), pa.string()), pc.index_in(values, value_set=keys))
 
@@ -119,7 +151,9 @@ def _totals(batch: Batch, dropped: Counter[str]) -> pa.Array:
         if column in batch.columns:
             values = pc.utf8_trim_whitespace(batch.columns[column])
             is_total = pc.or_(pc.equal(values, total), pc.equal(values, ""))
-            dropped[f"breakdown rows ({column} not {total})"] += pc.sum(pc.invert(is_total)).as_py() or 0
+            dropped[f"breakdown rows ({column} not {total})"] += (
+                pc.sum(pc.invert(is_total)).as_py() or 0
+            )
             keep = pc.and_(keep, is_total)
     return keep
 
@@ -146,8 +180,11 @@ def _batches(
         dropped["partner World or a non-country area"] += pc.sum(areas).as_py() or 0
         keep = pc.and_(keep, pc.invert(areas))
         product = fields.hs6(tf, batch, "cmdCode")
-        weight = (fields.numbers(tf, batch, "netWgt", optional=True) if "netWgt" in batch.columns
-                  else pa.nulls(n, pa.float64()))
+        weight = (
+            fields.numbers(tf, batch, "netWgt", optional=True)
+            if "netWgt" in batch.columns
+            else pa.nulls(n, pa.float64())
+        )
         yield canonical_batch(
             {
                 "year": year,
@@ -165,4 +202,3 @@ def _batches(
             },
             keep,
         )
-

@@ -26,9 +26,13 @@ def missing(values: pa.Array) -> pa.Array:
     return pc.is_in(pc.utf8_trim_whitespace(values), value_set=pa.array(_MISSING))
 
 
-def _fail(tf: TableFile, batch: Batch, column: str, index: int, problem: str, expected: str) -> None:
+def _fail(
+    tf: TableFile, batch: Batch, column: str, index: int, problem: str, expected: str
+) -> None:
     value = batch.columns[column][index].as_py()
-    raise tf.error(f"{problem}: {value!r}", at=batch.first + index, column=column, expected=expected)
+    raise tf.error(
+        f"{problem}: {value!r}", at=batch.first + index, column=column, expected=expected
+    )
 
 
 def numbers(
@@ -42,8 +46,10 @@ def numbers(
     ok = pc.or_(absent, pc.match_substring_regex(values, _NUMBER))
     if (bad := first_true(pc.invert(ok))) is not None:
         _fail(tf, batch, column, bad, "not a number", "a number such as 1234.5")
-    parsed = pc.cast(pc.if_else(absent, pa.scalar(None, pa.string()), pc.utf8_trim_whitespace(values)),
-                     pa.float64())
+    parsed = pc.cast(
+        pc.if_else(absent, pa.scalar(None, pa.string()), pc.utf8_trim_whitespace(values)),
+        pa.float64(),
+    )
     if (bad := first_true(pc.less(parsed, 0))) is not None:
         _fail(tf, batch, column, bad, "negative value", "a number >= 0")
     return pc.multiply(parsed, scale) if scale != 1.0 else parsed
@@ -63,11 +69,20 @@ def hs6(tf: TableFile, batch: Batch, column: str, *, digits: int = 6) -> pa.Arra
     values = pc.utf8_trim_whitespace(batch.columns[column])
     length = pc.utf8_length(values)
     is_digits = pc.match_substring_regex(values, r"^\d+$")
-    padded = pc.if_else(pc.equal(length, digits - 1), pc.binary_join_element_wise("0", values, ""), values)
+    padded = pc.if_else(
+        pc.equal(length, digits - 1), pc.binary_join_element_wise("0", values, ""), values
+    )
     ok = pc.and_(is_digits, pc.equal(pc.utf8_length(padded), digits))
     if (bad := first_true(pc.invert(ok))) is not None:
-        _fail(tf, batch, column, bad, f"HS code is not {digits} digits", f"a {digits}-digit HS code such as "
-              f"{'850511' if digits == 6 else '8505110000'[:digits]}")
+        _fail(
+            tf,
+            batch,
+            column,
+            bad,
+            f"HS code is not {digits} digits",
+            f"a {digits}-digit HS code such as "
+            f"{'850511' if digits == 6 else '8505110000'[:digits]}",
+        )
     return pc.utf8_slice_codeunits(padded, 0, 6) if digits > 6 else padded
 
 

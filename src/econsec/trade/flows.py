@@ -60,7 +60,15 @@ FLOW_SCHEMA = pa.schema(
 )
 
 #: Columns that identify one flow as one reporter declared it.
-FLOW_KEY: tuple[str, ...] = ("source", "year", "month", "exporter", "importer", "product", "reported_by")
+FLOW_KEY: tuple[str, ...] = (
+    "source",
+    "year",
+    "month",
+    "exporter",
+    "importer",
+    "product",
+    "reported_by",
+)
 
 MIRROR_RULE = (
     "one value per flow: a reconciled value (BACI) when the source has one; otherwise the "
@@ -120,6 +128,9 @@ def canonical_batch(columns: dict[str, pa.Array], keep: pa.Array | None = None) 
 
 
 READING_SCHEMA = pa.schema(
-    [*(f.with_nullable(True) for f in FLOW_SCHEMA), pa.field("line", pa.int64()),
-     pa.field("product_raw", pa.string())]
+    [
+        *(f.with_nullable(True) for f in FLOW_SCHEMA),
+        pa.field("line", pa.int64()),
+        pa.field("product_raw", pa.string()),
+    ]
 )

@@ -55,8 +55,21 @@ __all__ = ["TableMapping", "load_mapping", "parse_mapping", "read_table"]
 _UNITS = {"usd": 1.0, "kusd": 1e3, "musd": 1e6}
 _QUANTITY_UNITS = {"kg": 1.0, "t": 1e3}
 _FIELDS = {
-    "year", "period", "month", "exporter", "importer", "reporter", "partner", "flow", "value",
-    "quantity", "import_value", "export_value", "import_quantity", "export_quantity", "product",
+    "year",
+    "period",
+    "month",
+    "exporter",
+    "importer",
+    "reporter",
+    "partner",
+    "flow",
+    "value",
+    "quantity",
+    "import_value",
+    "export_value",
+    "import_quantity",
+    "export_quantity",
+    "product",
 }
 
 
@@ -107,8 +120,10 @@ def parse_mapping(raw: Any, where: str = "mapping") -> TableMapping:
         raise ConfigError(f"{where}: 'columns' must map field names to file columns")
     unknown = (set(columns) | set(constants)) - _FIELDS
     if unknown:
-        raise ConfigError(f"{where}: unknown field(s) {', '.join(sorted(unknown))} "
-                          f"(expected some of {', '.join(sorted(_FIELDS))})")
+        raise ConfigError(
+            f"{where}: unknown field(s) {', '.join(sorted(unknown))} "
+            f"(expected some of {', '.join(sorted(_FIELDS))})"
+        )
     named = set(columns) | set(constants)
     if not ({"year", "period"} & named):
         raise ConfigError(f"{where}: map 'year' or 'period'")
@@ -118,11 +133,15 @@ def parse_mapping(raw: Any, where: str = "mapping") -> TableMapping:
     reporting = {"reporter", "partner"} <= named
     if pairs == reporting:
         raise ConfigError(f"{where}: map either exporter and importer, or reporter and partner")
-    if reporting and not ("flow" in named and "value" in named) and not (
-        {"import_value", "export_value"} & named
+    if (
+        reporting
+        and not ("flow" in named and "value" in named)
+        and not ({"import_value", "export_value"} & named)
     ):
-        raise ConfigError(f"{where}: with reporter and partner, map flow and value, "
-                          "or import_value and/or export_value")
+        raise ConfigError(
+            f"{where}: with reporter and partner, map flow and value, "
+            "or import_value and/or export_value"
+        )
     if pairs and "value" not in named:
         raise ConfigError(f"{where}: map 'value'")
     codes = raw.get("flow_codes") or {}
@@ -141,8 +160,9 @@ def parse_mapping(raw: Any, where: str = "mapping") -> TableMapping:
         columns={str(k): str(v) for k, v in columns.items()},
         constants=constants,
         product_classification=classification,
-        hs_revision=hs_revision(str(raw["hs_revision"])) if "hs_revision" in raw else (
-            "HS2017" if classification.upper() == "HS" else classification),
+        hs_revision=hs_revision(str(raw["hs_revision"]))
+        if "hs_revision" in raw
+        else ("HS2017" if classification.upper() == "HS" else classification),
         product_digits=digits,
         value_scale=_need(raw, "value_unit", _UNITS, where),
         quantity_scale=_need(raw, "quantity_unit", _QUANTITY_UNITS, where),
@@ -192,8 +212,9 @@ def _resolve_strict(code: str) -> str:
 def _countries(tf: TableFile, batch: Batch, m: TableMapping, name: str) -> pa.Array:
     b, column = _column(tf, batch, m, name)
     resolve = _resolve_drop if m.missing_country == "drop" else _resolve_strict
-    return fields.countries(tf, b, column, resolve, "an ISO alpha-3, alpha-2 or numeric code, or a "
-                            "country name")
+    return fields.countries(
+        tf, b, column, resolve, "an ISO alpha-3, alpha-2 or numeric code, or a country name"
+    )
 
 
 def _time(tf: TableFile, batch: Batch, m: TableMapping) -> tuple[pa.Array, pa.Array]:
@@ -202,11 +223,18 @@ def _time(tf: TableFile, batch: Batch, m: TableMapping) -> tuple[pa.Array, pa.Ar
         values = pc.replace_substring(pc.utf8_trim_whitespace(b.columns[column]), "-", "")
         ok = pc.match_substring_regex(values, r"^(19|20)\d\d((0[1-9])|(1[0-2]))?$")
         if (bad := first_true(pc.invert(ok))) is not None:
-            raise tf.error(f"bad period {b.columns[column][bad].as_py()!r}", at=batch.first + bad,
-                           column=column, expected="YYYY, YYYY-MM or YYYYMM")
+            raise tf.error(
+                f"bad period {b.columns[column][bad].as_py()!r}",
+                at=batch.first + bad,
+                column=column,
+                expected="YYYY, YYYY-MM or YYYYMM",
+            )
         year = pc.cast(pc.utf8_slice_codeunits(values, 0, 4), pa.int16())
-        digits = pc.if_else(pc.equal(pc.utf8_length(values), 6),
-                            pc.utf8_slice_codeunits(values, 4, 6), pa.scalar(None, pa.string()))
+        digits = pc.if_else(
+            pc.equal(pc.utf8_length(values), 6),
+            pc.utf8_slice_codeunits(values, 4, 6),
+            pa.scalar(None, pa.string()),
+        )
         return year, pc.cast(digits, pa.int8())
     b, column = _column(tf, batch, m, "year")
     year = fields.years(tf, b, column)
@@ -216,8 +244,12 @@ def _time(tf: TableFile, batch: Batch, m: TableMapping) -> tuple[pa.Array, pa.Ar
     values = pc.utf8_trim_whitespace(b.columns[column])
     ok = pc.match_substring_regex(values, r"^(0?[1-9]|1[0-2])$")
     if (bad := first_true(pc.invert(ok))) is not None:
-        raise tf.error(f"bad month {values[bad].as_py()!r}", at=batch.first + bad, column=column,
-                       expected="a month number 1-12")
+        raise tf.error(
+            f"bad month {values[bad].as_py()!r}",
+            at=batch.first + bad,
+            column=column,
+            expected="a month number 1-12",
+        )
     return year, pc.cast(values, pa.int8())
 
 
@@ -226,8 +258,12 @@ def _product(tf: TableFile, batch: Batch, m: TableMapping) -> tuple[pa.Array, pa
     raw = pc.utf8_trim_whitespace(b.columns[column])
     if not m.is_hs:
         if (bad := first_true(pc.equal(raw, ""))) is not None:
-            raise tf.error("missing product", at=batch.first + bad, column=column,
-                           expected=f"a {m.product_classification} product code")
+            raise tf.error(
+                "missing product",
+                at=batch.first + bad,
+                column=column,
+                expected=f"a {m.product_classification} product code",
+            )
         return raw, raw
     return fields.hs6(tf, b, column, digits=m.product_digits), raw
 
@@ -240,17 +276,27 @@ def _batches(tf: TableFile, m: TableMapping, dropped: Counter[str]) -> Iterator[
         year, month = _time(tf, batch, m)
         product, product_raw = _product(tf, batch, m)
         common = {
-            "year": year, "month": month, "product": product, "product_raw": product_raw,
+            "year": year,
+            "month": month,
+            "product": product,
+            "product_raw": product_raw,
             "hs_revision": constant(m.hs_revision if m.is_hs else m.product_classification, n),
-            "source": constant(m.source, n), "line": positions(batch),
+            "source": constant(m.source, n),
+            "line": positions(batch),
         }
         for part in _directions(tf, batch, m):
             exporter, importer, reported_by, value, quantity, keep = part
             absent = pc.or_(pc.is_null(exporter), pc.is_null(importer))
             dropped["rows without a country"] += pc.sum(pc.and_(keep, absent)).as_py() or 0
             yield canonical_batch(
-                {**common, "exporter": exporter, "importer": importer, "reported_by": reported_by,
-                 "value_usd": value, "quantity_kg": quantity},
+                {
+                    **common,
+                    "exporter": exporter,
+                    "importer": importer,
+                    "reported_by": reported_by,
+                    "value_usd": value,
+                    "quantity_kg": quantity,
+                },
                 pc.and_(keep, pc.invert(absent)),
             )
 
@@ -274,9 +320,14 @@ def _directions(tf: TableFile, batch: Batch, m: TableMapping) -> Iterator[Part]:
     n = batch.length
     everything = pa.repeat(pa.scalar(True), n)
     if m.has("exporter"):
-        yield (_countries(tf, batch, m, "exporter"), _countries(tf, batch, m, "importer"),
-               constant(m.reported_by, n), _value(tf, batch, m, "value"),
-               _quantity(tf, batch, m, "quantity"), everything)
+        yield (
+            _countries(tf, batch, m, "exporter"),
+            _countries(tf, batch, m, "importer"),
+            constant(m.reported_by, n),
+            _value(tf, batch, m, "value"),
+            _quantity(tf, batch, m, "quantity"),
+            everything,
+        )
         return
     reporter = _countries(tf, batch, m, "reporter")
     partner = _countries(tf, batch, m, "partner")
@@ -286,16 +337,37 @@ def _directions(tf: TableFile, batch: Batch, m: TableMapping) -> Iterator[Part]:
         is_m = pc.is_in(flow, value_set=pa.array(m.import_codes))
         is_x = pc.is_in(flow, value_set=pa.array(m.export_codes))
         if (bad := first_true(pc.invert(pc.or_(is_m, is_x)))) is not None:
-            raise tf.error(f"unknown flow {flow[bad].as_py()!r}", at=batch.first + bad, column=column,
-                           expected=f"one of {', '.join(m.import_codes + m.export_codes)} "
-                           "(set flow_codes in the mapping)")
-        yield (pc.if_else(is_m, partner, reporter), pc.if_else(is_m, reporter, partner),
-               pc.if_else(is_m, "importer", "exporter"), _value(tf, batch, m, "value"),
-               _quantity(tf, batch, m, "quantity"), everything)
+            raise tf.error(
+                f"unknown flow {flow[bad].as_py()!r}",
+                at=batch.first + bad,
+                column=column,
+                expected=f"one of {', '.join(m.import_codes + m.export_codes)} "
+                "(set flow_codes in the mapping)",
+            )
+        yield (
+            pc.if_else(is_m, partner, reporter),
+            pc.if_else(is_m, reporter, partner),
+            pc.if_else(is_m, "importer", "exporter"),
+            _value(tf, batch, m, "value"),
+            _quantity(tf, batch, m, "quantity"),
+            everything,
+        )
         return
     if m.has("import_value"):
-        yield (partner, reporter, constant("importer", n), _value(tf, batch, m, "import_value"),
-               _quantity(tf, batch, m, "import_quantity"), everything)
+        yield (
+            partner,
+            reporter,
+            constant("importer", n),
+            _value(tf, batch, m, "import_value"),
+            _quantity(tf, batch, m, "import_quantity"),
+            everything,
+        )
     if m.has("export_value"):
-        yield (reporter, partner, constant("exporter", n), _value(tf, batch, m, "export_value"),
-               _quantity(tf, batch, m, "export_quantity"), everything)
+        yield (
+            reporter,
+            partner,
+            constant("exporter", n),
+            _value(tf, batch, m, "export_value"),
+            _quantity(tf, batch, m, "export_quantity"),
+            everything,
+        )

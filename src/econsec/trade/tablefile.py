@@ -49,8 +49,14 @@ class TableFile:
         """``"line"`` for CSV files, ``"row"`` for Parquet."""
         return "line" if self.kind == "csv" else "row"
 
-    def error(self, problem: str, *, at: int | None = None, column: str | None = None,
-              expected: str | None = None) -> InputError:
+    def error(
+        self,
+        problem: str,
+        *,
+        at: int | None = None,
+        column: str | None = None,
+        expected: str | None = None,
+    ) -> InputError:
         """An :class:`InputError` located in this file."""
         where = {"line": at} if self.kind == "csv" else {"row": at}
         return InputError(problem, file=str(self.path), column=column, expected=expected, **where)
@@ -127,7 +133,8 @@ class TableFile:
         if "UTF8" in text or "UTF-8" in text:
             line = _first_bad_utf8_line(self.path)
             return self.error(
-                "text is not valid UTF-8", at=line,
+                "text is not valid UTF-8",
+                at=line,
                 expected="a UTF-8 encoded file (re-save it as UTF-8, e.g. with iconv -t UTF-8)",
             )
         if self.path.suffix == ".gz" or "gzip" in text.lower() or "compress" in text.lower():
@@ -178,16 +185,20 @@ def _read_header(path: Path) -> tuple[tuple[str, ...], str]:
             raw = handle.readline()
     except (OSError, EOFError, zlib.error) as exc:
         raise InputError(
-            f"cannot read the file ({exc})", file=str(path),
+            f"cannot read the file ({exc})",
+            file=str(path),
             expected="a readable CSV file, plain or gzip-compressed",
         ) from None
     if not raw.strip():
-        raise InputError("the file is empty", file=str(path), expected="a header line and data rows")
+        raise InputError(
+            "the file is empty", file=str(path), expected="a header line and data rows"
+        )
     try:
         header = raw.decode("utf-8-sig").strip()
     except UnicodeDecodeError:
-        raise InputError("the header is not valid UTF-8", file=str(path), line=1,
-                         expected="a UTF-8 encoded file") from None
+        raise InputError(
+            "the header is not valid UTF-8", file=str(path), line=1, expected="a UTF-8 encoded file"
+        ) from None
     delimiter = "\t" if "\t" in header and "," not in header else ","
     return tuple(name.strip().strip('"') for name in header.split(delimiter)), delimiter
 

@@ -1,0 +1,104 @@
+"""Presets on hand-made flows whose verdicts can be worked out by hand."""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from econsec.analysis import Importer, Screen, criteria_of, preset, run_screen
+from econsec.errors import NotFoundError
+
+JPN = (Importer("JPN", frozenset({"JPN"})),)
+
+
+def _con(rows: list[tuple[int, str, str, str, float]]) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    table = pa.table(
+        {
+            k: [r[i] for r in rows]
+            for i, k in enumerate(("year", "exporter", "importer", "product", "value_usd"))
+        }
+    )
+    con.register("flows", table)
+    return con
+
+
+def _world(
+    year: int, japan_from_china: float, japan_exports: float
+) -> list[tuple[int, str, str, str, float]]:
+    # JPN imports 811292 from CHN and KOR; world exports dominated by CHN.
+    return [
+        (year, "CHN", "JPN", "811292", japan_from_china),
+        (year, "KOR", "JPN", "811292", 100.0),
+        (year, "JPN", "USA", "811292", japan_exports),
+        (year, "CHN", "USA", "811292", 5000.0),
+    ]
+
+
+def test_geodep_needs_two_of_three_years() -> None:
+    # 2022: concentrated (900/1000); 2023: not (100/200 -> HHI 0.5? no: 100,100 -> 0.5); 2024: concentrated
+    rows = _world(2022, 900.0, 0.0) + _world(2023, 900.0, 5000.0) + _world(2024, 900.0, 0.0)
+    (row,) = run_screen(_con(rows), Screen(JPN, 2024, preset("geodep"))).to_pylist()
+    c = criteria_of(row, preset("geodep"))
+    # HHI = 0.9^2 + 0.1^2 = 0.82; world HHI: CHN 5900 (2024), JPN 0, KOR 100 -> high
+    assert c["C1_import_hhi"]["value"] == pytest.approx(0.82)
+    assert c["C3_imports_over_exports"]["value"] is None and c["C3_imports_over_exports"]["met"]
+    assert row["persistence"] == 2  # 2023 fails C3 (exports 5000 > imports 1000)
+    assert c["C4_persistence"]["met"] and row["flagged"]
+    strict = preset("geodep", {"C4_persistence": 3})
+    (row,) = run_screen(_con(rows), Screen(JPN, 2024, strict)).to_pylist()
+    assert not row["flagged"] and row["method"] == "geodep/v1+custom"
+
+
+def test_geodep_with_one_year_is_insufficient_data() -> None:
+    (row,) = run_screen(
+        _con(_world(2024, 900.0, 0.0)), Screen(JPN, 2024, preset("geodep"))
+    ).to_pylist()
+    c = criteria_of(row, preset("geodep"))
+    assert c["C4_persistence"]["met"] is None and "insufficient data" in c["C4_persistence"]["note"]
+    assert row["flagged"] is False
+
+
+def test_crma65_and_meti() -> None:
+    rows = _world(2024, 600.0, 0.0)  # CHN share 600/700 = 0.857
+    (row,) = run_screen(_con(rows), Screen(JPN, 2024, preset("crma65"))).to_pylist()
+    assert row["flagged"] and row["single_supplier_share__value"] == pytest.approx(6 / 7)
+    (row,) = run_screen(
+        _con(rows), Screen(JPN, 2024, preset("crma65", {"single_supplier_share": 0.9}))
+    ).to_pylist()
+    assert not row["flagged"]
+    con = _con(rows)
+    con.register(
+        "production",
+        pa.table(
+            {"importer": ["JPN"], "product": ["811292"], "year": [2024], "production_usd": [1300.0]}
+        ),
+    )
+    # domestic use = 1300 + 700 - 0 = 2000; CHN 600 -> 0.3
+    (row,) = run_screen(con, Screen(JPN, 2024, preset("meti"), production="production")).to_pylist()
+    assert row["single_source_share__value"] == pytest.approx(0.3) and not row["flagged"]
+
+
+def test_eu2021_for_a_group() -> None:
+    eu = (Importer("EU2", frozenset({"DEU", "FRA"})),)
+    rows = [
+        (2024, "CHN", "DEU", "850511", 800.0),
+        (2024, "JPN", "FRA", "850511", 100.0),
+        (2024, "FRA", "DEU", "850511", 300.0),  # intra-group: excluded from imports
+        (2024, "DEU", "USA", "850511", 50.0),
+    ]
+    (row,) = run_screen(_con(rows), Screen(eu, 2024, preset("eu2021"))).to_pylist()
+    c = criteria_of(row, preset("eu2021"))
+    assert row["imports_usd"] == 900.0 and row["top_supplier"] == "CHN"
+    assert c["concentration"]["value"] == pytest.approx((8 / 9) ** 2 + (1 / 9) ** 2)
+    assert c["extra_bloc_share"]["value"] == pytest.approx(900 / 1200)
+    assert c["imports_over_exports"]["value"] == pytest.approx(900 / 350)
+    assert row["flagged"]
+
+
+def test_unknown_preset_and_criterion() -> None:
+    with pytest.raises(NotFoundError, match="no preset 'oecd'"):
+        preset("oecd")
+    with pytest.raises(NotFoundError, match="no criterion hhi"):
+        preset("geodep", {"hhi": 0.3})

@@ -105,3 +105,20 @@ def comtrade_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("comtrade") / "comtrade_2022_31hs6.csv"
     out.to_csv(path, index=False)
     return path
+
+
+@pytest.fixture(scope="session")
+def spark_conf(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Environment for a quiet local Spark: loopback, this Python, errors-only logging."""
+    import os
+    import sys
+
+    conf = tmp_path_factory.mktemp("spark-conf")
+    (conf / "log4j2.properties").write_text(
+        "rootLogger.level = error\nrootLogger.appenderRef.stdout.ref = console\n"
+        "appender.console.type = Console\nappender.console.name = console\n"
+        "appender.console.target = SYSTEM_ERR\nappender.console.layout.type = PatternLayout\n"
+    )
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ["SPARK_CONF_DIR"] = str(conf)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from econsec.analysis import Importer, Screen, preset, run_screen
 from econsec.reference.countries import load_groups
-from econsec.storage.workspace import Workspace, flows_relation, import_flows, imports
+from econsec.storage.engines import duckdb_engine
+from econsec.storage.workspace import Workspace, import_flows, imports
 from econsec.synthetic.world import SYNTHETIC_LABEL, generate_world, write_world
 from econsec.trade.mapped import parse_mapping, read_table
 
@@ -47,16 +48,12 @@ def ensure_demo_world(ws: Workspace, echo: Callable[[str], None]) -> None:
 
 def run_demo(ws: Workspace, output: Path | None, echo: Callable[[str], None]) -> str:
     """Run the demo; returns the summary text. The report goes to ``output``."""
-    import duckdb
-
     from econsec.report.dependency import dependency_report
     from econsec.report.html import render
 
     ensure_demo_world(ws, echo)
     groups = load_groups()
-    relation = flows_relation(ws, sources=(DEMO_SOURCE,))
-    con = duckdb.connect()
-    con.execute(f"CREATE VIEW flows AS SELECT * FROM {relation}")
+    con = duckdb_engine(ws, sources=(DEMO_SOURCE,))
     screen = Screen(
         importers=(Importer("JPN", frozenset({"JPN"})),),
         year=2024,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import duckdb
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from econsec.analysis import Importer, concentration
+from econsec.storage import duckdb_engine
 
 SUPPLIERS = ["CHN", "KOR", "USA", "DEU", "AUS", "CHL"]
 flows = st.lists(
@@ -19,7 +19,7 @@ flows = st.lists(
 
 
 def _metrics(rows: list[tuple[str, float]], scale: float = 1.0) -> dict[str, object]:
-    con = duckdb.connect()
+    con = duckdb_engine(None)
     con.register(
         "flows",
         pa.table(

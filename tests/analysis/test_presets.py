@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import duckdb
 import pyarrow as pa
 import pytest
 
 from econsec.analysis import Importer, Screen, criteria_of, preset, run_screen
 from econsec.errors import NotFoundError
+from econsec.storage import DuckDBEngine, duckdb_engine
 
 JPN = (Importer("JPN", frozenset({"JPN"})),)
 
 
-def _con(rows: list[tuple[int, str, str, str, float]]) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
+def _con(rows: list[tuple[int, str, str, str, float]]) -> DuckDBEngine:
+    con = duckdb_engine(None)
     table = pa.table(
         {
             k: [r[i] for r in rows]

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
 from econsec.analysis import Importer, Screen, concentration, preset, run_screen
 from econsec.reference.countries import load_groups
-from econsec.storage.workspace import Workspace, connect, import_flows
+from econsec.storage import DuckDBEngine, Workspace, duckdb_engine, import_flows
 from econsec.trade.baci import read_baci
 from shared_data import CMA
 
@@ -18,11 +17,11 @@ EU27 = load_groups()["EU27"].members
 
 
 @pytest.fixture(scope="module")
-def con(baci_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+def con(baci_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> DuckDBEngine:
     ws = Workspace(tmp_path_factory.mktemp("ws"))
     for name in ("BACI_HS17_Y2022_V202601.csv", "BACI_HS17_Y2024_V202601.csv"):
         import_flows(ws, read_baci(baci_dir / name))
-    return connect(ws)
+    return duckdb_engine(ws)
 
 
 def _expected(year: int, importer: set[str], product: str) -> dict[str, object]:
@@ -52,7 +51,7 @@ def _expected(year: int, importer: set[str], product: str) -> dict[str, object]:
 
 @pytest.mark.parametrize("year", [2022, 2024])
 @pytest.mark.parametrize("product", ["850511", "811292", "280530", "250490"])
-def test_japan_against_pandas(con: duckdb.DuckDBPyConnection, year: int, product: str) -> None:
+def test_japan_against_pandas(con: DuckDBEngine, year: int, product: str) -> None:
     got = concentration(
         con, (Importer("JPN", frozenset({"JPN"})),), (year,), products=frozenset({product})
     ).to_pylist()
@@ -67,7 +66,7 @@ def test_japan_against_pandas(con: duckdb.DuckDBPyConnection, year: int, product
         ), key
 
 
-def test_japan_gallium_germanium_2022_is_led_by_china(con: duckdb.DuckDBPyConnection) -> None:
+def test_japan_gallium_germanium_2022_is_led_by_china(con: DuckDBEngine) -> None:
     (row,) = concentration(
         con, (Importer("JPN", frozenset({"JPN"})),), (2022,), products=frozenset({"811292"})
     ).to_pylist()
@@ -76,7 +75,7 @@ def test_japan_gallium_germanium_2022_is_led_by_china(con: duckdb.DuckDBPyConnec
 
 
 @pytest.mark.parametrize("product", ["850511", "811292", "250490", "283691"])
-def test_eu27_is_extra_eu(con: duckdb.DuckDBPyConnection, product: str) -> None:
+def test_eu27_is_extra_eu(con: DuckDBEngine, product: str) -> None:
     (row,) = concentration(
         con, (Importer("EU27", EU27),), (2024,), products=frozenset({product})
     ).to_pylist()
@@ -88,7 +87,7 @@ def test_eu27_is_extra_eu(con: duckdb.DuckDBPyConnection, product: str) -> None:
     assert row["top_supplier"] not in EU27
 
 
-def test_eu_magnets_flagged_under_eu2021_and_crma(con: duckdb.DuckDBPyConnection) -> None:
+def test_eu_magnets_flagged_under_eu2021_and_crma(con: DuckDBEngine) -> None:
     importers = (Importer("EU27", EU27),)
     for name in ("eu2021", "crma65"):
         rows = run_screen(
@@ -98,7 +97,7 @@ def test_eu_magnets_flagged_under_eu2021_and_crma(con: duckdb.DuckDBPyConnection
         assert row["top_supplier"] == "CHN" and row["flagged"], (name, row)
 
 
-def test_all_importers_matches_single_importer(con: duckdb.DuckDBPyConnection) -> None:
+def test_all_importers_matches_single_importer(con: DuckDBEngine) -> None:
     every = concentration(con, None, (2024,)).to_pandas()
     japan = concentration(con, (Importer("JPN", frozenset({"JPN"})),), (2024,)).to_pandas()
     subset = every[every.importer == "JPN"].reset_index(drop=True)

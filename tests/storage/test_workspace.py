@@ -13,7 +13,7 @@ from econsec.cli import app
 from econsec.errors import InputError
 from econsec.settings import workspace_path
 from econsec.storage import workspace as workspace_module
-from econsec.storage.workspace import Workspace, import_flows, imports, table_of
+from econsec.storage import Workspace, duckdb_engine, import_flows, imports
 from econsec.trade.baci import read_baci
 from shared_data import snapshot
 
@@ -47,7 +47,9 @@ def test_reimport_changes_nothing_and_list_shows_it(baci_dir: Path, tmp_path: Pa
     assert all(len(r["sha256"]) == 64 and r["imported_at"] for r in listed)
     table = _run("data", "list", "--workspace", str(ws))
     assert "baci" in table and "21,723" in table
-    count = table_of(Workspace(ws), "SELECT count(*) AS n FROM flows").column("n")[0].as_py()
+    count = (
+        duckdb_engine(Workspace(ws)).sql("SELECT count(*) AS n FROM flows").column("n")[0].as_py()
+    )
     assert count == 23167 + 21723
 
 
@@ -60,7 +62,7 @@ def test_same_flows_in_another_file_are_not_duplicated(baci_dir: Path, tmp_path:
     copy.write_text("\n".join([*lines[:101], "2024,392,20,280480,1.0,1.0"]) + "\n")
     result = import_flows(ws, read_baci(copy, country_codes=baci_dir / "country_codes_V202601.csv"))
     assert result.already_present == 100 and result.rows_stored == 1
-    total = table_of(ws, "SELECT count(*) AS n FROM flows").column("n")[0].as_py()
+    total = duckdb_engine(ws).sql("SELECT count(*) AS n FROM flows").column("n")[0].as_py()
     assert total == 21723 + 1
 
 
@@ -80,7 +82,9 @@ def test_conflicting_values_need_replace(baci_dir: Path, tmp_path: Path) -> None
     assert snapshot(ws.root) == before
     result = import_flows(ws, read_baci(revised, country_codes=codes), replace=True)
     assert result.replaced and len(imports(ws)) == 1
-    total = table_of(ws, "SELECT count(*) AS n, sum(value_usd) AS v FROM flows").to_pylist()[0]
+    total = (
+        duckdb_engine(ws).sql("SELECT count(*) AS n, sum(value_usd) AS v FROM flows").to_pylist()[0]
+    )
     assert total["n"] == 21723
 
 

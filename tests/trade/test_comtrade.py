@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from econsec.storage.workspace import Workspace, import_flows, table_of
+from econsec.storage import Workspace, duckdb_engine, import_flows
 from econsec.trade.comtrade import read_comtrade
 from shared_data import CMA
 
@@ -37,10 +37,10 @@ def test_exact_duplicates_removed_and_mirror_rule(comtrade_csv: Path, tmp_path: 
     ws = Workspace(tmp_path / "ws")
     result = import_flows(ws, read_comtrade(comtrade_csv))
     assert result.duplicates_removed > 0
-    both = table_of(ws, "SELECT count(*) AS n FROM flows").column("n")[0].as_py()
+    both = duckdb_engine(ws).sql("SELECT count(*) AS n FROM flows").column("n")[0].as_py()
     best = (
-        table_of(
-            ws,
+        duckdb_engine(ws)
+        .sql(
             """SELECT count(*) AS n FROM (SELECT DISTINCT year, exporter, importer,
                            product FROM flows)""",
         )
@@ -49,11 +49,14 @@ def test_exact_duplicates_removed_and_mirror_rule(comtrade_csv: Path, tmp_path: 
     )
     assert both == best  # one row per flow after the mirror rule
     # Where the importer reported, its value is used.
-    row = table_of(
-        ws,
-        """SELECT reported_by FROM flows WHERE exporter = 'CHN' AND importer = 'JPN'
+    row = (
+        duckdb_engine(ws)
+        .sql(
+            """SELECT reported_by FROM flows WHERE exporter = 'CHN' AND importer = 'JPN'
                           AND product = '811292'""",
-    ).to_pylist()
+        )
+        .to_pylist()
+    )
     assert row == [{"reported_by": "importer"}]
 
 
@@ -71,9 +74,11 @@ def test_exporter_side_is_the_fallback(tmp_path: Path) -> None:
     )
     ws = Workspace(tmp_path / "ws")
     import_flows(ws, read_comtrade(path))
-    rows = table_of(
-        ws, "SELECT importer, month, value_usd, reported_by FROM flows ORDER BY ALL"
-    ).to_pylist()
+    rows = (
+        duckdb_engine(ws)
+        .sql("SELECT importer, month, value_usd, reported_by FROM flows ORDER BY ALL")
+        .to_pylist()
+    )
     assert rows == [
         {"importer": "JPN", "month": None, "value_usd": 120.0, "reported_by": "importer"},
         {"importer": "KOR", "month": 8, "value_usd": 7.0, "reported_by": "exporter"},

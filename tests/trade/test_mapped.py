@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 
 from econsec.errors import ConfigError
-from econsec.storage.workspace import Workspace, import_flows, table_of
+from econsec.storage import Workspace, duckdb_engine, import_flows
 from econsec.trade.mapped import parse_mapping, read_table
 from shared_data import DATA
 
@@ -43,11 +43,14 @@ def test_korea_customs_hydrogen_fluoride(tmp_path: Path) -> None:
     reading = read_table(KCS, parse_mapping(KCS_MAPPING))
     result = import_flows(ws, reading)
     assert result.dropped == {"rows without a country": 10}  # 5 blank partners, both directions
-    hf = table_of(
-        ws,
-        """SELECT month, value_usd FROM flows WHERE exporter = 'JPN' AND importer = 'KOR'
+    hf = (
+        duckdb_engine(ws)
+        .sql(
+            """SELECT month, value_usd FROM flows WHERE exporter = 'JPN' AND importer = 'KOR'
                          AND product = '281111' AND year = 2019 ORDER BY month""",
-    ).to_pylist()
+        )
+        .to_pylist()
+    )
     by_month = {r["month"]: r["value_usd"] for r in hf}
     # PROVENANCE: 5.29 M USD in Jun 2019, 0.96 M in Jul, 0 in Aug and Sep.
     assert by_month[6] == pytest.approx(5.29e6, rel=0.01)
@@ -65,11 +68,14 @@ def test_hs10_lines_summed_to_hs6(tmp_path: Path) -> None:
     ]
     ws = Workspace(tmp_path / "ws")
     import_flows(ws, read_table(KCS, parse_mapping(KCS_MAPPING)))
-    got = table_of(
-        ws,
-        """SELECT value_usd FROM flows WHERE exporter = 'CHN' AND importer = 'KOR'
+    got = (
+        duckdb_engine(ws)
+        .sql(
+            """SELECT value_usd FROM flows WHERE exporter = 'CHN' AND importer = 'KOR'
                           AND product = '854232' AND year = 2020 AND month = 1""",
-    ).to_pylist()
+        )
+        .to_pylist()
+    )
     assert got == [{"value_usd": float(memory.import_usd.sum())}]
 
 

@@ -1,19 +1,39 @@
 """Analyses over trade flows: concentration metrics and dependency screens."""
 
-from econsec.analysis.concentration import Importer, concentration, concentration_sql
+from econsec.analysis.concentration import (
+    METRIC_COLUMNS,
+    Importer,
+    concentration,
+    concentration_sql,
+)
+from econsec.analysis.indispensability import (
+    DependentImporter,
+    Indispensability,
+    indispensability,
+)
 from econsec.analysis.presets import PRESETS, Criterion, Preset, preset
-from econsec.analysis.screen import Screen, criteria_of, run_screen, screen_sql
+from econsec.analysis.rollup import Change, GroupSummary, compare, rollup
+from econsec.analysis.screen import Screen, criteria_of, run_screen, screen_columns, screen_sql
 
 __all__ = [
+    "METRIC_COLUMNS",
     "PRESETS",
+    "Change",
     "Criterion",
+    "DependentImporter",
+    "GroupSummary",
     "Importer",
+    "Indispensability",
     "Preset",
     "Screen",
+    "compare",
     "concentration",
     "concentration_sql",
     "criteria_of",
+    "indispensability",
     "preset",
+    "rollup",
     "run_screen",
+    "screen_columns",
     "screen_sql",
 ]

@@ -9,20 +9,62 @@ product *k* and year *t*, with :math:`m_{jikt}` the imports from supplier countr
     \\mathrm{HHI}_{ikt} = \\sum_j s_{jikt}^2 \\in [1/n, 1]
 
 The world-export HHI of a product uses each country's exports to all destinations. Shares from
-the "concern" and "like-minded" sets are sums of :math:`s_{jikt}` over their members.
+the "concern" and "like-minded" sets are sums of :math:`s_{jikt}` over their members. Ties for
+the top supplier go to the alphabetically first country, so every engine gives the same answer.
 
-The computation is one DuckDB query over the ``flows`` relation; nothing is loaded into pandas.
+The SQL is the common subset of DuckDB and Spark SQL: the same text runs on both engines.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
-import duckdb
 import pyarrow as pa
 
-__all__ = ["Importer", "concentration", "concentration_sql"]
+__all__ = [
+    "MEMBERS_RELATION",
+    "METRIC_COLUMNS",
+    "Importer",
+    "SqlEngine",
+    "concentration",
+    "concentration_sql",
+    "membership_rows",
+    "register_members",
+    "sql_list",
+]
+
+#: The relation of (country, label) rows the SQL joins to know each importer's members.
+MEMBERS_RELATION = "econsec_members"
+
+
+class SqlEngine(Protocol):
+    """The part of a query engine analyses use (see :mod:`econsec.storage.engines`)."""
+
+    def sql(self, query: str) -> pa.Table: ...
+
+    def register(self, name: str, table: pa.Table) -> None: ...
+
+
+#: The columns :func:`concentration_sql` returns, in order.
+METRIC_COLUMNS: tuple[str, ...] = (
+    "importer",
+    "product",
+    "year",
+    "imports_usd",
+    "n_suppliers",
+    "hhi",
+    "top_supplier",
+    "top_share",
+    "concern_share",
+    "like_minded_share",
+    "exports_usd",
+    "import_export_ratio",
+    "intra_usd",
+    "world_export_hhi",
+    "world_exports_usd",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,16 +75,26 @@ class Importer:
     members: frozenset[str]
 
 
-def _list(values: Iterable[str]) -> str:
+def sql_list(values: Iterable[str]) -> str:
+    """An SQL list literal of text values, ``(NULL)`` when empty.
+
+    >>> sql_list(["JPN", "O'X"])
+    "('JPN', 'O''X')"
+    """
     items = sorted(set(values))
     if not items:
         return "(NULL)"
     return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in items) + ")"
 
 
+def membership_rows(importers: tuple[Importer, ...]) -> list[tuple[str, str]]:
+    """(country, label) rows of the membership relation the SQL joins with."""
+    return [(country, imp.label) for imp in importers for country in sorted(imp.members)]
+
+
 def concentration_sql(
     relation: str,
-    importers: tuple[Importer, ...] | None,
+    members: str | None,
     years: tuple[int, ...],
     *,
     products: frozenset[str] | None = None,
@@ -51,61 +103,71 @@ def concentration_sql(
 ) -> str:
     """SQL computing the concentration metrics per importer × product × year.
 
-    ``importers`` None means every country that imports, each on its own.
-    Columns: importer, product, year, imports_usd, n_suppliers, hhi, top_supplier, top_share,
-    concern_share, like_minded_share, exports_usd (to countries outside the group),
-    import_export_ratio, intra_usd (trade among the group's members), world_export_hhi,
-    world_exports_usd.
+    ``members`` names a relation of (country, label) rows (see :func:`membership_rows`); None
+    means every importing country on its own. The columns are :data:`METRIC_COLUMNS`:
+    ``exports_usd`` counts exports to countries outside the group and ``intra_usd`` trade among
+    the group's members.
     """
-    product_filter = f"AND product IN {_list(products)}" if products is not None else ""
+    product_filter = f"AND product IN {sql_list(products)}" if products is not None else ""
     year_list = ", ".join(str(int(y)) for y in years)
-    if importers is None:
-        membership = "SELECT DISTINCT importer AS country, importer AS label FROM base"
+    if members is None:
+        member_rows = "SELECT DISTINCT importer AS country, importer AS label FROM base"
     else:
-        rows = [f"('{c}', '{imp.label}')" for imp in importers for c in sorted(imp.members)]
-        membership = f"SELECT * FROM (VALUES {', '.join(rows)}) AS m(country, label)"
+        member_rows = f"SELECT country, label FROM {members}"
     return f"""
     WITH base AS (
         SELECT year, exporter, importer, product, value_usd FROM {relation}
         WHERE year IN ({year_list}) {product_filter}
     ),
-    members AS ({membership}),
-    inflow AS (
-        SELECT m.label AS importer, b.product, b.year, b.exporter, sum(b.value_usd) AS v
+    members AS ({member_rows}),
+    tagged AS (
+        SELECT m.label, b.year, b.exporter, b.importer, b.product, b.value_usd,
+               x.country IS NOT NULL AS inside
         FROM base b JOIN members m ON b.importer = m.country
-        WHERE NOT EXISTS (SELECT 1 FROM members x WHERE x.label = m.label AND x.country = b.exporter)
-        GROUP BY ALL HAVING sum(b.value_usd) > 0
+        LEFT JOIN members x ON x.label = m.label AND x.country = b.exporter
+    ),
+    inflow AS (
+        SELECT label AS importer, product, year, exporter, sum(value_usd) AS v
+        FROM tagged WHERE NOT inside
+        GROUP BY label, product, year, exporter
+        HAVING sum(value_usd) > 0
+    ),
+    ranked AS (
+        SELECT *, row_number() OVER (PARTITION BY importer, product, year
+                                     ORDER BY v DESC, exporter) AS rank_in_product
+        FROM inflow
     ),
     imports AS (
         SELECT importer, product, year,
                sum(v) AS imports_usd,
                count(*) AS n_suppliers,
                sum(v * v) / (sum(v) * sum(v)) AS hhi,
-               arg_max(exporter, v) AS top_supplier,
+               max(CASE WHEN rank_in_product = 1 THEN exporter END) AS top_supplier,
                max(v) / sum(v) AS top_share,
-               coalesce(sum(v) FILTER (WHERE exporter IN {_list(concern)}), 0) / sum(v) AS concern_share,
-               coalesce(sum(v) FILTER (WHERE exporter IN {_list(like_minded)}), 0) / sum(v)
+               coalesce(sum(CASE WHEN exporter IN {sql_list(concern)} THEN v END), 0) / sum(v)
+                   AS concern_share,
+               coalesce(sum(CASE WHEN exporter IN {sql_list(like_minded)} THEN v END), 0) / sum(v)
                    AS like_minded_share
-        FROM inflow GROUP BY importer, product, year
+        FROM ranked GROUP BY importer, product, year
+    ),
+    intra AS (
+        SELECT label AS importer, product, year, sum(value_usd) AS intra_usd
+        FROM tagged WHERE inside AND exporter <> importer
+        GROUP BY label, product, year
     ),
     outflow AS (
         SELECT m.label AS importer, b.product, b.year, sum(b.value_usd) AS exports_usd
         FROM base b JOIN members m ON b.exporter = m.country
-        WHERE NOT EXISTS (SELECT 1 FROM members x WHERE x.label = m.label AND x.country = b.importer)
-        GROUP BY ALL
-    ),
-    intra AS (
-        SELECT m.label AS importer, b.product, b.year, sum(b.value_usd) AS intra_usd
-        FROM base b JOIN members m ON b.importer = m.country
-        WHERE EXISTS (SELECT 1 FROM members x WHERE x.label = m.label AND x.country = b.exporter)
-          AND b.exporter <> b.importer
-        GROUP BY ALL
+        LEFT JOIN members x ON x.label = m.label AND x.country = b.importer
+        WHERE x.country IS NULL
+        GROUP BY m.label, b.product, b.year
     ),
     world AS (
         SELECT product, year, sum(v * v) / (sum(v) * sum(v)) AS world_export_hhi,
                sum(v) AS world_exports_usd
-        FROM (SELECT product, year, exporter, sum(value_usd) AS v FROM base GROUP BY ALL)
-        WHERE v > 0 GROUP BY ALL
+        FROM (SELECT product, year, exporter, sum(value_usd) AS v FROM base
+              GROUP BY product, year, exporter) per_exporter
+        WHERE v > 0 GROUP BY product, year
     )
     SELECT i.importer, i.product, i.year, i.imports_usd, i.n_suppliers, i.hhi,
            i.top_supplier, i.top_share, i.concern_share, i.like_minded_share,
@@ -115,15 +177,25 @@ def concentration_sql(
            coalesce(t.intra_usd, 0) AS intra_usd,
            w.world_export_hhi, w.world_exports_usd
     FROM imports i
-    LEFT JOIN outflow o USING (importer, product, year)
-    LEFT JOIN intra t USING (importer, product, year)
-    LEFT JOIN world w USING (product, year)
-    ORDER BY i.importer, i.year, i.product
+    LEFT JOIN outflow o ON o.importer = i.importer AND o.product = i.product AND o.year = i.year
+    LEFT JOIN intra t ON t.importer = i.importer AND t.product = i.product AND t.year = i.year
+    LEFT JOIN world w ON w.product = i.product AND w.year = i.year
     """
 
 
+def register_members(engine: SqlEngine, importers: tuple[Importer, ...] | None) -> str | None:
+    """Register the membership relation for ``importers``; its name, or None for all importers."""
+    if importers is None:
+        return None
+    rows = membership_rows(importers)
+    engine.register(
+        MEMBERS_RELATION, pa.table({"country": [r[0] for r in rows], "label": [r[1] for r in rows]})
+    )
+    return MEMBERS_RELATION
+
+
 def concentration(
-    con: duckdb.DuckDBPyConnection,
+    engine: SqlEngine,
     importers: tuple[Importer, ...] | None,
     years: tuple[int, ...],
     *,
@@ -132,8 +204,9 @@ def concentration(
     like_minded: frozenset[str] = frozenset(),
     relation: str = "flows",
 ) -> pa.Table:
-    """Run :func:`concentration_sql` on a connection that has ``relation`` (default ``flows``)."""
+    """The metrics of :func:`concentration_sql`, ordered by importer, year and product."""
+    members = register_members(engine, importers)
     sql = concentration_sql(
-        relation, importers, years, products=products, concern=concern, like_minded=like_minded
+        relation, members, years, products=products, concern=concern, like_minded=like_minded
     )
-    return con.sql(sql).to_arrow_table()
+    return engine.sql(sql + " ORDER BY importer, year, product")

@@ -1,6 +1,6 @@
 """The dependency screen: concentration metrics plus a preset's criteria, explained per row.
 
-:func:`screen_sql` builds one DuckDB query: the metrics of
+:func:`screen_sql` builds one query (DuckDB and Spark SQL): the metrics of
 :func:`~econsec.analysis.concentration.concentration_sql` for the screened year and the two
 before (for persistence), each criterion's value, threshold and verdict as columns
 ``<criterion>__value``, ``<criterion>__threshold``, ``<criterion>__met``, the number of the
@@ -12,13 +12,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
-from econsec.analysis.concentration import Importer, concentration_sql
+from econsec.analysis.concentration import (
+    MEMBERS_RELATION,
+    METRIC_COLUMNS,
+    Importer,
+    SqlEngine,
+    concentration_sql,
+    register_members,
+)
 from econsec.analysis.presets import Criterion, Preset
 
-__all__ = ["Screen", "criteria_of", "run_screen", "screen_sql"]
+__all__ = ["Screen", "criteria_of", "run_screen", "screen_columns", "screen_sql"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,78 +46,97 @@ def _verdict(c: Criterion, value: str) -> str:
     return f"coalesce(({value}) {op} {c.threshold!r}, {missing})"
 
 
+def _criteria_names(preset: Preset) -> list[str]:
+    names = [c.name for c in preset.criteria]
+    if preset.persistence is not None:
+        names.append(preset.persistence.name)
+    return names
+
+
+def screen_columns(preset: Preset) -> tuple[str, ...]:
+    """The columns of a screen's result, in order."""
+    explained = [
+        f"{n}__{part}" for n in _criteria_names(preset) for part in ("value", "threshold", "met")
+    ]
+    return (*METRIC_COLUMNS, "single_source_share", "persistence", *explained, "flagged", "method")
+
+
 def screen_sql(relation: str, s: Screen) -> str:
-    """SQL for the screen ``s`` over the flows in ``relation``."""
+    """SQL for the screen ``s`` over the flows in ``relation``.
+
+    A screen of chosen importers joins the relation :data:`MEMBERS_RELATION` (register it from
+    :func:`~econsec.analysis.concentration.membership_rows`; :func:`run_screen` does).
+    """
     years = (s.year - 2, s.year - 1, s.year)
+    members = None if s.importers is None else MEMBERS_RELATION
     metrics = concentration_sql(
-        relation,
-        s.importers,
-        years,
-        products=s.products,
-        concern=s.concern,
-        like_minded=s.like_minded,
+        relation, members, years, products=s.products, concern=s.concern, like_minded=s.like_minded
     )
     if s.production:
+        use = "coalesce(p.production_usd, 0) + m.imports_usd - m.exports_usd"
         single = (
-            "(top_share * imports_usd) / nullif(coalesce(p.production_usd, 0) + imports_usd "
-            "- exports_usd, 0)"
+            f"CASE WHEN p.production_usd IS NULL THEN m.top_share "
+            f"ELSE (m.top_share * m.imports_usd) / nullif({use}, 0) END"
         )
-        join = f"LEFT JOIN {s.production} p USING (importer, product, year)"
-        single = f"CASE WHEN p.production_usd IS NULL THEN top_share ELSE {single} END"
+        join = (
+            f"LEFT JOIN {s.production} p ON p.importer = m.importer AND p.product = m.product "
+            "AND p.year = m.year"
+        )
     else:
-        single, join = "top_share", ""
-    values = ",\n".join(f"({c.value}) AS {c.name}__value" for c in s.preset.criteria)
-    verdicts = ",\n".join(
-        f"{_verdict(c, c.name + '__value')} AS {c.name}__met, {c.threshold!r}::DOUBLE AS {c.name}__threshold"
+        single, join = "m.top_share", ""
+    values = ", ".join(f"({c.value}) AS {c.name}__value" for c in s.preset.criteria)
+    verdicts = ", ".join(
+        f"{_verdict(c, c.name + '__value')} AS {c.name}__met, "
+        f"CAST({c.threshold!r} AS DOUBLE) AS {c.name}__threshold"
         for c in s.preset.criteria
     )
     all_met = " AND ".join(f"{c.name}__met" for c in s.preset.criteria)
     p = s.preset.persistence
     if p is not None:
-        persistence_cols = (
-            f", CASE WHEN years_seen = 3 THEN persistence END AS {p.name}__value, "
-            f"{p.threshold!r}::DOUBLE AS {p.name}__threshold, "
+        extra = (
+            f", CAST(CASE WHEN years_seen = 3 THEN persistence END AS DOUBLE) AS {p.name}__value, "
+            f"CAST({p.threshold!r} AS DOUBLE) AS {p.name}__threshold, "
             f"CASE WHEN years_seen = 3 THEN persistence >= {p.threshold!r} END AS {p.name}__met"
         )
-        flagged = f"coalesce({p.name}__met, FALSE)"
+        flagged = (
+            f"coalesce(CASE WHEN years_seen = 3 THEN persistence >= {p.threshold!r} END, FALSE)"
+        )
     else:
-        persistence_cols, flagged = "", "base_flag"
+        extra, flagged = "", "base_flag"
+    explained = ", ".join(
+        f"{c.name}__{part}" for c in s.preset.criteria for part in ("value", "threshold", "met")
+    )
     return f"""
     WITH metrics AS ({metrics}),
-    enriched AS (
-        SELECT m.*, {single} AS single_source_share FROM metrics m {join}
-    ),
+    enriched AS (SELECT m.*, {single} AS single_source_share FROM metrics m {join}),
     valued AS (SELECT *, {values} FROM enriched),
     judged AS (SELECT *, {verdicts} FROM valued),
     flagged_years AS (SELECT *, ({all_met}) AS base_flag FROM judged),
     windowed AS (
         SELECT *,
-            count(*) FILTER (WHERE base_flag) OVER w AS persistence,
+            count(CASE WHEN base_flag THEN 1 END) OVER (
+                PARTITION BY importer, product ORDER BY year
+                RANGE BETWEEN 2 PRECEDING AND CURRENT ROW) AS persistence,
             (SELECT count(DISTINCT year) FROM metrics) AS years_seen
         FROM flagged_years
-        WINDOW w AS (PARTITION BY importer, product ORDER BY year
-                     RANGE BETWEEN 2 PRECEDING AND CURRENT ROW)
     )
-    SELECT * EXCLUDE (years_seen){persistence_cols},
-           {flagged} AS flagged,
-           '{s.preset.method_version}' AS method
+    SELECT {", ".join(METRIC_COLUMNS)}, single_source_share, persistence, {explained}{extra},
+           {flagged} AS flagged, '{s.preset.method_version}' AS method
     FROM windowed WHERE year = {int(s.year)}
     ORDER BY importer, product
     """
 
 
-def run_screen(con: duckdb.DuckDBPyConnection, s: Screen, relation: str = "flows") -> pa.Table:
-    """Run the screen on a connection that has ``relation``."""
-    return con.sql(screen_sql(relation, s)).to_arrow_table()
+def run_screen(engine: SqlEngine, s: Screen, relation: str = "flows") -> pa.Table:
+    """Run the screen on an engine that has ``relation`` (the workspace's ``flows`` by default)."""
+    register_members(engine, s.importers)
+    return engine.sql(screen_sql(relation, s))
 
 
 def criteria_of(row: dict[str, Any], preset: Preset) -> dict[str, dict[str, Any]]:
     """The explanation of one result row: criterion name -> {value, threshold, met}."""
-    names = [c.name for c in preset.criteria]
-    if preset.persistence is not None:
-        names.append(preset.persistence.name)
     out = {}
-    for name in names:
+    for name in _criteria_names(preset):
         value = row.get(f"{name}__value")
         entry: dict[str, Any] = {
             "value": None if value is None or value != value else float(value),

@@ -6,8 +6,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
-import duckdb
-
+from econsec.analysis.concentration import SqlEngine, sql_list
 from econsec.analysis.screen import Screen, criteria_of, run_screen
 from econsec.reference.catalogue import groups_on
 from econsec.report.html import Figure, Report
@@ -31,15 +30,15 @@ def _supplier_figure(
     members = next((i.members for i in screen.importers or () if i.label == importer), {importer})
     bars: dict[str, dict[str, float]] = {}
     if products:
-        rows = con.execute(
+        table = con.sql(
             f"""
             SELECT product, exporter, sum(value_usd) AS v FROM {relation}
-            WHERE year = ? AND importer IN (SELECT unnest(?)) AND exporter NOT IN (SELECT unnest(?))
-              AND product IN (SELECT unnest(?))
-            GROUP BY ALL
-            """,
-            [screen.year, sorted(members), sorted(members), products],
-        ).fetchall()
+            WHERE year = {int(screen.year)} AND importer IN {sql_list(members)}
+              AND exporter NOT IN {sql_list(members)} AND product IN {sql_list(products)}
+            GROUP BY product, exporter
+            """
+        )
+        rows = [(r["product"], r["exporter"], r["v"]) for r in table.to_pylist()]
         totals: dict[str, float] = {}
         for product, _, v in rows:
             totals[product] = totals.get(product, 0.0) + v
@@ -77,7 +76,7 @@ def _supplier_figure(
 
 
 def dependency_report(
-    con: duckdb.DuckDBPyConnection,
+    con: SqlEngine,
     screen: Screen,
     *,
     data_source: str,

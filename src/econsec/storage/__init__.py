@@ -1,25 +1,25 @@
-"""Storage adapters: the Parquet + DuckDB analytic workspace."""
+"""Storage adapters: the Parquet workspace and the query engines (DuckDB, Spark) over it."""
 
+from econsec.storage.engines import DuckDBEngine, Engine, SparkEngine, duckdb_engine, spark_engine
 from econsec.storage.workspace import (
     Import,
     ImportResult,
     Workspace,
-    connect,
     file_sha256,
-    flows_relation,
     import_flows,
     imports,
-    table_of,
 )
 
 __all__ = [
+    "DuckDBEngine",
+    "Engine",
     "Import",
     "ImportResult",
+    "SparkEngine",
     "Workspace",
-    "connect",
+    "duckdb_engine",
     "file_sha256",
-    "flows_relation",
     "import_flows",
     "imports",
-    "table_of",
+    "spark_engine",
 ]

@@ -32,22 +32,18 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 import pyarrow.parquet as pq
 
-from econsec.errors import InputError, NotFoundError
-from econsec.trade.flows import FLOW_KEY, FLOW_SCHEMA, READING_SCHEMA, Reading, best_flows_sql
+from econsec.errors import InputError
+from econsec.trade.flows import FLOW_KEY, FLOW_SCHEMA, READING_SCHEMA, Reading
 
 __all__ = [
     "Import",
     "ImportResult",
     "Workspace",
-    "connect",
     "file_sha256",
-    "flows_relation",
     "import_flows",
     "imports",
-    "table_of",
 ]
 
 MANIFEST = "manifest.json"
@@ -393,44 +389,3 @@ def _against_existing(
     con.execute(f"DELETE FROM clean c USING existing e WHERE {keys}")
     after = con.execute("SELECT count(*) FROM clean").fetchone()
     return int((before or [0])[0]) - int((after or [0])[0])
-
-
-def flows_relation(
-    ws: Workspace, *, sources: tuple[str, ...] | None = None, best: bool = True
-) -> str:
-    """SQL for the workspace's flows (with :data:`MIRROR_RULE` applied when ``best``).
-
-    Raises :class:`NotFoundError` when the workspace holds no flows (of ``sources``).
-    """
-    chosen = [i for i in imports(ws) if sources is None or i.source in sources]
-    if not chosen:
-        what = f"flows of {', '.join(sources)}" if sources else "trade flows"
-        raise NotFoundError(
-            f"the workspace {ws.root} holds no {what}; import data with `econsec data import`"
-        )
-    both_sides = {i.source for i in chosen if {"importer", "exporter"} <= set(i.sides)}
-    mixed = {i.source for i in chosen if len(set(i.sides)) > 1}
-    parts = []
-    for source in sorted({i.source for i in chosen}):
-        paths = [str(ws.path(f)) for i in chosen if i.source == source for f in i.files]
-        scan = f"SELECT * FROM read_parquet({paths!r})"
-        if best and (source in both_sides or source in mixed):
-            scan = best_flows_sql(f"({scan})")
-        parts.append(scan)
-    return "(" + " UNION ALL ".join(parts) + ")"
-
-
-def connect(ws: Workspace, *, best: bool = True) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with a view ``flows`` over the workspace's flows."""
-    con = duckdb.connect()
-    con.execute(f"CREATE VIEW flows AS SELECT * FROM {flows_relation(ws, best=best)}")
-    return con
-
-
-def table_of(ws: Workspace, sql: str) -> pa.Table:
-    """Run ``sql`` (which may use the view ``flows``) and return an Arrow table."""
-    con = connect(ws)
-    try:
-        return con.sql(sql).to_arrow_table()
-    finally:
-        con.close()

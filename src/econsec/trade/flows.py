@@ -77,19 +77,20 @@ MIRROR_RULE = (
 
 
 def best_flows_sql(relation: str) -> str:
-    """DuckDB SQL that applies :data:`MIRROR_RULE` to the flows in ``relation``.
+    """SQL (DuckDB and Spark) that applies :data:`MIRROR_RULE` to the flows in ``relation``.
 
     The result has the columns of :data:`FLOW_SCHEMA`, one row per
     (source, year, month, exporter, importer, product).
     """
+    columns = ", ".join(f.name for f in FLOW_SCHEMA)
     return f"""
-        SELECT * EXCLUDE (econsec_rank) FROM (
-            SELECT *, row_number() OVER (
+        SELECT {columns} FROM (
+            SELECT {columns}, row_number() OVER (
                 PARTITION BY source, year, month, exporter, importer, product
                 ORDER BY CASE reported_by WHEN 'reconciled' THEN 0 WHEN 'importer' THEN 1 ELSE 2 END
             ) AS econsec_rank
             FROM {relation}
-        ) WHERE econsec_rank = 1
+        ) ranked WHERE econsec_rank = 1
     """
 
 

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from econsec.cli import app
 from econsec.errors import InputError
 from econsec.settings import workspace_path
-from econsec.storage import workspace as workspace_module
 from econsec.storage import Workspace, duckdb_engine, import_flows, imports
+from econsec.storage import workspace as workspace_module
 from econsec.trade.baci import read_baci
 from shared_data import snapshot
 

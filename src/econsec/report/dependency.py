@@ -17,7 +17,7 @@ _MAX_PRODUCTS = 20
 
 
 def _supplier_figure(
-    con: duckdb.DuckDBPyConnection,
+    con: SqlEngine,
     relation: str,
     screen: Screen,
     flagged: list[dict[str, Any]],

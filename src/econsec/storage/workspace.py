@@ -34,13 +34,14 @@ from typing import Any
 import duckdb
 import pyarrow.parquet as pq
 
-from econsec.errors import InputError
+from econsec.errors import InputError, NotFoundError
 from econsec.trade.flows import FLOW_KEY, FLOW_SCHEMA, READING_SCHEMA, Reading
 
 __all__ = [
     "Import",
     "ImportResult",
     "Workspace",
+    "choose_source",
     "file_sha256",
     "import_flows",
     "imports",
@@ -389,3 +390,37 @@ def _against_existing(
     con.execute(f"DELETE FROM clean c USING existing e WHERE {keys}")
     after = con.execute("SELECT count(*) FROM clean").fetchone()
     return int((before or [0])[0]) - int((after or [0])[0])
+
+
+def choose_source(ws: Workspace, year: int | None, requested: str | None = None) -> str:
+    """The source an analysis of ``year`` reads: ``requested``, else the only source holding the
+    year, else BACI (reconciled), else Comtrade; several other sources need a choice."""
+    found = imports(ws)
+    sources = sorted({i.source for i in found})
+    if not sources:
+        raise NotFoundError(
+            f"the workspace {ws.root} holds no trade data; import some with "
+            "`econsec data import` or run `econsec demo`"
+        )
+    if requested is not None:
+        if requested not in sources:
+            raise NotFoundError(
+                f"no source {requested!r} in {ws.root} (sources: {', '.join(sources)})"
+            )
+        return requested
+    holding = [
+        s for s in sources if year is None or any(year in i.years for i in found if i.source == s)
+    ]
+    if not holding:
+        years = sorted({y for i in found for y in i.years})
+        raise NotFoundError(
+            f"no source in {ws.root} holds {year} (years: {', '.join(map(str, years))})"
+        )
+    if len(holding) == 1:
+        return holding[0]
+    for preferred in ("baci", "comtrade"):
+        if preferred in holding:
+            return preferred
+    raise NotFoundError(
+        f"several sources hold {year} ({', '.join(holding)}); choose one with --source"
+    )

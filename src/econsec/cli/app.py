@@ -1,0 +1,99 @@
+"""The Typer applications and the options every command shares."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+from econsec.errors import EconsecError
+from econsec.settings import workspace_path
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from econsec.storage.workspace import Workspace
+
+app = typer.Typer(
+    help="econsec: supply-chain chokepoints, dependency screens and economic-security analytics.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+data_app = typer.Typer(help="Import and list trade data in a workspace.", no_args_is_help=True)
+import_app = typer.Typer(help="Import a trade data file into the workspace.", no_args_is_help=True)
+reference_app = typer.Typer(
+    help="Look up countries, groups and the critical product catalogue.", no_args_is_help=True
+)
+report_app = typer.Typer(help="Write HTML reports with charts.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+data_app.add_typer(import_app, name="import")
+app.add_typer(reference_app, name="reference")
+app.add_typer(report_app, name="report")
+
+WorkspaceOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--workspace",
+        "-w",
+        help="Workspace folder (default: $ECONSEC_WORKSPACE or the platform's user data folder).",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="Output format: table or json.")]
+
+
+def workspace(option: Path | None) -> Workspace:
+    """The workspace named by the option, the environment or the platform default."""
+    from econsec.storage.workspace import Workspace
+
+    return Workspace(workspace_path(option))
+
+
+def fail(exc: EconsecError) -> NoReturn:
+    """Print an error for a person and exit with the error's code."""
+    typer.echo(f"error: {exc}", err=True)
+    raise typer.Exit(exc.exit_code)
+
+
+def usage(message: str) -> NoReturn:
+    """Refuse a wrong combination of options."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def write_table(
+    table: pa.Table, fmt: str, output: Path | None, rows: list[dict[str, Any]] | None = None
+) -> None:
+    """Write ``table`` as csv or parquet (to ``output``) or ``rows`` as json (stdout or ``output``)."""
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        if output is None:
+            usage("--format parquet needs --output FILE")
+        pq.write_table(table, output)
+    elif fmt == "csv":
+        import pyarrow.csv as pacsv
+
+        if output is None:
+            import sys
+
+            pacsv.write_csv(table, sys.stdout.buffer)
+        else:
+            pacsv.write_csv(table, output)
+    elif fmt == "json":
+        text = json.dumps(
+            rows if rows is not None else table.to_pylist(),
+            indent=1,
+            ensure_ascii=False,
+            default=str,
+        )
+        if output is None:
+            typer.echo(text)
+        else:
+            output.write_text(text + "\n", "utf-8")
+    else:
+        usage(f"unknown --format {fmt!r} (expected table, csv, json or parquet)")

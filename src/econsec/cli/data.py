@@ -1,0 +1,176 @@
+"""``econsec data``: import files into the workspace and list what it holds."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from econsec.cli.app import FormatOption, WorkspaceOption, data_app, fail, import_app, workspace
+from econsec.errors import EconsecError
+
+if TYPE_CHECKING:
+    from econsec.storage.workspace import ImportResult, Workspace
+    from econsec.trade.flows import Reading
+
+ReplaceOption = Annotated[
+    bool, typer.Option(help="Supersede the source's earlier data for the years the file covers.")
+]
+
+
+def _import(ws: Workspace, reading: Reading, replace: bool) -> None:
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from econsec.storage.workspace import import_flows
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    ) as progress:
+        task = progress.add_task(f"reading {reading.path.name}", total=None)
+        result = import_flows(
+            ws,
+            reading,
+            replace=replace,
+            progress=lambda rows: progress.update(task, description=f"read {rows:,} rows"),
+        )
+    _report(ws, result)
+
+
+def _report(ws: Workspace, result: ImportResult) -> None:
+    if result.unchanged:
+        typer.echo(
+            f"{result.file}: already imported into {ws.root} as source {result.source!r}; "
+            "nothing changed"
+        )
+        return
+    typer.echo(
+        f"imported {result.rows_stored:,} flows of source {result.source!r}, years "
+        f"{', '.join(map(str, result.years))}, into {ws.root}"
+    )
+    notes = [f"{result.rows_read:,} rows read"]
+    if result.duplicates_removed:
+        notes.append(f"{result.duplicates_removed:,} exact duplicate rows removed")
+    if result.already_present:
+        notes.append(f"{result.already_present:,} flows already in the workspace skipped")
+    for reason, count in (result.dropped or {}).items():
+        notes.append(f"{count:,} {reason} left out")
+    if result.replaced:
+        notes.append(f"superseded earlier imports {', '.join(result.replaced)}")
+    typer.echo("  " + "; ".join(notes))
+
+
+@import_app.command("baci")
+def import_baci(
+    file: Annotated[
+        Path, typer.Argument(help="A BACI CSV file, e.g. BACI_HS17_Y2022_V202601.csv.")
+    ],
+    country_codes: Annotated[
+        Path | None,
+        typer.Option(help="BACI country-code file (default: country_codes_V*.csv beside FILE)."),
+    ] = None,
+    hs_revision: Annotated[
+        str | None, typer.Option(help="HS revision, e.g. HS17 (default: from the file name).")
+    ] = None,
+    replace: ReplaceOption = False,
+    workspace_dir: WorkspaceOption = None,
+) -> None:
+    """Import a CEPII BACI file (t,i,j,k,v,q; v in kUSD, q in tonnes)."""
+    from econsec.trade.baci import read_baci
+
+    try:
+        _import(
+            workspace(workspace_dir),
+            read_baci(file, country_codes=country_codes, hs_rev=hs_revision),
+            replace,
+        )
+    except EconsecError as exc:
+        fail(exc)
+
+
+@import_app.command("comtrade")
+def import_comtrade(
+    file: Annotated[Path, typer.Argument(help="A UN Comtrade CSV (bulk file or API output).")],
+    hs_revision: Annotated[
+        str | None, typer.Option(help="HS revision when the file has no classificationCode column.")
+    ] = None,
+    replace: ReplaceOption = False,
+    workspace_dir: WorkspaceOption = None,
+) -> None:
+    """Import a UN Comtrade extract, keeping both reporting sides."""
+    from econsec.trade.comtrade import read_comtrade
+
+    try:
+        _import(workspace(workspace_dir), read_comtrade(file, hs_rev=hs_revision), replace)
+    except EconsecError as exc:
+        fail(exc)
+
+
+@import_app.command("table")
+def import_table(
+    file: Annotated[Path, typer.Argument(help="A CSV or Parquet table.")],
+    mapping: Annotated[Path, typer.Option(help="YAML or JSON column mapping (see docs/data.md).")],
+    replace: ReplaceOption = False,
+    workspace_dir: WorkspaceOption = None,
+) -> None:
+    """Import any other trade table through a column mapping."""
+    from econsec.trade.mapped import load_mapping, read_table
+
+    try:
+        _import(workspace(workspace_dir), read_table(file, load_mapping(mapping)), replace)
+    except EconsecError as exc:
+        fail(exc)
+
+
+@data_app.command("list")
+def data_list(workspace_dir: WorkspaceOption = None, format: FormatOption = "table") -> None:
+    """Show each imported file: source, years, rows, file hash and import time."""
+    from econsec.storage.workspace import imports
+
+    ws = workspace(workspace_dir)
+    found = imports(ws)
+    if format == "json":
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "source": i.source,
+                        "years": list(i.years),
+                        "rows": i.rows,
+                        "file": i.file,
+                        "sha256": i.sha256,
+                        "imported_at": i.imported_at,
+                        "id": i.id,
+                    }
+                    for i in found
+                ],
+                indent=1,
+            )
+        )
+        return
+    if not found:
+        typer.echo(f"the workspace {ws.root} holds no data yet; import with `econsec data import`")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"workspace {ws.root}")
+    for name in ("source", "years", "rows", "file", "sha256", "imported at"):
+        table.add_column(name, justify="right" if name == "rows" else "left")
+    for i in found:
+        table.add_row(
+            i.source, _years(list(i.years)), f"{i.rows:,}", i.file, i.sha256[:12], i.imported_at
+        )
+    Console(width=160).print(table)
+
+
+def _years(years: list[int]) -> str:
+    if len(years) > 2 and years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}-{years[-1]}"
+    return ", ".join(map(str, years))

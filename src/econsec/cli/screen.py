@@ -1,0 +1,346 @@
+"""``econsec screen``, ``econsec indispensable`` and ``econsec report dependency``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from econsec.cli.app import WorkspaceOption, app, fail, report_app, usage, workspace, write_table
+from econsec.errors import EconsecError
+
+if TYPE_CHECKING:
+    from econsec.analysis.concentration import Importer, SqlEngine
+    from econsec.reference.countries import Group
+    from econsec.storage.workspace import Workspace
+
+ImporterOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--importer", help="Importing country (ISO code) or group (EU27, G7, ...); repeatable."
+    ),
+]
+YearOption = Annotated[int, typer.Option(help="Year to screen.")]
+PresetOption = Annotated[str, typer.Option(help="Method: eu2021, geodep, crma65 or meti.")]
+ProductsOption = Annotated[
+    str | None,
+    typer.Option(help="Products: HS6 codes separated by commas, or critical:LIST[/GROUP]."),
+]
+EngineOption = Annotated[str, typer.Option(help="Query engine: duckdb or spark.")]
+SparkMasterOption = Annotated[
+    str | None,
+    typer.Option(help="Spark master URL (default: standard Spark configuration, else local mode)."),
+]
+SourceOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Data source in the workspace (default: the one holding the year; BACI first)."
+    ),
+]
+GroupsOption = Annotated[
+    Path | None,
+    typer.Option(help="YAML file overriding country groups (like_minded, concern, ...)."),
+]
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")]
+
+
+def _importers(names: list[str], groups: dict[str, Group]) -> tuple[Importer, ...]:
+    from econsec.analysis.concentration import Importer
+    from econsec.reference.countries import group_members, to_alpha3
+
+    out = []
+    for name in names:
+        if name in groups:
+            out.append(Importer(name, groups[name].members))
+        else:
+            code = to_alpha3(name)
+            out.append(Importer(code, group_members(code, groups)))
+    return tuple(out)
+
+
+def _engine(kind: str, ws: Workspace, source: str, master: str | None) -> SqlEngine:
+    from econsec.storage.engines import duckdb_engine, spark_engine
+
+    if kind == "duckdb":
+        return duckdb_engine(ws, sources=(source,))
+    if kind == "spark":
+        return spark_engine(ws, sources=(source,), master=master)
+    usage(f"unknown --engine {kind!r} (expected duckdb or spark)")
+
+
+def _thresholds(items: list[str]) -> dict[str, float]:
+    out = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            usage(f"--threshold {item!r}: expected NAME=NUMBER, e.g. C1_import_hhi=0.3")
+    return out
+
+
+@app.command("screen")
+def screen(
+    year: YearOption,
+    importer: ImporterOption = None,
+    all_importers: Annotated[bool, typer.Option(help="Screen every importing country.")] = False,
+    preset_name: Annotated[
+        str, typer.Option("--preset", help="Method: eu2021, geodep, crma65 or meti.")
+    ] = "geodep",
+    products: ProductsOption = None,
+    threshold: Annotated[
+        list[str] | None,
+        typer.Option(help="Change a criterion's threshold, NAME=VALUE; repeatable."),
+    ] = None,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
+    source: SourceOption = None,
+    groups_file: GroupsOption = None,
+    workspace_dir: WorkspaceOption = None,
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="table, csv, json or parquet.")
+    ] = "table",
+    output: OutputOption = None,
+) -> None:
+    """Screen import dependencies per importer × HS6 product with a published method."""
+    from econsec.analysis.presets import preset
+    from econsec.analysis.screen import Screen, criteria_of, run_screen
+    from econsec.reference.catalogue import select_products
+    from econsec.reference.countries import load_groups
+    from econsec.storage.workspace import choose_source
+
+    if bool(importer) == all_importers:
+        usage("give --importer CODE (one or more) or --all-importers")
+    try:
+        groups = load_groups(groups_file)
+        chosen = preset(preset_name, _thresholds(threshold or []))
+        spec = Screen(
+            importers=None if all_importers else _importers(importer or [], groups),
+            year=year,
+            preset=chosen,
+            products=select_products(products, dt.date(year, 12, 31)) if products else None,
+            concern=groups["concern"].members,
+            like_minded=groups["like_minded"].members,
+        )
+        ws = workspace(workspace_dir)
+        src = choose_source(ws, year, source)
+        table = run_screen(_engine(engine, ws, src, spark_master), spec)
+    except EconsecError as exc:
+        fail(exc)
+    if format == "table":
+        _print_screen(table.to_pylist(), spec.preset.title, src, output)
+        return
+    rows = None
+    if format == "json":
+        rows = [_json_row(r, criteria_of(r, chosen), src) for r in table.to_pylist()]
+    write_table(table, format, output, rows)
+
+
+_JSON_FIELDS = (
+    "importer",
+    "product",
+    "year",
+    "imports_usd",
+    "n_suppliers",
+    "hhi",
+    "top_supplier",
+    "top_share",
+    "concern_share",
+    "like_minded_share",
+    "exports_usd",
+    "import_export_ratio",
+    "world_export_hhi",
+    "persistence",
+    "flagged",
+    "method",
+)
+
+
+def _json_row(r: dict[str, Any], criteria: dict[str, Any], source: str) -> dict[str, Any]:
+    return {**{k: r[k] for k in _JSON_FIELDS}, "criteria": criteria, "source": source}
+
+
+def _print_screen(rows: list[dict[str, Any]], title: str, source: str, output: Path | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    if output is not None:
+        usage("--output needs --format csv, json or parquet")
+    flagged = sorted((r for r in rows if r["flagged"]), key=lambda r: -r["imports_usd"])
+    table = Table(
+        title=f"{title}: {len(flagged)} of {len(rows)} importer × product rows flagged "
+        f"(source {source})"
+    )
+    for name in (
+        "importer",
+        "product",
+        "imports USD",
+        "suppliers",
+        "HHI",
+        "top supplier",
+        "share",
+        "persistence",
+    ):
+        table.add_column(
+            name, justify="left" if name in ("importer", "product", "top supplier") else "right"
+        )
+    for r in flagged[:50]:
+        table.add_row(
+            r["importer"],
+            r["product"],
+            f"{r['imports_usd']:,.0f}",
+            str(r["n_suppliers"]),
+            f"{r['hhi']:.3f}",
+            r["top_supplier"],
+            f"{r['top_share']:.0%}",
+            str(r["persistence"]),
+        )
+    Console(width=140).print(table)
+    if len(flagged) > 50:
+        typer.echo(f"... and {len(flagged) - 50} more; use --format csv or json for all rows")
+
+
+@app.command("indispensable")
+def indispensable(
+    country: Annotated[str, typer.Option(help="The supplier country (ISO code).")],
+    year: YearOption,
+    min_share: Annotated[float, typer.Option(help="Minimum share of world exports.")] = 0.3,
+    importer_share: Annotated[
+        float,
+        typer.Option(help="An importer depends on the country above this share of its imports."),
+    ] = 0.5,
+    products: ProductsOption = None,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
+    source: SourceOption = None,
+    workspace_dir: WorkspaceOption = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    output: OutputOption = None,
+) -> None:
+    """Products where a country is a dominant supplier, and the importers that depend on it."""
+    from econsec.analysis.indispensability import indispensability
+    from econsec.reference.catalogue import select_products
+    from econsec.reference.countries import to_alpha3
+    from econsec.storage.workspace import choose_source
+
+    try:
+        code = to_alpha3(country)
+        ws = workspace(workspace_dir)
+        src = choose_source(ws, year, source)
+        found = indispensability(
+            _engine(engine, ws, src, spark_master),
+            code,
+            year,
+            min_world_share=min_share,
+            min_importer_share=importer_share,
+            products=select_products(products, dt.date(year, 12, 31)) if products else None,
+        )
+    except EconsecError as exc:
+        fail(exc)
+    rows: list[dict[str, Any]] = [
+        {
+            "country": f.country,
+            "product": f.product,
+            "year": f.year,
+            "world_export_share": f.world_export_share,
+            "world_exports_usd": f.world_exports_usd,
+            "country_exports_usd": f.country_exports_usd,
+            "dependent_value_usd": f.dependent_value_usd,
+            "dependent_importers": [
+                {
+                    "importer": d.importer,
+                    "share": d.share,
+                    "imports_usd": d.imports_usd,
+                    "from_country_usd": d.from_country_usd,
+                }
+                for d in f.dependent_importers
+            ],
+            "source": src,
+        }
+        for f in found
+    ]
+    if format == "json":
+        import pyarrow as pa
+
+        write_table(pa.table({}), "json", output, rows)
+        return
+    typer.echo(
+        f"{code} {year} (source {src}): {len(rows)} products with >= {min_share:.0%} of world exports"
+    )
+    for r in rows[:40]:
+        deps = ", ".join(f"{d['importer']} {d['share']:.0%}" for d in r["dependent_importers"][:6])
+        typer.echo(
+            f"  {r['product']}  {r['world_export_share']:>5.0%}  "
+            f"{len(r['dependent_importers'])} dependent importers  {deps}"
+        )
+
+
+@report_app.command("dependency")
+def report_dependency(
+    year: YearOption,
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")],
+    importer: ImporterOption = None,
+    preset_name: Annotated[
+        str, typer.Option("--preset", help="Method: eu2021, geodep, crma65 or meti.")
+    ] = "geodep",
+    products: ProductsOption = None,
+    compare_year: Annotated[
+        list[int] | None,
+        typer.Option(help="Earlier year(s) to compare flags with (default: the two before)."),
+    ] = None,
+    catalogue_list: Annotated[
+        str, typer.Option("--catalogue", help="Critical list for the group summary.")
+    ] = "japan",
+    source: SourceOption = None,
+    groups_file: GroupsOption = None,
+    workspace_dir: WorkspaceOption = None,
+) -> None:
+    """A self-contained HTML dependency report with charts."""
+    from econsec.analysis.presets import preset
+    from econsec.analysis.screen import Screen
+    from econsec.reference.catalogue import select_products
+    from econsec.reference.countries import load_groups
+    from econsec.report.dependency import dependency_report
+    from econsec.report.html import render
+    from econsec.storage.engines import duckdb_engine
+    from econsec.storage.workspace import choose_source
+
+    if not importer:
+        usage("give --importer CODE")
+    try:
+        groups = load_groups(groups_file)
+        spec = Screen(
+            importers=_importers(importer, groups),
+            year=year,
+            preset=preset(preset_name),
+            products=select_products(products, dt.date(year, 12, 31)) if products else None,
+            concern=groups["concern"].members,
+            like_minded=groups["like_minded"].members,
+        )
+        ws = workspace(workspace_dir)
+        src = choose_source(ws, year, source)
+        years = tuple(compare_year) if compare_year else (year - 2, year - 1)
+        report = dependency_report(
+            duckdb_engine(ws, sources=(src,)),
+            spec,
+            data_source=_describe_source(ws, src),
+            compare_years=years,
+            catalogue_list=catalogue_list,
+        )
+        output.write_text(render(report), "utf-8")
+    except EconsecError as exc:
+        fail(exc)
+    typer.echo(f"report written to {output}")
+
+
+def _describe_source(ws: Workspace, source: str) -> str:
+    from econsec.storage.workspace import imports
+
+    files = [
+        f"{i.file} (sha256 {i.sha256[:12]}, imported {i.imported_at[:10]})"
+        for i in imports(ws)
+        if i.source == source
+    ]
+    return f"source {source}: " + "; ".join(files)

@@ -13,7 +13,14 @@ from econsec.analysis.indispensability import (
 )
 from econsec.analysis.presets import PRESETS, Criterion, Preset, preset
 from econsec.analysis.rollup import Change, GroupSummary, compare, rollup
-from econsec.analysis.screen import Screen, criteria_of, run_screen, screen_columns, screen_sql
+from econsec.analysis.screen import (
+    Screen,
+    criteria_of,
+    prepare_screen,
+    run_screen,
+    screen_columns,
+    screen_sql,
+)
 
 __all__ = [
     "METRIC_COLUMNS",
@@ -31,6 +38,7 @@ __all__ = [
     "concentration_sql",
     "criteria_of",
     "indispensability",
+    "prepare_screen",
     "preset",
     "rollup",
     "run_screen",

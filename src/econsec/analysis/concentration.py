@@ -10,9 +10,9 @@ product *k* and year *t*, with :math:`m_{jikt}` the imports from supplier countr
 
 The world-export HHI of a product uses each country's exports to all destinations. Shares from
 the "concern" and "like-minded" sets are sums of :math:`s_{jikt}` over their members. Ties for
-the top supplier go to the alphabetically first country, so every engine gives the same answer.
+the top supplier go to the alphabetically last country code, so every engine gives the same answer.
 
-The SQL is the common subset of DuckDB and Spark SQL: the same text runs on both engines.
+The SQL is the common subset of DuckDB and Spark SQL but for one function name (``dialect``).
 """
 
 from __future__ import annotations
@@ -41,6 +41,9 @@ MEMBERS_RELATION = "econsec_members"
 
 class SqlEngine(Protocol):
     """The part of a query engine analyses use (see :mod:`econsec.storage.engines`)."""
+
+    name: str
+    unique_flows: bool  # the relation "flows" has one row per (year, exporter, importer, product)
 
     def sql(self, query: str) -> pa.Table: ...
 
@@ -92,6 +95,13 @@ def membership_rows(importers: tuple[Importer, ...]) -> list[tuple[str, str]]:
     return [(country, imp.label) for imp in importers for country in sorted(imp.members)]
 
 
+def _top_supplier(dialect: str) -> str:
+    """The largest supplier; among equal values the alphabetically last code (deterministic)."""
+    if dialect == "spark":
+        return "max_by(exporter, struct(v, exporter))"
+    return "arg_max(exporter, (v, exporter))"
+
+
 def concentration_sql(
     relation: str,
     members: str | None,
@@ -100,26 +110,43 @@ def concentration_sql(
     products: frozenset[str] | None = None,
     concern: frozenset[str] = frozenset(),
     like_minded: frozenset[str] = frozenset(),
+    dialect: str = "duckdb",
+    unique_flows: bool = False,
 ) -> str:
     """SQL computing the concentration metrics per importer × product × year.
 
     ``members`` names a relation of (country, label) rows (see :func:`membership_rows`); None
     means every importing country on its own. The columns are :data:`METRIC_COLUMNS`:
     ``exports_usd`` counts exports to countries outside the group and ``intra_usd`` trade among
-    the group's members.
+    the group's members. ``dialect`` (``duckdb`` or ``spark``) picks the spelling of the one
+    function the engines name differently. ``unique_flows`` says the relation holds at most one
+    row per (year, exporter, importer, product) — annual data of one source after the mirror
+    rule, as a workspace guarantees — so the per-supplier aggregation can be skipped.
     """
     product_filter = f"AND product IN {sql_list(products)}" if products is not None else ""
     year_list = ", ".join(str(int(y)) for y in years)
-    if members is None:
-        member_rows = "SELECT DISTINCT importer AS country, importer AS label FROM base"
+    if unique_flows:
+        inflow = """
+        SELECT importer, product, year, exporter, value_usd AS v FROM base
+        WHERE exporter <> importer AND value_usd > 0"""
     else:
-        member_rows = f"SELECT country, label FROM {members}"
-    return f"""
-    WITH base AS (
-        SELECT year, exporter, importer, product, value_usd FROM {relation}
-        WHERE year IN ({year_list}) {product_filter}
+        inflow = """
+        SELECT importer, product, year, exporter, sum(value_usd) AS v FROM base
+        WHERE exporter <> importer
+        GROUP BY importer, product, year, exporter HAVING sum(value_usd) > 0"""
+    if members is None:  # every importer on its own: no membership joins
+        flows_by_side = f"""
+    per_exporter AS (
+        SELECT exporter, product, year, sum(value_usd) AS v FROM base
+        WHERE exporter <> importer GROUP BY exporter, product, year
     ),
-    members AS ({member_rows}),
+    inflow AS ({inflow}),
+    intra AS (SELECT importer, product, year, 0.0 AS intra_usd FROM base WHERE 1 = 0),
+    outflow AS (SELECT exporter AS importer, product, year, v AS exports_usd FROM per_exporter),"""
+        world_source = "per_exporter"
+    else:
+        flows_by_side = f"""
+    members AS (SELECT country, label FROM {members}),
     tagged AS (
         SELECT m.label, b.year, b.exporter, b.importer, b.product, b.value_usd,
                x.country IS NOT NULL AS inside
@@ -129,26 +156,7 @@ def concentration_sql(
     inflow AS (
         SELECT label AS importer, product, year, exporter, sum(value_usd) AS v
         FROM tagged WHERE NOT inside
-        GROUP BY label, product, year, exporter
-        HAVING sum(value_usd) > 0
-    ),
-    ranked AS (
-        SELECT *, row_number() OVER (PARTITION BY importer, product, year
-                                     ORDER BY v DESC, exporter) AS rank_in_product
-        FROM inflow
-    ),
-    imports AS (
-        SELECT importer, product, year,
-               sum(v) AS imports_usd,
-               count(*) AS n_suppliers,
-               sum(v * v) / (sum(v) * sum(v)) AS hhi,
-               max(CASE WHEN rank_in_product = 1 THEN exporter END) AS top_supplier,
-               max(v) / sum(v) AS top_share,
-               coalesce(sum(CASE WHEN exporter IN {sql_list(concern)} THEN v END), 0) / sum(v)
-                   AS concern_share,
-               coalesce(sum(CASE WHEN exporter IN {sql_list(like_minded)} THEN v END), 0) / sum(v)
-                   AS like_minded_share
-        FROM ranked GROUP BY importer, product, year
+        GROUP BY label, product, year, exporter HAVING sum(value_usd) > 0
     ),
     intra AS (
         SELECT label AS importer, product, year, sum(value_usd) AS intra_usd
@@ -161,16 +169,36 @@ def concentration_sql(
         LEFT JOIN members x ON x.label = m.label AND x.country = b.importer
         WHERE x.country IS NULL
         GROUP BY m.label, b.product, b.year
+    ),"""
+        world_source = """(SELECT exporter, product, year, sum(value_usd) AS v FROM base
+              GROUP BY exporter, product, year)"""
+    return f"""
+    WITH base AS (
+        SELECT year, exporter, importer, product, value_usd FROM {relation}
+        WHERE year IN ({year_list}) {product_filter}
+    ),{flows_by_side}
+    imports AS (
+        SELECT importer, product, year,
+               sum(v) AS imports_usd,
+               count(*) AS n_suppliers,
+               sum(v * v) / (sum(v) * sum(v)) AS hhi,
+               max(v) AS top_v,
+               {_top_supplier(dialect)} AS top_supplier,
+               coalesce(sum(CASE WHEN exporter IN {sql_list(concern)} THEN v END), 0) / sum(v)
+                   AS concern_share,
+               coalesce(sum(CASE WHEN exporter IN {sql_list(like_minded)} THEN v END), 0) / sum(v)
+                   AS like_minded_share
+        FROM inflow GROUP BY importer, product, year
     ),
     world AS (
         SELECT product, year, sum(v * v) / (sum(v) * sum(v)) AS world_export_hhi,
                sum(v) AS world_exports_usd
-        FROM (SELECT product, year, exporter, sum(value_usd) AS v FROM base
-              GROUP BY product, year, exporter) per_exporter
+        FROM {world_source} per_exporter_world
         WHERE v > 0 GROUP BY product, year
     )
     SELECT i.importer, i.product, i.year, i.imports_usd, i.n_suppliers, i.hhi,
-           i.top_supplier, i.top_share, i.concern_share, i.like_minded_share,
+           i.top_supplier, i.top_v / i.imports_usd AS top_share, i.concern_share,
+           i.like_minded_share,
            coalesce(o.exports_usd, 0) AS exports_usd,
            CASE WHEN coalesce(o.exports_usd, 0) > 0 THEN i.imports_usd / o.exports_usd END
                AS import_export_ratio,
@@ -207,6 +235,13 @@ def concentration(
     """The metrics of :func:`concentration_sql`, ordered by importer, year and product."""
     members = register_members(engine, importers)
     sql = concentration_sql(
-        relation, members, years, products=products, concern=concern, like_minded=like_minded
+        relation,
+        members,
+        years,
+        products=products,
+        concern=concern,
+        like_minded=like_minded,
+        dialect=engine.name,
+        unique_flows=relation == "flows" and engine.unique_flows,
     )
     return engine.sql(sql + " ORDER BY importer, year, product")

@@ -24,7 +24,7 @@ from econsec.analysis.concentration import (
 )
 from econsec.analysis.presets import Criterion, Preset
 
-__all__ = ["Screen", "criteria_of", "run_screen", "screen_columns", "screen_sql"]
+__all__ = ["Screen", "criteria_of", "prepare_screen", "run_screen", "screen_columns", "screen_sql"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,16 +61,33 @@ def screen_columns(preset: Preset) -> tuple[str, ...]:
     return (*METRIC_COLUMNS, "single_source_share", "persistence", *explained, "flagged", "method")
 
 
-def screen_sql(relation: str, s: Screen) -> str:
+def screen_sql(
+    relation: str,
+    s: Screen,
+    *,
+    years: tuple[int, ...] | None = None,
+    dialect: str = "duckdb",
+    unique_flows: bool = False,
+) -> str:
     """SQL for the screen ``s`` over the flows in ``relation``.
 
-    A screen of chosen importers joins the relation :data:`MEMBERS_RELATION` (register it from
-    :func:`~econsec.analysis.concentration.membership_rows`; :func:`run_screen` does).
+    ``years`` are those of the screened year and the two before that have data (persistence
+    needs all three; default: assume all three); :func:`prepare_screen` finds them. A screen of
+    chosen importers joins the membership relation that ``register_members`` registers.
+    ``unique_flows``: see :func:`~econsec.analysis.concentration.concentration_sql`.
     """
-    years = (s.year - 2, s.year - 1, s.year)
+    years = years if years is not None else (s.year - 2, s.year - 1, s.year)
+    years_present = len(years)
     members = None if s.importers is None else MEMBERS_RELATION
     metrics = concentration_sql(
-        relation, members, years, products=s.products, concern=s.concern, like_minded=s.like_minded
+        relation,
+        members,
+        years or (s.year,),
+        products=s.products,
+        concern=s.concern,
+        like_minded=s.like_minded,
+        dialect=dialect,
+        unique_flows=unique_flows,
     )
     if s.production:
         use = "coalesce(p.production_usd, 0) + m.imports_usd - m.exports_usd"
@@ -84,42 +101,41 @@ def screen_sql(relation: str, s: Screen) -> str:
         )
     else:
         single, join = "m.top_share", ""
-    values = ", ".join(f"({c.value}) AS {c.name}__value" for c in s.preset.criteria)
-    verdicts = ", ".join(
-        f"{_verdict(c, c.name + '__value')} AS {c.name}__met, "
-        f"CAST({c.threshold!r} AS DOUBLE) AS {c.name}__threshold"
+    columns = ", ".join(f"m.{c}" for c in METRIC_COLUMNS)
+    criteria = ", ".join(
+        f"({c.value}) AS {c.name}__value, CAST({c.threshold!r} AS DOUBLE) AS {c.name}__threshold, "
+        f"{_verdict(c, c.value)} AS {c.name}__met"
         for c in s.preset.criteria
     )
-    all_met = " AND ".join(f"{c.name}__met" for c in s.preset.criteria)
-    p = s.preset.persistence
-    if p is not None:
-        extra = (
-            f", CAST(CASE WHEN years_seen = 3 THEN persistence END AS DOUBLE) AS {p.name}__value, "
-            f"CAST({p.threshold!r} AS DOUBLE) AS {p.name}__threshold, "
-            f"CASE WHEN years_seen = 3 THEN persistence >= {p.threshold!r} END AS {p.name}__met"
-        )
-        flagged = (
-            f"coalesce(CASE WHEN years_seen = 3 THEN persistence >= {p.threshold!r} END, FALSE)"
-        )
-    else:
-        extra, flagged = "", "base_flag"
+    all_met = " AND ".join(_verdict(c, c.value) for c in s.preset.criteria)
     explained = ", ".join(
         f"{c.name}__{part}" for c in s.preset.criteria for part in ("value", "threshold", "met")
     )
+    if years_present > 1:
+        persistence = """count(CASE WHEN base_flag THEN 1 END) OVER (
+                PARTITION BY importer, product ORDER BY year
+                RANGE BETWEEN 2 PRECEDING AND CURRENT ROW)"""
+    else:
+        persistence = "CASE WHEN base_flag THEN 1 ELSE 0 END"
+    p = s.preset.persistence
+    complete = years_present == 3
+    if p is not None:
+        verdict = f"persistence >= {p.threshold!r}" if complete else "NULL"
+        extra = (
+            f", CAST({'persistence' if complete else 'NULL'} AS DOUBLE) AS {p.name}__value, "
+            f"CAST({p.threshold!r} AS DOUBLE) AS {p.name}__threshold, "
+            f"CAST({verdict} AS BOOLEAN) AS {p.name}__met"
+        )
+        flagged = f"coalesce(CAST({verdict} AS BOOLEAN), FALSE)"
+    else:
+        extra, flagged = "", "base_flag"
     return f"""
     WITH metrics AS ({metrics}),
-    enriched AS (SELECT m.*, {single} AS single_source_share FROM metrics m {join}),
-    valued AS (SELECT *, {values} FROM enriched),
-    judged AS (SELECT *, {verdicts} FROM valued),
-    flagged_years AS (SELECT *, ({all_met}) AS base_flag FROM judged),
-    windowed AS (
-        SELECT *,
-            count(CASE WHEN base_flag THEN 1 END) OVER (
-                PARTITION BY importer, product ORDER BY year
-                RANGE BETWEEN 2 PRECEDING AND CURRENT ROW) AS persistence,
-            (SELECT count(DISTINCT year) FROM metrics) AS years_seen
-        FROM flagged_years
-    )
+    judged AS (
+        SELECT {columns}, m.single_source_share, {criteria}, ({all_met}) AS base_flag
+        FROM (SELECT m.*, {single} AS single_source_share FROM metrics m {join}) m
+    ),
+    windowed AS (SELECT *, {persistence} AS persistence FROM judged)
     SELECT {", ".join(METRIC_COLUMNS)}, single_source_share, persistence, {explained}{extra},
            {flagged} AS flagged, '{s.preset.method_version}' AS method
     FROM windowed WHERE year = {int(s.year)}
@@ -127,10 +143,28 @@ def screen_sql(relation: str, s: Screen) -> str:
     """
 
 
+def prepare_screen(engine: SqlEngine, s: Screen, relation: str = "flows") -> str:
+    """Register what the screen joins, find the years with data and return its SQL."""
+    register_members(engine, s.importers)
+    found = (
+        engine.sql(
+            f"SELECT DISTINCT year FROM {relation} WHERE year IN ({s.year - 2}, {s.year - 1}, {s.year})"
+        )
+        .column("year")
+        .to_pylist()
+    )
+    return screen_sql(
+        relation,
+        s,
+        years=tuple(sorted(int(y) for y in found)),
+        dialect=engine.name,
+        unique_flows=relation == "flows" and engine.unique_flows,
+    )
+
+
 def run_screen(engine: SqlEngine, s: Screen, relation: str = "flows") -> pa.Table:
     """Run the screen on an engine that has ``relation`` (the workspace's ``flows`` by default)."""
-    register_members(engine, s.importers)
-    return engine.sql(screen_sql(relation, s))
+    return engine.sql(prepare_screen(engine, s, relation))
 
 
 def criteria_of(row: dict[str, Any], preset: Preset) -> dict[str, dict[str, Any]]:

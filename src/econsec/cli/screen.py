@@ -12,8 +12,9 @@ from econsec.cli.app import WorkspaceOption, app, fail, report_app, usage, works
 from econsec.errors import EconsecError
 
 if TYPE_CHECKING:
-    from econsec.analysis.concentration import Importer, SqlEngine
+    from econsec.analysis.concentration import Importer
     from econsec.reference.countries import Group
+    from econsec.storage.engines import Engine
     from econsec.storage.workspace import Workspace
 
 ImporterOption = Annotated[
@@ -60,7 +61,7 @@ def _importers(names: list[str], groups: dict[str, Group]) -> tuple[Importer, ..
     return tuple(out)
 
 
-def _engine(kind: str, ws: Workspace, source: str, master: str | None) -> SqlEngine:
+def _engine(kind: str, ws: Workspace, source: str, master: str | None) -> Engine:
     from econsec.storage.engines import duckdb_engine, spark_engine
 
     if kind == "duckdb":
@@ -106,7 +107,7 @@ def screen(
 ) -> None:
     """Screen import dependencies per importer × HS6 product with a published method."""
     from econsec.analysis.presets import preset
-    from econsec.analysis.screen import Screen, criteria_of, run_screen
+    from econsec.analysis.screen import Screen, criteria_of, prepare_screen
     from econsec.reference.catalogue import select_products
     from econsec.reference.countries import load_groups
     from econsec.storage.workspace import choose_source
@@ -126,7 +127,12 @@ def screen(
         )
         ws = workspace(workspace_dir)
         src = choose_source(ws, year, source)
-        table = run_screen(_engine(engine, ws, src, spark_master), spec)
+        runner = _engine(engine, ws, src, spark_master)
+        query = prepare_screen(runner, spec)
+        if format in ("parquet", "csv") and output is not None:
+            runner.write(query, output, format)
+            return
+        table = runner.sql(query)
     except EconsecError as exc:
         fail(exc)
     if format == "table":

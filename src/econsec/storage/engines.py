@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 import pyarrow as pa
@@ -29,12 +30,22 @@ class Engine(Protocol):
     """What analyses need from a query engine."""
 
     name: str
+    unique_flows: bool
 
     def sql(self, query: str) -> pa.Table: ...
 
     def register(self, name: str, table: pa.Table) -> None: ...
 
+    def write(self, query: str, path: Path, fmt: str) -> None: ...
+
     def close(self) -> None: ...
+
+
+def _unique(ws: Workspace, sources: tuple[str, ...] | None) -> bool:
+    """True when the view holds one source with annual data only: then, after the mirror rule,
+    there is one row per (year, exporter, importer, product)."""
+    chosen = [i for i in imports(ws) if sources is None or i.source in sources]
+    return len({i.source for i in chosen}) == 1 and not any(i.monthly for i in chosen)
 
 
 def _files_by_source(
@@ -61,12 +72,19 @@ class DuckDBEngine:
 
     con: Any
     name: str = "duckdb"
+    unique_flows: bool = False
 
     def sql(self, query: str) -> pa.Table:
         return self.con.sql(query).to_arrow_table()
 
     def register(self, name: str, table: pa.Table) -> None:
         self.con.register(name, table)
+
+    def write(self, query: str, path: Path, fmt: str) -> None:
+        """Stream the result of ``query`` to a Parquet or CSV file without materialising it."""
+        options = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER"
+        target = str(path).replace("'", "''")
+        self.con.execute(f"COPY ({query}) TO '{target}' ({options})")
 
     def close(self) -> None:
         self.con.close()
@@ -94,6 +112,7 @@ def duckdb_engine(
             scan = f"SELECT * FROM read_parquet({paths!r})"
             parts.append(best_flows_sql(f"({scan})") if mixed else scan)
         con.execute("CREATE VIEW flows AS " + " UNION ALL ".join(parts))
+        return DuckDBEngine(con, unique_flows=_unique(ws, sources))
     return DuckDBEngine(con)
 
 
@@ -103,10 +122,15 @@ class SparkEngine:
 
     spark: Any
     name: str = "spark"
+    unique_flows: bool = False
 
     def sql(self, query: str) -> pa.Table:
         table: pa.Table = self.spark.sql(query).toArrow()
         return table
+
+    def write(self, query: str, path: Path, fmt: str) -> None:
+        """Collect the result (through Arrow) and write one Parquet or CSV file."""
+        _write_arrow(self.sql(query), path, fmt)
 
     def register(self, name: str, table: pa.Table) -> None:
         self.spark.createDataFrame(
@@ -115,6 +139,17 @@ class SparkEngine:
 
     def close(self) -> None:
         """Leave the session running: it is shared and costly to start."""
+
+
+def _write_arrow(table: pa.Table, path: Path, fmt: str) -> None:
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        pq.write_table(table, path)
+    else:
+        import pyarrow.csv as pacsv
+
+        pacsv.write_csv(table, path)
 
 
 def _spark_schema(schema: pa.Schema) -> str:
@@ -149,7 +184,7 @@ def spark_engine(
         .config("spark.sql.session.timeZone", "UTC")
     )
     spark = builder.getOrCreate()
-    engine = SparkEngine(spark)
+    engine = SparkEngine(spark, unique_flows=ws is not None and _unique(ws, sources))
     if ws is not None:
         names = []
         for k, (paths, mixed) in enumerate(_files_by_source(ws, sources).values()):

@@ -75,6 +75,7 @@ class Import:
     files: tuple[str, ...]
     dropped: dict[str, int]
     sides: tuple[str, ...]
+    monthly: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +144,7 @@ def imports(ws: Workspace) -> tuple[Import, ...]:
             files=tuple(i["files"]),
             dropped=dict(i.get("dropped", {})),
             sides=tuple(i.get("sides", ())),
+            monthly=bool(i.get("monthly", True)),
         )
         for i in _read_manifest(ws)["imports"]
     )
@@ -335,6 +337,7 @@ def _prepare(
         sides = sorted(
             r[0] for r in con.execute("SELECT DISTINCT reported_by FROM clean").fetchall()
         )
+        months = con.execute("SELECT count(month) FROM clean").fetchone()
     finally:
         con.close()
     dropped = {k: int(v) for k, v in reading.dropped.items() if v}
@@ -349,6 +352,7 @@ def _prepare(
         "files": files,
         "dropped": dropped,
         "sides": sides,
+        "monthly": bool(months and months[0]),
     }
     result = ImportResult(
         source=reading.source,

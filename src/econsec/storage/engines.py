@@ -5,9 +5,10 @@ mirror rule applied), :meth:`register` for small Arrow tables (e.g. group member
 :meth:`sql` returning an Arrow table. Analyses write SQL in the subset both engines share, so the
 same query gives the same answer on either.
 
-Spark runs in local mode unless a master URL is given (``master="spark://host:7077"``) or set in
-standard Spark configuration (``spark.master`` in ``spark-defaults.conf`` under
-``SPARK_CONF_DIR``, or ``PYSPARK_SUBMIT_ARGS``).
+Spark runs in local mode unless a master URL is given (``master="spark://host:7077"``, or the
+environment variable ``ECONSEC_SPARK_MASTER``) or set in standard Spark configuration
+(``spark.master`` in ``spark-defaults.conf`` under ``SPARK_CONF_DIR``, or
+``PYSPARK_SUBMIT_ARGS``). The driver gets ``ECONSEC_SPARK_DRIVER_MEMORY`` (default 4g).
 """
 
 from __future__ import annotations
@@ -129,8 +130,21 @@ class SparkEngine:
         return table
 
     def write(self, query: str, path: Path, fmt: str) -> None:
-        """Collect the result (through Arrow) and write one Parquet or CSV file."""
-        _write_arrow(self.sql(query), path, fmt)
+        """Write the result as one Parquet or CSV file, from the executors (nothing collected)."""
+        import shutil
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix=".econsec-spark-", dir=path.parent))
+        try:
+            writer = self.spark.sql(query).coalesce(1).write.mode("overwrite")
+            if fmt == "parquet":
+                writer.parquet(str(folder / "out"))
+            else:
+                writer.option("header", "true").csv(str(folder / "out"))
+            (part,) = (folder / "out").glob("part-*")
+            os.replace(part, path)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def register(self, name: str, table: pa.Table) -> None:
         self.spark.createDataFrame(
@@ -139,17 +153,6 @@ class SparkEngine:
 
     def close(self) -> None:
         """Leave the session running: it is shared and costly to start."""
-
-
-def _write_arrow(table: pa.Table, path: Path, fmt: str) -> None:
-    if fmt == "parquet":
-        import pyarrow.parquet as pq
-
-        pq.write_table(table, path)
-    else:
-        import pyarrow.csv as pacsv
-
-        pacsv.write_csv(table, path)
 
 
 def _spark_schema(schema: pa.Schema) -> str:
@@ -180,6 +183,7 @@ def spark_engine(
         builder = builder.master("local[*]")
     builder = (
         builder.config("spark.sql.shuffle.partitions", "8")
+        .config("spark.driver.memory", os.environ.get("ECONSEC_SPARK_DRIVER_MEMORY", "4g"))
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
     )

@@ -48,6 +48,7 @@ __all__ = [
 ]
 
 MANIFEST = "manifest.json"
+IMPORT_MEMORY = "1GB"  # DuckDB's memory cap during an import; beyond it, work spills to disk
 _VALUE_COLUMNS = ("value_usd", "quantity_kg")
 
 
@@ -287,25 +288,31 @@ def _prepare(
             file=str(reading.path),
             expected="at least one row of flows after the header",
         )
-    con = duckdb.connect()
+    # A database file in the staging folder, with a memory cap: large imports spill to disk
+    # instead of holding every row in memory.
+    con = duckdb.connect(
+        str(staging / "work.duckdb"),
+        config={"memory_limit": IMPORT_MEMORY, "temp_directory": str(staging / "spill")},
+    )
     try:
         con.execute(f"CREATE VIEW staged AS SELECT * FROM read_parquet('{raw}')")
         _check_conflicts(con, reading, position)
         columns = ", ".join(f.name for f in FLOW_SCHEMA)
+        con.execute(
+            f"CREATE TABLE distinct_rows AS SELECT DISTINCT {columns}, product_raw FROM staged"
+        )
         con.execute(
             f"""
             CREATE TABLE clean AS
             SELECT {_key_sql()}, any_value(hs_revision) AS hs_revision,
                    sum(value_usd) AS value_usd,
                    CASE WHEN count(quantity_kg) = count(*) THEN sum(quantity_kg) END AS quantity_kg
-            FROM (SELECT DISTINCT {columns}, product_raw FROM staged)
-            GROUP BY ALL
+            FROM distinct_rows GROUP BY ALL
             """
         )
-        distinct_rows = con.execute(
-            f"SELECT count(*) FROM (SELECT DISTINCT {columns}, product_raw FROM staged)"
-        ).fetchone()
-        duplicates = rows_read - int(distinct_rows[0] if distinct_rows else 0)
+        distinct_count = con.execute("SELECT count(*) FROM distinct_rows").fetchone()
+        con.execute("DROP TABLE distinct_rows")
+        duplicates = rows_read - int(distinct_count[0] if distinct_count else 0)
         years = {int(r[0]) for r in con.execute("SELECT DISTINCT year FROM clean").fetchall()}
         earlier = _existing_files(manifest, reading.source, years)
         already = 0

@@ -1,0 +1,93 @@
+"""Firm-level supply networks: firms, supplier -> buyer links, and essentiality.
+
+A network is stored as arrays (firm index 0..n-1, link index 0..m-1) so that algorithms work on
+``scipy.sparse`` matrices; firm ids, names, countries and sectors are kept for people.
+
+``W`` is the n × n matrix of annual link values, ``W[i, j]`` = value supplied by firm i to firm j.
+Each link has an input type (its HS6 product, or the supplier's sector when no product is given)
+and an ``essential`` flag: an essential input limits the buyer's production (Leontief), a
+non-essential one reduces it linearly (see :mod:`econsec.network.cascade`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import scipy.sparse as sp
+
+from econsec.errors import InputError, NotFoundError
+
+__all__ = ["ESSENTIALITY_LEVELS", "Network", "with_sector_essentiality"]
+
+ESSENTIALITY_LEVELS = ("essential", "non-essential", "irrelevant")
+
+
+@dataclass(frozen=True, eq=False)
+class Network:
+    """Firms and their supply links."""
+
+    firm_ids: tuple[str, ...]
+    names: tuple[str, ...]
+    countries: tuple[str, ...]
+    sectors: tuple[str, ...]
+    output: np.ndarray  # annual output (sales) of each firm, same unit as link values
+    supplier: np.ndarray  # int64, index of the supplying firm of each link
+    buyer: np.ndarray  # int64, index of the buying firm of each link
+    product: tuple[str, ...]  # input type of each link (HS6 code or sector)
+    value: np.ndarray  # float64, annual value of each link
+    essential: np.ndarray  # bool, whether each link is an essential input of its buyer
+    source: str = "user data"
+    _index: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self._index:
+            object.__setattr__(self, "_index", {f: i for i, f in enumerate(self.firm_ids)})
+
+    @property
+    def n_firms(self) -> int:
+        return len(self.firm_ids)
+
+    @property
+    def n_links(self) -> int:
+        return int(self.supplier.size)
+
+    def index(self, firm_id: str) -> int:
+        """The index of a firm; :class:`NotFoundError` when unknown."""
+        try:
+            return self._index[firm_id]
+        except KeyError:
+            raise NotFoundError(f"no firm {firm_id!r} in the network") from None
+
+    def W(self) -> sp.csr_matrix:
+        """Link values as a sparse n × n matrix, ``W[i, j]`` from supplier i to buyer j."""
+        n = self.n_firms
+        return sp.csr_matrix((self.value, (self.supplier, self.buyer)), shape=(n, n))
+
+
+def with_sector_essentiality(
+    network: Network, matrix: Mapping[tuple[str, str], str]
+) -> Network:
+    """Set each link's essential flag from a (supplier sector, buyer sector) matrix.
+
+    Values are ``essential``, ``non-essential`` or ``irrelevant``; irrelevant links are dropped
+    (the input plays no role in production). Pairs missing from the matrix keep their flag.
+    """
+    bad = {v for v in matrix.values() if v not in ESSENTIALITY_LEVELS}
+    if bad:
+        raise InputError(f"unknown essentiality {sorted(bad)}",
+                         expected=", ".join(ESSENTIALITY_LEVELS))
+    sectors = np.array(network.sectors, dtype=object)
+    pairs = zip(sectors[network.supplier], sectors[network.buyer], strict=True)
+    levels = [matrix.get((a, b)) for a, b in pairs]
+    essential = np.array([
+        (lvl == "essential") if lvl is not None else bool(old)
+        for lvl, old in zip(levels, network.essential, strict=True)
+    ], dtype=bool)
+    keep = np.array([lvl != "irrelevant" for lvl in levels], dtype=bool)
+    return replace(
+        network, supplier=network.supplier[keep], buyer=network.buyer[keep],
+        product=tuple(p for p, k in zip(network.product, keep, strict=True) if k),
+        value=network.value[keep], essential=essential[keep],
+    )

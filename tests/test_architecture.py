@@ -15,6 +15,7 @@ CORE = [
     "econsec.trade",
     "econsec.analysis",
     "econsec.synthetic",
+    "econsec.network",
     "econsec.storage",
 ]
 EDGE_ONLY = ["fastapi", "starlette", "typer", "click", "sqlalchemy", "rich", "plotly"]

@@ -39,11 +39,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
 
 from econsec.errors import EconsecError, InputError
 from econsec.network.model import Network
 
-__all__ = ["Impact", "Propagator", "Shock", "country_export_ban", "esri", "firm_failure", "propagate"]
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+__all__ = [
+    "Impact",
+    "Propagator",
+    "Shock",
+    "country_export_ban",
+    "esri",
+    "firm_failure",
+    "propagate",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,17 +85,26 @@ def firm_failure(network: Network, firms: dict[str, float], description: str = "
         if not 0.0 <= level <= 1.0:
             raise InputError(f"level {level} of firm {firm!r}", expected="a level between 0 and 1")
         h0[network.index(firm)] = level
-    return Shock(h0, np.zeros(network.n_links, bool), description or f"failure of {len(firms)} firm(s)")
+    return Shock(
+        h0, np.zeros(network.n_links, bool), description or f"failure of {len(firms)} firm(s)"
+    )
 
 
-def country_export_ban(network: Network, country: str, targets: frozenset[str] | None = None) -> Shock:
+def country_export_ban(
+    network: Network, country: str, targets: frozenset[str] | None = None
+) -> Shock:
     """All links from firms in ``country`` to firms elsewhere (or in ``targets``) are cut."""
     countries = np.array(network.countries, dtype=object)
     from_country = countries[network.supplier] == country
     buyer_country = countries[network.buyer]
-    to_target = (buyer_country != country) if targets is None else np.isin(buyer_country, list(targets))
-    return Shock(np.ones(network.n_firms), from_country & to_target,
-                 f"export ban by {country}" + (f" on {', '.join(sorted(targets))}" if targets else ""))
+    to_target = (
+        (buyer_country != country) if targets is None else np.isin(buyer_country, list(targets))
+    )
+    return Shock(
+        np.ones(network.n_firms),
+        from_country & to_target,
+        f"export ban by {country}" + (f" on {', '.join(sorted(targets))}" if targets else ""),
+    )
 
 
 class NotConverged(EconsecError):
@@ -91,85 +113,77 @@ class NotConverged(EconsecError):
 
 @dataclass(frozen=True, eq=False)
 class Propagator:
-    """The network prepared for repeated cascades (slots = buyer × input type)."""
+    """The network prepared for repeated cascades.
+
+    A slot is one (buyer, input type) pair. Sparse aggregation matrices carry link values to
+    slots, slots to buyers and unsold link values to suppliers; levels are n × b matrices, one
+    column per cascade, so many cascades run at once.
+    """
 
     network: Network
-    slot_of_link: np.ndarray
-    slot_buyer: np.ndarray
-    slot_total: np.ndarray
-    slot_essential: np.ndarray
-    slot_share: np.ndarray
-    output: np.ndarray
-    ess_order: np.ndarray  # essential slots sorted by buyer
-    ess_starts: np.ndarray
-    ess_buyers: np.ndarray
+    links_to_slots: sp.csr_matrix  # slots × links
+    slots_to_firms: sp.csr_matrix  # n × slots
+    links_to_suppliers: sp.csr_matrix  # n × links
+    slot_total: FloatArray
+    linear_share: FloatArray  # Pi_jk / Pi_j for non-essential slots, 0 for essential ones
+    output: FloatArray
+    ess_order: IntArray  # essential slots sorted by buyer
+    ess_starts: IntArray
+    ess_buyers: IntArray
 
     @classmethod
     def of(cls, network: Network) -> Propagator:
-        n = network.n_firms
-        if network.n_links == 0:
-            empty = np.zeros(0, np.int64)
-            return cls(network, empty, empty, np.zeros(0), np.zeros(0, bool), np.zeros(0),
-                       np.maximum(network.output, 1e-300), empty, empty, empty)
-        types = {p: t for t, p in enumerate(sorted(set(network.product)))}
-        kind = np.fromiter((types[p] for p in network.product), np.int64, network.n_links)
-        key = network.buyer * len(types) + kind
-        unique, slot = np.unique(key, return_inverse=True)
-        slot_buyer = unique // len(types)
-        slot_total = np.bincount(slot, weights=network.value, minlength=unique.size)
-        slot_essential = np.bincount(slot, weights=network.essential.astype(float),
-                                     minlength=unique.size) > 0
+        n, m = network.n_firms, network.n_links
+        types = {p: t for t, p in enumerate(sorted(set(network.product)))} or {"": 0}
+        kind = np.fromiter((types[p] for p in network.product), np.int64, m)
+        unique, slot = np.unique(network.buyer * len(types) + kind, return_inverse=True)
+        slot = slot.reshape(-1).astype(np.int64)
+        slot_buyer = (unique // len(types)).astype(np.int64)
+        k = unique.size
+        slot_total = np.bincount(slot, weights=network.value, minlength=k).astype(np.float64)
+        essential = np.bincount(slot, weights=network.essential.astype(float), minlength=k) > 0
         inputs = np.bincount(slot_buyer, weights=slot_total, minlength=n)
-        share = np.divide(slot_total, inputs[slot_buyer], out=np.zeros_like(slot_total),
-                          where=inputs[slot_buyer] > 0)
-        ess = np.flatnonzero(slot_essential)
+        share = np.divide(
+            slot_total, inputs[slot_buyer], out=np.zeros(k), where=inputs[slot_buyer] > 0
+        )
+        ess = np.flatnonzero(essential)
         ess = ess[np.argsort(slot_buyer[ess], kind="stable")]
         ess_buyers, ess_starts = np.unique(slot_buyer[ess], return_index=True)
-        output = np.maximum(network.output, np.bincount(network.supplier, weights=network.value,
-                                                        minlength=n))
-        return cls(network, slot.astype(np.int64), slot_buyer, slot_total, slot_essential, share,
-                   np.maximum(output, 1e-300), ess, ess_starts, ess_buyers)
+        sales = np.bincount(network.supplier, weights=network.value, minlength=n)
+        ones = np.ones(m)
+        return cls(
+            network=network,
+            links_to_slots=sp.csr_matrix((ones, (slot, np.arange(m))), shape=(k, m)),
+            slots_to_firms=sp.csr_matrix((np.ones(k), (slot_buyer, np.arange(k))), shape=(n, k)),
+            links_to_suppliers=sp.csr_matrix(
+                (ones, (network.supplier, np.arange(m))), shape=(n, m)
+            ),
+            slot_total=slot_total,
+            linear_share=np.where(essential, 0.0, share),
+            output=np.maximum(np.maximum(network.output, sales), 1e-300),
+            ess_order=ess.astype(np.int64),
+            ess_starts=ess_starts.astype(np.int64),
+            ess_buyers=ess_buyers.astype(np.int64),
+        )
 
-    def step(self, h: np.ndarray, keep: np.ndarray, upstream: bool = True) -> np.ndarray:
-        """One update of levels ``h`` (n, or n × b for b cascades at once)."""
+    def step(self, h: FloatArray, keep: FloatArray, upstream: bool = True) -> FloatArray:
+        """One update of the levels ``h`` (n × b) given the links kept (m)."""
         net = self.network
-        n = net.n_firms
-        batched = h.ndim == 2
-        w = net.value * keep
-        if batched:
-            w = w[:, None]
-        delivered = h[net.supplier] * w
-        nslots = self.slot_total.size
-        if batched:
-            remaining = np.zeros((nslots, h.shape[1]))
-            np.add.at(remaining, self.slot_of_link, delivered)
-        else:
-            remaining = np.bincount(self.slot_of_link, weights=delivered, minlength=nslots)
-        total = self.slot_total[:, None] if batched else self.slot_total
+        delivered = h[net.supplier] * (net.value * keep)[:, None]
+        remaining = np.asarray(self.links_to_slots @ delivered)
+        total = self.slot_total[:, None]
         s = np.divide(remaining, total, out=np.ones_like(remaining), where=total > 0)
         down = np.ones_like(h)
         if self.ess_order.size:
-            mins = np.minimum.reduceat(s[self.ess_order], self.ess_starts, axis=0)
-            down[self.ess_buyers] = mins
-        lost = (1.0 - s) * (self.slot_share[:, None] if batched else self.slot_share)
-        lost = np.where((~self.slot_essential)[:, None] if batched else ~self.slot_essential, lost, 0.0)
-        if batched:
-            linear = np.zeros((n, h.shape[1]))
-            np.add.at(linear, self.slot_buyer, lost)
-        else:
-            linear = np.bincount(self.slot_buyer, weights=lost, minlength=n)
+            down[self.ess_buyers] = np.minimum.reduceat(s[self.ess_order], self.ess_starts, axis=0)
+        linear = np.asarray(self.slots_to_firms @ ((1.0 - s) * self.linear_share[:, None]))
         down = np.minimum(down, 1.0 - linear)
-        if not upstream:
-            return np.clip(down, 0.0, 1.0)
-        unsold = (1.0 - h[net.buyer] * (keep[:, None] if batched else keep)) * (
-            net.value[:, None] if batched else net.value)
-        if batched:
-            missing = np.zeros((n, h.shape[1]))
-            np.add.at(missing, net.supplier, unsold)
-        else:
-            missing = np.bincount(net.supplier, weights=unsold, minlength=n)
-        up = 1.0 - missing / (self.output[:, None] if batched else self.output)
-        return np.clip(np.minimum(down, up), 0.0, 1.0)
+        if upstream:
+            unsold = (1.0 - h[net.buyer] * keep[:, None]) * net.value[:, None]
+            missing = np.asarray(self.links_to_suppliers @ unsold)
+            down = np.minimum(down, 1.0 - missing / self.output[:, None])
+        result: FloatArray = np.clip(down, 0.0, 1.0)
+        return result
 
 
 def propagate(
@@ -187,16 +201,18 @@ def propagate(
     """
     prop = network if isinstance(network, Propagator) else Propagator.of(network)
     keep = (~shock.cut).astype(float)
-    h = shock.h0.astype(float).copy()
+    h0 = shock.h0.astype(float)[:, None]
+    h = h0.copy()
     for iteration in range(1, max_iter + 1):
-        new = np.minimum(shock.h0, prop.step(h, keep, upstream))
+        new = np.minimum(h0, prop.step(h, keep, upstream))
         if np.max(np.abs(new - h), initial=0.0) <= tol:
-            return Impact(new, _loss(prop, new), iteration, shock)
+            final = new[:, 0]
+            return Impact(final, _loss(prop, final), iteration, shock)
         h = new
     raise NotConverged(f"the cascade did not converge in {max_iter} iterations (tolerance {tol})")
 
 
-def _loss(prop: Propagator, h: np.ndarray) -> float:
+def _loss(prop: Propagator, h: FloatArray) -> float:
     x = prop.network.output
     return float(np.dot(x, 1.0 - h) / x.sum())
 
@@ -220,7 +236,7 @@ def esri(
     keep = np.ones(network.n_links)
     x = network.output
     for start in range(0, todo.size, batch):
-        chunk = todo[start:start + batch]
+        chunk = todo[start : start + batch]
         h0 = np.ones((network.n_firms, chunk.size))
         h0[chunk, np.arange(chunk.size)] = 0.0
         h = h0.copy()
@@ -231,7 +247,7 @@ def esri(
             h = new
         else:
             raise NotConverged(f"an ESRI cascade did not converge in {max_iter} iterations")
-        out[start:start + chunk.size] = x @ (1.0 - new) / x.sum()
+        out[start : start + chunk.size] = x @ (1.0 - new) / x.sum()
         if progress is not None:
             progress(min(start + batch, todo.size), todo.size)
     return out

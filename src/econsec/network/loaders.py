@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from econsec.errors import InputError, NotFoundError
+from econsec.errors import NotFoundError
 from econsec.network.model import Network
 from econsec.reference.countries import to_alpha3
 from econsec.trade import fields
@@ -30,7 +30,9 @@ _TRUE = ("true", "yes", "1", "y", "t")
 _FALSE = ("false", "no", "0", "n", "f", "")
 
 
-def _read_all(tf: TableFile, names: tuple[str, ...], numeric: tuple[str, ...]) -> dict[str, np.ndarray]:
+def _read_all(
+    tf: TableFile, names: tuple[str, ...], numeric: tuple[str, ...]
+) -> dict[str, np.ndarray]:
     parts: dict[str, list[np.ndarray]] = {n: [] for n in names}
     lines: list[np.ndarray] = []
     for batch in tf.batches():
@@ -41,7 +43,10 @@ def _read_all(tf: TableFile, names: tuple[str, ...], numeric: tuple[str, ...]) -
                 parts[name].append(fields.numbers(tf, batch, name).to_numpy(zero_copy_only=False))
             else:
                 parts[name].append(
-                    np.asarray(pc.utf8_trim_whitespace(batch.columns[name]).to_pylist(), dtype=object))
+                    np.asarray(
+                        pc.utf8_trim_whitespace(batch.columns[name]).to_pylist(), dtype=object
+                    )
+                )
         lines.append(np.arange(batch.first, batch.first + batch.length))
     if not lines:
         raise tf.error("the file has no data rows", expected="a header line and at least one row")
@@ -61,54 +66,85 @@ def read_network(firms: Path, links: Path) -> Network:
     seen: dict[str, int] = {}
     for k, firm in enumerate(ids):
         if firm in seen:
-            raise ft.error(f"firm_id {firm!r} appears twice (also line {seen[firm]})",
-                           at=int(f["_line"][k]), column="firm_id", expected="unique firm ids")
+            raise ft.error(
+                f"firm_id {firm!r} appears twice (also line {seen[firm]})",
+                at=int(f["_line"][k]),
+                column="firm_id",
+                expected="unique firm ids",
+            )
         seen[firm] = int(f["_line"][k])
     countries = []
     for k, code in enumerate(f["country"]):
         try:
             countries.append(to_alpha3(code))
         except NotFoundError:
-            raise ft.error(f"unknown country {code!r}", at=int(f["_line"][k]), column="country",
-                           expected="an ISO 3166 alpha-3 code such as JPN") from None
+            raise ft.error(
+                f"unknown country {code!r}",
+                at=int(f["_line"][k]),
+                column="country",
+                expected="an ISO 3166 alpha-3 code such as JPN",
+            ) from None
     lt = open_table(links)
     lt.require(LINK_COLUMNS, "links.csv")
     g = _read_all(lt, LINK_COLUMNS, ("value",))
     index = {firm: i for i, firm in enumerate(ids)}
     ends = []
     for column in ("supplier_id", "buyer_id"):
-        positions = np.fromiter((index.get(x, -1) for x in g[column]), dtype=np.int64,
-                                count=len(g[column]))
+        positions = np.fromiter(
+            (index.get(x, -1) for x in g[column]), dtype=np.int64, count=len(g[column])
+        )
         if (bad := first_true(pa.array(positions < 0))) is not None:
-            raise lt.error(f"unknown firm {g[column][bad]!r}", at=int(g["_line"][bad]), column=column,
-                           expected=f"a firm_id listed in {firms.name}")
+            raise lt.error(
+                f"unknown firm {g[column][bad]!r}",
+                at=int(g["_line"][bad]),
+                column=column,
+                expected=f"a firm_id listed in {firms.name}",
+            )
         ends.append(positions)
     supplier, buyer = ends
     if (bad := first_true(pa.array(supplier == buyer))) is not None:
-        raise lt.error(f"firm {g['supplier_id'][bad]!r} supplies itself", at=int(g["_line"][bad]),
-                       column="buyer_id", expected="a buyer other than the supplier (no self-loops)")
+        raise lt.error(
+            f"firm {g['supplier_id'][bad]!r} supplies itself",
+            at=int(g["_line"][bad]),
+            column="buyer_id",
+            expected="a buyer other than the supplier (no self-loops)",
+        )
     essential_text = np.char.lower(g["essential"].astype(str))
     is_true = np.isin(essential_text, _TRUE)
     if (bad := first_true(pa.array(~(is_true | np.isin(essential_text, _FALSE))))) is not None:
-        raise lt.error(f"essential is {g['essential'][bad]!r}", at=int(g["_line"][bad]),
-                       column="essential", expected="true or false")
+        raise lt.error(
+            f"essential is {g['essential'][bad]!r}",
+            at=int(g["_line"][bad]),
+            column="essential",
+            expected="true or false",
+        )
     _check_duplicates(lt, supplier, buyer, g["product"], g["_line"])
     return Network(
-        firm_ids=tuple(str(x) for x in ids), names=tuple(str(x) for x in f["name"]),
-        countries=tuple(countries), sectors=tuple(str(x) for x in f["sector"]),
-        output=f["output"].astype(np.float64), supplier=supplier, buyer=buyer,
-        product=tuple(str(p) for p in g["product"]), value=g["value"].astype(np.float64),
-        essential=is_true, source=f"{firms.name} + {links.name}",
+        firm_ids=tuple(str(x) for x in ids),
+        names=tuple(str(x) for x in f["name"]),
+        countries=tuple(countries),
+        sectors=tuple(str(x) for x in f["sector"]),
+        output=f["output"].astype(np.float64),
+        supplier=supplier,
+        buyer=buyer,
+        product=tuple(str(p) for p in g["product"]),
+        value=g["value"].astype(np.float64),
+        essential=is_true,
+        source=f"{firms.name} + {links.name}",
     )
 
 
-def _check_duplicates(tf: TableFile, supplier: np.ndarray, buyer: np.ndarray, product: np.ndarray,
-                      lines: np.ndarray) -> None:
+def _check_duplicates(
+    tf: TableFile, supplier: np.ndarray, buyer: np.ndarray, product: np.ndarray, lines: np.ndarray
+) -> None:
     seen: dict[tuple[int, int, str], int] = {}
     for k, key in enumerate(zip(supplier.tolist(), buyer.tolist(), product.tolist(), strict=True)):
         if key in seen:
-            raise tf.error(f"the link is a duplicate of line {seen[key]} (same supplier, buyer "
-                           "and product)", at=int(lines[k]), expected="one row per link")
+            raise tf.error(
+                f"the link is a duplicate of line {seen[key]} (same supplier, buyer and product)",
+                at=int(lines[k]),
+                expected="one row per link",
+            )
         seen[key] = int(lines[k])
 
 
@@ -118,7 +154,8 @@ def network_from_tables(firms: pa.Table, links: pa.Table, source: str) -> Networ
     ids = firms.column("firm_id").to_pylist()
     index = {f: i for i, f in enumerate(ids)}
     return Network(
-        firm_ids=tuple(ids), names=tuple(firms.column("name").to_pylist()),
+        firm_ids=tuple(ids),
+        names=tuple(firms.column("name").to_pylist()),
         countries=tuple(firms.column("country").to_pylist()),
         sectors=tuple(firms.column("sector").to_pylist()),
         output=firms.column("output").to_numpy().astype(np.float64),
@@ -126,7 +163,8 @@ def network_from_tables(firms: pa.Table, links: pa.Table, source: str) -> Networ
         buyer=np.array([index[b] for b in links.column("buyer_id").to_pylist()], np.int64),
         product=tuple(str(p) for p in links.column("product").to_pylist()),
         value=links.column("value").to_numpy().astype(np.float64),
-        essential=np.asarray(links.column("essential").to_pylist(), dtype=bool), source=source,
+        essential=np.asarray(links.column("essential").to_pylist(), dtype=bool),
+        source=source,
     )
 
 
@@ -158,12 +196,15 @@ def read_willems(folder: Path, chain: int) -> Network:
     inputs = np.bincount(buyer, weights=value, minlength=len(ids))
     output = np.maximum(cost + inputs, 1e-9)
     return Network(
-        firm_ids=tuple(ids), names=tuple(f"chain {chain} stage {s}" for s in ids),
-        countries=("XXX",) * len(ids), sectors=tuple(s["stage_type"] for s in stages),
-        output=output, supplier=supplier, buyer=buyer,
-        product=tuple(stages[i]["stage_type"] for i in supplier), value=value,
-        essential=np.ones(len(arcs), dtype=bool), source=f"Willems (2008) chain {chain}",
+        firm_ids=tuple(ids),
+        names=tuple(f"chain {chain} stage {s}" for s in ids),
+        countries=("XXX",) * len(ids),
+        sectors=tuple(s["stage_type"] for s in stages),
+        output=output,
+        supplier=supplier,
+        buyer=buyer,
+        product=tuple(stages[i]["stage_type"] for i in supplier),
+        value=value,
+        essential=np.ones(len(arcs), dtype=bool),
+        source=f"Willems (2008) chain {chain}",
     )
-
-
-_ = InputError

@@ -66,9 +66,7 @@ class Network:
         return sp.csr_matrix((self.value, (self.supplier, self.buyer)), shape=(n, n))
 
 
-def with_sector_essentiality(
-    network: Network, matrix: Mapping[tuple[str, str], str]
-) -> Network:
+def with_sector_essentiality(network: Network, matrix: Mapping[tuple[str, str], str]) -> Network:
     """Set each link's essential flag from a (supplier sector, buyer sector) matrix.
 
     Values are ``essential``, ``non-essential`` or ``irrelevant``; irrelevant links are dropped
@@ -76,18 +74,25 @@ def with_sector_essentiality(
     """
     bad = {v for v in matrix.values() if v not in ESSENTIALITY_LEVELS}
     if bad:
-        raise InputError(f"unknown essentiality {sorted(bad)}",
-                         expected=", ".join(ESSENTIALITY_LEVELS))
+        raise InputError(
+            f"unknown essentiality {sorted(bad)}", expected=", ".join(ESSENTIALITY_LEVELS)
+        )
     sectors = np.array(network.sectors, dtype=object)
     pairs = zip(sectors[network.supplier], sectors[network.buyer], strict=True)
     levels = [matrix.get((a, b)) for a, b in pairs]
-    essential = np.array([
-        (lvl == "essential") if lvl is not None else bool(old)
-        for lvl, old in zip(levels, network.essential, strict=True)
-    ], dtype=bool)
+    essential = np.array(
+        [
+            (lvl == "essential") if lvl is not None else bool(old)
+            for lvl, old in zip(levels, network.essential, strict=True)
+        ],
+        dtype=bool,
+    )
     keep = np.array([lvl != "irrelevant" for lvl in levels], dtype=bool)
     return replace(
-        network, supplier=network.supplier[keep], buyer=network.buyer[keep],
+        network,
+        supplier=network.supplier[keep],
+        buyer=network.buyer[keep],
         product=tuple(p for p, k in zip(network.product, keep, strict=True) if k),
-        value=network.value[keep], essential=essential[keep],
+        value=network.value[keep],
+        essential=essential[keep],
     )

@@ -10,25 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from econsec.network import Network, country_export_ban, esri, firm_failure, propagate
-
-
-def net(
-    firms: dict[str, tuple[str, float]], links: list[tuple[str, str, str, float, bool]]
-) -> Network:
-    ids = list(firms)
-    index = {f: i for i, f in enumerate(ids)}
-    return Network(
-        firm_ids=tuple(ids),
-        names=tuple(ids),
-        countries=tuple(c for c, _ in firms.values()),
-        sectors=("C",) * len(ids),
-        output=np.array([x for _, x in firms.values()], float),
-        supplier=np.array([index[s] for s, *_ in links], np.int64),
-        buyer=np.array([index[b] for _, b, *_ in links], np.int64),
-        product=tuple(p for _, _, p, _, _ in links),
-        value=np.array([v for *_, v, _ in links], float),
-        essential=np.array([e for *_, e in links], bool),
-    )
+from small_networks import net
 
 
 def test_chain_essential() -> None:

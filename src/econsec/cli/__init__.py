@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from econsec.cli import data, demo, reference, screen
+from econsec.cli import data, demo, network, reference, screen
 from econsec.cli.app import app
 
 __all__ = ["app", "main"]
 
-_COMMAND_MODULES = (data, demo, reference, screen)
+_COMMAND_MODULES = (data, demo, network, reference, screen)
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -9,20 +9,36 @@ from econsec.network.cascade import (
     firm_failure,
     propagate,
 )
+from econsec.network.exposure import (
+    CountryExposure,
+    SupplyPath,
+    dominators,
+    exposure,
+    hidden_dependence,
+    input_shares,
+    shared_suppliers,
+)
 from econsec.network.loaders import network_from_tables, read_network, read_willems
 from econsec.network.model import Network, with_sector_essentiality
 
 __all__ = [
+    "CountryExposure",
     "Impact",
     "Network",
     "Propagator",
     "Shock",
+    "SupplyPath",
     "country_export_ban",
+    "dominators",
     "esri",
+    "exposure",
     "firm_failure",
+    "hidden_dependence",
+    "input_shares",
     "network_from_tables",
     "propagate",
     "read_network",
     "read_willems",
+    "shared_suppliers",
     "with_sector_essentiality",
 ]

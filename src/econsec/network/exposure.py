@@ -1,0 +1,203 @@
+"""Multi-tier exposure and single points of failure.
+
+Input shares :math:`B_{ij} = W_{ij} / \\Pi_j` (share of firm j's inputs bought from i). Firm j's
+dependence on country c through any number of tiers is the share of its input value whose
+supply chain reaches a firm in c, counting a chain once, at the first firm in c it meets:
+
+.. math::
+
+    d_j(c) = \\sum_i B_{ij} \\, [\\, r_i(c) + (1 - r_i(c))\\, d_i(c) \\,], \\qquad
+    r_i(c) = 1 \\text{ if firm i is in } c,
+
+a sparse linear system per country. The tier-1 share is :math:`t_j(c) = \\sum_i B_{ij} r_i(c)`
+and the exposure hidden beyond tier 1 is :math:`d_j(c) - t_j(c)`. The supply paths that explain
+most of :math:`d_j(c)` are found best-first, a path weighing the product of its shares.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+
+from econsec.network.model import Network
+
+__all__ = [
+    "CountryExposure",
+    "SupplyPath",
+    "dominators",
+    "exposure",
+    "hidden_dependence",
+    "input_shares",
+    "shared_suppliers",
+]
+
+
+def input_shares(network: Network) -> sp.csr_matrix:
+    """:math:`B = W \\hat{\\Pi}^{-1}`, each column the shares of a buyer's inputs."""
+    W = network.W()
+    inputs = np.asarray(W.sum(axis=0)).ravel()
+    return sp.csr_matrix(
+        W @ sp.diags(np.divide(1.0, inputs, out=np.zeros_like(inputs), where=inputs > 0))
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SupplyPath:
+    """A chain of firm ids from the firm's supplier up to a firm in the country, and its weight."""
+
+    firms: tuple[str, ...]
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class CountryExposure:
+    """A firm's dependence on one country."""
+
+    country: str
+    tier1: float
+    any_tier: float
+    paths: tuple[SupplyPath, ...]
+
+    @property
+    def hidden(self) -> float:
+        return max(self.any_tier - self.tier1, 0.0)
+
+
+def hidden_dependence(network: Network, country: str) -> tuple[np.ndarray, np.ndarray]:
+    """(tier-1 share, any-tier share) of every firm's inputs that depend on ``country``."""
+    B = input_shares(network)
+    r = (np.array(network.countries) == country).astype(float)
+    t = B.T @ r
+    through = sp.csr_matrix(sp.diags(1.0 - r) @ B)
+    M = sp.identity(network.n_firms, format="csc") - through.T.tocsc()
+    d = spla.splu(M).solve(t)
+    return np.asarray(t, float), np.clip(np.asarray(d, float), 0.0, 1.0)
+
+
+def _paths(
+    network: Network,
+    B: sp.csr_matrix,
+    firm: int,
+    country: str,
+    limit: int,
+    max_depth: int = 12,
+    min_weight: float = 1e-4,
+) -> tuple[SupplyPath, ...]:
+    Bc = sp.csc_matrix(B)
+    countries = network.countries
+    found: list[SupplyPath] = []
+    heap: list[tuple[float, tuple[int, ...]]] = [(-1.0, (firm,))]
+    expanded = 0
+    while heap and len(found) < limit and expanded < 50_000:
+        negative, path = heapq.heappop(heap)
+        expanded += 1
+        head = path[-1]
+        start, end = Bc.indptr[head], Bc.indptr[head + 1]
+        for supplier, share in zip(Bc.indices[start:end], Bc.data[start:end], strict=True):
+            weight = -negative * share
+            if weight < min_weight or supplier in path:
+                continue
+            if countries[supplier] == country:
+                found.append(
+                    SupplyPath(
+                        tuple(network.firm_ids[i] for i in (*path[1:], supplier)), float(weight)
+                    )
+                )
+            elif len(path) <= max_depth:
+                heapq.heappush(heap, (-weight, (*path, int(supplier))))
+    return tuple(sorted(found, key=lambda p: -p.weight)[:limit])
+
+
+def exposure(network: Network, firm_id: str, *, paths: int = 5) -> tuple[CountryExposure, ...]:
+    """A firm's dependence on every country that its supply chains reach, largest first."""
+    j = network.index(firm_id)
+    B = input_shares(network)
+    # countries upstream of the firm
+    upstream = nx.ancestors(_graph(network), j)
+    out = []
+    for country in sorted({network.countries[i] for i in upstream}):
+        t, d = hidden_dependence(network, country)
+        if d[j] <= 0:
+            continue
+        out.append(
+            CountryExposure(
+                country, float(t[j]), float(d[j]), _paths(network, B, j, country, paths)
+            )
+        )
+    return tuple(sorted(out, key=lambda e: (-e.any_tier, e.country)))
+
+
+def _graph(network: Network) -> nx.DiGraph:
+    g = nx.DiGraph()
+    g.add_nodes_from(range(network.n_firms))
+    g.add_edges_from(zip(network.supplier.tolist(), network.buyer.tolist(), strict=True))
+    return g
+
+
+def dominators(
+    network: Network, firm_id: str, *, country: str | None = None, product: str | None = None
+) -> tuple[str, ...]:
+    """Firms through which every supply path from ``country`` (its firms) or from the suppliers of
+    ``product`` to the firm passes, nearest first: single points of failure."""
+    if (country is None) == (product is None):
+        raise ValueError("give a country or a product")
+    j = network.index(firm_id)
+    g = _graph(network)
+    if country is not None:
+        sources = [i for i in range(network.n_firms) if network.countries[i] == country and i != j]
+    else:
+        sources = sorted(
+            {int(s) for s, p in zip(network.supplier, network.product, strict=True) if p == product}
+        )
+    root = -1
+    g.add_edges_from((root, s) for s in sources)
+    if j not in nx.descendants(g, root):
+        return ()
+    idom = nx.immediate_dominators(g, root)
+    chain = []
+    node = idom[j]
+    source_set = set(sources)
+    while node != root:
+        if node not in source_set:  # a lone source firm dominates trivially
+            chain.append(network.firm_ids[node])
+        node = idom[node]
+    return tuple(chain)
+
+
+def shared_suppliers(
+    network: Network, *, focal: np.ndarray | None = None, min_firms: int = 2
+) -> list[dict[str, object]]:
+    """Suppliers on which several focal firms depend, and how many of them only indirectly
+    (beyond tier 1 — without knowing it). Focal firms default to those with no customers."""
+    n = network.n_firms
+    if focal is None:
+        has_customer = np.bincount(network.supplier, minlength=n) > 0
+        focal = np.flatnonzero(~has_customer)
+    up = sp.csr_matrix((np.ones(network.n_links), (network.buyer, network.supplier)), shape=(n, n))
+    direct = {int(f): set(up[f].indices.tolist()) for f in focal}
+    counts: dict[int, list[int]] = {}
+    for f in focal:
+        order = sp.csgraph.breadth_first_order(up, int(f), directed=True, return_predecessors=False)
+        for s in order[1:]:
+            entry = counts.setdefault(int(s), [0, 0])
+            entry[0] += 1
+            if int(s) not in direct[int(f)]:
+                entry[1] += 1
+    rows = [
+        {
+            "firm_id": network.firm_ids[s],
+            "country": network.countries[s],
+            "n_firms": total,
+            "n_hidden": hidden,
+        }
+        for s, (total, hidden) in counts.items()
+        if total >= min_firms
+    ]
+    return sorted(
+        rows, key=lambda r: (-int(str(r["n_hidden"])), -int(str(r["n_firms"])), str(r["firm_id"]))
+    )

@@ -41,6 +41,7 @@ def test_demo_end_to_end(tmp_path: Path) -> None:
         check=True,
     )
     assert "synthetic" in run.stdout and "flagged as dependencies" in run.stdout
+    assert "Ten riskiest firms" in run.stdout and "hypothetical extraction" in run.stdout
     report = ws / "reports" / "demo.html"
     html = report.read_text("utf-8")
     assert "Supplier shares of flagged products" in html and "not real data" in html

@@ -27,7 +27,14 @@ import pyarrow.parquet as pq
 
 from econsec.reference.catalogue import load_catalogue
 
-__all__ = ["SYNTHETIC_LABEL", "World", "generate_world", "write_world"]
+__all__ = [
+    "MRIO_SECTORS",
+    "SYNTHETIC_LABEL",
+    "World",
+    "generate_mrio",
+    "generate_world",
+    "write_world",
+]
 
 SYNTHETIC_LABEL = "econsec synthetic demo world (not real data)"
 
@@ -211,6 +218,13 @@ def _network(rng: np.random.Generator) -> tuple[pa.Table, pa.Table]:
             link_products.append(str(tier_products[int(t) - 1][int(rng.integers(3))]))
             values.append(round(float(outputs[buyer] * rng.uniform(0.02, 0.2)), 0))
             essential.append(bool(rng.random() < 0.5))
+    # Every firm also sells outside the network (final demand, other customers): at least a
+    # quarter of its output, so that no firm depends on the network for all of its sales.
+    sales = np.zeros(len(firm_ids))
+    position = {f: i for i, f in enumerate(firm_ids)}
+    for supplier, value in zip(suppliers, values, strict=True):
+        sales[position[supplier]] += value
+    outputs = [round(max(o, s / 0.75), 0) for o, s in zip(outputs, sales, strict=True)]
     firms = pa.table(
         {
             "firm_id": firm_ids,
@@ -266,3 +280,36 @@ def write_world(world: World, folder: Path) -> dict[str, Path]:
         f"{SYNTHETIC_LABEL}\nGenerated {dt.date.today()} with seed {world.seed}.\n", "utf-8"
     )
     return paths
+
+
+MRIO_SECTORS: tuple[str, ...] = (
+    "agriculture",
+    "mining",
+    "chemicals",
+    "electronics",
+    "machinery",
+    "services",
+)
+
+
+def generate_mrio(
+    seed: int = 20221220,
+) -> tuple[tuple[str, ...], tuple[str, ...], np.ndarray, np.ndarray]:
+    """A synthetic multi-regional input-output table over the demo countries and six sectors:
+    (countries, sectors, Z, y) with 40 % to 60 % of each column's output bought as inputs, most
+    of it at home."""
+    rng = np.random.default_rng(seed)
+    n_c, n_s = len(COUNTRIES), len(MRIO_SECTORS)
+    n = n_c * n_s
+    size = rng.lognormal(0.0, 1.0, n_c)
+    x = np.repeat(size, n_s) * rng.lognormal(np.log(1e5), 0.5, n)
+    home = np.repeat(np.arange(n_c), n_s)
+    weights = rng.random((n, n)) * np.where(home[:, None] == home[None, :], 6.0, 1.0)
+    weights *= np.repeat(size, n_s)[:, None]
+    A = weights / weights.sum(axis=0) * rng.uniform(0.4, 0.6, n)
+    Z = A * x[None, :]
+    y = x - Z.sum(axis=1)
+    y = np.maximum(y, 0.05 * x)  # keep final demand positive; x follows from y below
+    labels_c = tuple(c for c in COUNTRIES for _ in MRIO_SECTORS)
+    labels_s = tuple(s for _ in COUNTRIES for s in MRIO_SECTORS)
+    return labels_c, labels_s, A, y

@@ -66,19 +66,3 @@ def test_order_and_scale_invariance(
         assert other["top_share"] == pytest.approx(m["top_share"], rel=1e-9)
     assert m2["imports_usd"] == pytest.approx(m["imports_usd"], rel=1e-9)
     assert m3["imports_usd"] == pytest.approx(m["imports_usd"] * scale, rel=1e-9)
-
-
-@settings(max_examples=50, deadline=None)
-@given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=3, max_size=3))
-def test_country_codes_round_trip_through_the_integer_columns(code: str) -> None:
-    from econsec.analysis.concentration import _text, country_id
-    from econsec.storage.workspace import CODED_COLUMNS
-
-    con = duckdb_engine(None)
-    con.register("t", pa.table({"exporter": [code], "importer": [code], "product": ["010121"]}))
-    stored = con.sql(f"SELECT {CODED_COLUMNS} FROM t").to_pylist()[0]
-    assert stored["exporter_id"] == country_id(code) and stored["product_id"] == 10121
-    back = con.sql(
-        f"SELECT {_text('exporter_id', True)} AS code FROM ({'SELECT ' + CODED_COLUMNS} FROM t)"
-    )
-    assert back.to_pylist() == [{"code": code}]

@@ -30,7 +30,6 @@ __all__ = [
     "SqlEngine",
     "concentration",
     "concentration_sql",
-    "country_id",
     "membership_rows",
     "register_members",
     "sql_list",
@@ -45,7 +44,6 @@ class SqlEngine(Protocol):
 
     name: str
     unique_flows: bool  # the relation "flows" has one row per (year, exporter, importer, product)
-    coded_flows: bool  # "flows" also has exporter_id, importer_id, product_id
 
     def sql(self, query: str) -> pa.Table: ...
 
@@ -97,43 +95,6 @@ def membership_rows(importers: tuple[Importer, ...]) -> list[tuple[str, str]]:
     return [(country, imp.label) for imp in importers for country in sorted(imp.members)]
 
 
-def country_id(code: str) -> int | None:
-    """A three-character code as the integer the workspace stores (base-36 digits, so integer
-    order is alphabetical order); None for other forms.
-
-    >>> country_id("JPN"), country_id("S19"), country_id("Japan")
-    (25547, 36333, None)
-    """
-    if len(code) != 3 or not all(c.isdigit() or "A" <= c <= "Z" for c in code):
-        return None
-    value = 0
-    for c in code:
-        value = value * 36 + (ord(c) - 48 if c.isdigit() else ord(c) - 55)
-    return value
-
-
-def _id_list(codes: Iterable[str]) -> str:
-    ids = sorted({i for i in (country_id(c) for c in codes) if i is not None})
-    return "(" + ", ".join(map(str, ids)) + ")" if ids else "(NULL)"
-
-
-def _text(column: str, coded: bool) -> str:
-    """Decode a country id back to its three characters (or leave a text column alone)."""
-    if not coded:
-        return column
-    digits = (
-        f"CAST(floor({column} / 1296) AS INTEGER)",
-        f"(CAST(floor({column} / 36) AS INTEGER) % 36)",
-        f"({column} % 36)",
-    )
-    chars = [f"chr(CAST({d} + CASE WHEN {d} > 9 THEN 55 ELSE 48 END AS INTEGER))" for d in digits]
-    return " || ".join(chars)
-
-
-def _product(column: str, coded: bool) -> str:
-    return f"lpad(CAST({column} AS STRING), 6, '0')" if coded else column
-
-
 def _top_supplier(dialect: str) -> str:
     """The largest supplier; among equal values the alphabetically last code (deterministic)."""
     if dialect == "spark":
@@ -151,7 +112,6 @@ def concentration_sql(
     like_minded: frozenset[str] = frozenset(),
     dialect: str = "duckdb",
     unique_flows: bool = False,
-    coded: bool = False,
 ) -> str:
     """SQL computing the concentration metrics per importer × product × year.
 
@@ -162,24 +122,9 @@ def concentration_sql(
     function the engines name differently. ``unique_flows`` says the relation holds at most one
     row per (year, exporter, importer, product) — annual data of one source after the mirror
     rule, as a workspace guarantees — so the per-supplier aggregation can be skipped.
-    ``coded`` says the relation also has the integer columns ``exporter_id``, ``importer_id``,
-    ``product_id`` (see :func:`country_id`): a screen of every importer then groups integers and
-    decodes only its result rows.
     """
-    coded = coded and members is None
+    product_filter = f"AND product IN {sql_list(products)}" if products is not None else ""
     year_list = ", ".join(str(int(y)) for y in years)
-    if coded:
-        columns = "exporter_id AS exporter, importer_id AS importer, product_id AS product"
-        product_filter = (
-            f"AND product_id IN ({', '.join(str(int(p)) for p in sorted(products))})"
-            if products
-            else ("AND 1 = 0" if products is not None else "")
-        )
-        concern_list, like_list = _id_list(concern), _id_list(like_minded)
-    else:
-        columns = "exporter, importer, product"
-        product_filter = f"AND product IN {sql_list(products)}" if products is not None else ""
-        concern_list, like_list = sql_list(concern), sql_list(like_minded)
     if unique_flows:
         inflow = """
         SELECT importer, product, year, exporter, value_usd AS v FROM base
@@ -229,7 +174,7 @@ def concentration_sql(
               GROUP BY exporter, product, year)"""
     return f"""
     WITH base AS (
-        SELECT year, {columns}, value_usd FROM {relation}
+        SELECT year, exporter, importer, product, value_usd FROM {relation}
         WHERE year IN ({year_list}) {product_filter}
     ),{flows_by_side}
     imports AS (
@@ -239,9 +184,9 @@ def concentration_sql(
                sum(v * v) / (sum(v) * sum(v)) AS hhi,
                max(v) AS top_v,
                {_top_supplier(dialect)} AS top_supplier,
-               coalesce(sum(CASE WHEN exporter IN {concern_list} THEN v END), 0) / sum(v)
+               coalesce(sum(CASE WHEN exporter IN {sql_list(concern)} THEN v END), 0) / sum(v)
                    AS concern_share,
-               coalesce(sum(CASE WHEN exporter IN {like_list} THEN v END), 0) / sum(v)
+               coalesce(sum(CASE WHEN exporter IN {sql_list(like_minded)} THEN v END), 0) / sum(v)
                    AS like_minded_share
         FROM inflow GROUP BY importer, product, year
     ),
@@ -251,10 +196,9 @@ def concentration_sql(
         FROM {world_source} per_exporter_world
         WHERE v > 0 GROUP BY product, year
     )
-    SELECT {_text("i.importer", coded)} AS importer, {_product("i.product", coded)} AS product,
-           i.year, i.imports_usd, i.n_suppliers, i.hhi,
-           {_text("i.top_supplier", coded)} AS top_supplier, i.top_v / i.imports_usd AS top_share,
-           i.concern_share, i.like_minded_share,
+    SELECT i.importer, i.product, i.year, i.imports_usd, i.n_suppliers, i.hhi,
+           i.top_supplier, i.top_v / i.imports_usd AS top_share, i.concern_share,
+           i.like_minded_share,
            coalesce(o.exports_usd, 0) AS exports_usd,
            CASE WHEN coalesce(o.exports_usd, 0) > 0 THEN i.imports_usd / o.exports_usd END
                AS import_export_ratio,

@@ -68,7 +68,6 @@ def screen_sql(
     years: tuple[int, ...] | None = None,
     dialect: str = "duckdb",
     unique_flows: bool = False,
-    coded: bool = False,
 ) -> str:
     """SQL for the screen ``s`` over the flows in ``relation``.
 

@@ -32,7 +32,6 @@ class Engine(Protocol):
 
     name: str
     unique_flows: bool
-    coded_flows: bool
 
     def sql(self, query: str) -> pa.Table: ...
 
@@ -48,11 +47,6 @@ def _unique(ws: Workspace, sources: tuple[str, ...] | None) -> bool:
     there is one row per (year, exporter, importer, product)."""
     chosen = [i for i in imports(ws) if sources is None or i.source in sources]
     return len({i.source for i in chosen}) == 1 and not any(i.monthly for i in chosen)
-
-
-def _coded(ws: Workspace, sources: tuple[str, ...] | None) -> bool:
-    """True when every file of the view carries the integer code columns."""
-    return all(i.coded for i in imports(ws) if sources is None or i.source in sources)
 
 
 def _files_by_source(
@@ -80,7 +74,6 @@ class DuckDBEngine:
     con: Any
     name: str = "duckdb"
     unique_flows: bool = False
-    coded_flows: bool = False
 
     def sql(self, query: str) -> pa.Table:
         return self.con.sql(query).to_arrow_table()
@@ -117,11 +110,10 @@ def duckdb_engine(
     if ws is not None:
         parts = []
         for paths, mixed in _files_by_source(ws, sources).values():
-            scan = f"SELECT * FROM read_parquet({paths!r}, union_by_name = true)"
+            scan = f"SELECT * FROM read_parquet({paths!r})"
             parts.append(best_flows_sql(f"({scan})") if mixed else scan)
         con.execute("CREATE VIEW flows AS " + " UNION ALL ".join(parts))
-        unique = _unique(ws, sources)
-        return DuckDBEngine(con, unique_flows=unique, coded_flows=unique and _coded(ws, sources))
+        return DuckDBEngine(con, unique_flows=_unique(ws, sources))
     return DuckDBEngine(con)
 
 
@@ -132,7 +124,6 @@ class SparkEngine:
     spark: Any
     name: str = "spark"
     unique_flows: bool = False
-    coded_flows: bool = False
 
     def sql(self, query: str) -> pa.Table:
         table: pa.Table = self.spark.sql(query).toArrow()
@@ -197,19 +188,14 @@ def spark_engine(
         .config("spark.sql.session.timeZone", "UTC")
     )
     spark = builder.getOrCreate()
-    unique = ws is not None and _unique(ws, sources)
-    engine = SparkEngine(
-        spark, unique_flows=unique, coded_flows=ws is not None and unique and _coded(ws, sources)
-    )
+    engine = SparkEngine(spark, unique_flows=ws is not None and _unique(ws, sources))
     if ws is not None:
         names = []
         for k, (paths, mixed) in enumerate(_files_by_source(ws, sources).values()):
             raw = f"econsec_raw_{k}"
-            spark.read.option("mergeSchema", "true").parquet(*paths).createOrReplaceTempView(raw)
+            spark.read.parquet(*paths).createOrReplaceTempView(raw)
             view = f"econsec_src_{k}"
             columns = ", ".join(f.name for f in FLOW_SCHEMA)
-            if engine.coded_flows:
-                columns += ", exporter_id, importer_id, product_id"
             query = best_flows_sql(raw) if mixed else f"SELECT {columns} FROM {raw}"
             spark.sql(f"CREATE OR REPLACE TEMP VIEW {view} AS {query}")
             names.append(view)

@@ -48,28 +48,7 @@ __all__ = [
 ]
 
 MANIFEST = "manifest.json"
-IMPORT_MEMORY = "1GB"
-
-
-def _code(column: str) -> str:
-    """A three-character country code as an integer: its characters as base-36 digits (0-9, A-Z),
-    so that integer order is the codes' alphabetical order; NULL for any other form."""
-    digits = [
-        f"(CASE WHEN substr({column}, {k}, 1) BETWEEN '0' AND '9' THEN ascii(substr({column}, {k}, 1)) - 48 "
-        f"WHEN substr({column}, {k}, 1) BETWEEN 'A' AND 'Z' THEN ascii(substr({column}, {k}, 1)) - 55 END)"
-        for k in (1, 2, 3)
-    ]
-    return (
-        f"CASE WHEN length({column}) = 3 THEN "
-        f"CAST(({digits[0]} * 36 + {digits[1]}) * 36 + {digits[2]} AS INTEGER) END"
-    )
-
-
-#: Integer codes stored beside the text columns: screens group by integers and decode results.
-CODED_COLUMNS = (
-    f"{_code('exporter')} AS exporter_id, {_code('importer')} AS importer_id, "
-    "CASE WHEN regexp_full_match(product, '[0-9]{6}') THEN CAST(product AS INTEGER) END AS product_id"
-)  # DuckDB's memory cap during an import; beyond it, work spills to disk
+IMPORT_MEMORY = "1GB"  # DuckDB's memory cap during an import; beyond it, work spills to disk
 _VALUE_COLUMNS = ("value_usd", "quantity_kg")
 
 
@@ -98,7 +77,6 @@ class Import:
     dropped: dict[str, int]
     sides: tuple[str, ...]
     monthly: bool
-    coded: bool  # files carry exporter_id, importer_id, product_id (see CODED_COLUMNS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +146,6 @@ def imports(ws: Workspace) -> tuple[Import, ...]:
             dropped=dict(i.get("dropped", {})),
             sides=tuple(i.get("sides", ())),
             monthly=bool(i.get("monthly", True)),
-            coded=bool(i.get("coded", False)),
         )
         for i in _read_manifest(ws)["imports"]
     )
@@ -353,7 +330,7 @@ def _prepare(
                 continue
             stored += int(count[0])
             con.execute(
-                f"COPY (SELECT {columns}, {CODED_COLUMNS} FROM clean WHERE year = {year} "
+                f"COPY (SELECT {columns} FROM clean WHERE year = {year} "
                 f"ORDER BY importer, product, exporter, month) "
                 f"TO '{staging / f'{year}.parquet'}' (FORMAT parquet, ROW_GROUP_SIZE 122880)"
             )
@@ -368,10 +345,6 @@ def _prepare(
             r[0] for r in con.execute("SELECT DISTINCT reported_by FROM clean").fetchall()
         )
         months = con.execute("SELECT count(month) FROM clean").fetchone()
-        uncoded = con.execute(
-            f"SELECT count(*) FROM (SELECT {CODED_COLUMNS} FROM clean) "
-            "WHERE exporter_id IS NULL OR importer_id IS NULL OR product_id IS NULL"
-        ).fetchone()
     finally:
         con.close()
     dropped = {k: int(v) for k, v in reading.dropped.items() if v}
@@ -387,7 +360,6 @@ def _prepare(
         "dropped": dropped,
         "sides": sides,
         "monthly": bool(months and months[0]),
-        "coded": not (uncoded and uncoded[0]),
     }
     result = ImportResult(
         source=reading.source,

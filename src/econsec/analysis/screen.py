@@ -68,6 +68,7 @@ def screen_sql(
     years: tuple[int, ...] | None = None,
     dialect: str = "duckdb",
     unique_flows: bool = False,
+    ordered: bool = True,
 ) -> str:
     """SQL for the screen ``s`` over the flows in ``relation``.
 
@@ -75,6 +76,8 @@ def screen_sql(
     needs all three; default: assume all three); :func:`prepare_screen` finds them. A screen of
     chosen importers joins the membership relation that ``register_members`` registers.
     ``unique_flows``: see :func:`~econsec.analysis.concentration.concentration_sql`.
+    ``ordered=False`` leaves the rows unsorted (sorting a million rows costs about 8 % of a
+    screen of every importer; Parquet readers rarely need the order).
     """
     years = years if years is not None else (s.year - 2, s.year - 1, s.year)
     years_present = len(years)
@@ -139,11 +142,13 @@ def screen_sql(
     SELECT {", ".join(METRIC_COLUMNS)}, single_source_share, persistence, {explained}{extra},
            {flagged} AS flagged, '{s.preset.method_version}' AS method
     FROM windowed WHERE year = {int(s.year)}
-    ORDER BY importer, product
+    {"ORDER BY importer, product" if ordered else ""}
     """
 
 
-def prepare_screen(engine: SqlEngine, s: Screen, relation: str = "flows") -> str:
+def prepare_screen(
+    engine: SqlEngine, s: Screen, relation: str = "flows", *, ordered: bool = True
+) -> str:
     """Register what the screen joins, find the years with data and return its SQL."""
     register_members(engine, s.importers)
     found = (
@@ -159,6 +164,7 @@ def prepare_screen(engine: SqlEngine, s: Screen, relation: str = "flows") -> str
         years=tuple(sorted(int(y) for y in found)),
         dialect=engine.name,
         unique_flows=relation == "flows" and engine.unique_flows,
+        ordered=ordered,
     )
 
 

@@ -128,7 +128,8 @@ def screen(
         ws = workspace(workspace_dir)
         src = choose_source(ws, year, source)
         runner = _engine(engine, ws, src, spark_master)
-        query = prepare_screen(runner, spec)
+        # Parquet output is left unsorted (faster); every other format is sorted.
+        query = prepare_screen(runner, spec, ordered=format != "parquet")
         if format in ("parquet", "csv") and output is not None:
             runner.write(query, output, format)
             return

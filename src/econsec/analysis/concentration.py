@@ -44,6 +44,7 @@ class SqlEngine(Protocol):
 
     name: str
     unique_flows: bool  # the relation "flows" has one row per (year, exporter, importer, product)
+    years: frozenset[int] | None  # the years "flows" holds, when known without a query
 
     def sql(self, query: str) -> pa.Table: ...
 

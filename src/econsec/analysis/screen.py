@@ -151,13 +151,12 @@ def prepare_screen(
 ) -> str:
     """Register what the screen joins, find the years with data and return its SQL."""
     register_members(engine, s.importers)
-    found = (
-        engine.sql(
-            f"SELECT DISTINCT year FROM {relation} WHERE year IN ({s.year - 2}, {s.year - 1}, {s.year})"
-        )
-        .column("year")
-        .to_pylist()
-    )
+    wanted = (s.year - 2, s.year - 1, s.year)
+    if relation == "flows" and engine.years is not None:  # known from the workspace manifest
+        found = [y for y in wanted if y in engine.years]
+    else:
+        query = f"SELECT DISTINCT year FROM {relation} WHERE year IN {wanted}"
+        found = engine.sql(query).column("year").to_pylist()
     return screen_sql(
         relation,
         s,

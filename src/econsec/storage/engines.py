@@ -32,6 +32,7 @@ class Engine(Protocol):
 
     name: str
     unique_flows: bool
+    years: frozenset[int] | None  # years the view "flows" holds, when known without a query
 
     def sql(self, query: str) -> pa.Table: ...
 
@@ -47,6 +48,12 @@ def _unique(ws: Workspace, sources: tuple[str, ...] | None) -> bool:
     there is one row per (year, exporter, importer, product)."""
     chosen = [i for i in imports(ws) if sources is None or i.source in sources]
     return len({i.source for i in chosen}) == 1 and not any(i.monthly for i in chosen)
+
+
+def _years(ws: Workspace, sources: tuple[str, ...] | None) -> frozenset[int]:
+    return frozenset(
+        y for i in imports(ws) if sources is None or i.source in sources for y in i.years
+    )
 
 
 def _files_by_source(
@@ -74,6 +81,7 @@ class DuckDBEngine:
     con: Any
     name: str = "duckdb"
     unique_flows: bool = False
+    years: frozenset[int] | None = None
 
     def sql(self, query: str) -> pa.Table:
         return self.con.sql(query).to_arrow_table()
@@ -113,7 +121,7 @@ def duckdb_engine(
             scan = f"SELECT * FROM read_parquet({paths!r})"
             parts.append(best_flows_sql(f"({scan})") if mixed else scan)
         con.execute("CREATE VIEW flows AS " + " UNION ALL ".join(parts))
-        return DuckDBEngine(con, unique_flows=_unique(ws, sources))
+        return DuckDBEngine(con, unique_flows=_unique(ws, sources), years=_years(ws, sources))
     return DuckDBEngine(con)
 
 
@@ -124,6 +132,7 @@ class SparkEngine:
     spark: Any
     name: str = "spark"
     unique_flows: bool = False
+    years: frozenset[int] | None = None
 
     def sql(self, query: str) -> pa.Table:
         table: pa.Table = self.spark.sql(query).toArrow()
@@ -188,7 +197,11 @@ def spark_engine(
         .config("spark.sql.session.timeZone", "UTC")
     )
     spark = builder.getOrCreate()
-    engine = SparkEngine(spark, unique_flows=ws is not None and _unique(ws, sources))
+    engine = SparkEngine(
+        spark,
+        unique_flows=ws is not None and _unique(ws, sources),
+        years=None if ws is None else _years(ws, sources),
+    )
     if ws is not None:
         names = []
         for k, (paths, mixed) in enumerate(_files_by_source(ws, sources).values()):

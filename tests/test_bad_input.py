@@ -154,3 +154,36 @@ def test_unknown_numeric_code_in_comtrade(workspace: Path, tmp_path: Path) -> No
     assert result.exit_code != 0
     assert "line 3" in result.output and "column 'partnerCode'" in result.output
     assert snapshot(workspace) == before
+
+
+def test_bad_period_in_a_mapped_table(workspace: Path, tmp_path: Path) -> None:
+    table = tmp_path / "monthly.csv"
+    table.write_text(
+        "period,exporter,importer,hs6,usd\n2023-07,CHN,JPN,811292,5\n2023-13,CHN,JPN,811292,5\n"
+    )
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "source: customs\ncolumns: {period: period, exporter: exporter, importer: importer, "
+        "product: hs6, value: usd}\n"
+    )
+    before = snapshot(workspace)
+    result = CliRunner().invoke(
+        app,
+        [
+            "data",
+            "import",
+            "table",
+            str(table),
+            "--mapping",
+            str(mapping),
+            "--workspace",
+            str(workspace),
+        ],
+    )
+    assert result.exit_code == 2
+    assert (
+        "line 3" in result.output
+        and "column 'period'" in result.output
+        and "'2023-13'" in result.output
+    )
+    assert snapshot(workspace) == before

@@ -13,6 +13,8 @@ from econsec.errors import EconsecError
 
 if TYPE_CHECKING:
     from econsec.analysis.concentration import Importer
+    from econsec.analysis.presets import Preset
+    from econsec.analysis.screen import Screen
     from econsec.reference.countries import Group
     from econsec.storage.engines import Engine
     from econsec.storage.workspace import Workspace
@@ -24,7 +26,9 @@ ImporterOption = Annotated[
     ),
 ]
 YearOption = Annotated[int, typer.Option(help="Year to screen.")]
-PresetOption = Annotated[str, typer.Option(help="Method: eu2021, geodep, crma65 or meti.")]
+PresetOption = Annotated[
+    str, typer.Option("--preset", help="Method: eu2021, geodep, crma65 or meti.")
+]
 ProductsOption = Annotated[
     str | None,
     typer.Option(help="Products: HS6 codes separated by commas, or critical:LIST[/GROUP]."),
@@ -61,6 +65,27 @@ def _importers(names: list[str], groups: dict[str, Group]) -> tuple[Importer, ..
     return tuple(out)
 
 
+def _spec(
+    importers: tuple[Importer, ...] | None,
+    year: int,
+    method: Preset,
+    products: str | None,
+    groups: dict[str, Group],
+) -> Screen:
+    """The screen the options describe, with the (possibly overridden) concern and like-minded sets."""
+    from econsec.analysis.screen import Screen
+    from econsec.reference.catalogue import select_products
+
+    return Screen(
+        importers=importers,
+        year=year,
+        preset=method,
+        products=select_products(products, dt.date(year, 12, 31)) if products else None,
+        concern=groups["concern"].members,
+        like_minded=groups["like_minded"].members,
+    )
+
+
 def _engine(kind: str, ws: Workspace, source: str, master: str | None) -> Engine:
     from econsec.storage.engines import duckdb_engine, spark_engine
 
@@ -87,9 +112,7 @@ def screen(
     year: YearOption,
     importer: ImporterOption = None,
     all_importers: Annotated[bool, typer.Option(help="Screen every importing country.")] = False,
-    preset_name: Annotated[
-        str, typer.Option("--preset", help="Method: eu2021, geodep, crma65 or meti.")
-    ] = "geodep",
+    preset_name: PresetOption = "geodep",
     products: ProductsOption = None,
     threshold: Annotated[
         list[str] | None,
@@ -107,8 +130,7 @@ def screen(
 ) -> None:
     """Screen import dependencies per importer × HS6 product with a published method."""
     from econsec.analysis.presets import preset
-    from econsec.analysis.screen import Screen, criteria_of, prepare_screen
-    from econsec.reference.catalogue import select_products
+    from econsec.analysis.screen import criteria_of, prepare_screen
     from econsec.reference.countries import load_groups
     from econsec.storage.workspace import choose_source
 
@@ -117,13 +139,12 @@ def screen(
     try:
         groups = load_groups(groups_file)
         chosen = preset(preset_name, _thresholds(threshold or []))
-        spec = Screen(
-            importers=None if all_importers else _importers(importer or [], groups),
-            year=year,
-            preset=chosen,
-            products=select_products(products, dt.date(year, 12, 31)) if products else None,
-            concern=groups["concern"].members,
-            like_minded=groups["like_minded"].members,
+        spec = _spec(
+            None if all_importers else _importers(importer or [], groups),
+            year,
+            chosen,
+            products,
+            groups,
         )
         ws = workspace(workspace_dir)
         src = choose_source(ws, year, source)
@@ -289,9 +310,7 @@ def report_dependency(
     year: YearOption,
     output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")],
     importer: ImporterOption = None,
-    preset_name: Annotated[
-        str, typer.Option("--preset", help="Method: eu2021, geodep, crma65 or meti.")
-    ] = "geodep",
+    preset_name: PresetOption = "geodep",
     products: ProductsOption = None,
     compare_year: Annotated[
         list[int] | None,
@@ -306,8 +325,6 @@ def report_dependency(
 ) -> None:
     """A self-contained HTML dependency report with charts."""
     from econsec.analysis.presets import preset
-    from econsec.analysis.screen import Screen
-    from econsec.reference.catalogue import select_products
     from econsec.reference.countries import load_groups
     from econsec.report.dependency import dependency_report
     from econsec.report.html import render
@@ -318,14 +335,7 @@ def report_dependency(
         usage("give --importer CODE")
     try:
         groups = load_groups(groups_file)
-        spec = Screen(
-            importers=_importers(importer, groups),
-            year=year,
-            preset=preset(preset_name),
-            products=select_products(products, dt.date(year, 12, 31)) if products else None,
-            concern=groups["concern"].members,
-            like_minded=groups["like_minded"].members,
-        )
+        spec = _spec(_importers(importer, groups), year, preset(preset_name), products, groups)
         ws = workspace(workspace_dir)
         src = choose_source(ws, year, source)
         years = tuple(compare_year) if compare_year else (year - 2, year - 1)

@@ -33,7 +33,7 @@ from econsec.reference.countries import to_alpha3
 from econsec.reference.hs import hs_revision
 from econsec.trade import fields
 from econsec.trade.flows import Reading, canonical_batch, constant, positions
-from econsec.trade.tablefile import Batch, TableFile, first_true, open_table
+from econsec.trade.tablefile import Batch, TableFile, open_table
 
 __all__ = ["AREA_CODES", "read_comtrade"]
 
@@ -106,25 +106,6 @@ def read_comtrade(path: Path, *, hs_rev: str | None = None) -> Reading:
     return Reading(path, "comtrade", _batches(tf, columns, hs_rev, dropped), dropped)
 
 
-def _periods(tf: TableFile, batch: Batch, column: str) -> tuple[pa.Array, pa.Array]:
-    values = pc.utf8_trim_whitespace(batch.columns[column])
-    ok = pc.match_substring_regex(values, r"^(19|20)\d\d((0[1-9])|(1[0-2]))?$")
-    if (bad := first_true(pc.invert(ok))) is not None:
-        raise tf.error(
-            f"bad period {values[bad].as_py()!r}",
-            at=batch.first + bad,
-            column=column,
-            expected="YYYY or YYYYMM",
-        )
-    year = pc.cast(pc.utf8_slice_codeunits(values, 0, 4), pa.int16())
-    monthly = pc.equal(pc.utf8_length(values), 6)
-    digits = pc.if_else(
-        monthly, pc.utf8_slice_codeunits(values, 4, 6), pa.scalar(None, pa.string())
-    )
-    month = pc.cast(digits, pa.int8())
-    return year, month
-
-
 def _revisions(tf: TableFile, batch: Batch, given: str | None) -> pa.Array:
     if given is not None:
         return constant(hs_revision(given), batch.length)
@@ -173,7 +154,7 @@ def _batches(
         other_flow = pc.and_(keep, pc.invert(pc.or_(is_m, is_x)))
         dropped["flows other than M and X"] += pc.sum(other_flow).as_py() or 0
         keep = pc.and_(keep, pc.or_(is_m, is_x))
-        year, month = _periods(tf, batch, period)
+        year, month = fields.periods(tf, batch, period)
         reporter = fields.countries(tf, batch, reporter_col, _resolve, expected)
         partner = fields.countries(tf, batch, partner_col, _resolve, expected)
         areas = pc.and_(keep, pc.or_(pc.is_null(reporter), pc.is_null(partner)))

@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 from econsec.errors import NotFoundError
 from econsec.trade.tablefile import Batch, TableFile, first_true
 
-__all__ = ["countries", "hs6", "missing", "numbers", "years"]
+__all__ = ["countries", "hs6", "missing", "numbers", "periods", "years"]
 
 _NUMBER = r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$"
 _MISSING = ("", "NA", "N/A", "NaN", "nan", "null", "NULL")
@@ -62,6 +62,20 @@ def years(tf: TableFile, batch: Batch, column: str) -> pa.Array:
     if (bad := first_true(pc.invert(ok))) is not None:
         _fail(tf, batch, column, bad, "not a year", "a four-digit year such as 2022")
     return pc.cast(values, pa.int16())
+
+
+def periods(tf: TableFile, batch: Batch, column: str) -> tuple[pa.Array, pa.Array]:
+    """Periods ``YYYY``, ``YYYYMM`` or ``YYYY-MM`` as (year int16, month int8 or null)."""
+    values = pc.replace_substring(pc.utf8_trim_whitespace(batch.columns[column]), "-", "")
+    ok = pc.match_substring_regex(values, r"^(19|20)\d\d((0[1-9])|(1[0-2]))?$")
+    if (bad := first_true(pc.invert(ok))) is not None:
+        _fail(tf, batch, column, bad, "bad period", "YYYY, YYYYMM or YYYY-MM")
+    year = pc.cast(pc.utf8_slice_codeunits(values, 0, 4), pa.int16())
+    monthly = pc.equal(pc.utf8_length(values), 6)
+    digits = pc.if_else(
+        monthly, pc.utf8_slice_codeunits(values, 4, 6), pa.scalar(None, pa.string())
+    )
+    return year, pc.cast(digits, pa.int8())
 
 
 def hs6(tf: TableFile, batch: Batch, column: str, *, digits: int = 6) -> pa.Array:

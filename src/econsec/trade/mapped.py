@@ -220,22 +220,7 @@ def _countries(tf: TableFile, batch: Batch, m: TableMapping, name: str) -> pa.Ar
 def _time(tf: TableFile, batch: Batch, m: TableMapping) -> tuple[pa.Array, pa.Array]:
     if m.has("period"):
         b, column = _column(tf, batch, m, "period")
-        values = pc.replace_substring(pc.utf8_trim_whitespace(b.columns[column]), "-", "")
-        ok = pc.match_substring_regex(values, r"^(19|20)\d\d((0[1-9])|(1[0-2]))?$")
-        if (bad := first_true(pc.invert(ok))) is not None:
-            raise tf.error(
-                f"bad period {b.columns[column][bad].as_py()!r}",
-                at=batch.first + bad,
-                column=column,
-                expected="YYYY, YYYY-MM or YYYYMM",
-            )
-        year = pc.cast(pc.utf8_slice_codeunits(values, 0, 4), pa.int16())
-        digits = pc.if_else(
-            pc.equal(pc.utf8_length(values), 6),
-            pc.utf8_slice_codeunits(values, 4, 6),
-            pa.scalar(None, pa.string()),
-        )
-        return year, pc.cast(digits, pa.int8())
+        return fields.periods(tf, b, column)
     b, column = _column(tf, batch, m, "year")
     year = fields.years(tf, b, column)
     if not m.has("month"):

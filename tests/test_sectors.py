@@ -11,6 +11,7 @@ from econsec.sectors import (
     MRIO,
     bottleneck,
     calc_A,
+    calc_B,
     extract,
     from_pymrio,
     ghosh_output,
@@ -70,7 +71,8 @@ def test_against_pymrio_test_system() -> None:
 def test_ghosh_is_the_transposed_system() -> None:
     m = miller_blair()
     v = m.x - np.asarray(m.Z.sum(axis=0)).ravel()  # value added
-    B = sp.csr_matrix(np.diag(1 / m.x) @ m.Z.toarray())
+    B = calc_B(m.Z, m.x)
+    assert B.toarray() == pytest.approx(np.diag(1 / m.x) @ m.Z.toarray())
     assert ghosh_output(B, v) == pytest.approx(m.x)
 
 

@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 
 from econsec.errors import InputError
-from econsec.network import esri, network_from_tables, read_network, read_willems
+from econsec.network import (
+    esri,
+    network_from_tables,
+    read_network,
+    read_willems,
+    with_sector_essentiality,
+)
 from econsec.synthetic import generate_world
 from shared_data import DATA
 
@@ -72,3 +78,12 @@ def test_demo_world_network() -> None:
     n = network_from_tables(world.firms, world.links, "demo")
     assert n.n_firms == world.firms.num_rows and n.n_links == world.links.num_rows
     assert set(n.countries) >= {"JPN", "CHN"}
+
+
+def test_essentiality_from_a_sector_matrix(tmp_path: Path) -> None:
+    n = read_network(*_files(tmp_path))  # B (C20) -> A (C26) essential, C (C26) -> A not
+    matrix = {("C20", "C26"): "non-essential", ("C26", "C26"): "irrelevant"}
+    m = with_sector_essentiality(n, matrix)
+    assert m.n_links == 1 and m.essential.tolist() == [False]  # C -> A dropped as irrelevant
+    with pytest.raises(InputError, match="unknown essentiality"):
+        with_sector_essentiality(n, {("C20", "C26"): "vital"})

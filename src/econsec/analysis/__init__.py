@@ -18,7 +18,6 @@ from econsec.analysis.screen import (
     criteria_of,
     prepare_screen,
     run_screen,
-    screen_columns,
     screen_sql,
 )
 
@@ -42,6 +41,5 @@ __all__ = [
     "preset",
     "rollup",
     "run_screen",
-    "screen_columns",
     "screen_sql",
 ]

@@ -24,7 +24,7 @@ from econsec.analysis.concentration import (
 )
 from econsec.analysis.presets import Criterion, Preset
 
-__all__ = ["Screen", "criteria_of", "prepare_screen", "run_screen", "screen_columns", "screen_sql"]
+__all__ = ["Screen", "criteria_of", "prepare_screen", "run_screen", "screen_sql"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,14 +51,6 @@ def _criteria_names(preset: Preset) -> list[str]:
     if preset.persistence is not None:
         names.append(preset.persistence.name)
     return names
-
-
-def screen_columns(preset: Preset) -> tuple[str, ...]:
-    """The columns of a screen's result, in order."""
-    explained = [
-        f"{n}__{part}" for n in _criteria_names(preset) for part in ("value", "threshold", "met")
-    ]
-    return (*METRIC_COLUMNS, "single_source_share", "persistence", *explained, "flagged", "method")
 
 
 def screen_sql(

@@ -16,6 +16,9 @@ CORE = [
     "econsec.analysis",
     "econsec.synthetic",
     "econsec.network",
+    "econsec.sectors",
+    "econsec.access",
+    "econsec.sharing",
     "econsec.storage",
 ]
 EDGE_ONLY = ["fastapi", "starlette", "typer", "click", "sqlalchemy", "rich", "plotly"]

@@ -8,9 +8,17 @@ The package has three rings; imports point inward only:
 * edges: :mod:`econsec.cli` and :mod:`econsec.report` — they read settings and open stores.
 """
 
-from econsec.errors import ConfigError, EconsecError, InputError, InsufficientData, NotFoundError
+from econsec.errors import (
+    AccessDenied,
+    ConfigError,
+    EconsecError,
+    InputError,
+    InsufficientData,
+    NotFoundError,
+)
 
 __all__ = [
+    "AccessDenied",
     "ConfigError",
     "EconsecError",
     "InputError",

@@ -7,12 +7,20 @@ the service) translate these into exit codes and HTTP statuses; the core never d
     ├── InputError          bad user input: a file, row, column or field is wrong
     ├── NotFoundError       a named thing (source, product, country, group) does not exist
     ├── InsufficientData    too little data behind a number to state it
-    └── ConfigError         a setting, override file or environment variable is wrong
+    ├── ConfigError         a setting, override file or environment variable is wrong
+    └── AccessDenied        the access policy refused (edges: 403, or 404 for objects)
 """
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "EconsecError", "InputError", "InsufficientData", "NotFoundError"]
+__all__ = [
+    "AccessDenied",
+    "ConfigError",
+    "EconsecError",
+    "InputError",
+    "InsufficientData",
+    "NotFoundError",
+]
 
 
 class EconsecError(Exception):
@@ -85,3 +93,9 @@ class ConfigError(EconsecError):
     """A setting, override file or environment variable is wrong."""
 
     exit_code = 5
+
+
+class AccessDenied(EconsecError):
+    """The access policy refused; the message says which rule."""
+
+    exit_code = 6

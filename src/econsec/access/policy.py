@@ -1,0 +1,174 @@
+"""Access control as data and one decision function.
+
+Every access to platform data is decided by :func:`decide` from the subject (who: role,
+organisation, clearance), the action and the resource (what: kind, owning organisation,
+classification, compartment) at a time ``now``. :func:`ensure_allowed` is the raising twin; edges
+turn :class:`AccessDenied` into 403, or into 404 for objects, so that a hidden object looks
+exactly like a missing one.
+
+Classifications (TLP 2.0 where one applies):
+
+* ``PUBLIC`` (TLP:CLEAR) — every signed-in user;
+* ``SHARED`` (TLP:GREEN) — every signed-in user of the community;
+* ``RESTRICTED`` (TLP:AMBER) — the submitting organisation and cleared analysts;
+* ``CONFIDENTIAL`` — cleared analysts holding the resource's compartment with a clearance that
+  is valid now (level at least confidential, not expired, not revoked).
+
+An organisation always sees what it submitted itself. The platform administrator manages
+accounts and reads no firm data. Clearances are checked on every call, so an expiry or a
+revocation takes effect at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+
+from econsec.errors import AccessDenied
+
+__all__ = [
+    "ACTIONS",
+    "ROLES",
+    "AccessDenied",
+    "Classification",
+    "Clearance",
+    "Decision",
+    "Resource",
+    "Subject",
+    "decide",
+    "ensure_allowed",
+    "is_allowed",
+]
+
+ROLES = ("firm_submitter", "firm_admin", "analyst", "cleared_analyst", "auditor", "platform_admin")
+ACTIONS = (
+    "read",
+    "submit",
+    "withdraw",
+    "read_findings",
+    "publish_release",
+    "read_audit",
+    "manage_accounts",
+)
+_LEVELS = {"none": 0, "confidential": 1, "top_secret": 2}
+
+
+class Classification(Enum):
+    PUBLIC = "PUBLIC"
+    SHARED = "SHARED"
+    RESTRICTED = "RESTRICTED"
+    CONFIDENTIAL = "CONFIDENTIAL"
+
+
+@dataclass(frozen=True, slots=True)
+class Clearance:
+    """A security clearance: level, compartments, validity and the official who designated it."""
+
+    level: str = "none"
+    compartments: frozenset[str] = frozenset()
+    valid_until: dt.date | None = None
+    designated_by: str = ""
+    revoked: bool = False
+
+    def valid_on(self, day: dt.date) -> bool:
+        return (
+            _LEVELS.get(self.level, 0) >= _LEVELS["confidential"]
+            and not self.revoked
+            and self.valid_until is not None
+            and day <= self.valid_until
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """Who asks: a user with a role in an organisation (firm or government)."""
+
+    user: str
+    role: str
+    org: str
+    org_kind: str  # "firm" or "government"
+    clearance: Clearance = field(default_factory=Clearance)
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """What is asked for."""
+
+    kind: str  # submission, finding, release, audit_log, account
+    classification: Classification = Classification.RESTRICTED
+    owner_org: str | None = None
+    compartment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    allowed: bool
+    reason: str
+
+
+def _cleared(s: Subject, r: Resource, today: dt.date) -> bool:
+    if s.role != "cleared_analyst" or not s.clearance.valid_on(today):
+        return False
+    if r.classification is Classification.CONFIDENTIAL:
+        return r.compartment is not None and r.compartment in s.clearance.compartments
+    return True
+
+
+def _may_read(s: Subject, r: Resource, today: dt.date) -> Decision:
+    if s.role == "platform_admin":
+        return Decision(False, "the platform administrator manages accounts and reads no data")
+    if r.kind == "audit_log":
+        return Decision(s.role == "auditor", "audit log: auditors only")
+    if (
+        r.owner_org is not None
+        and r.owner_org == s.org
+        and s.role in ("firm_submitter", "firm_admin")
+    ):
+        return Decision(True, "own organisation's record")
+    if r.classification in (Classification.PUBLIC, Classification.SHARED):
+        return Decision(True, f"{r.classification.value}: every signed-in user")
+    if _cleared(s, r, today):
+        return Decision(True, f"{r.classification.value}: cleared analyst")
+    return Decision(
+        False,
+        f"{r.classification.value}: needs a valid clearance"
+        + (f" with compartment {r.compartment}" if r.compartment else ""),
+    )
+
+
+def decide(s: Subject, action: str, r: Resource, now: dt.datetime) -> Decision:
+    """The one access decision (see the module docstring)."""
+    if s.role not in ROLES:
+        return Decision(False, f"unknown role {s.role!r}")
+    today = now.date()
+    if action == "manage_accounts":
+        return Decision(s.role == "platform_admin", "accounts: platform administrator only")
+    if action == "read_audit":
+        return Decision(s.role == "auditor", "audit log: auditors only")
+    if action in ("submit", "withdraw"):
+        ok = (
+            s.org_kind == "firm"
+            and s.role in ("firm_submitter", "firm_admin")
+            and r.owner_org == s.org
+        )
+        return Decision(ok, "firms submit and withdraw their own records")
+    if action == "read_findings":
+        return Decision(_cleared(s, r, today), "findings: cleared analysts with the compartment")
+    if action == "publish_release":
+        return Decision(_cleared(s, r, today), "releases: cleared analysts")
+    if action == "read":
+        return _may_read(s, r, today)
+    return Decision(False, f"unknown action {action!r}")
+
+
+def is_allowed(s: Subject, action: str, r: Resource, now: dt.datetime) -> bool:
+    return decide(s, action, r, now).allowed
+
+
+def ensure_allowed(s: Subject, action: str, r: Resource, now: dt.datetime) -> Decision:
+    """:func:`decide`, raising :class:`AccessDenied` when refused."""
+    decision = decide(s, action, r, now)
+    if not decision.allowed:
+        raise AccessDenied(decision.reason)
+    return decision

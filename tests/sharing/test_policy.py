@@ -1,0 +1,95 @@
+"""The access policy as a role × clearance × action × classification matrix."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+
+from econsec.access import (
+    ROLES,
+    AccessDenied,
+    Classification,
+    Clearance,
+    Resource,
+    Subject,
+    decide,
+    ensure_allowed,
+)
+
+NOW = dt.datetime(2026, 11, 27, 12, 0)
+VALID = Clearance("confidential", frozenset({"semiconductors"}), dt.date(2030, 1, 1), "Minister")
+EXPIRED = Clearance(
+    "confidential", frozenset({"semiconductors"}), dt.date(2026, 11, 26), "Minister"
+)
+REVOKED = Clearance(
+    "top_secret", frozenset({"semiconductors"}), dt.date(2030, 1, 1), "Minister", True
+)
+CLEARANCES = {"none": Clearance(), "valid": VALID, "expired": EXPIRED, "revoked": REVOKED}
+
+
+def subject(role: str, clearance: str = "none", org: str = "A") -> Subject:
+    kind = "firm" if role.startswith("firm") else "government"
+    return Subject("u", role, org if kind == "firm" else "GOV", kind, CLEARANCES[clearance])
+
+
+def expected_read(role: str, clearance: str, classification: Classification, own: bool) -> bool:
+    if role == "platform_admin":
+        return False
+    if own and role in ("firm_submitter", "firm_admin"):
+        return True
+    if classification in (Classification.PUBLIC, Classification.SHARED):
+        return True
+    return role == "cleared_analyst" and clearance == "valid"
+
+
+@pytest.mark.parametrize(
+    ("role", "clearance", "classification", "own"),
+    list(itertools.product(ROLES, CLEARANCES, Classification, (True, False))),
+)
+def test_read_matrix(role: str, clearance: str, classification: Classification, own: bool) -> None:
+    s = subject(role, clearance, org="A" if own else "B")
+    r = Resource("submission", classification, owner_org="A", compartment="semiconductors")
+    assert decide(s, "read", r, NOW).allowed == expected_read(role, clearance, classification, own)
+
+
+def test_compartments_and_immediate_expiry() -> None:
+    r = Resource("finding", Classification.CONFIDENTIAL, compartment="critical_minerals")
+    assert not decide(subject("cleared_analyst", "valid"), "read_findings", r, NOW).allowed
+    r = Resource("finding", Classification.CONFIDENTIAL, compartment="semiconductors")
+    assert decide(subject("cleared_analyst", "valid"), "read_findings", r, NOW).allowed
+    last_day = dt.datetime(2030, 1, 1, 23, 59)
+    assert decide(subject("cleared_analyst", "valid"), "read_findings", r, last_day).allowed
+    assert not decide(
+        subject("cleared_analyst", "valid"), "read_findings", r, last_day + dt.timedelta(minutes=1)
+    ).allowed
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_other_actions(role: str) -> None:
+    own = Resource("submission", owner_org="A")
+    other = Resource("submission", owner_org="B")
+    audit = Resource("audit_log")
+    s = subject(role, "valid")
+    firm = role in ("firm_submitter", "firm_admin")
+    assert decide(s, "submit", own, NOW).allowed == firm
+    assert not decide(s, "submit", other, NOW).allowed
+    assert decide(s, "withdraw", own, NOW).allowed == firm
+    assert decide(s, "read_audit", audit, NOW).allowed == (role == "auditor")
+    assert decide(s, "read", audit, NOW).allowed == (role == "auditor")
+    assert decide(s, "manage_accounts", Resource("account"), NOW).allowed == (
+        role == "platform_admin"
+    )
+    assert decide(
+        s, "publish_release", Resource("release", Classification.SHARED), NOW
+    ).allowed == (role == "cleared_analyst")
+
+
+def test_raising_twin_and_unknowns() -> None:
+    with pytest.raises(AccessDenied, match="needs a valid clearance"):
+        ensure_allowed(
+            subject("analyst"), "read", Resource("finding", Classification.RESTRICTED), NOW
+        )
+    assert not decide(Subject("u", "king", "A", "firm"), "read", Resource("x"), NOW).allowed
+    assert not decide(subject("analyst"), "delete", Resource("x"), NOW).allowed

@@ -5,8 +5,9 @@ any order (chaotic, Gauss-Seidel style) from the initial levels decreases to the
 fixed point as the synchronous iteration. A firm's failure only moves the firms its effects
 reach, so each cascade here touches only those: a work queue holds the firms whose inputs or
 customers changed, a firm is updated when its level falls by more than ``eps``, and its
-suppliers and customers are queued in turn. The cost of a cascade is proportional to the links
-of the firms it reaches, not to the size of the network.
+suppliers and customers are queued in turn. Running sums (input still delivered per input type,
+sales lost per firm) are updated by each change, so evaluating a firm costs its number of input
+types, not its number of links — which matters for hub suppliers with thousands of customers.
 
 Cascades of different firms are independent: :func:`esri_local` splits the firms over threads
 (Numba ``prange``); :func:`esri_spark` fans them out over Spark executors.
@@ -40,13 +41,14 @@ class Compiled:
     in_ptr: IntArray
     in_supplier: IntArray
     in_value: FloatArray
-    in_slot: IntArray
     slot_total: FloatArray
     slot_essential: npt.NDArray[np.bool_]
     slot_share: FloatArray
     out_ptr: IntArray
     out_buyer: IntArray
     out_value: FloatArray
+    out_slot: IntArray  # the buyer's slot of each out-link
+    slot_ptr: IntArray  # slots of firm j: slot_ptr[j] .. slot_ptr[j + 1]
 
 
 def compile_network(network: Network) -> Compiled:
@@ -56,7 +58,7 @@ def compile_network(network: Network) -> Compiled:
     coo = prop.links_to_slots.tocoo()
     slot = np.empty(network.n_links, np.int64)
     slot[coo.col] = coo.row  # the slot of each link
-    by_buyer = np.lexsort((slot, network.buyer))
+    by_buyer = np.argsort(network.buyer, kind="stable")
     by_supplier = np.argsort(network.supplier, kind="stable")
     linear = prop.linear_share
     ess_flags = np.zeros(prop.slot_total.size, bool)
@@ -69,7 +71,6 @@ def compile_network(network: Network) -> Compiled:
         ),
         in_supplier=network.supplier[by_buyer].astype(np.int64),
         in_value=network.value[by_buyer].astype(np.float64),
-        in_slot=slot[by_buyer],
         slot_total=prop.slot_total,
         slot_essential=ess_flags,
         slot_share=linear,
@@ -78,6 +79,10 @@ def compile_network(network: Network) -> Compiled:
         ),
         out_buyer=network.buyer[by_supplier].astype(np.int64),
         out_value=network.value[by_supplier].astype(np.float64),
+        out_slot=slot[by_supplier],
+        slot_ptr=np.concatenate(
+            ([0], np.cumsum(np.bincount(prop.slots_to_firms.tocoo().row, minlength=n)))
+        ).astype(np.int64),
     )
 
 
@@ -85,54 +90,11 @@ _KERNEL: Any = None
 
 
 def _kernel() -> Any:
+    """Compile the cascade kernel once (cached on disk by Numba)."""
     global _KERNEL
     if _KERNEL is not None:
         return _KERNEL
     import numba
-
-    @numba.njit(cache=True, nogil=True)
-    def level(  # type: ignore[no-untyped-def]
-        j,
-        h,
-        c_in_ptr,
-        c_in_supplier,
-        c_in_value,
-        c_in_slot,
-        c_slot_total,
-        c_slot_ess,
-        c_slot_share,
-        c_out_ptr,
-        c_out_buyer,
-        c_out_value,
-        capacity,
-    ):
-        down = 1.0
-        linear = 0.0
-        k = c_in_ptr[j]
-        end = c_in_ptr[j + 1]
-        while k < end:
-            s = c_in_slot[k]
-            remaining = 0.0
-            while k < end and c_in_slot[k] == s:
-                remaining += c_in_value[k] * h[c_in_supplier[k]]
-                k += 1
-            total = c_slot_total[s]
-            frac = remaining / total if total > 0 else 1.0
-            if c_slot_ess[s]:
-                if frac < down:
-                    down = frac
-            else:
-                linear += c_slot_share[s] * (1.0 - frac)
-        if 1.0 - linear < down:
-            down = 1.0 - linear
-        missing = 0.0
-        for q in range(c_out_ptr[j], c_out_ptr[j + 1]):
-            missing += c_out_value[q] * (1.0 - h[c_out_buyer[q]])
-        up = 1.0 - missing / capacity[j]
-        result = down if down < up else up
-        if result < 0.0:
-            result = 0.0
-        return result
 
     @numba.njit(cache=True, nogil=True)
     def cascade_losses(  # type: ignore[no-untyped-def]
@@ -143,17 +105,22 @@ def _kernel() -> Any:
         in_ptr,
         in_supplier,
         in_value,
-        in_slot,
-        slot_total,
-        slot_ess,
-        slot_share,
         out_ptr,
         out_buyer,
         out_value,
+        out_slot,
+        slot_ptr,
+        slot_total,
+        slot_ess,
+        slot_share,
     ):
+        # Running sums make evaluating a firm cost its number of input types, not its links:
+        # rem[s] = input still delivered to slot s, miss[j] = sales firm j has lost.
         n = output.size
         total_output = output.sum()
         h = np.ones(n)
+        rem = slot_total.copy()
+        miss = np.zeros(n)
         queued = np.zeros(n, np.bool_)
         touched_flag = np.zeros(n, np.bool_)
         queue = np.empty(n, np.int64)
@@ -164,69 +131,71 @@ def _kernel() -> Any:
             head = 0
             size = 0
             n_touched = 0
-            h[f] = 0.0
-            touched[n_touched] = f
-            n_touched += 1
-            touched_flag[f] = True
-            for q in range(in_ptr[f], in_ptr[f + 1]):
-                v = in_supplier[q]
-                if not queued[v]:
-                    queued[v] = True
-                    queue[(head + size) % n] = v
-                    size += 1
-            for q in range(out_ptr[f], out_ptr[f + 1]):
-                v = out_buyer[q]
-                if not queued[v]:
-                    queued[v] = True
-                    queue[(head + size) % n] = v
-                    size += 1
-            while size > 0:
-                j = queue[head]
-                head = (head + 1) % n
-                size -= 1
-                queued[j] = False
-                if j == f:
-                    continue
-                new = level(
-                    j,
-                    h,
-                    in_ptr,
-                    in_supplier,
-                    in_value,
-                    in_slot,
-                    slot_total,
-                    slot_ess,
-                    slot_share,
-                    out_ptr,
-                    out_buyer,
-                    out_value,
-                    capacity,
-                )
-                if h[j] - new > eps:
-                    h[j] = new
-                    if not touched_flag[j]:
-                        touched_flag[j] = True
-                        touched[n_touched] = j
-                        n_touched += 1
-                    for q in range(in_ptr[j], in_ptr[j + 1]):
-                        v = in_supplier[q]
-                        if not queued[v] and v != f:
-                            queued[v] = True
-                            queue[(head + size) % n] = v
-                            size += 1
-                    for q in range(out_ptr[j], out_ptr[j + 1]):
-                        v = out_buyer[q]
-                        if not queued[v] and v != f:
-                            queued[v] = True
-                            queue[(head + size) % n] = v
-                            size += 1
+            j = f
+            d = 1.0
+            while True:
+                # apply the drop d of firm j to the running sums and queue its neighbours
+                h[j] -= d
+                if not touched_flag[j]:
+                    touched_flag[j] = True
+                    touched[n_touched] = j
+                    n_touched += 1
+                for q in range(out_ptr[j], out_ptr[j + 1]):
+                    rem[out_slot[q]] -= out_value[q] * d
+                    v = out_buyer[q]
+                    if not queued[v] and v != f:
+                        queued[v] = True
+                        queue[(head + size) % n] = v
+                        size += 1
+                for q in range(in_ptr[j], in_ptr[j + 1]):
+                    v = in_supplier[q]
+                    miss[v] += in_value[q] * d
+                    if not queued[v] and v != f:
+                        queued[v] = True
+                        queue[(head + size) % n] = v
+                        size += 1
+                # find the next firm whose level falls by more than eps
+                d = 0.0
+                while size > 0:
+                    j = queue[head]
+                    head = (head + 1) % n
+                    size -= 1
+                    queued[j] = False
+                    down = 1.0
+                    linear = 0.0
+                    for s in range(slot_ptr[j], slot_ptr[j + 1]):
+                        total = slot_total[s]
+                        frac = rem[s] / total if total > 0 else 1.0
+                        if slot_ess[s]:
+                            if frac < down:
+                                down = frac
+                        else:
+                            linear += slot_share[s] * (1.0 - frac)
+                    if 1.0 - linear < down:
+                        down = 1.0 - linear
+                    up = 1.0 - miss[j] / capacity[j]
+                    new = down if down < up else up
+                    if new < 0.0:
+                        new = 0.0
+                    if h[j] - new > eps:
+                        d = h[j] - new
+                        break
+                if d == 0.0:
+                    break
             lost = 0.0
             for r in range(n_touched):
                 j = touched[r]
                 lost += output[j] * (1.0 - h[j])
+            losses[t] = lost / total_output
+            # restore the running sums and levels of everything this cascade moved
+            for r in range(n_touched):
+                j = touched[r]
+                for q in range(out_ptr[j], out_ptr[j + 1]):
+                    rem[out_slot[q]] = slot_total[out_slot[q]]
+                for q in range(in_ptr[j], in_ptr[j + 1]):
+                    miss[in_supplier[q]] = 0.0
                 h[j] = 1.0
                 touched_flag[j] = False
-            losses[t] = lost / total_output
         return losses
 
     _KERNEL = cascade_losses
@@ -243,13 +212,14 @@ def _run(c: Compiled, firms: IntArray, eps: float) -> FloatArray:
         c.in_ptr,
         c.in_supplier,
         c.in_value,
-        c.in_slot,
-        c.slot_total,
-        c.slot_essential,
-        c.slot_share,
         c.out_ptr,
         c.out_buyer,
         c.out_value,
+        c.out_slot,
+        c.slot_ptr,
+        c.slot_total,
+        c.slot_essential,
+        c.slot_share,
     )
     return result
 

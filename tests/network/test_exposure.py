@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from econsec.network import Network, dominators, exposure, hidden_dependence, shared_suppliers
+from econsec.network import (
+    Network,
+    articulation_points,
+    dominators,
+    exposure,
+    hidden_dependence,
+    shared_suppliers,
+)
 from small_networks import net
 
 
@@ -49,3 +56,8 @@ def test_dominators_and_shared_suppliers() -> None:
     # P and Q (no customers) both depend on R directly and on M without knowing it.
     assert rows["M"]["n_firms"] == 2 and rows["M"]["n_hidden"] == 2
     assert rows["R"]["n_firms"] == 2 and rows["R"]["n_hidden"] == 0
+
+
+def test_articulation_points() -> None:
+    # Undirected: M - R - P, R - Q, U - P: R joins M and Q to the rest, P joins U.
+    assert articulation_points(chain_network()) == ("P", "R")

@@ -44,7 +44,7 @@ def network_inspect(firms: FirmsOption, links: LinksOption, format: FormatOption
     """Size, countries, sectors and the most shared hidden suppliers of a network."""
     import numpy as np
 
-    from econsec.network import read_network, shared_suppliers
+    from econsec.network import articulation_points, read_network, shared_suppliers
 
     try:
         net = read_network(firms, links)
@@ -54,6 +54,7 @@ def network_inspect(firms: FirmsOption, links: LinksOption, format: FormatOption
     for c in net.countries:
         countries[c] = countries.get(c, 0) + 1
     shared = shared_suppliers(net)[:10]
+    cut = articulation_points(net)
     data = {
         "firms": net.n_firms,
         "links": net.n_links,
@@ -61,6 +62,7 @@ def network_inspect(firms: FirmsOption, links: LinksOption, format: FormatOption
         "sectors": sorted(set(net.sectors)),
         "essential_share": float(np.mean(net.essential)) if net.n_links else 0.0,
         "total_link_value": float(net.value.sum()),
+        "articulation_points": list(cut),
         "shared_hidden_suppliers": shared,
     }
     text = [
@@ -116,13 +118,16 @@ def network_esri(
     """The economic systemic risk index of every firm (share of output lost when it fails)."""
     from rich.progress import Progress
 
-    from econsec.network import esri, read_network
+    from econsec.network import read_network
+    from econsec.network.systemic import esri_local
 
     try:
         net = read_network(firms, links)
         with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
             task = progress.add_task("ESRI", total=net.n_firms)
-            scores = esri(net, progress=lambda done, total: progress.update(task, completed=done))
+            scores = esri_local(
+                net, eps=1e-7, progress=lambda done, total: progress.update(task, completed=done)
+            )
     except EconsecError as exc:
         fail(exc)
     order = sorted(range(net.n_firms), key=lambda i: (-scores[i], net.firm_ids[i]))

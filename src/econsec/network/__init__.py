@@ -12,6 +12,7 @@ from econsec.network.cascade import (
 from econsec.network.exposure import (
     CountryExposure,
     SupplyPath,
+    articulation_points,
     dominators,
     exposure,
     hidden_dependence,
@@ -28,6 +29,7 @@ __all__ = [
     "Propagator",
     "Shock",
     "SupplyPath",
+    "articulation_points",
     "country_export_ban",
     "dominators",
     "esri",

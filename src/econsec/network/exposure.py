@@ -29,6 +29,7 @@ from econsec.network.model import Network
 __all__ = [
     "CountryExposure",
     "SupplyPath",
+    "articulation_points",
     "dominators",
     "exposure",
     "hidden_dependence",
@@ -167,6 +168,12 @@ def dominators(
             chain.append(network.firm_ids[node])
         node = idom[node]
     return tuple(chain)
+
+
+def articulation_points(network: Network) -> tuple[str, ...]:
+    """Firms whose removal splits the supply network (ignoring link direction) into more parts."""
+    g = _graph(network).to_undirected()
+    return tuple(sorted(network.firm_ids[i] for i in nx.articulation_points(g)))
 
 
 def shared_suppliers(

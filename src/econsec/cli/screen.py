@@ -166,28 +166,12 @@ def screen(
     write_table(table, format, output, rows)
 
 
-_JSON_FIELDS = (
-    "importer",
-    "product",
-    "year",
-    "imports_usd",
-    "n_suppliers",
-    "hhi",
-    "top_supplier",
-    "top_share",
-    "concern_share",
-    "like_minded_share",
-    "exports_usd",
-    "import_export_ratio",
-    "world_export_hhi",
-    "persistence",
-    "flagged",
-    "method",
-)
-
-
 def _json_row(r: dict[str, Any], criteria: dict[str, Any], source: str) -> dict[str, Any]:
-    return {**{k: r[k] for k in _JSON_FIELDS}, "criteria": criteria, "source": source}
+    """A result row for JSON: every metric, the verdict and the criteria as an object."""
+    from econsec.analysis.concentration import METRIC_COLUMNS
+
+    fields = (*METRIC_COLUMNS, "single_source_share", "persistence", "flagged", "method")
+    return {**{k: r[k] for k in fields}, "criteria": criteria, "source": source}
 
 
 def _print_screen(rows: list[dict[str, Any]], title: str, source: str, output: Path | None) -> None:

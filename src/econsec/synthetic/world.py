@@ -173,11 +173,11 @@ def _flows(rng: np.random.Generator, products: list[str]) -> pa.Table:
 
 
 def _network(rng: np.random.Generator) -> tuple[pa.Table, pa.Table]:
-    tiers = [  # (sector, count, countries, weights)
-        ("B07", 40, ("CHN", "AUS", "CHL", "COD", "ZAF", "IDN", "BRA", "KAZ"), None),
-        ("C20", 80, ("CHN", "JPN", "KOR", "DEU", "USA", "TWN"), None),
-        ("C26", 160, ("CHN", "TWN", "KOR", "JPN", "VNM", "MYS", "THA", "USA", "DEU"), None),
-        ("C29", 60, ("JPN", "JPN", "JPN", "USA", "DEU", "KOR"), None),
+    tiers = [  # (sector, count, countries drawn from; repeats weight a country)
+        ("B07", 40, ("CHN", "AUS", "CHL", "COD", "ZAF", "IDN", "BRA", "KAZ")),
+        ("C20", 80, ("CHN", "JPN", "KOR", "DEU", "USA", "TWN")),
+        ("C26", 160, ("CHN", "TWN", "KOR", "JPN", "VNM", "MYS", "THA", "USA", "DEU")),
+        ("C29", 60, ("JPN", "JPN", "JPN", "USA", "DEU", "KOR")),
     ]
     firm_ids: list[str] = []
     names: list[str] = []
@@ -185,7 +185,7 @@ def _network(rng: np.random.Generator) -> tuple[pa.Table, pa.Table]:
     sectors: list[str] = []
     outputs: list[float] = []
     tier_of: list[int] = []
-    for t, (sector, count, places, _) in enumerate(tiers):
+    for t, (sector, count, places) in enumerate(tiers):
         for k in range(count):
             firm_ids.append(f"F{t}{k:04d}")
             names.append(f"Synthetic {sector} firm {t}-{k}")

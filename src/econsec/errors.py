@@ -5,6 +5,7 @@ the service) translate these into exit codes and HTTP statuses; the core never d
 
     EconsecError
     ├── InputError          bad user input: a file, row, column or field is wrong
+    ├── RecordsRejected     records that fail validation, with every problem by row and field
     ├── NotFoundError       a named thing (source, product, country, group) does not exist
     ├── InsufficientData    too little data behind a number to state it
     ├── ConfigError         a setting, override file or environment variable is wrong
@@ -13,13 +14,17 @@ the service) translate these into exit codes and HTTP statuses; the core never d
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 __all__ = [
     "AccessDenied",
     "ConfigError",
     "EconsecError",
+    "FieldProblem",
     "InputError",
     "InsufficientData",
     "NotFoundError",
+    "RecordsRejected",
 ]
 
 
@@ -75,6 +80,38 @@ class InputError(EconsecError):
         if self.expected:
             text += f" (expected {self.expected})"
         return text
+
+
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    """One bad field of one record: ``row`` counts records from 1 (a CSV's header is not a row)."""
+
+    row: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}, " if self.row is not None else ""
+        return f"{where}field {self.field!r}: {self.message}"
+
+
+class RecordsRejected(EconsecError):
+    """Records that failed validation; nothing of them was stored.
+
+    >>> str(RecordsRejected([FieldProblem(2, "tier", "expected a whole number >= 1, got 'x'")]))
+    "1 problem: row 2, field 'tier': expected a whole number >= 1, got 'x'"
+    """
+
+    exit_code = 2
+
+    def __init__(self, problems: list[FieldProblem], *, source: str | None = None) -> None:
+        self.problems = tuple(problems)
+        self.source = source
+        head = f"{source}: " if source else ""
+        count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
+        shown = "; ".join(str(p) for p in problems[:5])
+        more = f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+        super().__init__(f"{head}{count}: {shown}{more}")
 
 
 class NotFoundError(EconsecError):

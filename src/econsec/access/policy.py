@@ -14,6 +14,11 @@ Classifications (TLP 2.0 where one applies):
 * ``CONFIDENTIAL`` — cleared analysts holding the resource's compartment with a clearance that
   is valid now (level at least confidential, not expired, not revoked).
 
+Released alerts (kind ``release``) go by audience: ``public`` to everyone signed in;
+``all_firms`` and ``sector:CODE`` to government users and to firms (of that sector) that have a
+current submission — the give and take of the platform; benchmark reports likewise only to
+contributing firms.
+
 An organisation always sees what it submitted itself. The platform administrator manages
 accounts and reads no firm data. Clearances are checked on every call, so an expiry or a
 revocation takes effect at once.
@@ -48,6 +53,7 @@ ACTIONS = (
     "withdraw",
     "read_findings",
     "publish_release",
+    "read_benchmarks",
     "read_audit",
     "manage_accounts",
 )
@@ -89,16 +95,19 @@ class Subject:
     org: str
     org_kind: str  # "firm" or "government"
     clearance: Clearance = field(default_factory=Clearance)
+    sector: str | None = None
+    contributing: bool = False  # the organisation has a current submission
 
 
 @dataclass(frozen=True, slots=True)
 class Resource:
     """What is asked for."""
 
-    kind: str  # submission, finding, release, audit_log, account
+    kind: str  # submission, finding, release, benchmark, audit_log, account
     classification: Classification = Classification.RESTRICTED
     owner_org: str | None = None
     compartment: str | None = None
+    audience: str | None = None  # releases: public, all_firms or sector:CODE
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,9 +124,23 @@ def _cleared(s: Subject, r: Resource, today: dt.date) -> bool:
     return True
 
 
+def _may_read_release(s: Subject, r: Resource) -> Decision:
+    if r.audience == "public":
+        return Decision(True, "public release")
+    if s.org_kind == "government" and s.role in ("analyst", "cleared_analyst"):
+        return Decision(True, "release: government analysts")
+    if s.org_kind != "firm" or not s.contributing:
+        return Decision(False, "release: firms with a current submission only")
+    if r.audience == "all_firms" or r.audience == f"sector:{s.sector}":
+        return Decision(True, f"release to {r.audience}")
+    return Decision(False, f"release to {r.audience}: not this firm's audience")
+
+
 def _may_read(s: Subject, r: Resource, today: dt.date) -> Decision:
     if s.role == "platform_admin":
         return Decision(False, "the platform administrator manages accounts and reads no data")
+    if r.kind == "release":
+        return _may_read_release(s, r)
     if r.kind == "audit_log":
         return Decision(s.role == "auditor", "audit log: auditors only")
     if (
@@ -153,6 +176,9 @@ def decide(s: Subject, action: str, r: Resource, now: dt.datetime) -> Decision:
             and r.owner_org == s.org
         )
         return Decision(ok, "firms submit and withdraw their own records")
+    if action == "read_benchmarks":
+        ok = s.org_kind == "firm" and s.role in ("firm_submitter", "firm_admin") and s.contributing
+        return Decision(ok, "benchmarks: firms with a current submission")
     if action == "read_findings":
         return Decision(_cleared(s, r, today), "findings: cleared analysts with the compartment")
     if action == "publish_release":

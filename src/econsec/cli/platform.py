@@ -1,0 +1,208 @@
+"""``econsec serve``, ``econsec admin …`` and ``econsec audit verify``: the sharing platform."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from econsec.cli.app import WorkspaceOption, app, fail, usage
+from econsec.errors import EconsecError
+
+if TYPE_CHECKING:
+    from econsec.access.policy import Clearance
+    from econsec.service.platform import Platform
+
+admin_app = typer.Typer(help="Manage organisations, users and keys.", no_args_is_help=True)
+audit_app = typer.Typer(help="Check the tamper-evident audit log.", no_args_is_help=True)
+app.add_typer(admin_app, name="admin")
+app.add_typer(audit_app, name="audit")
+
+
+def _platform(workspace: Path | None) -> Platform:
+    from econsec.service.platform import Platform
+    from econsec.service.settings import load_settings
+    from econsec.settings import workspace_path
+    from econsec.storage.platform_db import migrate
+
+    platform = Platform(load_settings(workspace_path(workspace)))
+    migrate(platform.engine)
+    return platform
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workspace: WorkspaceOption = None,
+    demo: Annotated[bool, typer.Option("--demo", help="Seed a demo platform first.")] = False,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Run the platform service (SQLite in the workspace, or $ECONSEC_DATABASE_URL)."""
+    import uvicorn
+
+    from econsec.service import create_app, load_settings
+    from econsec.settings import workspace_path
+
+    try:
+        settings = load_settings(workspace_path(workspace))
+        app_ = create_app(settings)
+        if demo:
+            if settings.production:
+                usage("--demo is refused in production")
+            from econsec.service.seed import seed_demo
+
+            typer.echo(seed_demo(app_.state.platform).summary())
+    except EconsecError as exc:
+        fail(exc)
+    typer.echo(f"econsec platform on http://{host}:{port} (API docs at /api/docs)", err=True)
+    uvicorn.run(app_, host=host, port=port, workers=workers, log_level="warning")
+
+
+@admin_app.command("create-org")
+def create_org(
+    name: str,
+    kind: Annotated[str, typer.Option(help="firm or government.")],
+    sector: Annotated[str | None, typer.Option(help="Sector code (firms).")] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Create an organisation."""
+    from econsec.storage import platform as store
+
+    try:
+        p = _platform(workspace)
+        with p.engine.begin() as conn:
+            store.create_org(conn, name, kind, sector)
+            store.append_audit(conn, "admin-cli", "create_org", f"org/{name}", True, "bootstrap")
+    except EconsecError as exc:
+        fail(exc)
+    typer.echo(f"created organisation {name} ({kind})")
+
+
+def _clearance(
+    level: str, compartments: list[str], valid_until: str | None, designated_by: str
+) -> Clearance:
+    from econsec.access.policy import Clearance
+    from econsec.errors import InputError
+
+    if level not in ("none", "confidential", "top_secret"):
+        raise InputError(
+            f"unknown clearance {level!r}", expected="none, confidential or top_secret"
+        )
+    try:
+        until = dt.date.fromisoformat(valid_until) if valid_until else None
+    except ValueError:
+        raise InputError(f"bad --valid-until {valid_until!r}", expected="YYYY-MM-DD") from None
+    if level != "none" and until is None:
+        raise InputError("a clearance needs --valid-until", expected="YYYY-MM-DD")
+    return Clearance(level, frozenset(compartments), until, designated_by)
+
+
+@admin_app.command("create-user")
+def create_user(
+    username: str,
+    org: Annotated[str, typer.Option(help="Organisation name.")],
+    role: Annotated[str, typer.Option(help="Role, e.g. firm_submitter or cleared_analyst.")],
+    clearance: Annotated[str, typer.Option(help="none, confidential or top_secret.")] = "none",
+    compartment: Annotated[list[str] | None, typer.Option(help="Compartment (repeatable).")] = None,
+    valid_until: Annotated[str | None, typer.Option(help="Clearance end, YYYY-MM-DD.")] = None,
+    designated_by: Annotated[str, typer.Option(help="Designating official.")] = "",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Create a user; the password is read from standard input."""
+    from econsec.access.policy import ROLES
+    from econsec.storage import platform as store
+
+    if not password_stdin:
+        usage("give the password on standard input with --password-stdin")
+    if role not in ROLES:
+        usage(f"unknown role {role!r} (expected one of {', '.join(ROLES)})")
+    password = sys.stdin.readline().rstrip("\n")
+    if len(password) < 12:
+        usage("the password must have at least 12 characters")
+    try:
+        granted = _clearance(clearance, compartment or [], valid_until, designated_by)
+        p = _platform(workspace)
+        with p.engine.begin() as conn:
+            store.create_user(conn, username, org, role, p.hash_password(password), granted)
+            store.append_audit(conn, "admin-cli", "create_user", f"user/{username}", True, role)
+    except EconsecError as exc:
+        fail(exc)
+    typer.echo(f"created user {username} ({role}) in {org}")
+
+
+@admin_app.command("set-clearance")
+def set_clearance(
+    username: str,
+    clearance: Annotated[str, typer.Option(help="none, confidential or top_secret.")],
+    compartment: Annotated[list[str] | None, typer.Option(help="Compartment (repeatable).")] = None,
+    valid_until: Annotated[str | None, typer.Option(help="YYYY-MM-DD.")] = None,
+    designated_by: Annotated[str, typer.Option(help="Designating official.")] = "",
+    revoke: Annotated[bool, typer.Option("--revoke", help="Revoke the clearance now.")] = False,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Grant, change or revoke a user's clearance (effective at the next request)."""
+    import dataclasses
+
+    from econsec.storage import platform as store
+
+    try:
+        granted = _clearance(clearance, compartment or [], valid_until, designated_by)
+        p = _platform(workspace)
+        with p.engine.begin() as conn:
+            store.set_clearance(conn, username, dataclasses.replace(granted, revoked=revoke))
+            store.append_audit(
+                conn,
+                "admin-cli",
+                "set_clearance",
+                f"user/{username}",
+                True,
+                "revoked" if revoke else clearance,
+            )
+    except EconsecError as exc:
+        fail(exc)
+    typer.echo(f"clearance of {username}: {'revoked' if revoke else clearance}")
+
+
+@admin_app.command("rotate-keys")
+def rotate_keys(workspace: WorkspaceOption = None) -> None:
+    """Re-encrypt every sealed value with the current data key (see docs/platform.md)."""
+    from econsec.storage import platform as store
+
+    try:
+        p = _platform(workspace)
+        with p.engine.begin() as conn:
+            changed = store.reseal(conn, p.ring)
+            store.append_audit(conn, "admin-cli", "rotate_keys", "data", True, f"{changed} values")
+    except EconsecError as exc:
+        fail(exc)
+    typer.echo(f"re-encrypted {changed} values with key {p.ring.current}")
+
+
+@audit_app.command("verify")
+def audit_verify(workspace: WorkspaceOption = None) -> None:
+    """Check the audit chain; exit 1 naming the first entry that was changed or removed."""
+    from econsec.sharing.audit import verify
+    from econsec.storage import platform as store
+
+    try:
+        p = _platform(workspace)
+        with p.engine.connect() as conn:
+            entries = store.audit_entries(conn)
+    except EconsecError as exc:
+        fail(exc)
+    bad = verify(entries)
+    if bad is not None:
+        typer.echo(
+            f"audit log broken at entry {bad}: it or an entry before it was changed, removed "
+            "or reordered",
+            err=True,
+        )
+        raise typer.Exit(1)
+    typer.echo(f"audit log intact: {len(entries)} entries")

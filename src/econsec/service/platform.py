@@ -1,0 +1,171 @@
+"""The running platform: store, keys, password hashing, and the one place where the access
+policy is applied and audited.
+
+:meth:`Platform.authorise` asks :func:`econsec.access.policy.decide`, appends the decision to the
+audit chain in its own transaction (so a refusal is recorded even though the request fails) and
+raises :class:`AccessDenied` when refused. Routes call it and nothing else decides access.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from econsec.access.policy import Classification, Decision, Resource, Subject, decide
+from econsec.errors import AccessDenied
+from econsec.service.settings import ServiceSettings
+from econsec.sharing.compartments import compartment_of
+from econsec.sharing.findings import Finding, SupplierLink, find
+from econsec.storage import platform as store
+from econsec.storage.platform_db import connect, submissions
+from econsec.storage.sealing import KeyRing
+
+__all__ = ["Platform", "token_hash"]
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _hasher(profile: str) -> Any:
+    from argon2 import PasswordHasher, profiles
+
+    if profile == "fast":
+        return PasswordHasher.from_parameters(profiles.CHEAPEST)
+    return PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
+
+
+@dataclass
+class Platform:
+    settings: ServiceSettings
+    engine: sa.Engine = field(init=False)
+    hasher: Any = field(init=False)
+    _cache: tuple[Any, list[Finding]] | None = field(default=None, init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+
+    def __post_init__(self) -> None:
+        self.engine = connect(self.settings.database_url)
+        self.hasher = _hasher(self.settings.password_profile)
+
+    @property
+    def ring(self) -> KeyRing:
+        return self.settings.data_keys
+
+    def hash_password(self, password: str) -> str:
+        return str(self.hasher.hash(password))
+
+    def check_password(self, stored: str, password: str) -> bool:
+        from argon2.exceptions import InvalidHashError, VerificationError
+
+        try:
+            return bool(self.hasher.verify(stored, password))
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+    def subject(self, account: store.Account) -> Subject:
+        with self.engine.connect() as conn:
+            contributing = (
+                conn.execute(
+                    sa.select(submissions.c.id)
+                    .where(
+                        submissions.c.org_id == account.org_id, submissions.c.status == "current"
+                    )
+                    .limit(1)
+                ).first()
+                is not None
+            )
+        return Subject(
+            user=account.username,
+            role=account.role,
+            org=account.org_id,
+            org_kind=account.org_kind,
+            clearance=account.clearance,
+            sector=account.sector,
+            contributing=contributing,
+        )
+
+    def audit(self, actor: str, action: str, label: str, allowed: bool, reason: str) -> None:
+        with self.engine.begin() as conn:
+            store.append_audit(conn, actor, action, label, allowed, reason)
+
+    def authorise(self, subject: Subject, action: str, resource: Resource, label: str) -> Decision:
+        """Decide, audit, and raise :class:`AccessDenied` when refused."""
+        decision = decide(subject, action, resource, self.now())
+        self.audit(subject.user, action, label, decision.allowed, decision.reason)
+        if not decision.allowed:
+            raise AccessDenied(decision.reason)
+        return decision
+
+    def visible_records(self, subject: Subject, sub: store.Submission) -> list[dict[str, Any]]:
+        """The records of ``sub`` the policy lets ``subject`` read (decided per record)."""
+        now = self.now()
+        return [
+            r
+            for r in store.open_records(self.ring, sub)
+            if decide(
+                subject,
+                "read",
+                Resource(
+                    "submission",
+                    Classification(r["classification"]),
+                    sub.org_id,
+                    compartment_of(r.get("product")),
+                ),
+                now,
+            ).allowed
+        ]
+
+    def findings(self) -> list[Finding]:
+        """Findings over all current supplier submissions, recomputed when submissions change."""
+        with self.engine.connect() as conn:
+            version = conn.execute(
+                sa.select(
+                    sa.func.count(),
+                    sa.func.max(submissions.c.created_at),
+                    sa.func.max(submissions.c.withdrawn_at),
+                )
+            ).one()
+            key = tuple(version)
+            with self._lock:
+                if self._cache is not None and self._cache[0] == key:
+                    return self._cache[1]
+            links = [
+                SupplierLink(org, sector or "unknown", record)
+                for org, sector, record in store.current_records(conn, self.ring, "suppliers")
+            ]
+        found = find(links)
+        with self._lock:
+            self._cache = (key, found)
+        return found
+
+    def finding_resource(self, finding: Finding) -> Resource:
+        return Resource("finding", finding.classification, None, finding.compartment)
+
+    def releases_for(self, subject: Subject) -> list[dict[str, Any]]:
+        """Released alerts the subject may read (one audited decision for the listing)."""
+        now = self.now()
+        with self.engine.connect() as conn:
+            rows = store.release_rows(conn, self.ring)
+        return [
+            body
+            for body, _ in rows
+            if decide(
+                subject,
+                "read",
+                Resource("release", Classification.SHARED, audience=body["audience"]),
+                now,
+            ).allowed
+        ]
+
+    def earlier_contributors(self, finding_id: str) -> Sequence[frozenset[str]]:
+        with self.engine.connect() as conn:
+            return [c for _, c in store.release_rows(conn, self.ring, finding_id)]

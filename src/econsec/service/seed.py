@@ -1,0 +1,151 @@
+"""The demo platform: a government office with cleared analysts, twelve firms of the demo world
+with their supplier submissions (names spelt differently, as real firms do), findings and the
+releases that pass the disclosure guard. Development only; the demo password is public."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from econsec.access.policy import Clearance
+from econsec.service.platform import Platform
+from econsec.sharing.compartments import COMPARTMENTS
+from econsec.sharing.disclosure import check
+from econsec.sharing.findings import Finding
+from econsec.storage import platform as store
+
+__all__ = ["DEMO_PASSWORD", "Seeded", "seed_demo"]
+
+DEMO_PASSWORD = "econsec-demo-password"
+GOVERNMENT = "Economic Security Office (demo)"
+
+
+@dataclass(frozen=True)
+class Seeded:
+    users: dict[str, str] = field(default_factory=dict)  # username -> role
+    submissions: int = 0
+    findings: int = 0
+    releases: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [
+            f"demo platform: {len(self.users)} users, {self.submissions} submissions, "
+            f"{self.findings} findings, {len(self.releases)} released alerts",
+            f"sign in with any of these users and the password {DEMO_PASSWORD!r}:",
+        ]
+        lines += [f"  {u:<12} {r}" for u, r in self.users.items()]
+        return "\n".join(lines)
+
+
+def _spelling(name: str, variant: int) -> str:
+    """How the n-th firm writes a supplier's name."""
+    return (name, name.upper() + " CO., LTD.", name + " Corporation", name.replace("firm", "Firm"))[
+        variant % 4
+    ]
+
+
+def _supplier_records(world: Any, buyers: list[str], rng: np.random.Generator
+) -> dict[str, list[dict[str, Any]]]:
+    firms = world.firms.to_pylist()
+    links = world.links.to_pylist()
+    info = {f["firm_id"]: f for f in firms}
+    inputs: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for link in links:
+        inputs[link["buyer_id"]].append(link)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for n, buyer in enumerate(buyers):
+        direct = inputs[buyer]
+        total = sum(link["value"] for link in direct)
+        records = []
+        per_product: dict[str, int] = defaultdict(int)
+        for link in direct:
+            per_product[link["product"]] += 1
+        for link in direct:
+            supplier = info[link["supplier_id"]]
+            records.append(
+                {
+                    "supplier_name": _spelling(supplier["name"], n),
+                    "country": supplier["country"],
+                    "product": link["product"],
+                    "tier": 1,
+                    "input_share": round(link["value"] / total, 4),
+                    "single_source": per_product[link["product"]] == 1 and link["essential"],
+                    "inventory_days": int(rng.integers(10, 90)),
+                    "classification": "CONFIDENTIAL"
+                    if link["product"].startswith(("8542", "8112"))
+                    else "RESTRICTED",
+                }
+            )
+            for up in inputs[link["supplier_id"]][:3]:  # what the firm knows of tier 2
+                far = info[up["supplier_id"]]
+                records.append(
+                    {
+                        "supplier_name": _spelling(far["name"], n + 1),
+                        "country": far["country"],
+                        "product": up["product"],
+                        "tier": 2,
+                        "input_share": round(link["value"] / total * 0.3, 4),
+                        "single_source": False,
+                        "inventory_days": int(rng.integers(10, 90)),
+                        "classification": "RESTRICTED",
+                    }
+                )
+        out[buyer] = records
+    return out
+
+
+def seed_demo(platform: Platform, releases: int = 6) -> Seeded:
+    """Seed ``platform`` (an empty store) with the demo organisations, users and data."""
+    from econsec.service.sharing import publish_finding
+    from econsec.synthetic.world import generate_world
+
+    world = generate_world()
+    rng = np.random.default_rng(20221220)
+    firms = [f for f in world.firms.to_pylist() if f["country"] == "JPN"]
+    chosen = [f for f in firms if f["sector"] == "C29"][:8] + [
+        f for f in firms if f["sector"] == "C26"
+    ][:4]
+    records = _supplier_records(world, [f["firm_id"] for f in chosen], rng)
+    password = platform.hash_password(DEMO_PASSWORD)
+    until = dt.date.today() + dt.timedelta(days=365)
+    users: dict[str, str] = {}
+    count = 0
+    with platform.engine.begin() as conn:
+        store.create_org(conn, GOVERNMENT, "government", None)
+        staff = {
+            "analyst": (
+                "cleared_analyst",
+                Clearance("top_secret", frozenset(COMPARTMENTS), until, "Director-General (demo)"),
+            ),
+            "analyst2": ("analyst", Clearance()),
+            "auditor": ("auditor", Clearance()),
+            "admin": ("platform_admin", Clearance()),
+        }
+        for name, (role, clearance) in staff.items():
+            store.create_user(conn, name, GOVERNMENT, role, password, clearance)
+            users[name] = role
+        for n, firm in enumerate(chosen, 1):
+            org = f"Demo {firm['sector']} firm {n:02d}"
+            org_id = store.create_org(conn, org, "firm", firm["sector"])
+            user = f"firm{n:02d}"
+            user_id = store.create_user(conn, user, org, "firm_submitter", password)
+            users[user] = "firm_submitter"
+            store.add_submission(
+                conn, platform.ring, org_id, user_id, "suppliers", records[firm["firm_id"]]
+            )
+            count += 1
+        store.append_audit(conn, "demo", "seed", "platform", True, "demo data")
+    found: list[Finding] = platform.findings()
+    published: list[str] = []
+    for f in found:
+        if len(published) >= releases:
+            break
+        if check(f.contributions, (), platform.settings.guard).allowed:
+            body = publish_finding(platform, f, "all_firms", "analyst")
+            if isinstance(body, dict):
+                published.append(body["title"] + ": " + body["subject"])
+    return Seeded(users, count, len(found), published)

@@ -1,0 +1,128 @@
+"""Settings of the service, read once at the edge and passed to ``create_app(settings)``.
+
+Environment variables (all optional on a developer's machine):
+
+=============================  ==========================================================
+``ECONSEC_ENV``                ``development`` (default) or ``production``
+``ECONSEC_DATABASE_URL``       SQLAlchemy URL; default SQLite ``WORKSPACE/platform/platform.db``
+``ECONSEC_SECRET_KEY``         signs browser sessions and CSRF tokens (≥ 32 characters)
+``ECONSEC_DATA_KEYS``          AES-256 data keys ``id:base64url,...``; the first is current
+``ECONSEC_MAX_UPLOAD_BYTES``   largest accepted upload (default 5,000,000)
+``ECONSEC_TOKEN_MINUTES``      lifetime of an access token (default 480)
+``ECONSEC_MIN_FIRMS``          the disclosure guard's k (default 5)
+=============================  ==========================================================
+
+In development, missing secrets are generated once and kept in ``WORKSPACE/platform/
+secrets.json``, readable by the owner only. In production nothing is generated: a missing,
+short or well-known secret stops the service from starting.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from econsec.errors import ConfigError
+from econsec.sharing.disclosure import Guard
+from econsec.storage.sealing import KeyRing, new_key
+
+__all__ = ["ServiceSettings", "load_settings"]
+
+_WELL_KNOWN = {"", "secret", "changeme", "change-me", "development", "dev", "test", "password"}
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    workspace: Path
+    database_url: str
+    secret_key: str
+    data_keys: KeyRing
+    environment: str = "development"
+    max_upload_bytes: int = 5_000_000
+    token_minutes: int = 480
+    guard: Guard = field(default_factory=Guard)
+    password_profile: str = "default"  # "fast" only in tests: cheap argon2 parameters
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+
+def _ring(text: str) -> KeyRing:
+    keys = {}
+    for part in text.split(","):
+        kid, sep, key = part.strip().partition(":")
+        if not sep:
+            raise ConfigError("ECONSEC_DATA_KEYS must look like 'k2:BASE64URL,k1:BASE64URL'")
+        keys[kid] = key
+    return KeyRing(keys, next(iter(keys)))
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    try:
+        value = int(env.get(name, default))
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {env[name]!r}") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be positive, got {value}")
+    return value
+
+
+def _development_secrets(folder: Path) -> dict[str, str]:
+    path = folder / "secrets.json"
+    if path.exists():
+        if path.stat().st_mode & 0o077:
+            raise ConfigError(f"{path} must be readable by its owner only (chmod 600)")
+        data: dict[str, str] = json.loads(path.read_text("utf-8"))
+        return data
+    folder.mkdir(parents=True, exist_ok=True)
+    data = {"secret_key": secrets.token_urlsafe(48), "data_keys": f"dev1:{new_key()}"}
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(data, f)
+    os.replace(tmp, path)
+    return data
+
+
+def load_settings(workspace: Path, env: Mapping[str, str] | None = None) -> ServiceSettings:
+    """Settings from the environment (``os.environ`` by default) for ``workspace``."""
+    env = os.environ if env is None else env
+    environment = env.get("ECONSEC_ENV", "development")
+    if environment not in ("development", "production"):
+        raise ConfigError(f"ECONSEC_ENV must be development or production, got {environment!r}")
+    folder = workspace / "platform"
+    secret = env.get("ECONSEC_SECRET_KEY")
+    keys = env.get("ECONSEC_DATA_KEYS")
+    if environment == "production":
+        if not secret or secret.lower() in _WELL_KNOWN or len(secret) < 32:
+            raise ConfigError(
+                "production needs ECONSEC_SECRET_KEY: a random secret of at least 32 characters"
+            )
+        if not keys:
+            raise ConfigError("production needs ECONSEC_DATA_KEYS (see docs/platform.md)")
+        if not env.get("ECONSEC_DATABASE_URL"):
+            raise ConfigError("production needs ECONSEC_DATABASE_URL (PostgreSQL)")
+    else:
+        if not secret or not keys:
+            generated = _development_secrets(folder)
+            secret = secret or generated["secret_key"]
+            keys = keys or generated["data_keys"]
+    url = env.get("ECONSEC_DATABASE_URL")
+    if not url:
+        folder.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{folder / 'platform.db'}"
+    return ServiceSettings(
+        workspace=workspace,
+        database_url=url,
+        secret_key=secret,
+        data_keys=_ring(keys),
+        environment=environment,
+        max_upload_bytes=_int(env, "ECONSEC_MAX_UPLOAD_BYTES", 5_000_000),
+        token_minutes=_int(env, "ECONSEC_TOKEN_MINUTES", 480),
+        guard=Guard(min_firms=_int(env, "ECONSEC_MIN_FIRMS", 5)),
+    )

@@ -1,0 +1,82 @@
+"""Benchmark reports: a firm's exposure against the other firms of its sector.
+
+A firm's profile is computed from its own current supplier records (tier 1):
+
+* ``top_country_share`` — share of its inputs from its largest source country;
+* ``single_source_share`` — share of its inputs from single sources;
+* ``concern_share`` — share from the ``concern`` country group of the reference groups;
+* ``inventory_days`` — inventory days weighted by input share.
+
+The sector comparison is released only when at least ``min_firms`` firms of the sector have a
+current submission (else it says "insufficient data"), and shows the sector mean and the firm's
+own quarter, never another firm's value.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from econsec.reference.countries import group_members
+
+__all__ = ["METRICS", "benchmark", "profile"]
+
+METRICS = ("top_country_share", "single_source_share", "concern_share", "inventory_days")
+
+
+def profile(records: Sequence[Mapping[str, Any]]) -> dict[str, float] | None:
+    """A firm's exposure profile from its supplier records; None when it has no tier-1 input.
+
+    >>> profile([{"tier": 1, "country": "CHN", "input_share": 0.6, "single_source": True,
+    ...           "inventory_days": 30}, {"tier": 1, "country": "USA", "input_share": 0.2,
+    ...           "single_source": False, "inventory_days": 90}])["top_country_share"]
+    0.75
+    """
+    direct = [r for r in records if r["tier"] == 1 and float(r["input_share"]) > 0]
+    total = sum(float(r["input_share"]) for r in direct)
+    if total <= 0:
+        return None
+    by_country: dict[str, float] = defaultdict(float)
+    for r in direct:
+        by_country[r["country"]] += float(r["input_share"])
+    concern = group_members("concern")
+
+    def share(rows: Sequence[Mapping[str, Any]]) -> float:
+        return sum(float(r["input_share"]) for r in rows) / total
+
+    return {
+        "top_country_share": max(by_country.values()) / total,
+        "single_source_share": share([r for r in direct if r["single_source"]]),
+        "concern_share": share([r for r in direct if r["country"] in concern]),
+        "inventory_days": sum(float(r["input_share"]) * float(r["inventory_days"]) for r in direct)
+        / total,
+    }
+
+
+def _quarter(own: float, values: Sequence[float]) -> str:
+    below = sum(v < own for v in values) / len(values)
+    return ("lowest", "second", "third", "highest")[min(3, int(below * 4))] + " quarter"
+
+
+def benchmark(
+    org: str, profiles: Mapping[str, tuple[str, Mapping[str, float]]], min_firms: int = 5
+) -> dict[str, Any]:
+    """The benchmark report of ``org`` among ``profiles`` (org → (sector, profile))."""
+    sector, own = profiles[org]
+    peers = [p for s, p in profiles.values() if s == sector]
+    enough = len(peers) >= min_firms
+    metrics = {}
+    for m in METRICS:
+        values = [p[m] for p in peers]
+        metrics[m] = {
+            "own": round(own[m], 4),
+            "sector_mean": round(sum(values) / len(values), 4) if enough else None,
+            "position": _quarter(own[m], values) if enough else None,
+        }
+    return {
+        "sector": sector,
+        "status": "ok" if enough else "insufficient data",
+        "min_firms": min_firms,
+        "metrics": metrics,
+    }

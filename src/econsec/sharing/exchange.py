@@ -1,0 +1,111 @@
+"""Released alerts as STIX 2.1 bundles with the TLP 2.0 marking definitions.
+
+Each alert becomes a STIX ``report`` that refers to what it is about — a ``location`` for a
+country, an ``identity`` (organisation) for a supplier — marked with the official TLP 2.0 marking
+definition of its audience (the STIX 2.1 TLP 2.0 extension; the ``stix2`` library ships only the
+TLP 1.0 constants, so the definitions are built here with their fixed ids):
+
+* ``public`` → TLP:CLEAR; ``all_firms`` → TLP:GREEN; ``sector:CODE`` → TLP:AMBER.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+__all__ = ["TLP2", "alert_bundle", "tlp_of"]
+
+TLP2_EXTENSION = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
+TLP2 = {
+    "clear": "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
+    "green": "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
+    "amber": "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
+    "amber+strict": "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
+    "red": "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
+}
+_NAMESPACE = uuid.UUID("6ba7b811-9dad-11d1-80b4-00c04fd430c8")  # URL namespace of RFC 4122
+
+
+def tlp_of(audience: str) -> str:
+    """The TLP 2.0 level of a release audience.
+
+    >>> tlp_of("public"), tlp_of("all_firms"), tlp_of("sector:C26")
+    ('clear', 'green', 'amber')
+    """
+    return {"public": "clear", "all_firms": "green"}.get(audience, "amber")
+
+
+def _marking(level: str) -> Any:
+    import stix2
+
+    return stix2.v21.MarkingDefinition(
+        id=TLP2[level],
+        created="2022-10-01T00:00:00.000Z",
+        name=f"TLP:{level.upper()}",
+        extensions={TLP2_EXTENSION: {"extension_type": "property-extension", "tlp_2_0": level}},
+    )
+
+
+def alert_bundle(alerts: Sequence[Mapping[str, Any]], publisher: str = "econsec") -> str:
+    """A STIX 2.1 bundle (JSON text) of released alerts.
+
+    Each alert has ``id``, ``title``, ``text``, ``published`` (ISO time), ``audience``,
+    ``country`` (ISO3) and optionally ``supplier``.
+    """
+    import stix2
+
+    from econsec.reference.countries import country
+
+    source = stix2.v21.Identity(
+        id=f"identity--{uuid.uuid5(_NAMESPACE, 'econsec:' + publisher)}",
+        name=publisher,
+        identity_class="organization",
+        created="2026-01-01T00:00:00Z",
+        modified="2026-01-01T00:00:00Z",
+    )
+    objects: dict[str, Any] = {source.id: source}
+    for alert in alerts:
+        level = tlp_of(str(alert["audience"]))
+        marking = _marking(level)
+        objects[marking.id] = marking
+        c = country(str(alert["country"]))
+        about = [
+            stix2.v21.Location(
+                id=f"location--{uuid.uuid5(_NAMESPACE, 'country:' + c.alpha3)}",
+                name=c.name,
+                country=c.alpha2,
+                created_by_ref=source.id,
+                created="2026-01-01T00:00:00Z",
+                modified="2026-01-01T00:00:00Z",
+            )
+        ]
+        if alert.get("supplier"):
+            about.append(
+                stix2.v21.Identity(
+                    id=f"identity--{uuid.uuid5(_NAMESPACE, 'supplier:' + str(alert['supplier']))}",
+                    name=str(alert["supplier"]),
+                    identity_class="organization",
+                    created_by_ref=source.id,
+                    created="2026-01-01T00:00:00Z",
+                    modified="2026-01-01T00:00:00Z",
+                )
+            )
+        for obj in about:
+            objects.setdefault(obj.id, obj)
+        report = stix2.v21.Report(
+            id=f"report--{uuid.uuid5(_NAMESPACE, 'alert:' + str(alert['id']))}",
+            name=str(alert["title"]),
+            description=str(alert["text"]),
+            published=str(alert["published"]),
+            created=str(alert["published"]),
+            modified=str(alert["published"]),
+            report_types=["threat-report"],
+            labels=["economic-security", "supply-chain"],
+            object_refs=[obj.id for obj in about],
+            object_marking_refs=[marking.id],
+            created_by_ref=source.id,
+        )
+        objects[report.id] = report
+    bundle = stix2.v21.Bundle(objects=list(objects.values()))
+    return str(bundle.serialize(sort_keys=True))

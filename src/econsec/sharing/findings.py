@@ -1,0 +1,184 @@
+"""The mash-up: what firms' supplier submissions show together that none shows alone.
+
+Supplier mentions of all current submissions are resolved to entities
+(:func:`econsec.sharing.entities.resolve`); then, per product:
+
+* ``shared_supplier`` — a supplier several firms depend on (number of firms, sectors, shares);
+* ``single_source_cluster`` — a supplier several firms name as their only qualified source;
+* ``hidden_tier2_overlap`` — a supplier several firms reach only beyond tier 1, so no firm sees
+  that the others share it;
+* ``shared_country`` — a country several firms source a product from, with its share of all the
+  firms' sourcing of that product and the across-firm HHI of the product's countries.
+
+A finding keeps each firm's contribution (its input share) for the disclosure guard, and takes
+the strictest classification of the records behind it and the compartment of its product.
+Findings are for cleared analysts; firms only ever see what a release lets through.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from econsec.access.policy import Classification
+from econsec.sharing.compartments import compartment_of
+from econsec.sharing.entities import Mention, resolve
+
+__all__ = ["KINDS", "Finding", "SupplierLink", "find"]
+
+KINDS = ("shared_supplier", "single_source_cluster", "hidden_tier2_overlap", "shared_country")
+_RANK = {c: i for i, c in enumerate(Classification)}
+
+
+@dataclass(frozen=True, slots=True)
+class SupplierLink:
+    """One supplier record of one firm's current submission."""
+
+    org: str
+    sector: str
+    record: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A cross-firm finding. ``contributions`` maps each firm to its input share."""
+
+    id: str
+    kind: str
+    subject: str
+    product: str
+    country: str
+    contributions: Mapping[str, float]
+    sectors: tuple[str, ...]
+    classification: Classification
+    compartment: str
+    stats: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def n_firms(self) -> int:
+        return len(self.contributions)
+
+    def summary(self) -> dict[str, Any]:
+        """The finding as analysts see it (no firm identities)."""
+        shares = list(self.contributions.values())
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "subject": self.subject,
+            "product": self.product,
+            "country": self.country,
+            "n_firms": self.n_firms,
+            "sectors": list(self.sectors),
+            "mean_input_share": round(sum(shares) / len(shares), 4),
+            "max_input_share": round(max(shares), 4),
+            "classification": self.classification.value,
+            "compartment": self.compartment,
+            **{k: round(v, 4) for k, v in self.stats.items()},
+        }
+
+
+def _id(*parts: str) -> str:
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def _finding(
+    kind: str,
+    key: str,
+    subject: str,
+    product: str,
+    country: str,
+    links: Sequence[SupplierLink],
+    share: Mapping[str, float],
+    stats: Mapping[str, float] | None = None,
+) -> Finding:
+    worst = max((Classification(link.record["classification"]) for link in links), key=lambda c: _RANK[c])
+    return Finding(
+        id=_id(kind, key, product),
+        kind=kind,
+        subject=subject,
+        product=product,
+        country=country,
+        contributions=dict(share),
+        sectors=tuple(sorted({link.sector for link in links})),
+        classification=worst,
+        compartment=compartment_of(product),
+        stats=dict(stats or {}),
+    )
+
+
+def _shares(links: Sequence[SupplierLink], reduce: str = "max") -> dict[str, float]:
+    out: dict[str, float] = {}
+    for link in links:
+        value = float(link.record["input_share"])
+        if reduce == "max":
+            out[link.org] = max(out.get(link.org, 0.0), value)
+        else:
+            out[link.org] = out.get(link.org, 0.0) + value
+    return out
+
+
+def find(links: Sequence[SupplierLink], min_firms: int = 2) -> list[Finding]:
+    """All findings involving at least ``min_firms`` firms, most firms first."""
+    mentions = [
+        Mention(
+            i,
+            link.record["supplier_name"],
+            link.record["country"],
+            link.record.get("supplier_lei"),
+            link.record.get("supplier_corporate_number"),
+        )
+        for i, link in enumerate(links)
+    ]
+    out: list[Finding] = []
+    for entity in resolve(mentions):
+        by_product: dict[str, list[SupplierLink]] = defaultdict(list)
+        for i in entity.mentions:
+            by_product[links[i].record["product"]].append(links[i])
+        subject = f"{entity.name} ({entity.country})"
+        for product, group in by_product.items():
+            selections = {
+                "shared_supplier": group,
+                "single_source_cluster": [g for g in group if g.record["single_source"]],
+                "hidden_tier2_overlap": [g for g in group if g.record["tier"] >= 2],
+            }
+            for kind, chosen in selections.items():
+                if len({g.org for g in chosen}) >= min_firms:
+                    out.append(
+                        _finding(
+                            kind,
+                            entity.id,
+                            subject,
+                            product,
+                            entity.country,
+                            chosen,
+                            _shares(chosen),
+                        )
+                    )
+    by_product_country: dict[str, dict[str, list[SupplierLink]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for link in links:
+        by_product_country[link.record["product"]][link.record["country"]].append(link)
+    for product, countries in by_product_country.items():
+        totals = {c: sum(float(g.record["input_share"]) for g in gs) for c, gs in countries.items()}
+        grand = sum(totals.values())
+        hhi = sum((t / grand) ** 2 for t in totals.values()) if grand > 0 else 0.0
+        for country, group in countries.items():
+            if len({g.org for g in group}) >= min_firms:
+                stats = {"country_share": totals[country] / grand if grand else 0.0, "hhi": hhi}
+                out.append(
+                    _finding(
+                        "shared_country",
+                        country,
+                        country,
+                        product,
+                        country,
+                        group,
+                        _shares(group, "sum"),
+                        stats,
+                    )
+                )
+    return sorted(out, key=lambda f: (-f.n_firms, f.kind, f.subject, f.product))

@@ -1,0 +1,326 @@
+"""What firms submit: supplier relationships, coercion incidents and outflow concerns.
+
+Each kind is a list of :class:`Field` specifications. :func:`validate` checks a batch of records
+(JSON objects, or CSV rows whose values are all text) and returns them in normal form, or raises
+:class:`RecordsRejected` listing every bad field of every row, so that a submission is accepted
+whole or not at all. :func:`json_schema` publishes the same rules as JSON Schema for the API.
+
+Identifiers are checked, not only shaped: a Legal Entity Identifier by its ISO 17442 check digits
+(ISO 7064 MOD 97-10) and a Japanese corporate number (法人番号) by its leading check digit.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from econsec.access.policy import Classification
+from econsec.errors import FieldProblem, NotFoundError, RecordsRejected
+from econsec.reference.countries import to_alpha3
+
+__all__ = [
+    "KINDS",
+    "Field",
+    "is_corporate_number",
+    "is_lei",
+    "json_schema",
+    "parse_csv",
+    "validate",
+]
+
+FAMILIES = ("goods", "people", "business", "capital")
+PRETEXTS = ("none", "quarantine", "safety", "security", "other")
+IMPACTS = ("low", "medium", "high", "severe")
+AREAS = ("semiconductors", "ai", "quantum", "space", "fusion", "materials", "biotech", "other")
+CHANNELS = ("hiring_away", "joint_research", "acquisition", "cyber_theft", "licensing", "other")
+CLASSIFICATIONS = tuple(c.value for c in Classification)
+_TRUE = {"true", "1", "yes", "y"}
+_FALSE = {"false", "0", "no", "n"}
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One field: its type (``text``, ``country``, ``hs6``, ``int``, ``number``, ``bool``,
+    ``date``, ``choice``, ``lei``, ``corporate_number``), bounds and whether it is required."""
+
+    name: str
+    type: str
+    required: bool = True
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+    default: Any = None
+    max_length: int = 200
+    description: str = ""
+
+
+def _c() -> Field:
+    return Field(
+        "classification",
+        "choice",
+        required=False,
+        choices=CLASSIFICATIONS,
+        default="RESTRICTED",
+        description="PUBLIC, SHARED (TLP:GREEN), RESTRICTED (TLP:AMBER) or CONFIDENTIAL",
+    )
+
+
+KINDS: dict[str, tuple[Field, ...]] = {
+    "suppliers": (
+        Field("supplier_name", "text", description="the supplier's name as the firm knows it"),
+        Field("country", "country", description="the supplier's country (ISO 3166 code or name)"),
+        Field("product", "hs6", description="what the supplier provides (HS6 code)"),
+        Field("tier", "int", minimum=1, maximum=10, description="1 = direct supplier"),
+        Field("input_share", "number", minimum=0, maximum=1, description="share of the input"),
+        Field("single_source", "bool", description="no alternative supplier is qualified"),
+        Field("inventory_days", "number", minimum=0, maximum=3650, description="days of stock"),
+        Field("supplier_lei", "lei", required=False, description="ISO 17442 LEI"),
+        Field(
+            "supplier_corporate_number",
+            "corporate_number",
+            required=False,
+            description="national corporate number (Japan: 13 digits with check digit)",
+        ),
+        _c(),
+    ),
+    "incidents": (
+        Field("family", "choice", choices=FAMILIES),
+        Field("pretext", "choice", choices=PRETEXTS),
+        Field("country", "country", description="the jurisdiction that applied the measure"),
+        Field("product", "hs6", required=False),
+        Field("date", "date", description="when the firm was first affected (YYYY-MM-DD)"),
+        Field("impact", "choice", choices=IMPACTS),
+        Field("impact_usd", "number", required=False, minimum=0, maximum=1e13),
+        Field("description", "text", required=False, max_length=2000),
+        _c(),
+    ),
+    "outflow": (
+        Field("area", "choice", choices=AREAS, description="critical technology area"),
+        Field("channel", "choice", choices=CHANNELS),
+        Field("severity", "int", minimum=1, maximum=5, description="1 minor … 5 critical"),
+        Field("country", "country", required=False, description="where it went, if known"),
+        Field("date", "date", required=False),
+        Field("description", "text", required=False, max_length=2000),
+        _c(),
+    ),
+}
+
+
+def is_lei(code: str) -> bool:
+    """ISO 17442: 20 alphanumerics whose MOD 97-10 value is 1.
+
+    >>> is_lei("5493006W3QUS5LMH6R84"), is_lei("5493006W3QUS5LMH6R85")
+    (True, False)
+    """
+    if len(code) != 20 or not code.isalnum() or not code.isascii():
+        return False
+    return int("".join(str(int(ch, 36)) for ch in code.upper())) % 97 == 1
+
+
+def is_corporate_number(code: str) -> bool:
+    """A Japanese corporate number: 13 digits, the first a check digit over the other 12
+    (9 minus the weighted digit sum mod 9, weights 1 and 2 from the right).
+
+    >>> is_corporate_number("1180301018771"), is_corporate_number("2180301018771")
+    (True, False)
+    """
+    if len(code) != 13 or not code.isdigit() or not code.isascii():
+        return False
+    total = sum(int(d) * (1 if i % 2 else 2) for i, d in enumerate(reversed(code[1:]), 1))
+    return 9 - total % 9 == int(code[0])
+
+
+def _number(f: Field, value: Any, whole: bool) -> float | int:
+    if isinstance(value, bool):
+        raise ValueError("a number")
+    if isinstance(value, str):
+        value = value.strip()
+        number: float = int(value) if whole and value.lstrip("-").isdigit() else float(value)
+    elif isinstance(value, (int, float)):
+        number = value
+    else:
+        raise ValueError("a number")
+    if not math.isfinite(number) or (whole and number != int(number)):
+        raise ValueError("a whole number" if whole else "a finite number")
+    if (f.minimum is not None and number < f.minimum) or (
+        f.maximum is not None and number > f.maximum
+    ):
+        raise ValueError("out of range")
+    return int(number) if whole else float(number)
+
+
+def _expected(f: Field) -> str:
+    if f.type in ("int", "number"):
+        kind = "a whole number" if f.type == "int" else "a number"
+        return f"{kind} from {f.minimum:g} to {f.maximum:g}"
+    return {
+        "text": f"text of at most {f.max_length} characters",
+        "country": "an ISO 3166 country code or name",
+        "hs6": "a 6-digit HS code",
+        "bool": "true or false",
+        "date": "a date YYYY-MM-DD",
+        "choice": "one of " + ", ".join(f.choices),
+        "lei": "a 20-character LEI with valid check digits (ISO 17442)",
+        "corporate_number": "a 13-digit corporate number with a valid check digit",
+    }[f.type]
+
+
+def _convert(f: Field, value: Any) -> Any:
+    """The value in normal form; ValueError when it does not fit."""
+    if f.type in ("int", "number"):
+        return _number(f, value, f.type == "int")
+    if f.type == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+        raise ValueError
+    if not isinstance(value, str):
+        raise ValueError
+    text = value.strip()
+    if f.type == "text":
+        if not text or len(text) > f.max_length or any(ord(c) < 32 for c in text):
+            raise ValueError
+        return text
+    if f.type == "country":
+        try:
+            return to_alpha3(text)
+        except NotFoundError:
+            raise ValueError from None
+    if f.type == "hs6":
+        if len(text) != 6 or not text.isdigit() or not text.isascii():
+            raise ValueError
+        return text
+    if f.type == "date":
+        return dt.date.fromisoformat(text).isoformat()
+    if f.type == "choice":
+        if text not in f.choices:
+            raise ValueError
+        return text
+    if f.type == "lei":
+        if not is_lei(text.upper()):
+            raise ValueError
+        return text.upper()
+    if f.type == "corporate_number":
+        if not is_corporate_number(text):
+            raise ValueError
+        return text
+    raise AssertionError(f.type)  # pragma: no cover - KINDS uses only the types above
+
+
+def validate(
+    kind: str, records: Sequence[Any], *, source: str | None = None, max_records: int = 10_000
+) -> list[dict[str, Any]]:
+    """Check ``records`` of ``kind``; all of them in normal form, or :class:`RecordsRejected`.
+
+    >>> validate("outflow", [{"area": "ai", "channel": "hiring_away", "severity": "3"}])[0]
+    {'area': 'ai', 'channel': 'hiring_away', 'severity': 3, 'country': None, 'date': None, \
+'description': None, 'classification': 'RESTRICTED'}
+    """
+    fields = KINDS[kind]
+    known = {f.name for f in fields}
+    problems: list[FieldProblem] = []
+    if not records:
+        raise RecordsRejected([FieldProblem(None, "records", "no records")], source=source)
+    if len(records) > max_records:
+        raise RecordsRejected(
+            [FieldProblem(None, "records", f"at most {max_records} records per submission")],
+            source=source,
+        )
+    out = []
+    for row, record in enumerate(records, 1):
+        if not isinstance(record, Mapping):
+            problems.append(FieldProblem(row, "record", "expected an object of fields"))
+            continue
+        problems += [
+            FieldProblem(row, str(name), "unknown field (expected one of " + ", ".join(known) + ")")
+            for name in record
+            if name not in known
+        ]
+        clean: dict[str, Any] = {}
+        for f in fields:
+            value = record.get(f.name)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                if f.required:
+                    problems.append(FieldProblem(row, f.name, f"missing ({_expected(f)})"))
+                clean[f.name] = f.default
+                continue
+            try:
+                clean[f.name] = _convert(f, value)
+            except ValueError:
+                shown = repr(value)[:60]
+                problems.append(FieldProblem(row, f.name, f"expected {_expected(f)}, got {shown}"))
+        out.append(clean)
+    if problems:
+        raise RecordsRejected(problems, source=source)
+    return out
+
+
+def parse_csv(data: bytes, *, source: str = "upload") -> list[dict[str, str]]:
+    """Rows of a UTF-8 CSV with a header (a BOM is allowed), as text values."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RecordsRejected(
+            [FieldProblem(None, "file", f"not UTF-8 text (byte {exc.start})")], source=source
+        ) from None
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        rows = list(reader)
+    except csv.Error as exc:
+        raise RecordsRejected(
+            [FieldProblem(None, "file", f"malformed CSV: {exc}")], source=source
+        ) from None
+    if not rows or not any(h.strip() for h in rows[0]):
+        raise RecordsRejected([FieldProblem(None, "file", "no header row")], source=source)
+    header = [h.strip() for h in rows[0]]
+    records: list[dict[str, str]] = []
+    problems = []
+    for row, values in enumerate(rows[1:], 1):
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            problems.append(
+                FieldProblem(row, "row", f"{len(values)} values for {len(header)} columns")
+            )
+            continue
+        records.append(dict(zip(header, values, strict=True)))
+    if problems:
+        raise RecordsRejected(problems, source=source)
+    return records
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema of one record of ``kind`` (the API's published contract)."""
+    props: dict[str, Any] = {}
+    for f in KINDS[kind]:
+        if f.type in ("int", "number"):
+            p: dict[str, Any] = {
+                "type": "integer" if f.type == "int" else "number",
+                "minimum": f.minimum,
+                "maximum": f.maximum,
+            }
+        elif f.type == "bool":
+            p = {"type": "boolean"}
+        elif f.type == "choice":
+            p = {"type": "string", "enum": list(f.choices)}
+        elif f.type == "hs6":
+            p = {"type": "string", "pattern": "^[0-9]{6}$"}
+        elif f.type == "date":
+            p = {"type": "string", "format": "date"}
+        else:
+            p = {"type": "string", "minLength": 1, "maxLength": f.max_length}
+        if f.description:
+            p["description"] = f.description
+        props[f.name] = p
+    return {
+        "type": "object",
+        "properties": props,
+        "required": [f.name for f in KINDS[kind] if f.required],
+        "additionalProperties": False,
+    }

@@ -1,0 +1,439 @@
+"""Reads and writes of the platform store, one function per operation, each on a connection
+inside the caller's transaction.
+
+Submissions keep their records sealed (:mod:`econsec.storage.sealing`) with the submission id as
+associated data; only counts, kind, status, classification and compartments are in clear. A new
+submission of a kind supersedes the organisation's current one of that kind (same lineage, next
+version); withdrawal marks it withdrawn and keeps it for audit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from econsec.access.policy import Classification, Clearance
+from econsec.errors import InputError, NotFoundError
+from econsec.sharing.audit import chain_entry
+from econsec.sharing.compartments import compartment_of
+from econsec.storage.platform_db import (
+    audit_log,
+    organisations,
+    releases,
+    sessions,
+    submissions,
+    users,
+)
+from econsec.storage.sealing import KeyRing
+
+__all__ = [
+    "Account",
+    "Submission",
+    "add_release",
+    "add_submission",
+    "append_audit",
+    "audit_entries",
+    "create_org",
+    "create_session",
+    "create_user",
+    "current_records",
+    "delete_session",
+    "get_submission",
+    "list_submissions",
+    "open_records",
+    "release_rows",
+    "reseal",
+    "session_account",
+    "set_clearance",
+    "user_by_name",
+    "withdraw",
+]
+
+_ORDER = list(Classification)
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A signed-in user with organisation and clearance, read fresh on every request."""
+
+    user_id: str
+    username: str
+    role: str
+    org_id: str
+    org_name: str
+    org_kind: str
+    sector: str | None
+    clearance: Clearance
+    locale: str
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    id: str
+    org_id: str
+    kind: str
+    lineage: str
+    version: int
+    status: str
+    classification: Classification
+    compartments: tuple[str, ...]
+    n_records: int
+    created_at: dt.datetime
+    withdrawn_at: dt.datetime | None
+    payload: str
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "version": self.version,
+            "lineage": self.lineage,
+            "status": self.status,
+            "classification": self.classification.value,
+            "compartments": list(self.compartments),
+            "n_records": self.n_records,
+            "created_at": self.created_at.isoformat(),
+            "withdrawn_at": self.withdrawn_at.isoformat() if self.withdrawn_at else None,
+        }
+
+
+def create_org(conn: sa.Connection, name: str, kind: str, sector: str | None) -> str:
+    if kind not in ("firm", "government"):
+        raise InputError(f"unknown organisation kind {kind!r}", expected="firm or government")
+    if conn.execute(sa.select(organisations.c.id).where(organisations.c.name == name)).first():
+        raise InputError(f"an organisation named {name!r} exists already")
+    org_id = str(uuid.uuid4())
+    conn.execute(
+        organisations.insert().values(
+            id=org_id, name=name, kind=kind, sector=sector, created_at=now()
+        )
+    )
+    return org_id
+
+
+def create_user(
+    conn: sa.Connection,
+    username: str,
+    org_name: str,
+    role: str,
+    password_hash: str,
+    clearance: Clearance | None = None,
+    locale: str = "en",
+) -> str:
+    org = conn.execute(
+        sa.select(organisations.c.id).where(organisations.c.name == org_name)
+    ).first()
+    if org is None:
+        raise NotFoundError(f"no organisation named {org_name!r} (create it with admin create-org)")
+    if conn.execute(sa.select(users.c.id).where(users.c.username == username)).first():
+        raise InputError(f"a user named {username!r} exists already")
+    user_id = str(uuid.uuid4())
+    clearance = clearance or Clearance()
+    conn.execute(
+        users.insert().values(
+            id=user_id,
+            username=username,
+            org_id=org.id,
+            role=role,
+            password_hash=password_hash,
+            clearance_level=clearance.level,
+            compartments=json.dumps(sorted(clearance.compartments)),
+            valid_until=clearance.valid_until,
+            designated_by=clearance.designated_by,
+            revoked=clearance.revoked,
+            active=True,
+            locale=locale,
+            created_at=now(),
+        )
+    )
+    return user_id
+
+
+def set_clearance(conn: sa.Connection, username: str, clearance: Clearance) -> None:
+    done = conn.execute(
+        users.update()
+        .where(users.c.username == username)
+        .values(
+            clearance_level=clearance.level,
+            compartments=json.dumps(sorted(clearance.compartments)),
+            valid_until=clearance.valid_until,
+            designated_by=clearance.designated_by,
+            revoked=clearance.revoked,
+        )
+    )
+    if done.rowcount == 0:
+        raise NotFoundError(f"no user named {username!r}")
+
+
+def _account(row: Any) -> Account:
+    return Account(
+        user_id=row.id,
+        username=row.username,
+        role=row.role,
+        org_id=row.org_id,
+        org_name=row.org_name,
+        org_kind=row.kind,
+        sector=row.sector,
+        clearance=Clearance(
+            level=row.clearance_level,
+            compartments=frozenset(json.loads(row.compartments)),
+            valid_until=row.valid_until,
+            designated_by=row.designated_by,
+            revoked=row.revoked,
+        ),
+        locale=row.locale,
+    )
+
+
+_ACCOUNT = sa.select(
+    users, organisations.c.name.label("org_name"), organisations.c.kind, organisations.c.sector
+).join(organisations, organisations.c.id == users.c.org_id)
+
+
+def user_by_name(conn: sa.Connection, username: str) -> tuple[Account, str] | None:
+    """The account and password hash of an active user."""
+    row = conn.execute(
+        _ACCOUNT.where(users.c.username == username, users.c.active.is_(True))
+    ).first()
+    return None if row is None else (_account(row), row.password_hash)
+
+
+def create_session(conn: sa.Connection, user_id: str, token_hash: str, minutes: int) -> None:
+    t = now()
+    conn.execute(
+        sessions.insert().values(
+            token_hash=token_hash,
+            user_id=user_id,
+            created_at=t,
+            expires_at=t + dt.timedelta(minutes=minutes),
+        )
+    )
+
+
+def session_account(conn: sa.Connection, token_hash: str) -> Account | None:
+    row = conn.execute(
+        _ACCOUNT.join(sessions, sessions.c.user_id == users.c.id).where(
+            sessions.c.token_hash == token_hash,
+            sessions.c.expires_at > now(),
+            users.c.active.is_(True),
+        )
+    ).first()
+    return None if row is None else _account(row)
+
+
+def delete_session(conn: sa.Connection, token_hash: str) -> None:
+    conn.execute(sessions.delete().where(sessions.c.token_hash == token_hash))
+
+
+def _submission(row: Any) -> Submission:
+    return Submission(
+        id=row.id,
+        org_id=row.org_id,
+        kind=row.kind,
+        lineage=row.lineage,
+        version=row.version,
+        status=row.status,
+        classification=Classification(row.classification),
+        compartments=tuple(json.loads(row.compartments)),
+        n_records=row.n_records,
+        created_at=row.created_at,
+        withdrawn_at=row.withdrawn_at,
+        payload=row.payload,
+    )
+
+
+def add_submission(
+    conn: sa.Connection,
+    ring: KeyRing,
+    org_id: str,
+    user_id: str,
+    kind: str,
+    records: Sequence[dict[str, Any]],
+) -> Submission:
+    """Store validated records as the organisation's new current submission of ``kind``."""
+    previous = conn.execute(
+        sa.select(submissions)
+        .where(
+            submissions.c.org_id == org_id,
+            submissions.c.kind == kind,
+            submissions.c.status == "current",
+        )
+        .with_for_update()
+    ).first()
+    sub_id = str(uuid.uuid4())
+    lineage = previous.lineage if previous else sub_id
+    version = previous.version + 1 if previous else 1
+    if previous:
+        conn.execute(
+            submissions.update().where(submissions.c.id == previous.id).values(status="superseded")
+        )
+    worst = max((Classification(r["classification"]) for r in records), key=_ORDER.index)
+    compartments = sorted(
+        {compartment_of(r.get("product")) for r in records if r["classification"] == "CONFIDENTIAL"}
+    )
+    payload = ring.seal(json.dumps(list(records)).encode(), sub_id.encode())
+    conn.execute(
+        submissions.insert().values(
+            id=sub_id,
+            org_id=org_id,
+            kind=kind,
+            lineage=lineage,
+            version=version,
+            status="current",
+            classification=worst.value,
+            compartments=json.dumps(compartments),
+            n_records=len(records),
+            payload=payload,
+            created_at=now(),
+            created_by=user_id,
+        )
+    )
+    found = get_submission(conn, sub_id)
+    assert found is not None
+    return found
+
+
+def get_submission(conn: sa.Connection, sub_id: str) -> Submission | None:
+    row = conn.execute(sa.select(submissions).where(submissions.c.id == sub_id)).first()
+    return None if row is None else _submission(row)
+
+
+def list_submissions(conn: sa.Connection, org_id: str | None = None) -> list[Submission]:
+    """Submissions, newest first: of one organisation, or all (to be filtered by the policy)."""
+    query = sa.select(submissions).order_by(submissions.c.created_at.desc(), submissions.c.id)
+    if org_id is not None:
+        query = query.where(submissions.c.org_id == org_id)
+    return [_submission(r) for r in conn.execute(query)]
+
+
+def withdraw(conn: sa.Connection, sub_id: str) -> Submission:
+    conn.execute(
+        submissions.update()
+        .where(submissions.c.id == sub_id, submissions.c.status != "withdrawn")
+        .values(status="withdrawn", withdrawn_at=now())
+    )
+    found = get_submission(conn, sub_id)
+    assert found is not None
+    return found
+
+
+def open_records(ring: KeyRing, sub: Submission) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = json.loads(ring.open(sub.payload, sub.id.encode()))
+    return records
+
+
+def current_records(
+    conn: sa.Connection, ring: KeyRing, kind: str
+) -> Iterator[tuple[str, str | None, dict[str, Any]]]:
+    """(organisation id, sector, record) of every current submission of ``kind``."""
+    rows = conn.execute(
+        sa.select(submissions, organisations.c.sector)
+        .join(organisations, organisations.c.id == submissions.c.org_id)
+        .where(submissions.c.kind == kind, submissions.c.status == "current")
+        .order_by(submissions.c.id)
+    )
+    for row in rows:
+        for record in open_records(ring, _submission(row)):
+            yield row.org_id, row.sector, record
+
+
+def reseal(conn: sa.Connection, ring: KeyRing) -> int:
+    """Re-encrypt every sealed value with the current key; the number changed."""
+    changed = 0
+    for row in conn.execute(sa.select(submissions.c.id, submissions.c.payload)).all():
+        if ring.key_id(row.payload) != ring.current:
+            plain = ring.open(row.payload, row.id.encode())
+            conn.execute(
+                submissions.update()
+                .where(submissions.c.id == row.id)
+                .values(payload=ring.seal(plain, row.id.encode()))
+            )
+            changed += 1
+    for row in conn.execute(sa.select(releases.c.id, releases.c.contributors)).all():
+        if ring.key_id(row.contributors) != ring.current:
+            plain = ring.open(row.contributors, row.id.encode())
+            conn.execute(
+                releases.update()
+                .where(releases.c.id == row.id)
+                .values(contributors=ring.seal(plain, row.id.encode()))
+            )
+            changed += 1
+    return changed
+
+
+def add_release(
+    conn: sa.Connection,
+    ring: KeyRing,
+    body: dict[str, Any],
+    contributors: frozenset[str],
+    user_id: str,
+) -> dict[str, Any]:
+    rel_id = str(body["id"])
+    conn.execute(
+        releases.insert().values(
+            id=rel_id,
+            finding_id=body["finding_id"],
+            audience=body["audience"],
+            body=json.dumps(body, ensure_ascii=False),
+            contributors=ring.seal(json.dumps(sorted(contributors)).encode(), rel_id.encode()),
+            created_at=now(),
+            created_by=user_id,
+        )
+    )
+    return body
+
+
+def release_rows(
+    conn: sa.Connection, ring: KeyRing, finding_id: str | None = None
+) -> list[tuple[dict[str, Any], frozenset[str]]]:
+    """Releases (body, contributor set), oldest first; of one finding when given."""
+    query = sa.select(releases).order_by(releases.c.created_at, releases.c.id)
+    if finding_id is not None:
+        query = query.where(releases.c.finding_id == finding_id)
+    return [
+        (
+            json.loads(r.body),
+            frozenset(json.loads(ring.open(r.contributors, r.id.encode()))),
+        )
+        for r in conn.execute(query)
+    ]
+
+
+def append_audit(
+    conn: sa.Connection, actor: str, action: str, resource: str, allowed: bool, reason: str
+) -> dict[str, Any]:
+    """Append one entry to the hash chain (serialised: an advisory lock on PostgreSQL, the
+    write lock that ``BEGIN IMMEDIATE`` took on SQLite)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(7719)"))
+    last = conn.execute(sa.select(audit_log).order_by(audit_log.c.seq.desc()).limit(1)).first()
+    entry = chain_entry(
+        None if last is None else {"seq": last.seq, "hash": last.hash},
+        at=now().isoformat(),
+        actor=actor,
+        action=action,
+        resource=resource,
+        allowed=allowed,
+        reason=reason,
+    )
+    conn.execute(audit_log.insert().values(**entry))
+    return entry
+
+
+def audit_entries(
+    conn: sa.Connection, after: int = -1, limit: int | None = None
+) -> list[dict[str, Any]]:
+    query = sa.select(audit_log).where(audit_log.c.seq > after).order_by(audit_log.c.seq)
+    if limit is not None:
+        query = query.limit(limit)
+    return [dict(r._mapping) for r in conn.execute(query)]

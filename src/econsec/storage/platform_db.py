@@ -1,0 +1,145 @@
+"""The platform store: organisations, users, sessions, submissions, releases and the audit log.
+
+SQLAlchemy Core tables on SQLite (embedded default, a file in the workspace) or PostgreSQL
+(``ECONSEC_DATABASE_URL``). The schema is owned by Alembic migrations (:func:`migrate`); the
+tables here describe it for queries and a test checks that the two agree.
+
+SQLite runs in WAL mode and every transaction starts with ``BEGIN IMMEDIATE``: each request
+writes at least its audit entry, and taking the write lock up front lets concurrent requests
+wait (busy timeout) instead of failing on a lock upgrade.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+__all__ = [
+    "audit_log",
+    "connect",
+    "metadata",
+    "migrate",
+    "organisations",
+    "releases",
+    "sessions",
+    "submissions",
+    "users",
+]
+
+metadata = sa.MetaData()
+_TS = sa.DateTime(timezone=True)
+
+organisations = sa.Table(
+    "organisations",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("sector", sa.String(40)),
+    sa.Column("created_at", _TS, nullable=False),
+)
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("username", sa.String(100), nullable=False, unique=True),
+    sa.Column("org_id", sa.String(36), sa.ForeignKey("organisations.id"), nullable=False),
+    sa.Column("role", sa.String(30), nullable=False),
+    sa.Column("password_hash", sa.String(200), nullable=False),
+    sa.Column("clearance_level", sa.String(20), nullable=False),
+    sa.Column("compartments", sa.Text, nullable=False),
+    sa.Column("valid_until", sa.Date),
+    sa.Column("designated_by", sa.String(200), nullable=False),
+    sa.Column("revoked", sa.Boolean, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("locale", sa.String(10), nullable=False),
+    sa.Column("created_at", _TS, nullable=False),
+)
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.String(36), sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("created_at", _TS, nullable=False),
+    sa.Column("expires_at", _TS, nullable=False),
+)
+submissions = sa.Table(
+    "submissions",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("org_id", sa.String(36), sa.ForeignKey("organisations.id"), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("lineage", sa.String(36), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("classification", sa.String(20), nullable=False),
+    sa.Column("compartments", sa.Text, nullable=False),
+    sa.Column("n_records", sa.Integer, nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("created_at", _TS, nullable=False),
+    sa.Column("created_by", sa.String(36), nullable=False),
+    sa.Column("withdrawn_at", _TS),
+    sa.UniqueConstraint("lineage", "version", name="uq_submissions_lineage_version"),
+    sa.Index("ix_submissions_org_kind_status", "org_id", "kind", "status"),
+)
+releases = sa.Table(
+    "releases",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("finding_id", sa.String(32), nullable=False, index=True),
+    sa.Column("audience", sa.String(60), nullable=False, index=True),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("contributors", sa.Text, nullable=False),
+    sa.Column("created_at", _TS, nullable=False),
+    sa.Column("created_by", sa.String(36), nullable=False),
+)
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("at", sa.String(40), nullable=False),
+    sa.Column("actor", sa.String(100), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("resource", sa.String(200), nullable=False),
+    sa.Column("allowed", sa.Boolean, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("prev", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+)
+
+
+def connect(url: str) -> sa.Engine:
+    """An engine for ``url`` (``sqlite:///FILE`` or ``postgresql+psycopg://…``)."""
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @sa.event.listens_for(engine, "connect")
+        def _on_connect(dbapi: Any, _record: Any) -> None:
+            dbapi.isolation_level = None  # SQLAlchemy issues BEGIN itself, below
+            cursor = dbapi.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        @sa.event.listens_for(engine, "begin")
+        def _on_begin(conn: sa.Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def migrate(engine: sa.Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` with the packaged Alembic migrations."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)

@@ -41,5 +41,3 @@ def world(database_url: str, tmp_path: Path) -> Iterator[World]:
     with TestClient(app) as client:
         yield World(client, app.state.platform)
     app.state.platform.engine.dispose()
-
-

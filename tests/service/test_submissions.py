@@ -26,7 +26,9 @@ def test_json_submission_versions_and_withdrawal(world: World) -> None:
     )
     assert second.json()["version"] == 2
     assert second.json()["lineage"] == first.json()["lineage"]
-    listed = {s["id"]: s["status"] for s in world.client.get("/api/v1/submissions", headers=a).json()}
+    listed = {
+        s["id"]: s["status"] for s in world.client.get("/api/v1/submissions", headers=a).json()
+    }
     assert listed == {first.json()["id"]: "superseded", second.json()["id"]: "current"}
     gone = world.client.post(f"/api/v1/submissions/{second.json()['id']}/withdraw", headers=a)
     assert gone.json()["status"] == "withdrawn" and gone.json()["withdrawn_at"]
@@ -36,7 +38,9 @@ def test_json_submission_versions_and_withdrawal(world: World) -> None:
 
 def test_csv_upload_multipart_and_plain(world: World) -> None:
     a = world.firm("Alpha")
-    body = CSV_HEADER + "Acme Gallium,China,811292,1,0.4,yes,30\nBeta Metals,KR,811292,2,0.1,no,12\n"
+    body = (
+        CSV_HEADER + "Acme Gallium,China,811292,1,0.4,yes,30\nBeta Metals,KR,811292,2,0.1,no,12\n"
+    )
     r = world.client.post(
         "/api/v1/submissions/suppliers",
         files={"file": ("suppliers.csv", body.encode(), "text/csv")},
@@ -68,7 +72,8 @@ def test_bad_rows_name_row_and_field_and_store_nothing(world: World) -> None:
     assert r.status_code == 422
     problems = {(p["row"], p["field"]) for p in r.json()["problems"]}
     assert problems == {
-        (2, f) for f in ("country", "product", "tier", "input_share", "single_source", "inventory_days")
+        (2, f)
+        for f in ("country", "product", "tier", "input_share", "single_source", "inventory_days")
     }
     assert "suppliers.csv" in r.json()["detail"]
     assert _count(world) == 0
@@ -101,7 +106,9 @@ def test_oversized_upload_is_refused(world: World) -> None:
     row = "Acme Gallium,China,811292,1,0.001,no,30\n"
     body = CSV_HEADER + row * (limit // len(row) + 10)
     r = world.client.post(
-        "/api/v1/submissions/suppliers", content=body.encode(), headers={**a, "Content-Type": "text/csv"}
+        "/api/v1/submissions/suppliers",
+        content=body.encode(),
+        headers={**a, "Content-Type": "text/csv"},
     )
     assert r.status_code == 413 and str(limit) in r.json()["detail"]
     assert _count(world) == 0
@@ -135,9 +142,13 @@ def test_no_token_is_401_and_other_firms_get_404(world: World) -> None:
     a = world.firm("Alpha")
     b = world.firm("Beta")
     assert world.client.get("/api/v1/submissions").status_code == 401
-    assert world.client.get("/api/v1/me", headers={"Authorization": "Bearer nope"}).status_code == 401
+    assert (
+        world.client.get("/api/v1/me", headers={"Authorization": "Bearer nope"}).status_code == 401
+    )
     sub = world.client.post("/api/v1/submissions/suppliers", json=[supplier()], headers=a).json()
-    missing = world.client.get("/api/v1/submissions/00000000-0000-0000-0000-000000000000", headers=b)
+    missing = world.client.get(
+        "/api/v1/submissions/00000000-0000-0000-0000-000000000000", headers=b
+    )
     hidden = world.client.get(f"/api/v1/submissions/{sub['id']}", headers=b)
     assert hidden.status_code == missing.status_code == 404
     assert hidden.json() == missing.json()

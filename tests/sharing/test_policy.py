@@ -93,3 +93,32 @@ def test_raising_twin_and_unknowns() -> None:
         )
     assert not decide(Subject("u", "king", "A", "firm"), "read", Resource("x"), NOW).allowed
     assert not decide(subject("analyst"), "delete", Resource("x"), NOW).allowed
+
+
+def _firm(contributing: bool, sector: str = "C29") -> Subject:
+    return Subject("f", "firm_submitter", "A", "firm", sector=sector, contributing=contributing)
+
+
+@pytest.mark.parametrize(
+    ("who", "audience", "allowed"),
+    [
+        (_firm(False), "public", True),
+        (_firm(False), "all_firms", False),
+        (_firm(True), "all_firms", True),
+        (_firm(True), "sector:C29", True),
+        (_firm(True), "sector:C26", False),
+        (subject("analyst"), "sector:C26", True),
+        (subject("auditor"), "all_firms", False),
+        (subject("platform_admin"), "public", False),
+    ],
+)
+def test_release_audiences(who: Subject, audience: str, allowed: bool) -> None:
+    r = Resource("release", Classification.SHARED, audience=audience)
+    assert decide(who, "read", r, NOW).allowed is allowed
+
+
+def test_benchmarks_only_for_contributing_firms() -> None:
+    r = Resource("benchmark", owner_org="A")
+    assert decide(_firm(True), "read_benchmarks", r, NOW).allowed
+    assert not decide(_firm(False), "read_benchmarks", r, NOW).allowed
+    assert not decide(subject("cleared_analyst", "valid"), "read_benchmarks", r, NOW).allowed

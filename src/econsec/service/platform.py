@@ -166,6 +166,17 @@ class Platform:
             ).allowed
         ]
 
-    def earlier_contributors(self, finding_id: str) -> Sequence[frozenset[str]]:
+    def earlier_contributors(self, finding: Finding) -> Sequence[frozenset[str]]:
+        """Contributor sets of earlier releases on the same kind, product and country.
+
+        Wider than the same finding id on purpose: an entity's id can change as submissions
+        come and go, and differencing must not slip through such a change.
+        """
         with self.engine.connect() as conn:
-            return [c for _, c in store.release_rows(conn, self.ring, finding_id)]
+            rows = store.release_rows(conn, self.ring)
+        return [
+            c
+            for body, c in rows
+            if (body["kind"], body["product"], body["country"])
+            == (finding.kind, finding.product, finding.country)
+        ]

@@ -48,7 +48,8 @@ def _spelling(name: str, variant: int) -> str:
     ]
 
 
-def _supplier_records(world: Any, buyers: list[str], rng: np.random.Generator
+def _supplier_records(
+    world: Any, buyers: list[str], rng: np.random.Generator
 ) -> dict[str, list[dict[str, Any]]]:
     firms = world.firms.to_pylist()
     links = world.links.to_pylist()

@@ -105,6 +105,7 @@ def load_settings(workspace: Path, env: Mapping[str, str] | None = None) -> Serv
             )
         if not keys:
             raise ConfigError("production needs ECONSEC_DATA_KEYS (see docs/platform.md)")
+        _ring(keys)
         if not env.get("ECONSEC_DATABASE_URL"):
             raise ConfigError("production needs ECONSEC_DATABASE_URL (PostgreSQL)")
     else:

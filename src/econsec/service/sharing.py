@@ -24,7 +24,7 @@ from econsec.storage import platform as store
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1", tags=["sharing"])
-METHOD = "econsec mash-up 1 (entity resolution: RapidFuzz token_sort_ratio >= 90)"
+METHOD = "econsec mash-up 1 (entity resolution: identifiers, then RapidFuzz similarity >= 90)"
 _TITLES = {
     "shared_supplier": "Many firms depend on one supplier",
     "single_source_cluster": "Many firms single-source from one supplier",
@@ -90,7 +90,7 @@ def publish_finding(p: Platform, finding: Finding, audience: str, user: str) -> 
     """Release ``finding`` to ``audience`` through the guard: the body, or the refusing
     :class:`Verdict`. The guard's decision and the release are audited."""
     label = f"finding/{finding.id}"
-    verdict = check(finding.contributions, p.earlier_contributors(finding.id), p.settings.guard)
+    verdict = check(finding.contributions, p.earlier_contributors(finding), p.settings.guard)
     p.audit(user, "release_guard", label, verdict.allowed, f"{verdict.rule}: {verdict.message}")
     if not verdict.allowed:
         return verdict

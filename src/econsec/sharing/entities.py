@@ -3,7 +3,8 @@
 Firms name the same supplier differently ("Shin-Etsu Chemical Co., Ltd.", "SHINETSU CHEMICAL",
 "信越化学工業株式会社"). Mentions are joined (union–find) when they share a Legal Entity
 Identifier or a corporate number, or when their normalised names in the same country are equal
-or fuzzy-similar (RapidFuzz ``token_sort_ratio`` at least ``threshold``). Normalisation folds
+or fuzzy-similar: RapidFuzz ``token_sort_ratio`` of the words, or ``ratio`` of the names
+without spaces ("Shin Etsu" = "ShinEtsu"), at least ``threshold``. Normalisation folds
 Unicode (NFKC) and case, drops punctuation and legal forms (Co., Ltd., Inc., GmbH, 株式会社, …).
 """
 
@@ -133,7 +134,11 @@ def resolve(mentions: Sequence[Mention], threshold: float = 90.0) -> list[Entity
         distinct = sorted({names[i] for i in members})
         if len(distinct) < 2:
             continue
-        scores = process.cdist(distinct, distinct, scorer=fuzz.token_sort_ratio, workers=1)
+        compact = [n.replace(" ", "") for n in distinct]
+        scores = np.maximum(
+            process.cdist(distinct, distinct, scorer=fuzz.token_sort_ratio, workers=1),
+            process.cdist(compact, compact, scorer=fuzz.ratio, workers=1),
+        )
         rep = {n: next(i for i in members if names[i] == n) for n in distinct}
         for a, b in zip(*np.nonzero(np.triu(scores >= threshold, 1)), strict=True):
             union(rep[distinct[a]], rep[distinct[b]])
@@ -148,7 +153,8 @@ def resolve(mentions: Sequence[Mention], threshold: float = 90.0) -> list[Entity
         country = Counter(m.country for m in ms).most_common(1)[0][0]
         lei = min((m.lei for m in ms if m.lei), default=None)
         corp = min((m.corporate_number for m in ms if m.corporate_number), default=None)
-        simplest = min(names[i] for i in members)
-        ident = f"lei:{lei}" if lei else f"jcn:{corp}" if corp else f"name:{country}:{simplest}"
+        common = Counter(names[i] for i in members)
+        usual = min(common, key=lambda n: (-common[n], n))
+        ident = f"lei:{lei}" if lei else f"jcn:{corp}" if corp else f"name:{country}:{usual}"
         out.append(Entity(ident, name, country, tuple(sorted(m.key for m in ms))))
     return sorted(out, key=lambda e: e.mentions)

@@ -94,7 +94,9 @@ def _finding(
     share: Mapping[str, float],
     stats: Mapping[str, float] | None = None,
 ) -> Finding:
-    worst = max((Classification(link.record["classification"]) for link in links), key=lambda c: _RANK[c])
+    worst = max(
+        (Classification(link.record["classification"]) for link in links), key=lambda c: _RANK[c]
+    )
     return Finding(
         id=_id(kind, key, product),
         kind=kind,

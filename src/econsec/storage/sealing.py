@@ -50,7 +50,11 @@ class KeyRing:
         for kid, key in self.keys.items():
             if "." in kid or not kid:
                 raise ConfigError(f"data key id {kid!r} must be non-empty and without '.'")
-            if len(_unb64(key)) != 32:
+            try:
+                size = len(_unb64(key))
+            except ValueError:
+                size = -1
+            if size != 32:
                 raise ConfigError(f"data key {kid!r} is not 32 bytes of base64url")
 
     def seal(self, plain: bytes, context: bytes) -> str:

@@ -1,0 +1,218 @@
+"""Findings, releases through the disclosure guard (with the attacks), alerts and benchmarks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import stix2
+
+from econsec.access.policy import Clearance
+from econsec.sharing.exchange import TLP2
+from econsec.storage import platform as store
+from service_world import World, supplier
+
+SPELLINGS = [
+    "Acme Gallium Co., Ltd.",
+    "ACME GALLIUM",
+    "Acme Gallium Corporation",
+    "acme gallium ltd",
+    "Acme  Gallium, Inc.",
+    "ＡＣＭＥ ＧＡＬＬＩＵＭ",
+    "Acme Galium Co Ltd",  # a typo: fuzzy matching
+]
+
+
+def _firms(world: World, n: int, shares: list[float] | None = None, sector: str = "C29") -> list:
+    headers = []
+    for i in range(n):
+        h = world.firm(f"Firm{i}", sector)
+        share = shares[i] if shares else 0.2 + 0.01 * i
+        records = [supplier(SPELLINGS[i % len(SPELLINGS)], input_share=share)]
+        r = world.client.post("/api/v1/submissions/suppliers", json=records, headers=h)
+        assert r.status_code == 201, r.text
+        headers.append(h)
+    return headers
+
+
+def _finding(world: World, analyst: dict, kind: str = "shared_supplier") -> dict:
+    found = world.client.get("/api/v1/findings", headers=analyst)
+    assert found.status_code == 200, found.text
+    return next(f for f in found.json() if f["kind"] == kind)
+
+
+def test_mash_up_resolves_spellings_and_finds_shared_supplier(world: World) -> None:
+    _firms(world, 7)
+    analyst = world.analyst()
+    f = _finding(world, analyst)
+    assert f["n_firms"] == 7 and f["product"] == "811292" and "Acme" in f["subject"].title()
+    assert f["compartment"] == "critical_minerals"
+    country = _finding(world, analyst, "shared_country")
+    assert country["subject"] == "CHN" and country["country_share"] == 1.0
+    assert _finding(world, analyst, "single_source_cluster")["n_firms"] == 7
+
+
+def test_findings_need_clearance_and_compartment(world: World) -> None:
+    firms = _firms(world, 6)
+    world.client.post(
+        "/api/v1/submissions/suppliers",
+        json=[supplier("Acme Gallium", classification="CONFIDENTIAL")],
+        headers=firms[0],
+    )
+    assert world.client.get("/api/v1/findings", headers=firms[1]).status_code == 403
+    world.org("Gov", "government", None)
+    plain = world.user("plain", "Gov", "analyst")
+    assert world.client.get("/api/v1/findings", headers=plain).status_code == 403
+    other = world.analyst(("semiconductors",))
+    assert world.client.get("/api/v1/findings", headers=other).json() == []
+    holder = world.analyst(("critical_minerals",))
+    assert any(
+        f["classification"] == "CONFIDENTIAL"
+        for f in world.client.get("/api/v1/findings", headers=holder).json()
+    )
+
+
+def test_revoked_or_expired_clearance_stops_access_at_once(world: World) -> None:
+    _firms(world, 5)
+    analyst = world.analyst()
+    assert world.client.get("/api/v1/findings", headers=analyst).status_code == 200
+    username = "analyst-critical_minerals-general"
+    with world.platform.engine.begin() as conn:
+        store.set_clearance(
+            conn,
+            username,
+            Clearance("top_secret", frozenset({"critical_minerals"}), dt.date.today(), "x", True),
+        )
+    assert world.client.get("/api/v1/findings", headers=analyst).status_code == 403
+    with world.platform.engine.begin() as conn:
+        yesterday = dt.date.today() - dt.timedelta(days=1)
+        store.set_clearance(
+            conn, username, Clearance("top_secret", frozenset({"critical_minerals"}), yesterday)
+        )
+    assert world.client.get("/api/v1/findings", headers=analyst).status_code == 403
+
+
+def test_release_passes_guard_and_reaches_contributing_firms(world: World) -> None:
+    firms = _firms(world, 6)
+    analyst = world.analyst()
+    f = _finding(world, analyst)
+    r = world.client.post(
+        "/api/v1/releases", json={"finding_id": f["id"], "audience": "all_firms"}, headers=analyst
+    )
+    assert r.status_code == 201, r.text
+    alert = r.json()
+    assert alert["n_firms"] == 6 and alert["tlp"] == "green"
+    text = json.dumps(alert)
+    assert "Firm" not in text and "u-Firm" not in text  # no contributor identities
+    assert world.client.get("/api/v1/alerts", headers=firms[3]).json()[0]["id"] == alert["id"]
+    outsider = world.firm("Outsider")  # no current submission: public alerts only
+    assert world.client.get("/api/v1/alerts", headers=outsider).json() == []
+    sector = _finding(world, analyst, "shared_country")
+    world.client.post(
+        "/api/v1/releases",
+        json={"finding_id": sector["id"], "audience": "sector:C26"},
+        headers=analyst,
+    )
+    assert len(world.client.get("/api/v1/alerts", headers=firms[0]).json()) == 1  # C29 firm
+    public = world.client.post(
+        "/api/v1/releases",
+        json={"finding_id": f["id"], "audience": "public"},
+        headers=analyst,
+    )
+    assert [a["id"] for a in world.client.get("/api/v1/alerts", headers=outsider).json()] == [
+        public.json()["id"]
+    ]
+
+
+def test_guard_attack_four_firms(world: World) -> None:
+    _firms(world, 4)
+    analyst = world.analyst()
+    f = _finding(world, analyst)
+    r = world.client.post(
+        "/api/v1/releases", json={"finding_id": f["id"], "audience": "all_firms"}, headers=analyst
+    )
+    assert r.status_code == 422 and r.json()["rule"] == "min_firms"
+    assert "4" not in r.json()["detail"]  # the refusal does not disclose the count
+
+
+def test_guard_attack_dominant_firm(world: World) -> None:
+    _firms(world, 6, shares=[0.95, 0.9, 0.02, 0.02, 0.02, 0.02])
+    analyst = world.analyst()
+    f = _finding(world, analyst)
+    r = world.client.post(
+        "/api/v1/releases", json={"finding_id": f["id"], "audience": "all_firms"}, headers=analyst
+    )
+    assert r.status_code == 422 and r.json()["rule"] == "dominance"
+
+
+def test_guard_attack_two_overlapping_releases(world: World) -> None:
+    firms = _firms(world, 7)
+    analyst = world.analyst()
+    f = _finding(world, analyst)
+    first = world.client.post(
+        "/api/v1/releases", json={"finding_id": f["id"], "audience": "all_firms"}, headers=analyst
+    )
+    assert first.status_code == 201
+    mine = world.client.get("/api/v1/submissions", headers=firms[6]).json()[0]["id"]
+    world.client.post(f"/api/v1/submissions/{mine}/withdraw", headers=firms[6])
+    f2 = _finding(world, analyst)  # the typo spelling left: the entity's id may change
+    assert f2["n_firms"] == 6
+    second = world.client.post(
+        "/api/v1/releases", json={"finding_id": f2["id"], "audience": "all_firms"}, headers=analyst
+    )
+    assert second.status_code == 422 and second.json()["rule"] == "differencing"
+
+
+def test_unknown_or_hidden_finding_is_404(world: World) -> None:
+    world.client.post  # noqa: B018 - documents that no submission exists
+    analyst = world.analyst()
+    r = world.client.post(
+        "/api/v1/releases",
+        json={"finding_id": "deadbeef", "audience": "all_firms"},
+        headers=analyst,
+    )
+    assert r.status_code == 404
+    bad = world.client.post(
+        "/api/v1/releases", json={"finding_id": "x", "audience": "everyone"}, headers=analyst
+    )
+    assert bad.status_code == 422 and bad.json()["problems"][0]["field"] == "audience"
+
+
+def test_stix_bundle_and_taxii_serve_each_audience_its_own(world: World) -> None:
+    firms = _firms(world, 6)
+    analyst = world.analyst()
+    f = _finding(world, analyst)
+    world.client.post(
+        "/api/v1/releases", json={"finding_id": f["id"], "audience": "sector:C29"}, headers=analyst
+    )
+    bundle = stix2.parse(world.client.get("/api/v1/alerts/stix", headers=firms[0]).text)
+    reports = [o for o in bundle.objects if o.type == "report"]
+    markings = {o.id: o for o in bundle.objects if o.type == "marking-definition"}
+    assert len(reports) == 1 and reports[0].object_marking_refs == [TLP2["amber"]]
+    assert markings[TLP2["amber"]].name == "TLP:AMBER"
+    collections = world.client.get("/taxii2/api/collections/", headers=firms[0])
+    assert collections.headers["content-type"].startswith("application/taxii+json")
+    titles = {c["title"]: c["id"] for c in collections.json()["collections"]}
+    sector_id = titles["econsec alerts for sector:C29"]
+    objects = world.client.get(f"/taxii2/api/collections/{sector_id}/objects/", headers=firms[0])
+    assert any(o["type"] == "report" for o in objects.json()["objects"])
+    other = world.firm("Elsewhere", "C10")
+    world.client.post("/api/v1/submissions/suppliers", json=[supplier()], headers=other)
+    mine = world.client.get("/taxii2/api/collections/", headers=other).json()["collections"]
+    assert sector_id not in {c["id"] for c in mine}
+    denied = world.client.get(f"/taxii2/api/collections/{sector_id}/objects/", headers=other)
+    assert denied.status_code == 404
+
+
+def test_benchmarks_for_contributing_firms(world: World) -> None:
+    firms = _firms(world, 5)
+    report = world.client.get("/api/v1/benchmarks", headers=firms[0]).json()
+    assert report["status"] == "ok"
+    assert report["metrics"]["top_country_share"]["own"] == 1.0
+    assert report["metrics"]["inventory_days"]["sector_mean"] == 45.0
+    lonely = world.firm("Lonely", "C10")
+    assert world.client.get("/api/v1/benchmarks", headers=lonely).status_code == 403
+    world.client.post("/api/v1/submissions/suppliers", json=[supplier()], headers=lonely)
+    thin = world.client.get("/api/v1/benchmarks", headers=lonely).json()
+    assert thin["status"] == "insufficient data"
+    assert thin["metrics"]["inventory_days"]["sector_mean"] is None

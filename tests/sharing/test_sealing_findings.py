@@ -1,0 +1,113 @@
+"""Encryption at rest with key rotation; findings, benchmarks and the STIX exchange on small
+hand-made inputs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import stix2
+from cryptography.exceptions import InvalidTag
+
+from econsec.errors import ConfigError
+from econsec.sharing.benchmarks import benchmark, profile
+from econsec.sharing.exchange import TLP2, alert_bundle
+from econsec.sharing.findings import SupplierLink, find
+from econsec.storage.sealing import KeyRing, new_key
+
+
+def test_rotation_opens_old_values_and_seals_with_the_new_key() -> None:
+    old = KeyRing({"k1": new_key()}, "k1")
+    sealed = old.seal(b"records", b"sub-1")
+    rotated = KeyRing({"k2": new_key(), "k1": old.keys["k1"]}, "k2")
+    assert rotated.open(sealed, b"sub-1") == b"records"
+    assert rotated.key_id(rotated.seal(b"records", b"sub-1")) == "k2"
+    with pytest.raises(InvalidTag):
+        rotated.open(sealed, b"sub-2")  # moved to another record
+    with pytest.raises(ConfigError, match="was a key dropped"):
+        KeyRing({"k2": rotated.keys["k2"]}, "k2").open(sealed, b"sub-1")
+    tampered = sealed[:-2] + ("A" if sealed[-2] != "A" else "B") + sealed[-1]
+    with pytest.raises(InvalidTag):
+        old.open(tampered, b"sub-1")
+
+
+def _link(org: str, name: str, country: str, tier: int = 1, share: float = 0.5) -> SupplierLink:
+    return SupplierLink(
+        org,
+        "C29",
+        {
+            "supplier_name": name,
+            "country": country,
+            "product": "854231",
+            "tier": tier,
+            "input_share": share,
+            "single_source": tier == 1,
+            "inventory_days": 30,
+            "classification": "RESTRICTED",
+        },
+    )
+
+
+def test_findings_by_hand() -> None:
+    links = [
+        _link("A", "Chipco", "TWN", 1, 0.6),
+        _link("B", "CHIPCO LTD", "TWN", 2, 0.2),
+        _link("C", "Chipco Inc.", "TWN", 2, 0.1),
+        _link("A", "Other", "KOR", 1, 0.4),
+        _link("B", "Another", "KOR", 1, 0.8),
+    ]
+    by_kind = {(f.kind, f.subject): f for f in find(links)}
+    shared = by_kind[("shared_supplier", next(s for k, s in by_kind if k == "shared_supplier"))]
+    assert shared.contributions == {"A": 0.6, "B": 0.2, "C": 0.1}
+    hidden = next(f for f in by_kind.values() if f.kind == "hidden_tier2_overlap")
+    assert set(hidden.contributions) == {"B", "C"}
+    assert not any(f.kind == "single_source_cluster" for f in by_kind.values())
+    korea = by_kind[("shared_country", "KOR")]
+    assert korea.stats["country_share"] == pytest.approx(1.2 / 2.1)
+    assert korea.stats["hhi"] == pytest.approx((0.9 / 2.1) ** 2 + (1.2 / 2.1) ** 2)
+    assert korea.compartment == "semiconductors"
+
+
+def test_benchmark_needs_enough_peers() -> None:
+    records = [
+        {
+            "tier": 1,
+            "country": "CHN",
+            "input_share": 0.5,
+            "single_source": True,
+            "inventory_days": 20,
+        },
+        {
+            "tier": 1,
+            "country": "JPN",
+            "input_share": 0.5,
+            "single_source": False,
+            "inventory_days": 60,
+        },
+    ]
+    own = profile(records)
+    assert own is not None and own["concern_share"] == 0.5 and own["inventory_days"] == 40
+    peers = {f"f{i}": ("C29", {**own, "inventory_days": 10.0 * i}) for i in range(5)}
+    report = benchmark("f4", peers, min_firms=5)
+    assert report["metrics"]["inventory_days"]["sector_mean"] == 20.0
+    assert report["metrics"]["inventory_days"]["position"] == "highest quarter"
+    assert benchmark("f4", dict(list(peers.items())[1:]), 5)["status"] == "insufficient data"
+
+
+def test_stix_bundle_round_trip() -> None:
+    alert = {
+        "id": "a1",
+        "title": "Many firms depend on one supplier",
+        "text": "…",
+        "published": "2026-11-27T00:00:00Z",
+        "audience": "all_firms",
+        "country": "CHN",
+        "supplier": "Acme Gallium",
+    }
+    bundle = stix2.parse(alert_bundle([alert]), allow_custom=False)
+    types = sorted(o.type for o in bundle.objects)
+    assert types == ["identity", "identity", "location", "marking-definition", "report"]
+    marking = next(o for o in bundle.objects if o.type == "marking-definition")
+    assert marking.id == TLP2["green"]
+    ext = json.loads(marking.serialize())["extensions"]
+    assert list(ext.values())[0]["tlp_2_0"] == "green"

@@ -11,7 +11,7 @@ from cryptography.exceptions import InvalidTag
 
 from econsec.errors import ConfigError
 from econsec.sharing.benchmarks import benchmark, profile
-from econsec.sharing.exchange import TLP2, alert_bundle
+from econsec.sharing.exchange import TLP2, TLP2_EXTENSION, alert_bundle
 from econsec.sharing.findings import SupplierLink, find
 from econsec.storage.sealing import KeyRing, new_key
 
@@ -110,4 +110,4 @@ def test_stix_bundle_round_trip() -> None:
     marking = next(o for o in bundle.objects if o.type == "marking-definition")
     assert marking.id == TLP2["green"]
     ext = json.loads(marking.serialize())["extensions"]
-    assert list(ext.values())[0]["tlp_2_0"] == "green"
+    assert ext[TLP2_EXTENSION]["tlp_2_0"] == "green"

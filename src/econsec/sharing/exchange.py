@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["TLP2", "alert_bundle", "tlp_of"]
+__all__ = ["TLP2", "TLP2_EXTENSION", "alert_bundle", "tlp_of"]
 
 TLP2_EXTENSION = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
 TLP2 = {

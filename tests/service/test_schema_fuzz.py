@@ -1,0 +1,48 @@
+"""Schemathesis against the OpenAPI document: no request the schema allows (or nearly allows)
+makes the server fail, signed in as a firm, on SQLite. (The schemathesis pytest plugin does not
+load under our pytest, so each operation's Hypothesis strategy is driven directly.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import schemathesis
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+
+from econsec.service import create_app
+from service_world import World, settings_for, supplier
+
+
+def test_no_server_errors(tmp_path: Path) -> None:
+    app = create_app(settings_for(f"sqlite:///{tmp_path / 'p.db'}", tmp_path))
+    with TestClient(app) as client:
+        world = World(client, app.state.platform)
+        firm = world.firm("Fuzzed")
+        client.post("/api/v1/submissions/suppliers", json=[supplier()], headers=firm)
+        schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+        operations = sorted(  # signing out ends the session: last
+            (result.ok() for result in schema.get_all_operations()),
+            key=lambda op: op.path.endswith("/logout"),
+        )
+        assert len(operations) >= 18
+        calls: list[int] = []
+        for operation in operations:
+
+            @given(operation.as_strategy())
+            @settings(
+                max_examples=20,
+                deadline=None,
+                suppress_health_check=list(HealthCheck),
+                database=None,
+            )
+            def call(case: Any) -> None:
+                response = case.call(headers=firm)
+                calls.append(response.status_code)
+                assert response.status_code < 500, (case.method, case.path, response.text)
+
+            call()
+        assert len(calls) >= 10 * len(operations)
+        assert {200, 404, 422} <= set(calls)  # reached the code behind each answer
+    app.state.platform.engine.dispose()

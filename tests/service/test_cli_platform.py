@@ -49,9 +49,12 @@ def test_bootstrap_accounts_then_sign_in(tmp_path: Path) -> None:
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json()
     assert me["clearance"]["compartments"] == ["energy", "semiconductors"]
     assert me["organisation"]["kind"] == "government"
-    assert client.post(
-        "/api/v1/auth/token", data={"username": "kato", "password": "wrong"}
-    ).status_code == 401
+    assert (
+        client.post(
+            "/api/v1/auth/token", data={"username": "kato", "password": "wrong"}
+        ).status_code
+        == 401
+    )
     code, out = _run("admin", "set-clearance", "kato", "--clearance", "top_secret",
                      "--valid-until", "2099-12-31", "--revoke", "-w", ws)  # fmt: skip
     assert code == 0
@@ -103,7 +106,5 @@ def test_demo_platform(tmp_path: Path) -> None:
 
     findings = client.get("/api/v1/findings", headers=login("analyst")).json()
     assert len(findings) == seeded.findings
-    assert len(client.get("/api/v1/alerts", headers=login("firm03")).json()) == len(
-        seeded.releases
-    )
+    assert len(client.get("/api/v1/alerts", headers=login("firm03")).json()) == len(seeded.releases)
     assert client.get("/api/v1/benchmarks", headers=login("firm01")).json()["status"] == "ok"

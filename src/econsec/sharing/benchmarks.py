@@ -28,10 +28,11 @@ METRICS = ("top_country_share", "single_source_share", "concern_share", "invento
 def profile(records: Sequence[Mapping[str, Any]]) -> dict[str, float] | None:
     """A firm's exposure profile from its supplier records; None when it has no tier-1 input.
 
-    >>> profile([{"tier": 1, "country": "CHN", "input_share": 0.6, "single_source": True,
-    ...           "inventory_days": 30}, {"tier": 1, "country": "USA", "input_share": 0.2,
-    ...           "single_source": False, "inventory_days": 90}])["top_country_share"]
-    0.75
+    >>> p = profile([{"tier": 1, "country": "CHN", "input_share": 0.6, "single_source": True,
+    ...               "inventory_days": 30}, {"tier": 1, "country": "USA", "input_share": 0.2,
+    ...               "single_source": False, "inventory_days": 90}])
+    >>> round(p["top_country_share"], 4), p["inventory_days"]
+    (0.75, 45.0)
     """
     direct = [r for r in records if r["tier"] == 1 and float(r["input_share"]) > 0]
     total = sum(float(r["input_share"]) for r in direct)

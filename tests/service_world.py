@@ -36,6 +36,7 @@ def settings_for(url: str, workspace: Path, **changes: Any) -> ServiceSettings:
         secret_key="s" * 40,
         data_keys=KeyRing({"k1": new_key()}, "k1"),
         password_profile="fast",
+        findings_max_age=0.0,
         **changes,
     )
 

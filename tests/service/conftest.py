@@ -40,4 +40,4 @@ def world(database_url: str, tmp_path: Path) -> Iterator[World]:
     app = create_app(settings_for(database_url, tmp_path))
     with TestClient(app) as client:
         yield World(client, app.state.platform)
-    app.state.platform.engine.dispose()
+    app.state.platform.dispose()

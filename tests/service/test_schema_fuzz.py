@@ -45,4 +45,4 @@ def test_no_server_errors(tmp_path: Path) -> None:
             call()
         assert len(calls) >= 10 * len(operations)
         assert {200, 404, 422} <= set(calls)  # reached the code behind each answer
-    app.state.platform.engine.dispose()
+    app.state.platform.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -48,8 +49,9 @@ def serve(
     from econsec.settings import workspace_path
 
     try:
-        settings = load_settings(workspace_path(workspace))
-        app_ = create_app(settings)
+        folder = workspace_path(workspace)
+        settings = load_settings(folder)
+        app_ = create_app(settings)  # migrates the schema once, before any worker starts
         if demo:
             if settings.production:
                 usage("--demo is refused in production")
@@ -59,7 +61,18 @@ def serve(
     except EconsecError as exc:
         fail(exc)
     typer.echo(f"econsec platform on http://{host}:{port} (API docs at /api/docs)", err=True)
-    uvicorn.run(app_, host=host, port=port, workers=workers, log_level="warning")
+    if workers == 1:
+        uvicorn.run(app_, host=host, port=port, log_level="warning")
+    else:  # each worker process builds its own app from the same settings
+        os.environ["ECONSEC_WORKSPACE"] = str(folder)
+        uvicorn.run(
+            "econsec.service.app:from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )
 
 
 @admin_app.command("create-org")
@@ -74,7 +87,7 @@ def create_org(
 
     try:
         p = _platform(workspace)
-        with p.engine.begin() as conn:
+        with p.write() as conn:
             store.create_org(conn, name, kind, sector)
             store.append_audit(conn, "admin-cli", "create_org", f"org/{name}", True, "bootstrap")
     except EconsecError as exc:
@@ -129,7 +142,7 @@ def create_user(
     try:
         granted = _clearance(clearance, compartment or [], valid_until, designated_by)
         p = _platform(workspace)
-        with p.engine.begin() as conn:
+        with p.write() as conn:
             store.create_user(conn, username, org, role, p.hash_password(password), granted)
             store.append_audit(conn, "admin-cli", "create_user", f"user/{username}", True, role)
     except EconsecError as exc:
@@ -155,7 +168,7 @@ def set_clearance(
     try:
         granted = _clearance(clearance, compartment or [], valid_until, designated_by)
         p = _platform(workspace)
-        with p.engine.begin() as conn:
+        with p.write() as conn:
             store.set_clearance(conn, username, dataclasses.replace(granted, revoked=revoke))
             store.append_audit(
                 conn,
@@ -177,7 +190,7 @@ def rotate_keys(workspace: WorkspaceOption = None) -> None:
 
     try:
         p = _platform(workspace)
-        with p.engine.begin() as conn:
+        with p.write() as conn:
             changed = store.reseal(conn, p.ring)
             store.append_audit(conn, "admin-cli", "rotate_keys", "data", True, f"{changed} values")
     except EconsecError as exc:
@@ -193,7 +206,7 @@ def audit_verify(workspace: WorkspaceOption = None) -> None:
 
     try:
         p = _platform(workspace)
-        with p.engine.connect() as conn:
+        with p.read() as conn:
             entries = store.audit_entries(conn)
     except EconsecError as exc:
         fail(exc)

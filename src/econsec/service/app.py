@@ -28,7 +28,7 @@ from econsec.service.platform import Platform
 from econsec.service.settings import ServiceSettings
 from econsec.storage.platform_db import migrate
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "from_environment"]
 
 _STATUS: dict[type[EconsecError], int] = {
     RecordsRejected: 422,
@@ -101,3 +101,13 @@ def create_app(settings: ServiceSettings, *, migrate_schema: bool = True) -> Fas
     for module in (auth, submissions, sharing, audit, taxii):
         app.include_router(module.router)
     return app
+
+
+def from_environment() -> FastAPI:
+    """The app for a worker process of ``econsec serve --workers N``: settings from the
+    environment (``ECONSEC_WORKSPACE`` and the variables of :mod:`econsec.service.settings`);
+    the parent process has already migrated the schema."""
+    from econsec.service.settings import load_settings
+    from econsec.settings import workspace_path
+
+    return create_app(load_settings(workspace_path(None)), migrate_schema=False)

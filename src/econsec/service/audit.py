@@ -30,7 +30,7 @@ def audit(
         Resource("audit_log", Classification.CONFIDENTIAL),
         "audit_log",
     )
-    with p.engine.connect() as conn:
+    with p.read() as conn:
         entries = store.audit_entries(conn, after, limit)
         bad = verify(store.audit_entries(conn))
     return {"entries": entries, "chain_intact": bad is None, "first_bad_entry": bad}

@@ -20,7 +20,7 @@ _DUMMY: dict[str, str] = {}
 
 def sign_in(p: PlatformDep, username: str, password: str) -> str | None:
     """A new token for valid credentials, else None (both outcomes audited)."""
-    with p.engine.connect() as conn:
+    with p.read() as conn:
         found = store.user_by_name(conn, username)
     if found is None:
         # Spend the same time as a real check, so timing does not tell which names exist.
@@ -33,7 +33,7 @@ def sign_in(p: PlatformDep, username: str, password: str) -> str | None:
         p.audit(username, "sign_in", "session", False, "unknown user or wrong password")
         return None
     token = secrets.token_urlsafe(32)
-    with p.engine.begin() as conn:
+    with p.write() as conn:
         store.create_session(conn, account.user_id, token_hash(token), p.settings.token_minutes)
         store.append_audit(conn, username, "sign_in", "session", True, "password verified")
     return token
@@ -55,7 +55,7 @@ def token(
 @router.post("/auth/logout")
 def logout(p: PlatformDep, caller: CallerDep) -> dict[str, str]:
     """End this session (the token stops working)."""
-    with p.engine.begin() as conn:
+    with p.write() as conn:
         store.delete_session(conn, caller.token_hash)
         store.append_audit(conn, caller.account.username, "sign_out", "session", True, "signed out")
     return {"status": "signed out"}

@@ -14,7 +14,7 @@ from econsec.storage import platform as store
 __all__ = ["Caller", "CallerDep", "PlatformDep", "bearer", "caller", "platform"]
 
 
-def platform(request: Request) -> Platform:
+async def platform(request: Request) -> Platform:  # async: no thread hop for a lookup
     p: Platform = request.app.state.platform
     return p
 
@@ -42,7 +42,7 @@ def caller(request: Request, p: PlatformDep) -> Caller:
     token = bearer(request) or request.scope.get("session_token")
     account = None
     if token:
-        with p.engine.connect() as conn:
+        with p.read() as conn:
             account = store.session_account(conn, token_hash(token))
     if account is None or token is None:
         raise HTTPException(

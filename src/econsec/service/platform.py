@@ -8,10 +8,12 @@ raises :class:`AccessDenied` when refused. Routes call it and nothing else decid
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,13 +47,36 @@ def _hasher(profile: str) -> Any:
 class Platform:
     settings: ServiceSettings
     engine: sa.Engine = field(init=False)
+    _reader: sa.Engine = field(init=False)
+    _writing: threading.Lock | None = field(init=False)
     hasher: Any = field(init=False)
-    _cache: tuple[Any, list[Finding]] | None = field(default=None, init=False)
+    _cache: tuple[Any, list[Finding], float] | None = field(default=None, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def __post_init__(self) -> None:
-        self.engine = connect(self.settings.database_url)
+        url = self.settings.database_url
+        self.engine = connect(url)
+        self._reader = connect(url, write=False) if url.startswith("sqlite") else self.engine
+        # SQLite has one writer at a time; queueing writers here, rather than in SQLite's busy
+        # handler (which sleeps in steps of up to 100 ms), keeps latency low.
+        self._writing = threading.Lock() if url.startswith("sqlite") else None
         self.hasher = _hasher(self.settings.password_profile)
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sa.Connection]:
+        """A write transaction (committed on success, rolled back on error)."""
+        with self._writing or contextlib.nullcontext(), self.engine.begin() as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[sa.Connection]:
+        """A read-only connection (on SQLite: a deferred transaction, not the write lock)."""
+        with self._reader.connect() as conn:
+            yield conn
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        self._reader.dispose()
 
     @property
     def ring(self) -> KeyRing:
@@ -72,17 +97,6 @@ class Platform:
         return dt.datetime.now(dt.UTC)
 
     def subject(self, account: store.Account) -> Subject:
-        with self.engine.connect() as conn:
-            contributing = (
-                conn.execute(
-                    sa.select(submissions.c.id)
-                    .where(
-                        submissions.c.org_id == account.org_id, submissions.c.status == "current"
-                    )
-                    .limit(1)
-                ).first()
-                is not None
-            )
         return Subject(
             user=account.username,
             role=account.role,
@@ -90,11 +104,11 @@ class Platform:
             org_kind=account.org_kind,
             clearance=account.clearance,
             sector=account.sector,
-            contributing=contributing,
+            contributing=account.contributing,
         )
 
     def audit(self, actor: str, action: str, label: str, allowed: bool, reason: str) -> None:
-        with self.engine.begin() as conn:
+        with self.write() as conn:
             store.append_audit(conn, actor, action, label, allowed, reason)
 
     def authorise(self, subject: Subject, action: str, resource: Resource, label: str) -> Decision:
@@ -124,9 +138,14 @@ class Platform:
             ).allowed
         ]
 
-    def findings(self) -> list[Finding]:
-        """Findings over all current supplier submissions, recomputed when submissions change."""
-        with self.engine.connect() as conn:
+    def findings(self, max_age: float = 0.0) -> list[Finding]:
+        """Findings over all current supplier submissions, recomputed when submissions have
+        changed — or, with ``max_age`` seconds, only when the last computation is older (for
+        browsing while firms submit; releases always use fresh findings)."""
+        with self._lock:
+            if self._cache is not None and time.monotonic() - self._cache[2] < max_age:
+                return self._cache[1]
+        with self.read() as conn:
             version = conn.execute(
                 sa.select(
                     sa.func.count(),
@@ -144,7 +163,7 @@ class Platform:
             ]
         found = find(links)
         with self._lock:
-            self._cache = (key, found)
+            self._cache = (key, found, time.monotonic())
         return found
 
     def finding_resource(self, finding: Finding) -> Resource:
@@ -153,8 +172,8 @@ class Platform:
     def releases_for(self, subject: Subject) -> list[dict[str, Any]]:
         """Released alerts the subject may read (one audited decision for the listing)."""
         now = self.now()
-        with self.engine.connect() as conn:
-            rows = store.release_rows(conn, self.ring)
+        with self.read() as conn:
+            rows = store.release_rows(conn, self.ring, contributors=False)
         return [
             body
             for body, _ in rows
@@ -172,7 +191,7 @@ class Platform:
         Wider than the same finding id on purpose: an entity's id can change as submissions
         come and go, and differencing must not slip through such a change.
         """
-        with self.engine.connect() as conn:
+        with self.read() as conn:
             rows = store.release_rows(conn, self.ring)
         return [
             c

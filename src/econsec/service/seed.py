@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import sqlalchemy as sa
 
 from econsec.access.policy import Clearance
 from econsec.service.platform import Platform
@@ -17,6 +18,7 @@ from econsec.sharing.compartments import COMPARTMENTS
 from econsec.sharing.disclosure import check
 from econsec.sharing.findings import Finding
 from econsec.storage import platform as store
+from econsec.storage.platform_db import organisations
 
 __all__ = ["DEMO_PASSWORD", "Seeded", "seed_demo"]
 
@@ -30,8 +32,11 @@ class Seeded:
     submissions: int = 0
     findings: int = 0
     releases: list[str] = field(default_factory=list)
+    already: bool = False
 
     def summary(self) -> str:
+        if self.already:
+            return f"demo platform already seeded; the demo password is {DEMO_PASSWORD!r}"
         lines = [
             f"demo platform: {len(self.users)} users, {self.submissions} submissions, "
             f"{self.findings} findings, {len(self.releases)} released alerts",
@@ -104,6 +109,11 @@ def seed_demo(platform: Platform, releases: int = 6) -> Seeded:
     from econsec.service.sharing import publish_finding
     from econsec.synthetic.world import generate_world
 
+    with platform.read() as conn:
+        if conn.execute(
+            sa.select(organisations.c.id).where(organisations.c.name == GOVERNMENT)
+        ).first():
+            return Seeded(already=True)
     world = generate_world()
     rng = np.random.default_rng(20221220)
     firms = [f for f in world.firms.to_pylist() if f["country"] == "JPN"]
@@ -115,7 +125,7 @@ def seed_demo(platform: Platform, releases: int = 6) -> Seeded:
     until = dt.date.today() + dt.timedelta(days=365)
     users: dict[str, str] = {}
     count = 0
-    with platform.engine.begin() as conn:
+    with platform.write() as conn:
         store.create_org(conn, GOVERNMENT, "government", None)
         staff = {
             "analyst": (

@@ -10,6 +10,8 @@ Environment variables (all optional on a developer's machine):
 ``ECONSEC_MAX_UPLOAD_BYTES``   largest accepted upload (default 5,000,000)
 ``ECONSEC_TOKEN_MINUTES``      lifetime of an access token (default 480)
 ``ECONSEC_MIN_FIRMS``          the disclosure guard's k (default 5)
+``ECONSEC_FINDINGS_MAX_AGE``   seconds a browsed list of findings may lag behind submissions
+                               (default 5; releases always use fresh findings)
 =============================  ==========================================================
 
 In development, missing secrets are generated once and kept in ``WORKSPACE/platform/
@@ -45,6 +47,7 @@ class ServiceSettings:
     max_upload_bytes: int = 5_000_000
     token_minutes: int = 480
     guard: Guard = field(default_factory=Guard)
+    findings_max_age: float = 5.0
     password_profile: str = "default"  # "fast" only in tests: cheap argon2 parameters
 
     @property
@@ -62,13 +65,13 @@ def _ring(text: str) -> KeyRing:
     return KeyRing(keys, next(iter(keys)))
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
     try:
         value = int(env.get(name, default))
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, got {env[name]!r}") from None
-    if value <= 0:
-        raise ConfigError(f"{name} must be positive, got {value}")
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
     return value
 
 
@@ -126,4 +129,5 @@ def load_settings(workspace: Path, env: Mapping[str, str] | None = None) -> Serv
         max_upload_bytes=_int(env, "ECONSEC_MAX_UPLOAD_BYTES", 5_000_000),
         token_minutes=_int(env, "ECONSEC_TOKEN_MINUTES", 480),
         guard=Guard(min_firms=_int(env, "ECONSEC_MIN_FIRMS", 5)),
+        findings_max_age=float(_int(env, "ECONSEC_FINDINGS_MAX_AGE", 5, minimum=0)),
     )

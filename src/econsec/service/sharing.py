@@ -46,7 +46,7 @@ def findings(p: PlatformDep, caller: CallerDep) -> list[dict[str, Any]]:
     now = p.now()
     return [
         f.summary()
-        for f in p.findings()
+        for f in p.findings(max_age=p.settings.findings_max_age)
         if is_allowed(s, "read_findings", p.finding_resource(f), now)
     ]
 
@@ -111,7 +111,7 @@ def publish_finding(p: Platform, finding: Finding, audience: str, user: str) -> 
         "published": p.now().isoformat(timespec="seconds").replace("+00:00", "Z"),
         "method": METHOD,
     }
-    with p.engine.begin() as conn:
+    with p.write() as conn:
         store.add_release(conn, p.ring, body, frozenset(finding.contributions), user)
         store.append_audit(conn, user, "release", f"release/{body['id']}", True, verdict.rule)
     return body
@@ -139,7 +139,7 @@ def benchmarks(p: PlatformDep, caller: CallerDep) -> dict[str, Any]:
     p.authorise(s, "read_benchmarks", Resource("benchmark", owner_org=s.org), "benchmarks")
     by_org: dict[str, list[dict[str, Any]]] = defaultdict(list)
     sectors: dict[str, str] = {}
-    with p.engine.connect() as conn:
+    with p.read() as conn:
         for org, sector, record in store.current_records(conn, p.ring, "suppliers"):
             by_org[org].append(record)
             sectors[org] = sector or "unknown"

@@ -98,7 +98,7 @@ def _store(p: PlatformDep, caller: CallerDep, kind: str, data: list[Any], source
     s = caller.subject
     p.authorise(s, "submit", Resource("submission", owner_org=s.org), f"submissions/{kind}")
     clean = rec.validate(kind, data, source=source)
-    with p.engine.begin() as conn:
+    with p.write() as conn:
         sub = store.add_submission(conn, p.ring, s.org, caller.account.user_id, kind, clean)
     return {**sub.public(), "records": clean}
 
@@ -141,14 +141,14 @@ def list_submissions(p: PlatformDep, caller: CallerDep) -> list[dict[str, Any]]:
         Resource("submission", Classification.RESTRICTED, s.org if firm else None),
         "submissions (list)",
     )
-    with p.engine.connect() as conn:
+    with p.read() as conn:
         subs = store.list_submissions(conn, s.org if firm else None)
     return [sub.public() for sub in subs if firm or _visible(p, caller, sub)]
 
 
 def _get(p: PlatformDep, caller: CallerDep, sub_id: str, action: str) -> store.Submission:
     """The submission, or 404 alike for missing and not allowed (both audited)."""
-    with p.engine.connect() as conn:
+    with p.read() as conn:
         sub = store.get_submission(conn, sub_id[:36])
     s = caller.subject
     if sub is None:
@@ -179,5 +179,5 @@ def get_submission(submission_id: str, p: PlatformDep, caller: CallerDep) -> dic
 def withdraw(submission_id: str, p: PlatformDep, caller: CallerDep) -> dict[str, Any]:
     """Withdraw your submission: left out of future findings and aggregates, kept for audit."""
     sub = _get(p, caller, submission_id, "withdraw")
-    with p.engine.begin() as conn:
+    with p.write() as conn:
         return store.withdraw(conn, sub.id).public()

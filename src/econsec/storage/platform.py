@@ -75,6 +75,7 @@ class Account:
     sector: str | None
     clearance: Clearance
     locale: str
+    contributing: bool = False  # the organisation has a current submission
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,11 +193,18 @@ def _account(row: Any) -> Account:
             revoked=row.revoked,
         ),
         locale=row.locale,
+        contributing=bool(row.contributing),
     )
 
 
 _ACCOUNT = sa.select(
-    users, organisations.c.name.label("org_name"), organisations.c.kind, organisations.c.sector
+    users,
+    organisations.c.name.label("org_name"),
+    organisations.c.kind,
+    organisations.c.sector,
+    sa.exists()
+    .where(submissions.c.org_id == users.c.org_id, submissions.c.status == "current")
+    .label("contributing"),
 ).join(organisations, organisations.c.id == users.c.org_id)
 
 
@@ -394,16 +402,19 @@ def add_release(
 
 
 def release_rows(
-    conn: sa.Connection, ring: KeyRing, finding_id: str | None = None
+    conn: sa.Connection, ring: KeyRing, finding_id: str | None = None, contributors: bool = True
 ) -> list[tuple[dict[str, Any], frozenset[str]]]:
-    """Releases (body, contributor set), oldest first; of one finding when given."""
+    """Releases (body, contributor set), oldest first; of one finding when given. The sealed
+    contributor sets are opened only when asked for (else empty)."""
     query = sa.select(releases).order_by(releases.c.created_at, releases.c.id)
     if finding_id is not None:
         query = query.where(releases.c.finding_id == finding_id)
     return [
         (
             json.loads(r.body),
-            frozenset(json.loads(ring.open(r.contributors, r.id.encode()))),
+            frozenset(json.loads(ring.open(r.contributors, r.id.encode())))
+            if contributors
+            else frozenset(),
         )
         for r in conn.execute(query)
     ]

@@ -4,9 +4,9 @@ SQLAlchemy Core tables on SQLite (embedded default, a file in the workspace) or 
 (``ECONSEC_DATABASE_URL``). The schema is owned by Alembic migrations (:func:`migrate`); the
 tables here describe it for queries and a test checks that the two agree.
 
-SQLite runs in WAL mode and every transaction starts with ``BEGIN IMMEDIATE``: each request
-writes at least its audit entry, and taking the write lock up front lets concurrent requests
-wait (busy timeout) instead of failing on a lock upgrade.
+SQLite runs in WAL mode. Write transactions start with ``BEGIN IMMEDIATE``: taking the write
+lock up front lets concurrent writers wait instead of failing on a lock upgrade; readers use a
+second engine with deferred transactions and never wait for the writer.
 """
 
 from __future__ import annotations
@@ -110,10 +110,19 @@ audit_log = sa.Table(
 )
 
 
-def connect(url: str) -> sa.Engine:
-    """An engine for ``url`` (``sqlite:///FILE`` or ``postgresql+psycopg://…``)."""
+def connect(url: str, *, write: bool = True) -> sa.Engine:
+    """An engine for ``url`` (``sqlite:///FILE`` or ``postgresql+psycopg://…``).
+
+    On SQLite, ``write=False`` gives an engine whose transactions begin deferred (readers in
+    WAL mode do not wait for the writer); the default takes the write lock at ``BEGIN``.
+    """
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = sa.create_engine(
+            url,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            pool_size=10,
+            max_overflow=20,
+        )
 
         @sa.event.listens_for(engine, "connect")
         def _on_connect(dbapi: Any, _record: Any) -> None:
@@ -127,7 +136,7 @@ def connect(url: str) -> sa.Engine:
 
         @sa.event.listens_for(engine, "begin")
         def _on_begin(conn: sa.Connection) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)

@@ -87,6 +87,7 @@ def create_app(settings: ServiceSettings, *, migrate_schema: bool = True) -> Fas
         return JSONResponse({"detail": "invalid request", "problems": problems}, status_code=422)
 
     @app.exception_handler(sqlalchemy.exc.OperationalError)
+    @app.exception_handler(sqlalchemy.exc.InterfaceError)
     async def _database_down(request: Request, exc: Exception) -> JSONResponse:
         return JSONResponse(
             {"detail": "the database is unavailable; retry shortly"},

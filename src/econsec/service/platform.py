@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import hashlib
+import os
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -21,6 +23,7 @@ import sqlalchemy as sa
 
 from econsec.access.policy import Classification, Decision, Resource, Subject, decide
 from econsec.errors import AccessDenied
+from econsec.service.journal import AuditJournal
 from econsec.service.settings import ServiceSettings
 from econsec.sharing.compartments import compartment_of
 from econsec.sharing.findings import Finding, SupplierLink, find
@@ -49,6 +52,8 @@ class Platform:
     engine: sa.Engine = field(init=False)
     _reader: sa.Engine = field(init=False)
     _writing: threading.Lock | None = field(init=False)
+    _lock_file: int | None = field(init=False)
+    _journal: AuditJournal = field(init=False)
     hasher: Any = field(init=False)
     _cache: tuple[Any, list[Finding], float] | None = field(default=None, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
@@ -56,17 +61,33 @@ class Platform:
     def __post_init__(self) -> None:
         url = self.settings.database_url
         self.engine = connect(url)
-        self._reader = connect(url, write=False) if url.startswith("sqlite") else self.engine
-        # SQLite has one writer at a time; queueing writers here, rather than in SQLite's busy
-        # handler (which sleeps in steps of up to 100 ms), keeps latency low.
-        self._writing = threading.Lock() if url.startswith("sqlite") else None
+        sqlite = url.startswith("sqlite")
+        self._reader = connect(url, write=False)
+        # SQLite has one writer at a time. Writers queue here — a thread lock within the process,
+        # a file lock across worker processes — rather than in SQLite's busy handler, which
+        # polls with sleeps of up to 100 ms.
+        self._writing = threading.Lock() if sqlite else None
+        database = self.engine.url.database
+        self._lock_file = (
+            os.open(f"{database}.write-lock", os.O_RDWR | os.O_CREAT, 0o600)
+            if sqlite and database
+            else None
+        )
         self.hasher = _hasher(self.settings.password_profile)
+        self._journal = AuditJournal(self.write)
 
     @contextlib.contextmanager
     def write(self) -> Iterator[sa.Connection]:
         """A write transaction (committed on success, rolled back on error)."""
-        with self._writing or contextlib.nullcontext(), self.engine.begin() as conn:
-            yield conn
+        with self._writing or contextlib.nullcontext():
+            if self._lock_file is not None:
+                fcntl.flock(self._lock_file, fcntl.LOCK_EX)
+            try:
+                with self.engine.begin() as conn:
+                    yield conn
+            finally:
+                if self._lock_file is not None:
+                    fcntl.flock(self._lock_file, fcntl.LOCK_UN)
 
     @contextlib.contextmanager
     def read(self) -> Iterator[sa.Connection]:
@@ -75,6 +96,10 @@ class Platform:
             yield conn
 
     def dispose(self) -> None:
+        self._journal.close()
+        if self._lock_file is not None:
+            os.close(self._lock_file)
+            self._lock_file = None
         self.engine.dispose()
         self._reader.dispose()
 
@@ -108,8 +133,8 @@ class Platform:
         )
 
     def audit(self, actor: str, action: str, label: str, allowed: bool, reason: str) -> None:
-        with self.write() as conn:
-            store.append_audit(conn, actor, action, label, allowed, reason)
+        """Record a decision; returns once it is committed (group commit, see journal)."""
+        self._journal.append((actor[:100], action, label[:200], allowed, reason))
 
     def authorise(self, subject: Subject, action: str, resource: Resource, label: str) -> Decision:
         """Decide, audit, and raise :class:`AccessDenied` when refused."""
@@ -146,11 +171,9 @@ class Platform:
             if self._cache is not None and time.monotonic() - self._cache[2] < max_age:
                 return self._cache[1]
         with self.read() as conn:
-            version = conn.execute(
+            version = conn.execute(  # every change adds a row or stamps a withdrawal
                 sa.select(
-                    sa.func.count(),
-                    sa.func.max(submissions.c.created_at),
-                    sa.func.max(submissions.c.withdrawn_at),
+                    sa.func.max(submissions.c.created_at), sa.func.max(submissions.c.withdrawn_at)
                 )
             ).one()
             key = tuple(version)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncGenerator
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from econsec.access.policy import Classification, Resource
@@ -131,8 +131,15 @@ def _visible(p: PlatformDep, caller: CallerDep, sub: store.Submission) -> list[d
 
 
 @router.get("")
-def list_submissions(p: PlatformDep, caller: CallerDep) -> list[dict[str, Any]]:
-    """Your organisation's submissions; cleared analysts: those their clearance allows."""
+def list_submissions(
+    p: PlatformDep,
+    caller: CallerDep,
+    status: Annotated[str | None, Query(pattern="^(current|superseded|withdrawn)$")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+) -> list[dict[str, Any]]:
+    """Your organisation's submissions, newest first; cleared analysts: those their clearance
+    allows. Filter by ``status``; page with ``limit`` and ``offset``."""
     s = caller.subject
     firm = s.org_kind == "firm"
     p.authorise(
@@ -142,7 +149,7 @@ def list_submissions(p: PlatformDep, caller: CallerDep) -> list[dict[str, Any]]:
         "submissions (list)",
     )
     with p.read() as conn:
-        subs = store.list_submissions(conn, s.org if firm else None)
+        subs = store.list_submissions(conn, s.org if firm else None, status, limit, offset)
     return [sub.public() for sub in subs if firm or _visible(p, caller, sub)]
 
 

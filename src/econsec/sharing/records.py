@@ -112,12 +112,13 @@ KINDS: dict[str, tuple[Field, ...]] = {
 
 
 def is_lei(code: str) -> bool:
-    """ISO 17442: 20 alphanumerics whose MOD 97-10 value is 1.
+    """ISO 17442: 18 alphanumerics and 2 check digits; the whole, letters read as 10–35, is
+    1 modulo 97 (ISO 7064 MOD 97-10).
 
     >>> is_lei("5493006W3QUS5LMH6R84"), is_lei("5493006W3QUS5LMH6R85")
     (True, False)
     """
-    if len(code) != 20 or not code.isalnum() or not code.isascii():
+    if len(code) != 20 or not code.isalnum() or not code.isascii() or not code[18:].isdigit():
         return False
     return int("".join(str(int(ch, 36)) for ch in code.upper())) % 97 == 1
 

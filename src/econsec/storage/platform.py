@@ -38,6 +38,7 @@ __all__ = [
     "add_release",
     "add_submission",
     "append_audit",
+    "append_audits",
     "audit_entries",
     "create_org",
     "create_session",
@@ -316,11 +317,24 @@ def get_submission(conn: sa.Connection, sub_id: str) -> Submission | None:
     return None if row is None else _submission(row)
 
 
-def list_submissions(conn: sa.Connection, org_id: str | None = None) -> list[Submission]:
+def list_submissions(
+    conn: sa.Connection,
+    org_id: str | None = None,
+    status: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[Submission]:
     """Submissions, newest first: of one organisation, or all (to be filtered by the policy)."""
-    query = sa.select(submissions).order_by(submissions.c.created_at.desc(), submissions.c.id)
+    query = (
+        sa.select(submissions)
+        .order_by(submissions.c.created_at.desc(), submissions.c.id)
+        .limit(limit)
+        .offset(offset)
+    )
     if org_id is not None:
         query = query.where(submissions.c.org_id == org_id)
+    if status is not None:
+        query = query.where(submissions.c.status == status)
     return [_submission(r) for r in conn.execute(query)]
 
 
@@ -423,22 +437,37 @@ def release_rows(
 def append_audit(
     conn: sa.Connection, actor: str, action: str, resource: str, allowed: bool, reason: str
 ) -> dict[str, Any]:
-    """Append one entry to the hash chain (serialised: an advisory lock on PostgreSQL, the
-    write lock that ``BEGIN IMMEDIATE`` took on SQLite)."""
+    """Append one entry to the hash chain."""
+    return append_audits(conn, [(actor, action, resource, allowed, reason)])[0]
+
+
+def append_audits(
+    conn: sa.Connection, entries: Sequence[tuple[str, str, str, bool, str]]
+) -> list[dict[str, Any]]:
+    """Append entries (actor, action, resource, allowed, reason) to the hash chain, in order.
+
+    Serialised: an advisory lock on PostgreSQL, the write lock that ``BEGIN IMMEDIATE`` took on
+    SQLite.
+    """
     if conn.dialect.name == "postgresql":
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(7719)"))
     last = conn.execute(sa.select(audit_log).order_by(audit_log.c.seq.desc()).limit(1)).first()
-    entry = chain_entry(
-        None if last is None else {"seq": last.seq, "hash": last.hash},
-        at=now().isoformat(),
-        actor=actor,
-        action=action,
-        resource=resource,
-        allowed=allowed,
-        reason=reason,
-    )
-    conn.execute(audit_log.insert().values(**entry))
-    return entry
+    previous = None if last is None else {"seq": last.seq, "hash": last.hash}
+    at = now().isoformat()
+    rows = []
+    for actor, action, resource, allowed, reason in entries:
+        previous = chain_entry(
+            previous,
+            at=at,
+            actor=actor,
+            action=action,
+            resource=resource,
+            allowed=allowed,
+            reason=reason,
+        )
+        rows.append(previous)
+    conn.execute(audit_log.insert(), rows)
+    return rows
 
 
 def audit_entries(

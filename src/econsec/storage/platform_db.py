@@ -83,6 +83,11 @@ submissions = sa.Table(
     sa.Column("withdrawn_at", _TS),
     sa.UniqueConstraint("lineage", "version", name="uq_submissions_lineage_version"),
     sa.Index("ix_submissions_org_kind_status", "org_id", "kind", "status"),
+    sa.Index("ix_submissions_kind_status", "kind", "status"),
+    sa.Index("ix_submissions_org_status", "org_id", "status"),
+    sa.Index("ix_submissions_org_created_at", "org_id", "created_at"),
+    sa.Index("ix_submissions_created_at", "created_at"),
+    sa.Index("ix_submissions_withdrawn_at", "withdrawn_at"),
 )
 releases = sa.Table(
     "releases",
@@ -113,15 +118,16 @@ audit_log = sa.Table(
 def connect(url: str, *, write: bool = True) -> sa.Engine:
     """An engine for ``url`` (``sqlite:///FILE`` or ``postgresql+psycopg://…``).
 
-    On SQLite, ``write=False`` gives an engine whose transactions begin deferred (readers in
-    WAL mode do not wait for the writer); the default takes the write lock at ``BEGIN``.
+    ``write=False`` gives an engine for reads: on SQLite its transactions begin deferred
+    (readers in WAL mode do not wait for the writer), on PostgreSQL it runs in autocommit. The
+    default engine is for write transactions; on SQLite it takes the write lock at ``BEGIN``.
     """
     if url.startswith("sqlite"):
         engine = sa.create_engine(
             url,
             connect_args={"timeout": 30, "check_same_thread": False},
-            pool_size=10,
-            max_overflow=20,
+            pool_size=40,  # as many as the service's worker threads: no connection churn
+            max_overflow=10,
         )
 
         @sa.event.listens_for(engine, "connect")
@@ -139,7 +145,12 @@ def connect(url: str, *, write: bool = True) -> sa.Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # No pre-ping: it costs a round trip per checkout. When the server restarts, the first
+    # statement on a dead connection fails (the service answers 503) and SQLAlchemy discards the
+    # whole pool, so later requests reconnect by themselves.
+    if not write:  # reads: no BEGIN and ROLLBACK round trips around each request's query
+        return sa.create_engine(url, pool_size=20, max_overflow=20, isolation_level="AUTOCOMMIT")
+    return sa.create_engine(url, pool_size=20, max_overflow=20)
 
 
 def migrate(engine: sa.Engine, revision: str = "head") -> None:

@@ -15,7 +15,15 @@ from pathlib import Path
 
 import httpx
 
-PG_BIN = Path(os.environ.get("ECONSEC_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
+def _pg_bin() -> Path:
+    """Debian's newest PostgreSQL binaries (or ``ECONSEC_TEST_PG_BIN``)."""
+    if os.environ.get("ECONSEC_TEST_PG_BIN"):
+        return Path(os.environ["ECONSEC_TEST_PG_BIN"])
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
+    return found[-1] if found else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = _pg_bin()
 
 
 def free_port() -> int:

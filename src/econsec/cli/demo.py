@@ -18,11 +18,26 @@ def demo(
         Path | None, typer.Option(help="HTML report path (default: WORKSPACE/reports/demo.html).")
     ] = None,
 ) -> None:
-    """Build the synthetic demo world (once) and run the main job on it, writing an HTML report."""
+    """Build the synthetic demo world (once) and run the main job on it, writing an HTML report;
+    then seed the demo sharing platform (with the service extra installed)."""
     from econsec.demo import run_demo
 
     try:
-        summary = run_demo(workspace(workspace_dir), output, echo=typer.echo)
+        ws = workspace(workspace_dir)
+        summary = run_demo(ws, output, echo=typer.echo)
     except EconsecError as exc:
         fail(exc)
     typer.echo(summary)
+    try:
+        from econsec.service import create_app, load_settings
+        from econsec.service.seed import seed_demo
+    except ImportError:
+        typer.echo("install econsec[service] to seed the demo sharing platform as well")
+        return
+    try:
+        platform = create_app(load_settings(ws.root)).state.platform
+        typer.echo(seed_demo(platform).summary())
+        platform.dispose()
+    except EconsecError as exc:
+        fail(exc)
+    typer.echo(f"serve the platform with: econsec serve --workspace {ws.root}")

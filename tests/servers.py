@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 
+
 def _pg_bin() -> Path:
     """Debian's newest PostgreSQL binaries (or ``ECONSEC_TEST_PG_BIN``)."""
     if os.environ.get("ECONSEC_TEST_PG_BIN"):

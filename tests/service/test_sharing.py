@@ -216,3 +216,23 @@ def test_benchmarks_for_contributing_firms(world: World) -> None:
     thin = world.client.get("/api/v1/benchmarks", headers=lonely).json()
     assert thin["status"] == "insufficient data"
     assert thin["metrics"]["inventory_days"]["sector_mean"] is None
+
+
+def test_differentially_private_release_spends_the_audience_budget(world: World) -> None:
+    _firms(world, 6)
+    analyst = world.analyst()
+    f = _finding(world, analyst)
+    budget = world.platform.settings.dp_budget
+    request = {"finding_id": f["id"], "audience": "all_firms", "epsilon": budget / 2}
+    released = [world.client.post("/api/v1/releases", json=request, headers=analyst) for _ in "ab"]
+    assert [r.status_code for r in released] == [201, 201]
+    privacy = released[1].json()["privacy"]
+    assert privacy["mechanism"] == "Laplace (OpenDP)" and privacy["budget_remaining"] < 1e-5
+    assert 0 <= released[0].json()["mean_input_share"] <= 1
+    spent = world.client.post("/api/v1/releases", json=request, headers=analyst)
+    assert spent.status_code == 422 and spent.json()["rule"] == "privacy_budget"
+    other = world.client.post(
+        "/api/v1/releases", json={**request, "audience": "sector:C29"}, headers=analyst
+    )
+    assert other.status_code == 201  # budgets are per audience
+    assert len(world.client.get("/api/v1/alerts", headers=world.login("u-Firm0")).json()) == 3

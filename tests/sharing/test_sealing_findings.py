@@ -111,3 +111,16 @@ def test_stix_bundle_round_trip() -> None:
     assert marking.id == TLP2["green"]
     ext = json.loads(marking.serialize())["extensions"]
     assert ext[TLP2_EXTENSION]["tlp_2_0"] == "green"
+
+
+def test_noisy_mean_is_unbiased_and_states_its_privacy_loss() -> None:
+    from econsec.sharing.privacy import noisy_mean
+
+    runs = [noisy_mean([0.5] * 200, 1.0) for _ in range(200)]
+    assert all(abs(r.epsilon - 1.0) < 1e-6 for r in runs)
+    counts = [r.count for r in runs]
+    means = [r.mean for r in runs]
+    # Laplace(scale 2) on the count: mean 200, standard deviation 2.83; 200 runs -> se 0.2
+    assert abs(sum(counts) / len(counts) - 200) < 1.5
+    assert abs(sum(means) / len(means) - 0.5) < 0.02
+    assert len(set(counts)) > 3  # noise is really added

@@ -10,6 +10,7 @@ Environment variables (all optional on a developer's machine):
 ``ECONSEC_MAX_UPLOAD_BYTES``   largest accepted upload (default 5,000,000)
 ``ECONSEC_TOKEN_MINUTES``      lifetime of an access token (default 480)
 ``ECONSEC_MIN_FIRMS``          the disclosure guard's k (default 5)
+``ECONSEC_DP_BUDGET``          differential-privacy budget ε per release audience (default 3)
 ``ECONSEC_FINDINGS_MAX_AGE``   seconds a browsed list of findings may lag behind submissions
                                (default 5; releases always use fresh findings)
 =============================  ==========================================================
@@ -48,6 +49,7 @@ class ServiceSettings:
     token_minutes: int = 480
     guard: Guard = field(default_factory=Guard)
     findings_max_age: float = 5.0
+    dp_budget: float = 3.0
     password_profile: str = "default"  # "fast" only in tests: cheap argon2 parameters
 
     @property
@@ -72,6 +74,16 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> i
         raise ConfigError(f"{name} must be a whole number, got {env[name]!r}") from None
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    try:
+        value = float(env.get(name, default))
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {env[name]!r}") from None
+    if not value >= 0:
+        raise ConfigError(f"{name} must be at least 0, got {value}")
     return value
 
 
@@ -130,4 +142,5 @@ def load_settings(workspace: Path, env: Mapping[str, str] | None = None) -> Serv
         token_minutes=_int(env, "ECONSEC_TOKEN_MINUTES", 480),
         guard=Guard(min_firms=_int(env, "ECONSEC_MIN_FIRMS", 5)),
         findings_max_age=float(_int(env, "ECONSEC_FINDINGS_MAX_AGE", 5, minimum=0)),
+        dp_budget=_number(env, "ECONSEC_DP_BUDGET", 3.0),
     )

@@ -19,6 +19,7 @@ from econsec.sharing.benchmarks import benchmark, profile
 from econsec.sharing.disclosure import Verdict, check
 from econsec.sharing.exchange import alert_bundle, tlp_of
 from econsec.sharing.findings import Finding
+from econsec.sharing.privacy import noisy_mean
 from econsec.storage import platform as store
 
 __all__ = ["router"]
@@ -36,6 +37,10 @@ _TITLES = {
 class ReleaseRequest(BaseModel):
     finding_id: Annotated[str, Field(min_length=1, max_length=32)]
     audience: Annotated[str, Field(pattern=r"^(all_firms|public|sector:[A-Za-z0-9_.-]{1,30})$")]
+    epsilon: Annotated[
+        float | None,
+        Field(gt=0, le=2, description="release the count and mean with differential privacy"),
+    ] = None
 
 
 @router.get("/findings")
@@ -51,13 +56,12 @@ def findings(p: PlatformDep, caller: CallerDep) -> list[dict[str, Any]]:
     ]
 
 
-def _text(f: Finding) -> str:
-    share = sum(f.contributions.values()) / f.n_firms
+def _text(f: Finding, n_firms: int, share: float) -> str:
     extra = ""
     if f.kind == "shared_country":
         extra = f" It supplies {f.stats['country_share']:.0%} of these firms' reported sourcing."
     return (
-        f"{f.n_firms} participating firms in {len(f.sectors)} sector(s) report {f.subject} for "
+        f"{n_firms} participating firms in {len(f.sectors)} sector(s) report {f.subject} for "
         f"HS {f.product}, at a mean input share of {share:.0%}.{extra} Review your exposure and "
         "alternatives."
     )
@@ -77,7 +81,7 @@ def publish(request: ReleaseRequest, p: PlatformDep, caller: CallerDep) -> Any:
     except AccessDenied:
         raise HTTPException(404, "no finding with this id") from None
     p.authorise(s, "publish_release", p.finding_resource(finding), label)
-    outcome = publish_finding(p, finding, request.audience, s.user)
+    outcome = publish_finding(p, finding, request.audience, s.user, request.epsilon)
     if isinstance(outcome, Verdict):
         return JSONResponse(
             {"detail": f"refused by the disclosure guard: {outcome.message}", "rule": outcome.rule},
@@ -86,32 +90,51 @@ def publish(request: ReleaseRequest, p: PlatformDep, caller: CallerDep) -> Any:
     return outcome
 
 
-def publish_finding(p: Platform, finding: Finding, audience: str, user: str) -> Any:
-    """Release ``finding`` to ``audience`` through the guard: the body, or the refusing
+def publish_finding(
+    p: Platform, finding: Finding, audience: str, user: str, epsilon: float | None = None
+) -> Any:
+    """Release ``finding`` to ``audience`` through the guard — with differential privacy
+    charged to the audience's budget when ``epsilon`` is given: the body, or the refusing
     :class:`Verdict`. The guard's decision and the release are audited."""
     label = f"finding/{finding.id}"
     verdict = check(finding.contributions, p.earlier_contributors(finding), p.settings.guard)
     p.audit(user, "release_guard", label, verdict.allowed, f"{verdict.rule}: {verdict.message}")
     if not verdict.allowed:
         return verdict
+    shares = list(finding.contributions.values())
+    n_firms, share = finding.n_firms, sum(shares) / len(shares)
+    privacy: dict[str, Any] | None = None
+    if epsilon is not None:
+        noisy = noisy_mean(shares, epsilon)
+        n_firms, share = noisy.count, noisy.mean
+        privacy = {"epsilon": round(noisy.epsilon, 6), "mechanism": "Laplace (OpenDP)"}
     body = {
         "id": str(uuid.uuid4()),
         "finding_id": finding.id,
         "kind": finding.kind,
         "title": _TITLES[finding.kind],
-        "text": _text(finding),
+        "text": _text(finding, n_firms, share),
         "subject": finding.subject,
         "supplier": finding.subject if finding.kind != "shared_country" else None,
         "product": finding.product,
         "country": finding.country,
-        "n_firms": finding.n_firms,
-        "mean_input_share": round(sum(finding.contributions.values()) / finding.n_firms, 3),
+        "n_firms": n_firms,
+        "mean_input_share": round(share, 3),
         "audience": audience,
         "tlp": tlp_of(audience),
         "published": p.now().isoformat(timespec="seconds").replace("+00:00", "Z"),
         "method": METHOD,
+        "privacy": privacy,
     }
     with p.write() as conn:
+        if privacy is not None:
+            left = store.spend_privacy(conn, audience, privacy["epsilon"], p.settings.dp_budget)
+            if left is None:
+                store.append_audit(conn, user, "release", label, False, "privacy budget spent")
+                return Verdict(
+                    False, "privacy_budget", f"the privacy budget of {audience} is spent"
+                )
+            privacy["budget_remaining"] = round(left, 6)
         store.add_release(conn, p.ring, body, frozenset(finding.contributions), user)
         store.append_audit(conn, user, "release", f"release/{body['id']}", True, verdict.rule)
     return body

@@ -25,6 +25,7 @@ from econsec.sharing.compartments import compartment_of
 from econsec.storage.platform_db import (
     audit_log,
     organisations,
+    privacy_budget,
     releases,
     sessions,
     submissions,
@@ -52,6 +53,7 @@ __all__ = [
     "reseal",
     "session_account",
     "set_clearance",
+    "spend_privacy",
     "user_by_name",
     "withdraw",
 ]
@@ -432,6 +434,30 @@ def release_rows(
         )
         for r in conn.execute(query)
     ]
+
+
+def spend_privacy(
+    conn: sa.Connection, audience: str, epsilon: float, budget: float
+) -> float | None:
+    """Charge ``epsilon`` to the audience's budget; the remainder, or None (nothing charged)
+    when it would exceed ``budget``. Call inside the release's write transaction."""
+    row = conn.execute(
+        sa.select(privacy_budget.c.spent)
+        .where(privacy_budget.c.audience == audience)
+        .with_for_update()
+    ).first()
+    spent = 0.0 if row is None else float(row.spent)
+    if spent + epsilon > budget + 1e-6:  # OpenDP's maps round up by about 1e-9
+        return None
+    if row is None:
+        conn.execute(privacy_budget.insert().values(audience=audience, spent=epsilon))
+    else:
+        conn.execute(
+            privacy_budget.update()
+            .where(privacy_budget.c.audience == audience)
+            .values(spent=spent + epsilon)
+        )
+    return budget - spent - epsilon
 
 
 def append_audit(

@@ -22,6 +22,7 @@ __all__ = [
     "metadata",
     "migrate",
     "organisations",
+    "privacy_budget",
     "releases",
     "sessions",
     "submissions",
@@ -99,6 +100,12 @@ releases = sa.Table(
     sa.Column("contributors", sa.Text, nullable=False),
     sa.Column("created_at", _TS, nullable=False),
     sa.Column("created_by", sa.String(36), nullable=False),
+)
+privacy_budget = sa.Table(
+    "privacy_budget",
+    metadata,
+    sa.Column("audience", sa.String(60), primary_key=True),
+    sa.Column("spent", sa.Float, nullable=False),
 )
 audit_log = sa.Table(
     "audit_log",

@@ -1,0 +1,71 @@
+"""Every role against every endpoint, through the API (the core policy has its own full
+role × clearance × action × classification matrix in tests/sharing/test_policy.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from service_world import World, supplier
+
+ENDPOINTS = (
+    "me",
+    "list_submissions",
+    "submit",
+    "findings",
+    "release",
+    "alerts",
+    "benchmarks",
+    "audit",
+    "taxii",
+)
+EXPECTED = {  # role (clearance) -> status per endpoint, in the order above
+    "firm_submitter": (200, 200, 201, 403, 404, 200, 200, 403, 200),
+    "firm_admin": (200, 200, 201, 403, 404, 200, 200, 403, 200),
+    "analyst": (200, 403, 403, 403, 404, 200, 403, 403, 200),
+    "cleared_analyst": (200, 200, 403, 200, 201, 200, 403, 403, 200),
+    "cleared_analyst (expired)": (200, 403, 403, 403, 404, 200, 403, 403, 200),
+    "auditor": (200, 403, 403, 403, 404, 200, 403, 200, 200),
+    "platform_admin": (200, 403, 403, 403, 404, 403, 403, 403, 200),
+}
+
+
+@pytest.mark.parametrize("who", list(EXPECTED))
+def test_role_against_every_endpoint(world: World, who: str) -> None:
+    contributors = [world.firm(f"Firm{i}") for i in range(5)]
+    for i, headers in enumerate(contributors):
+        world.client.post(
+            "/api/v1/submissions/suppliers",
+            json=[supplier(input_share=0.2 + 0.01 * i)],
+            headers=headers,
+        )
+    finding = world.client.get("/api/v1/findings", headers=world.analyst()).json()[0]["id"]
+    role = who.split(" ")[0]
+    if role.startswith("firm"):
+        world.org("Asker", "firm", "C29")
+        headers = world.user("asker", "Asker", role)
+    else:
+        world.org("Office", "government", None)
+        level = "top_secret" if role == "cleared_analyst" else "none"
+        days = -1 if "expired" in who else 30
+        headers = world.user("asker", "Office", role, level, ("critical_minerals",), days)
+    calls = {
+        "me": lambda: world.client.get("/api/v1/me", headers=headers),
+        "list_submissions": lambda: world.client.get("/api/v1/submissions", headers=headers),
+        "submit": lambda: world.client.post(
+            "/api/v1/submissions/suppliers", json=[supplier()], headers=headers
+        ),
+        "findings": lambda: world.client.get("/api/v1/findings", headers=headers),
+        "release": lambda: world.client.post(
+            "/api/v1/releases",
+            json={"finding_id": finding, "audience": "all_firms"},
+            headers=headers,
+        ),
+        "alerts": lambda: world.client.get("/api/v1/alerts", headers=headers),
+        "benchmarks": lambda: world.client.get("/api/v1/benchmarks", headers=headers),
+        "audit": lambda: world.client.get("/api/v1/audit", headers=headers),
+        "taxii": lambda: world.client.get("/taxii2/api/collections/", headers=headers),
+    }
+    got = tuple(calls[name]().status_code for name in ENDPOINTS)
+    assert dict(zip(ENDPOINTS, got, strict=True)) == dict(
+        zip(ENDPOINTS, EXPECTED[who], strict=True)
+    )

@@ -9,7 +9,8 @@ the service) translate these into exit codes and HTTP statuses; the core never d
     ├── NotFoundError       a named thing (source, product, country, group) does not exist
     ├── InsufficientData    too little data behind a number to state it
     ├── ConfigError         a setting, override file or environment variable is wrong
-    └── AccessDenied        the access policy refused (edges: 403, or 404 for objects)
+    ├── AccessDenied        the access policy refused (edges: 403, or 404 for objects)
+    └── Infeasible          an optimisation has no solution; the message names what binds
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ __all__ = [
     "ConfigError",
     "EconsecError",
     "FieldProblem",
+    "Infeasible",
     "InputError",
     "InsufficientData",
     "NotFoundError",
@@ -136,3 +138,9 @@ class AccessDenied(EconsecError):
     """The access policy refused; the message says which rule."""
 
     exit_code = 6
+
+
+class Infeasible(EconsecError):
+    """An optimisation has no feasible solution; the message names the binding constraints."""
+
+    exit_code = 7

@@ -1,0 +1,99 @@
+"""The firm layer of a scenario: the measures as one shock to a firm network, then the
+generalised Leontief cascade (:func:`econsec.network.propagate`).
+
+How each family acts (assumptions documented in docs/scenarios.md, values in the scenario's
+``assumptions``):
+
+* ``export_restriction``: links from firms of the acting country to firms of the targets for
+  the restricted products are cut, largest first, until the share blocked of their value is cut;
+* ``import_ban``: links from firms of the origins to firms of the banning country are cut;
+* ``people``: firms of ``against`` in the named sectors produce at
+  ``1 − severity · people_output_loss``;
+* ``business``: a ``suspension`` stops the named firms (or the sectors' firms in the acting
+  country); a ``boycott`` cuts their output by ``boycott_demand_loss``;
+* ``capital``: withheld aid, procurement or investment of ``amount_usd`` lowers the output of
+  ``against``'s firms by that amount, spread in proportion to their output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from econsec.network import Network, Shock, propagate
+from econsec.scenarios.model import Measure, Scenario
+
+__all__ = ["FirmImpact", "firm_impact", "scenario_shock"]
+
+
+@dataclass(frozen=True)
+class FirmImpact:
+    loss_share: float  # share of the network's output lost
+    output_loss: float  # in the network's value unit
+    most_affected: tuple[tuple[str, str, str, float], ...]  # (firm, country, sector, loss share)
+
+
+def _cut_share(value: np.ndarray, candidates: np.ndarray, share: float) -> np.ndarray:
+    cut = np.zeros(value.size, dtype=bool)
+    idx = np.flatnonzero(candidates)
+    if idx.size == 0 or share <= 0:
+        return cut
+    order = idx[np.argsort(-value[idx], kind="stable")]
+    target = share * value[idx].sum()
+    cumulative = np.cumsum(value[order])
+    cut[order[: int(np.searchsorted(cumulative, target - 1e-9 * target) + 1)]] = True
+    return cut
+
+
+def _apply(m: Measure, net: Network, h0: np.ndarray, cut: np.ndarray, s: Scenario) -> None:
+    countries = np.array(net.countries, dtype=object)
+    sectors = np.array(net.sectors, dtype=object)
+    by = np.isin(countries, list(m.by))
+    if m.type in ("export_restriction", "import_ban"):
+        products = np.isin(np.array(net.product, dtype=object), list(m.products))
+        if m.type == "export_restriction":
+            links = by[net.supplier] & np.isin(countries[net.buyer], list(m.countries)) & products
+            cut |= _cut_share(net.value, links, m.share_blocked)
+        else:
+            cut |= np.isin(countries[net.supplier], list(m.countries)) & by[net.buyer] & products
+    elif m.type == "people":
+        hit = np.isin(countries, list(m.countries)) & np.isin(sectors, list(m.sectors))
+        h0[hit] = np.minimum(h0[hit], 1 - m.severity * s.assumption("people_output_loss"))
+    elif m.type == "business":
+        hit = np.isin(np.array(net.firm_ids, dtype=object), list(m.firms))
+        if m.sectors:
+            hit |= np.isin(sectors, list(m.sectors)) & ~by  # foreign firms in those sectors
+        level = 0.0 if m.kind == "suspension" else 1 - s.assumption("boycott_demand_loss")
+        h0[hit] = np.minimum(h0[hit], level)
+    elif m.type == "capital":
+        hit = np.isin(countries, list(m.countries))
+        total = net.output[hit].sum()
+        if total > 0:
+            h0[hit] = np.minimum(h0[hit], 1 - min(1.0, m.amount_usd / total))
+
+
+def scenario_shock(net: Network, s: Scenario) -> Shock:
+    """All measures of ``s`` as one shock to ``net``."""
+    h0 = np.ones(net.n_firms)
+    cut = np.zeros(net.n_links, dtype=bool)
+    for m in s.measures:
+        _apply(m, net, h0, cut, s)
+    return Shock(h0, cut, s.name)
+
+
+def firm_impact(net: Network, s: Scenario, top: int = 10) -> FirmImpact:
+    """The cascade of the scenario's shock through ``net``."""
+    impact = propagate(net, scenario_shock(net, s))
+    h = np.asarray(impact.h).ravel()
+    loss = 1 - h
+    order = np.argsort(-(loss * net.output), kind="stable")[:top]
+    return FirmImpact(
+        loss_share=float(impact.loss),
+        output_loss=float(impact.loss * net.output.sum()),
+        most_affected=tuple(
+            (net.firm_ids[i], net.countries[i], net.sectors[i], float(loss[i]))
+            for i in order
+            if loss[i] > 1e-9
+        ),
+    )

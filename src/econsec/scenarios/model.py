@@ -1,0 +1,192 @@
+"""Coercion scenarios: what a country does, to whom, for how long.
+
+A scenario file is YAML validated against ``scenario.schema.json`` (published with the package:
+``econsec scenario schema``). Each measure's ``type`` is one of the four coercion families —
+trade (``export_restriction``, ``import_ban``), ``people``, ``business``, ``capital`` — and every
+measure states its ``pretext`` (none, quarantine, safety, security, other), the disguise
+coercion usually wears. Errors name the path of the bad field, e.g.
+``measures[1].share_blocked``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from econsec.errors import InputError, NotFoundError
+from econsec.reference.catalogue import select_products
+from econsec.reference.countries import group_members, to_alpha3
+
+__all__ = ["DEFAULTS", "Measure", "Scenario", "load_scenario", "parse_scenario", "schema"]
+
+DEFAULTS: dict[str, float] = {
+    "redirect_share": 0.2,
+    "stockpile_days": 60.0,
+    "absorb_share": 0.2,
+    "people_output_loss": 0.1,
+    "boycott_demand_loss": 0.3,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """One coercive measure with countries resolved to ISO3 and products to HS6 codes."""
+
+    type: str
+    by: frozenset[str]  # the acting country, or the members of an acting group (EU27)
+    pretext: str
+    products: frozenset[str] = frozenset()
+    countries: frozenset[str] = frozenset()  # targets, origins or ``against``
+    share_blocked: float = 1.0
+    start: dt.date | None = None
+    months: int = 12
+    sectors: tuple[str, ...] = ()
+    firms: tuple[str, ...] = ()
+    kind: str = ""
+    severity: float = 0.0
+    instrument: str = ""
+    amount_usd: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    name: str
+    base_year: int
+    measures: tuple[Measure, ...]
+    description: str = ""
+    assumptions: dict[str, Any] = field(default_factory=dict)
+
+    def assumption(self, name: str) -> float:
+        return float(self.assumptions.get(name, DEFAULTS[name]))
+
+    def stockpile_days(self, product: str) -> float:
+        by_product = self.assumptions.get("stockpile_days_by_product", {})
+        return float(by_product.get(product, self.assumption("stockpile_days")))
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The published JSON Schema of scenario files."""
+    data: dict[str, Any] = json.loads(
+        Path(__file__).with_name("scenario.schema.json").read_text("utf-8")
+    )
+    return data
+
+
+def _path(parts: Any) -> str:
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "(top level)"
+
+
+def _validate(raw: Any, source: str) -> None:
+    import jsonschema
+
+    s = schema()
+    measure = {k: v for k, v in s["$defs"]["measure"].items() if k != "oneOf"}
+    outer = {**s, "$defs": {**s["$defs"], "measure": measure}}
+    checks: list[tuple[Any, Any, list[Any]]] = [(outer, raw, [])]
+    if isinstance(raw, dict) and isinstance(raw.get("measures"), list):
+        for i, m in enumerate(raw["measures"]):
+            branch = s["$defs"].get(m.get("type")) if isinstance(m, dict) else None
+            if branch is not None:  # the family's own rules, for precise messages
+                checks.append(({**branch, "$defs": s["$defs"]}, m, ["measures", i]))
+    for sch, value, prefix in checks:
+        validator = jsonschema.Draft202012Validator(sch)
+        error = jsonschema.exceptions.best_match(validator.iter_errors(value))
+        if error is not None:
+            raise InputError(error.message, file=source, column=_path([*prefix, *error.path]))
+
+
+def _countries(names: list[str], where: str, source: str) -> frozenset[str]:
+    out: set[str] = set()
+    for name in names:
+        try:
+            out |= group_members(name)
+            continue
+        except NotFoundError:
+            pass
+        try:
+            out.add(to_alpha3(name))
+        except NotFoundError:
+            raise InputError(
+                f"unknown country or group {name!r}", file=source, column=where,
+                expected="an ISO 3166 code, a country name or a group such as G7",
+            ) from None  # fmt: skip
+    return frozenset(out)
+
+
+def parse_scenario(raw: Any, source: str = "scenario") -> Scenario:
+    """A :class:`Scenario` from parsed YAML/JSON, or :class:`InputError` naming the bad field."""
+    _validate(raw, source)
+    measures = []
+    for i, m in enumerate(raw["measures"]):
+        where = f"measures[{i}]"
+        start = None
+        if "start" in m:
+            text = m["start"] if len(m["start"]) == 10 else m["start"] + "-01"
+            try:
+                start = dt.date.fromisoformat(text)
+            except ValueError:
+                raise InputError(
+                    f"bad date {m['start']!r}", file=source, column=f"{where}.start",
+                    expected="YYYY-MM or YYYY-MM-DD",
+                ) from None  # fmt: skip
+        products: frozenset[str] = frozenset()
+        if "products" in m:
+            try:
+                products = select_products(
+                    ",".join(m["products"]), start or dt.date(raw["base_year"], 12, 31)
+                )
+            except NotFoundError as exc:
+                raise InputError(str(exc), file=source, column=f"{where}.products") from None
+        listed = m.get("targets") or m.get("origins") or ([m["against"]] if "against" in m else [])
+        key = "targets" if "targets" in m else "origins" if "origins" in m else "against"
+        measures.append(
+            Measure(
+                type=m["type"],
+                by=_countries([m["by"]], f"{where}.by", source),
+                pretext=m["pretext"],
+                products=products,
+                countries=_countries(listed, f"{where}.{key}", source) if listed else frozenset(),
+                share_blocked=float(m.get("share_blocked", 1.0)),
+                start=start,
+                months=int(m.get("months", 12)),
+                sectors=tuple(m.get("sectors", ())),
+                firms=tuple(m.get("firms", ())),
+                kind=m.get("kind", ""),
+                severity=float(m.get("severity", 0.0)),
+                instrument=m.get("instrument", ""),
+                amount_usd=float(m.get("amount_usd", 0.0)),
+            )
+        )
+    return Scenario(
+        name=raw["name"],
+        base_year=int(raw["base_year"]),
+        measures=tuple(measures),
+        description=raw.get("description", ""),
+        assumptions=dict(raw.get("assumptions", {})),
+    )
+
+
+def load_scenario(path: Path) -> Scenario:
+    """Read and validate a scenario file."""
+    try:
+        raw = yaml.safe_load(path.read_text("utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(
+            f"not valid YAML: {getattr(exc, 'problem', exc)}",
+            file=str(path),
+            line=mark.line + 1 if mark else None,
+        ) from None
+    return parse_scenario(raw, str(path))

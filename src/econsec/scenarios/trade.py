@@ -1,0 +1,224 @@
+"""The trade layer of a scenario: what is blocked, what others can replace, what stocks cover.
+
+For an export restriction by X on importer i and product p, in the base year:
+
+* trade at risk ``R_ip = b · Σ_{x∈X} f_xip`` (b = share blocked);
+* substitution: every other supplier s can redirect a share ρ (``redirect_share``, default 0.2)
+  of its exports of p to the rest of the world (importers that are neither targets nor s),
+  ``C_p = ρ · Σ_s f_s,rest,p``; the capacity is shared among the targets in proportion to their
+  trade at risk, so ``S_ip = min(R_ip, C_p · R_ip / Σ_j R_jp)``;
+* shortfall ``U_ip = R_ip − S_ip`` per year;
+* stockpile: D days of use (``stockpile_days``, default 60, the JOGMEC norm for rare metals),
+  use being i's imports of p, ``M_ip``; days until shortage ``D · M_ip / U_ip`` (none when
+  nothing is short);
+* the monthly timeline of unmet demand: the shortfall accrues evenly from the start month and
+  is met from stock until the stock is gone.
+
+For an import ban by Y on origins O: each origin's revenue at risk ``Σ_{y∈Y} f_oyp``, and the
+alternative markets: importers m of p (not Y, not o) with demand above what they buy from o,
+of which a share α (``absorb_share``, default 0.2) can be won, largest first.
+
+Flows come from the ``flows`` relation of a query engine (DuckDB or Spark); values in USD.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from econsec.errors import InsufficientData
+from econsec.scenarios.model import Measure, Scenario
+
+__all__ = ["BanImpact", "ProductImpact", "TradeImpact", "trade_impact"]
+
+
+class Engine(Protocol):
+    def sql(self, query: str) -> Any: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ProductImpact:
+    importer: str
+    product: str
+    imports_usd: float
+    trade_at_risk_usd: float
+    substitutable_usd: float
+    shortfall_usd: float
+    stockpile_days: float
+    days_to_shortage: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "importer": self.importer,
+            "product": self.product,
+            "imports_usd": round(self.imports_usd, 2),
+            "trade_at_risk_usd": round(self.trade_at_risk_usd, 2),
+            "substitutable_usd": round(self.substitutable_usd, 2),
+            "shortfall_usd": round(self.shortfall_usd, 2),
+            "stockpile_days": self.stockpile_days,
+            "days_to_shortage": None
+            if self.days_to_shortage is None
+            else round(self.days_to_shortage, 1),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BanImpact:
+    exporter: str
+    product: str
+    revenue_at_risk_usd: float
+    absorbable_usd: float
+    alternatives: tuple[tuple[str, float], ...]  # (importer, headroom in USD), largest first
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "exporter": self.exporter,
+            "product": self.product,
+            "revenue_at_risk_usd": round(self.revenue_at_risk_usd, 2),
+            "absorbable_usd": round(self.absorbable_usd, 2),
+            "net_loss_usd": round(self.revenue_at_risk_usd - self.absorbable_usd, 2),
+            "alternative_markets": [
+                {"importer": m, "headroom_usd": round(h, 2)} for m, h in self.alternatives
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class TradeImpact:
+    by_product: tuple[ProductImpact, ...]
+    bans: tuple[BanImpact, ...]
+    timeline: tuple[tuple[str, float], ...]  # (YYYY-MM, unmet demand in USD that month)
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def trade_at_risk_usd(self) -> float:
+        return sum(p.trade_at_risk_usd for p in self.by_product)
+
+
+def _quote(values: Iterable[str]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(values))
+
+
+def _flows(
+    engine: Engine, year: int, products: frozenset[str]
+) -> list[tuple[str, str, str, float]]:
+    table = engine.sql(
+        "SELECT exporter, importer, product, sum(value_usd) AS v FROM flows "
+        f"WHERE year = {int(year)} AND product IN ({_quote(products)}) "
+        "AND exporter <> importer GROUP BY exporter, importer, product"
+    )
+    rows = table.to_pylist()
+    return [(r["exporter"], r["importer"], r["product"], float(r["v"] or 0.0)) for r in rows]
+
+
+def _months(start: Any, months: int) -> list[str]:
+    out = []
+    y, m = start.year, start.month
+    for _ in range(months):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _restriction(
+    m: Measure, flows: list[tuple[str, str, str, float]], s: Scenario
+) -> list[ProductImpact]:
+    rho = s.assumption("redirect_share")
+    imports: dict[tuple[str, str], float] = defaultdict(float)
+    blocked: dict[tuple[str, str], float] = defaultdict(float)
+    rest: dict[str, float] = defaultdict(float)  # spare capacity of other suppliers per product
+    for x, i, p, v in flows:
+        if p not in m.products:
+            continue
+        imports[(i, p)] += v
+        if x in m.by and i in m.countries:
+            blocked[(i, p)] += m.share_blocked * v
+        elif x not in m.by and i not in m.countries:
+            rest[p] += rho * v
+    at_risk_total: dict[str, float] = defaultdict(float)
+    for (_, p), r in blocked.items():
+        at_risk_total[p] += r
+    out = []
+    for (i, p), r in sorted(blocked.items()):
+        if r <= 0:
+            continue
+        capacity = rest[p] * r / at_risk_total[p]
+        sub = min(r, capacity)
+        short = r - sub
+        days = s.stockpile_days(p)
+        out.append(
+            ProductImpact(
+                importer=i,
+                product=p,
+                imports_usd=imports[(i, p)],
+                trade_at_risk_usd=r,
+                substitutable_usd=sub,
+                shortfall_usd=short,
+                stockpile_days=days,
+                days_to_shortage=days * imports[(i, p)] / short if short > 1e-9 else None,
+            )
+        )
+    return out
+
+
+def _ban(m: Measure, flows: list[tuple[str, str, str, float]], s: Scenario) -> list[BanImpact]:
+    alpha = s.assumption("absorb_share")
+    revenue: dict[tuple[str, str], float] = defaultdict(float)
+    demand: dict[tuple[str, str], float] = defaultdict(float)  # (importer, product)
+    bought: dict[tuple[str, str, str], float] = defaultdict(float)  # (origin, importer, product)
+    for x, i, p, v in flows:
+        if p not in m.products:
+            continue
+        demand[(i, p)] += v
+        bought[(x, i, p)] += v
+        if x in m.countries and i in m.by:
+            revenue[(x, p)] += v
+    out = []
+    for (o, p), r in sorted(revenue.items()):
+        headroom = sorted(
+            (
+                (i, alpha * (d - bought[(o, i, p)]))
+                for (i, q), d in demand.items()
+                if q == p and i not in m.by and i != o and d - bought[(o, i, p)] > 0
+            ),
+            key=lambda t: (-t[1], t[0]),
+        )
+        out.append(BanImpact(o, p, r, min(r, sum(h for _, h in headroom)), tuple(headroom[:5])))
+    return out
+
+
+def trade_impact(engine: Engine, s: Scenario) -> TradeImpact:
+    """The trade layer of ``s`` on the flows of its base year."""
+    products = frozenset().union(*(m.products for m in s.measures))
+    if not products:
+        return TradeImpact((), (), (), ("no trade measures",))
+    flows = _flows(engine, s.base_year, products)
+    if not flows:
+        raise InsufficientData(
+            f"no trade flows in {s.base_year} for the scenario's {len(products)} products: "
+            "import data for that year first"
+        )
+    impacts: list[ProductImpact] = []
+    bans: list[BanImpact] = []
+    unmet: dict[str, float] = defaultdict(float)
+    for m in s.measures:
+        if m.type == "export_restriction":
+            found = _restriction(m, flows, s)
+            impacts += found
+            assert m.start is not None
+            months = _months(m.start, m.months)
+            for imp in found:
+                stock = imp.stockpile_days / 365 * imp.imports_usd
+                monthly = imp.shortfall_usd / 12
+                for k, month in enumerate(months, 1):
+                    gone = max(0.0, k * monthly - stock) - max(0.0, (k - 1) * monthly - stock)
+                    unmet[month] += gone
+        elif m.type == "import_ban":
+            bans += _ban(m, flows, s)
+    return TradeImpact(
+        tuple(sorted(impacts, key=lambda p: -p.shortfall_usd)),
+        tuple(sorted(bans, key=lambda b: -b.revenue_at_risk_usd)),
+        tuple(sorted(unmet.items())),
+    )

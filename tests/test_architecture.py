@@ -19,10 +19,13 @@ CORE = [
     "econsec.sectors",
     "econsec.access",
     "econsec.sharing",
+    "econsec.sharing.findings",
+    "econsec.sharing.records",
+    "econsec.scenarios",
     "econsec.storage",
 ]
 EDGE_ONLY = ["fastapi", "starlette", "typer", "click", "sqlalchemy", "rich", "plotly"]
-PACKAGES = [*CORE, "econsec.report"]
+PACKAGES = [*CORE, "econsec.report", "econsec.service"]
 
 
 def test_core_imports_no_edge_package() -> None:

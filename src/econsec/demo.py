@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from econsec.analysis import Importer, Screen, preset, run_screen
 from econsec.reference.countries import load_groups
@@ -75,12 +76,46 @@ def run_demo(ws: Workspace, output: Path | None, echo: Callable[[str], None]) ->
         )
     lines += _network_summary(ws)
     lines += _sector_summary()
+    lines += _scenario_summary(ws, con)
     report = dependency_report(con, screen, data_source=SYNTHETIC_LABEL, compare_years=(2022, 2023))
     target = output or ws.path("reports", "demo.html")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(render(report), "utf-8")
     lines.append(f"report written to {target}")
     return "\n".join(lines)
+
+
+def _scenario_summary(ws: Workspace, con: Any) -> list[str]:
+    """One coercion scenario with the firm layer, and one mitigation plan."""
+    from econsec.network import read_network
+    from econsec.scenarios import load_scenario, run_scenario
+    from econsec.scenarios.mitigation import frontier, recommend, sourcing_problem
+
+    scenario = load_scenario(Path(__file__).parent / "scenarios" / "demo.yaml")
+    network = read_network(ws.path("demo", "firms.csv"), ws.path("demo", "links.csv"))
+    data = run_scenario(con, scenario, network, SYNTHETIC_LABEL).as_dict()
+    lines = [
+        f"Scenario: {scenario.name}",
+        f"  {data['trade_at_risk_usd']:,.0f} USD a year at risk, "
+        f"{data['substitutable_usd']:,.0f} substitutable, {data['shortfall_usd']:,.0f} short; "
+        f"firm network output lost {data['firms']['output_loss_share']:.1%}",
+    ]
+    for p in data["by_product"][:3]:
+        days = "never" if p["days_to_shortage"] is None else f"{p['days_to_shortage']:.0f} days"
+        lines.append(
+            f"  {p['importer']} {p['product']}: short {p['shortfall_usd']:,.0f}, stock lasts {days}"
+        )
+    problem = sourcing_problem(
+        con, "JPN", "850519", 2024, like_minded=load_groups()["like_minded"].members
+    )
+    best = recommend(frontier(problem))
+    lines.append(
+        "Mitigation for JPN 850519 (permanent magnets, cap 65 %): "
+        + ", ".join(f"{s} {v:.0%}" for s, v in sorted(best.shares.items(), key=lambda t: -t[1])
+                    if v >= 0.005)
+        + f" (HHI {best.hhi:.2f}, now {sum(v * v for v in problem.current.values()):.2f})"
+    )  # fmt: skip
+    return lines
 
 
 def _network_summary(ws: Workspace) -> list[str]:

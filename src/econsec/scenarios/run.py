@@ -8,9 +8,9 @@ from typing import Any
 from econsec.network import Network
 from econsec.scenarios.firms import FirmImpact, firm_impact
 from econsec.scenarios.model import Scenario
-from econsec.scenarios.trade import Engine, TradeImpact, trade_impact
+from econsec.scenarios.trade import Engine, Flows, TradeImpact, load_flows, trade_impact
 
-__all__ = ["METHOD", "ScenarioResult", "run_scenario"]
+__all__ = ["METHOD", "ScenarioResult", "run_batch", "run_scenario"]
 
 METHOD = "econsec scenario 1 (trade layer with capacity-bounded substitution and stockpiles)"
 
@@ -53,9 +53,23 @@ class ScenarioResult:
 
 
 def run_scenario(
-    engine: Engine, scenario: Scenario, network: Network | None = None, data_source: str = ""
+    engine: Engine | None,
+    scenario: Scenario,
+    network: Network | None = None,
+    data_source: str = "",
+    flows: Flows | None = None,
 ) -> ScenarioResult:
-    """The trade layer on the engine's flows and, with a network, the firm layer."""
-    trade = trade_impact(engine, scenario)
+    """The trade layer on the engine's flows (or ``flows`` already loaded) and, with a network,
+    the firm layer."""
+    trade = trade_impact(engine, scenario, flows)
     firms = firm_impact(network, scenario) if network is not None else None
     return ScenarioResult(scenario, trade, firms, data_source)
+
+
+def run_batch(engine: Engine, scenarios: list[Scenario]) -> list[ScenarioResult]:
+    """Many scenarios: the flows of each base year are queried once for all of them."""
+    products: dict[int, set[str]] = {}
+    for s in scenarios:
+        products.setdefault(s.base_year, set()).update(*(m.products for m in s.measures))
+    flows = {y: load_flows(engine, y, frozenset(p)) for y, p in products.items() if p}
+    return [run_scenario(None, s, flows=flows.get(s.base_year, {})) for s in scenarios]

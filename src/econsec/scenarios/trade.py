@@ -31,7 +31,9 @@ from typing import Any, Protocol
 from econsec.errors import InsufficientData
 from econsec.scenarios.model import Measure, Scenario
 
-__all__ = ["BanImpact", "ProductImpact", "TradeImpact", "trade_impact"]
+__all__ = ["BanImpact", "Flows", "ProductImpact", "TradeImpact", "load_flows", "trade_impact"]
+
+Flows = dict[str, list[tuple[str, str, float]]]  # product -> (exporter, importer, value)
 
 
 class Engine(Protocol):
@@ -101,16 +103,19 @@ def _quote(values: Iterable[str]) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(values))
 
 
-def _flows(
-    engine: Engine, year: int, products: frozenset[str]
-) -> list[tuple[str, str, str, float]]:
+def load_flows(engine: Engine, year: int, products: frozenset[str]) -> Flows:
+    """The bilateral flows of ``products`` in ``year``, by product (one query; reuse it for a
+    batch of scenarios on the same year)."""
     table = engine.sql(
         "SELECT exporter, importer, product, sum(value_usd) AS v FROM flows "
         f"WHERE year = {int(year)} AND product IN ({_quote(products)}) "
         "AND exporter <> importer GROUP BY exporter, importer, product"
     )
-    rows = table.to_pylist()
-    return [(r["exporter"], r["importer"], r["product"], float(r["v"] or 0.0)) for r in rows]
+    out: Flows = defaultdict(list)
+    cols = [table.column(c).to_pylist() for c in ("exporter", "importer", "product", "v")]
+    for x, i, p, v in zip(*cols, strict=True):
+        out[p].append((x, i, float(v or 0.0)))
+    return dict(out)
 
 
 def _months(start: Any, months: int) -> list[str]:
@@ -122,16 +127,18 @@ def _months(start: Any, months: int) -> list[str]:
     return out
 
 
-def _restriction(
-    m: Measure, flows: list[tuple[str, str, str, float]], s: Scenario
-) -> list[ProductImpact]:
+def _rows(m: Measure, flows: Flows) -> Iterable[tuple[str, str, str, float]]:
+    for p in sorted(m.products):
+        for x, i, v in flows.get(p, ()):
+            yield x, i, p, v
+
+
+def _restriction(m: Measure, flows: Flows, s: Scenario) -> list[ProductImpact]:
     rho = s.assumption("redirect_share")
     imports: dict[tuple[str, str], float] = defaultdict(float)
     blocked: dict[tuple[str, str], float] = defaultdict(float)
     rest: dict[str, float] = defaultdict(float)  # spare capacity of other suppliers per product
-    for x, i, p, v in flows:
-        if p not in m.products:
-            continue
+    for x, i, p, v in _rows(m, flows):
         imports[(i, p)] += v
         if x in m.by and i in m.countries:
             blocked[(i, p)] += m.share_blocked * v
@@ -163,14 +170,12 @@ def _restriction(
     return out
 
 
-def _ban(m: Measure, flows: list[tuple[str, str, str, float]], s: Scenario) -> list[BanImpact]:
+def _ban(m: Measure, flows: Flows, s: Scenario) -> list[BanImpact]:
     alpha = s.assumption("absorb_share")
     revenue: dict[tuple[str, str], float] = defaultdict(float)
     demand: dict[tuple[str, str], float] = defaultdict(float)  # (importer, product)
     bought: dict[tuple[str, str, str], float] = defaultdict(float)  # (origin, importer, product)
-    for x, i, p, v in flows:
-        if p not in m.products:
-            continue
+    for x, i, p, v in _rows(m, flows):
         demand[(i, p)] += v
         bought[(x, i, p)] += v
         if x in m.countries and i in m.by:
@@ -189,13 +194,16 @@ def _ban(m: Measure, flows: list[tuple[str, str, str, float]], s: Scenario) -> l
     return out
 
 
-def trade_impact(engine: Engine, s: Scenario) -> TradeImpact:
-    """The trade layer of ``s`` on the flows of its base year."""
+def trade_impact(engine: Engine | None, s: Scenario, flows: Flows | None = None) -> TradeImpact:
+    """The trade layer of ``s`` on the flows of its base year (queried from ``engine``, or
+    given as ``flows`` from :func:`load_flows`)."""
     products = frozenset().union(*(m.products for m in s.measures))
     if not products:
         return TradeImpact((), (), (), ("no trade measures",))
-    flows = _flows(engine, s.base_year, products)
-    if not flows:
+    if flows is None:
+        assert engine is not None, "give an engine or flows"
+        flows = load_flows(engine, s.base_year, products)
+    if not any(flows.get(p) for p in products):
         raise InsufficientData(
             f"no trade flows in {s.base_year} for the scenario's {len(products)} products: "
             "import data for that year first"

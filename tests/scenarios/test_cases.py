@@ -63,3 +63,50 @@ def test_gallium_germanium_what_the_model_says() -> None:
     jpn = next(r for r in wide["by_product"] if r["importer"] == "JPN")
     assert wide["shortfall_usd"] > 0.5 * wide["trade_at_risk_usd"]
     assert 200 < jpn["days_to_shortage"] < 400
+
+
+def test_korea_hydrogen_fluoride_2019() -> None:
+    """Japan's July 2019 export controls: Korea's imports of semiconductor-grade HF (KCS HS10
+    2811111000) by partner, and the scenario on Korea's 2018 imports."""
+    from shared_data import DATA
+
+    kcs = (
+        DATA
+        / "korea_japan_semiconductor_materials"
+        / "kcs_korea_monthly_hs10_by_country_2000_2021.parquet"
+    )
+    con = duckdb.connect()
+    con.execute(
+        "CREATE VIEW kcs AS SELECT year, month, partner, import_usd "
+        f"FROM read_parquet('{kcs}') WHERE CAST(hs10 AS VARCHAR) = '2811111000'"
+    )
+    by_year = dict(
+        con.sql(
+            "SELECT year, sum(import_usd) FILTER (WHERE partner = 'Japan') / sum(import_usd) "
+            "FROM kcs WHERE year BETWEEN 2018 AND 2020 GROUP BY year"
+        ).fetchall()
+    )
+    assert by_year[2018] == pytest.approx(0.42, abs=0.01)
+    assert by_year[2020] == pytest.approx(0.13, abs=0.01)
+    japan_2019 = dict(
+        con.sql(
+            "SELECT month, sum(import_usd) FROM kcs WHERE year = 2019 AND partner = 'Japan' "
+            "GROUP BY month"
+        ).fetchall()
+    )
+    assert japan_2019.get(8, 0) == 0 and japan_2019.get(9, 0) == 0  # nothing in Aug-Sep 2019
+    con.execute(
+        "CREATE VIEW flows AS SELECT year, CASE partner WHEN 'Japan' THEN 'JPN' WHEN 'China' "
+        "THEN 'CHN' WHEN 'Taiwan' THEN 'TWN' ELSE 'USA' END AS exporter, 'KOR' AS importer, "
+        "'281111' AS product, import_usd AS value_usd FROM kcs"
+    )
+    s = parse_scenario(
+        {"name": "HF controls", "base_year": 2018, "measures": [
+            {"type": "export_restriction", "by": "JPN", "products": ["281111"],
+             "targets": ["KOR"], "share_blocked": 0.86, "start": "2019-07", "months": 18,
+             "pretext": "security"}]}
+    )  # fmt: skip
+    result = run_scenario(DuckDBEngine(con), s).as_dict()
+    (row,) = result["by_product"]
+    assert row["trade_at_risk_usd"] == pytest.approx(0.86 * 66.9e6, rel=0.01)
+    assert row["substitutable_usd"] == 0 and "insufficient data" in result["notes"][0]

@@ -35,6 +35,7 @@ class ScenarioResult:
             "by_product": [p.as_dict() for p in self.trade.by_product],
             "import_bans": [b.as_dict() for b in self.trade.bans],
             "timeline": [{"month": m, "unmet_usd": round(v, 2)} for m, v in self.trade.timeline],
+            "notes": list(self.trade.notes),
             "assumptions": {
                 name: self.scenario.assumption(name)
                 for name in ("redirect_share", "stockpile_days", "absorb_share")

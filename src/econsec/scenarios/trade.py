@@ -210,9 +210,16 @@ def trade_impact(engine: Engine | None, s: Scenario, flows: Flows | None = None)
         )
     impacts: list[ProductImpact] = []
     bans: list[BanImpact] = []
+    notes: list[str] = []
     unmet: dict[str, float] = defaultdict(float)
     for m in s.measures:
         if m.type == "export_restriction":
+            for p in sorted(m.products):
+                if flows.get(p) and not any(i not in m.countries for _, i, _ in flows[p]):
+                    notes.append(
+                        f"{p}: the data hold no flows to countries outside the targets, so "
+                        "substitution could not be estimated (insufficient data): it is 0 here"
+                    )
             found = _restriction(m, flows, s)
             impacts += found
             assert m.start is not None
@@ -229,4 +236,5 @@ def trade_impact(engine: Engine | None, s: Scenario, flows: Flows | None = None)
         tuple(sorted(impacts, key=lambda p: -p.shortfall_usd)),
         tuple(sorted(bans, key=lambda b: -b.revenue_at_risk_usd)),
         tuple(sorted(unmet.items())),
+        tuple(notes),
     )

@@ -110,3 +110,38 @@ def test_korea_hydrogen_fluoride_2019() -> None:
     (row,) = result["by_product"]
     assert row["trade_at_risk_usd"] == pytest.approx(0.86 * 66.9e6, rel=0.01)
     assert row["substitutable_usd"] == 0 and "insufficient data" in result["notes"][0]
+
+
+def test_sector_layer_on_wiod_matches_a_dense_partial_extraction() -> None:
+    """CHN restricts 811292 (ISIC 27, WIOD c12) to Japan, Korea and the G7: the shortfalls cut
+    CHN c12's blocks to each importer; checked against a dense solve of (I − A*) x* = y."""
+    import numpy as np
+
+    from econsec.scenarios.sectors import read_hs_isic3
+    from econsec.sectors.leontief import calc_A
+    from econsec.sectors.mrio import read_wiod
+    from shared_data import DATA
+
+    mrio = read_wiod(DATA / "wiod2013_mrio", 2011)
+    hs = read_hs_isic3(DATA / "hs_industry_concordances" / "hs6_isic3.csv.gz")
+    assert hs["811292"] == "27"
+    scenario = _restriction(["JPN", "KOR", "G7"], 1.0)
+    result = run_scenario(_baci(), scenario, mrio=mrio, hs_isic3=hs)
+    assert result.sectors is not None and result.sectors.total_output_loss > 0
+    # independent dense computation
+    A = calc_A(mrio.Z, mrio.x).toarray()
+    Z = mrio.Z.toarray()
+    countries, sectors = np.array(mrio.countries), np.array(mrio.sectors)
+    A_star = A.copy()
+    row = np.flatnonzero((countries == "CHN") & (sectors == "c12"))
+    for p in result.trade.by_product:
+        cols = np.flatnonzero(countries == p.importer)
+        if cols.size == 0:
+            continue
+        f = min(1.0, p.shortfall_usd / 1e6 / Z[np.ix_(row, cols)].sum())
+        A_star[np.ix_(row, cols)] *= 1 - f
+    eye = np.eye(mrio.n)
+    loss = np.linalg.solve(eye - A, mrio.y) - np.linalg.solve(eye - A_star, mrio.y)
+    assert result.sectors.total_output_loss == pytest.approx(loss.sum(), rel=1e-8)
+    top = result.sectors.by_country_sector[0]
+    assert top[2] == pytest.approx(loss.max(), rel=1e-8)

@@ -41,14 +41,22 @@ def scenario_run(
     format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
     report: Annotated[Path | None, typer.Option(help="Write an HTML report here.")] = None,
     source: Annotated[str | None, typer.Option(help="Data source in the workspace.")] = None,
+    mrio_dir: Annotated[Path | None, typer.Option(help="WIOD 2013 folder: sector layer.")] = None,
+    mrio_year: Annotated[int, typer.Option(help="Year of the input-output table.")] = 2011,
+    concordance: Annotated[
+        Path | None, typer.Option(help="HS6 -> ISIC Rev.3 CSV (HS6_6d, ISIC3_2d), for --mrio-dir.")
+    ] = None,
 ) -> None:
-    """Run a scenario file on the workspace's trade data (and a firm network, if given)."""
+    """Run a scenario file on the workspace's trade data (and a firm network and an
+    input-output table, if given)."""
     from econsec.scenarios import load_scenario, run_scenario
     from econsec.storage.engines import duckdb_engine
     from econsec.storage.workspace import choose_source
 
     if (network_firms is None) != (network_links is None):
         usage("give both --network-firms and --network-links, or neither")
+    if (mrio_dir is None) != (concordance is None):
+        usage("give both --mrio-dir and --concordance, or neither")
     try:
         scenario = load_scenario(file)
         ws = workspace(workspace_dir)
@@ -58,8 +66,16 @@ def scenario_run(
             from econsec.network import read_network
 
             network = read_network(network_firms, network_links)
+        mrio = hs_isic3 = None
+        if mrio_dir is not None and concordance is not None:
+            from econsec.scenarios.sectors import read_hs_isic3
+            from econsec.sectors.mrio import read_wiod
+
+            mrio, hs_isic3 = read_wiod(mrio_dir, mrio_year), read_hs_isic3(concordance)
         engine = duckdb_engine(ws, sources=(src,))
-        result = run_scenario(engine, scenario, network, data_source=f"{src} (workspace)")
+        result = run_scenario(
+            engine, scenario, network, f"{src} (workspace)", mrio=mrio, hs_isic3=hs_isic3
+        )
     except EconsecError as exc:
         fail(exc)
     data = result.as_dict()
@@ -81,6 +97,12 @@ def scenario_run(
         )
     if "firms" in data:
         text.append(f"firm network output lost: {data['firms']['output_loss_share']:.2%}")
+    if "sectors" in data:
+        sec = data["sectors"]
+        where = ", ".join(f"{r['country']} {r['sector']}" for r in sec["by_country_sector"][:5])
+        text.append(
+            f"sector output lost: {sec['total_output_loss']:,.1f} {sec['unit']}; most in {where}"
+        )
     _emit(data, format, text)
 
 

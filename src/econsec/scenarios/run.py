@@ -8,11 +8,16 @@ from typing import Any
 from econsec.network import Network
 from econsec.scenarios.firms import FirmImpact, firm_impact
 from econsec.scenarios.model import Scenario
+from econsec.scenarios.sectors import SectorImpact, sector_impact
 from econsec.scenarios.trade import Engine, Flows, TradeImpact, load_flows, trade_impact
+from econsec.sectors.mrio import MRIO
 
 __all__ = ["METHOD", "ScenarioResult", "run_batch", "run_scenario"]
 
-METHOD = "econsec scenario 1 (trade layer with capacity-bounded substitution and stockpiles)"
+METHOD = (
+    "econsec scenario 1 (trade layer with capacity-bounded substitution and stockpiles; "
+    "firm cascade; partial hypothetical extraction)"
+)
 
 
 @dataclass(frozen=True)
@@ -21,6 +26,7 @@ class ScenarioResult:
     trade: TradeImpact
     firms: FirmImpact | None
     data_source: str
+    sectors: SectorImpact | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON contract of ``econsec scenario run --format json``."""
@@ -41,6 +47,17 @@ class ScenarioResult:
                 for name in ("redirect_share", "stockpile_days", "absorb_share")
             },
         }
+        if self.sectors is not None:
+            out["sectors"] = {
+                "table": self.sectors.source,
+                "unit": self.sectors.unit,
+                "total_output_loss": round(self.sectors.total_output_loss, 6),
+                "by_country_sector": [
+                    {"country": c, "sector": s, "output_loss": round(v, 6)}
+                    for c, s, v in self.sectors.by_country_sector
+                ],
+                "unmapped_products": list(self.sectors.unmapped),
+            }
         if self.firms is not None:
             out["firms"] = {
                 "output_loss_share": round(self.firms.loss_share, 6),
@@ -59,12 +76,19 @@ def run_scenario(
     network: Network | None = None,
     data_source: str = "",
     flows: Flows | None = None,
+    mrio: MRIO | None = None,
+    hs_isic3: dict[str, str] | None = None,
 ) -> ScenarioResult:
-    """The trade layer on the engine's flows (or ``flows`` already loaded) and, with a network,
-    the firm layer."""
+    """The trade layer on the engine's flows (or ``flows`` already loaded); with a network, the
+    firm layer; with an input–output table and an HS → ISIC 3 concordance, the sector layer."""
     trade = trade_impact(engine, scenario, flows)
     firms = firm_impact(network, scenario) if network is not None else None
-    return ScenarioResult(scenario, trade, firms, data_source)
+    sectors = (
+        sector_impact(mrio, scenario, trade, hs_isic3)
+        if mrio is not None and hs_isic3 is not None
+        else None
+    )
+    return ScenarioResult(scenario, trade, firms, data_source, sectors)
 
 
 def run_batch(engine: Engine, scenarios: list[Scenario]) -> list[ScenarioResult]:

@@ -65,6 +65,16 @@ def usage(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
+def emit(data: Any, fmt: str, text: list[str]) -> None:
+    """Print ``data`` as JSON (``--format json``) or ``text`` for a person (``table``)."""
+    if fmt == "json":
+        typer.echo(json.dumps(data, indent=1, ensure_ascii=False))
+    elif fmt == "table":
+        typer.echo("\n".join(text))
+    else:
+        usage(f"unknown --format {fmt!r} (expected table or json)")
+
+
 def write_table(
     table: pa.Table, fmt: str, output: Path | None, rows: list[dict[str, Any]] | None = None
 ) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from econsec.cli.app import app, fail, usage
+from econsec.cli.app import app, emit, fail
 from econsec.errors import EconsecError
 
 network_app = typer.Typer(
@@ -28,15 +27,6 @@ LinksOption = Annotated[
     Path, typer.Option("--links", help="links.csv (supplier_id,buyer_id,product,value,essential).")
 ]
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="table or json.")]
-
-
-def _print(data: Any, fmt: str, text: list[str]) -> None:
-    if fmt == "json":
-        typer.echo(json.dumps(data, indent=1, ensure_ascii=False))
-    elif fmt == "table":
-        typer.echo("\n".join(text))
-    else:
-        usage(f"unknown --format {fmt!r} (expected table or json)")
 
 
 @network_app.command("inspect")
@@ -71,7 +61,7 @@ def network_inspect(firms: FirmsOption, links: LinksOption, format: FormatOption
         "suppliers most firms depend on without a direct link (firm, country, firms, hidden):",
     ]
     text += [f"  {r['firm_id']}  {r['country']}  {r['n_firms']}  {r['n_hidden']}" for r in shared]
-    _print(data, format, text)
+    emit(data, format, text)
 
 
 @network_app.command("exposure")
@@ -105,7 +95,7 @@ def network_exposure(
         f"{' <- '.join((firm, *e.paths[0].firms)) if e.paths else ''}"
         for e in found
     ]
-    _print(data, format, text)
+    emit(data, format, text)
 
 
 @network_app.command("esri")
@@ -138,7 +128,7 @@ def network_esri(
         f"{net.firm_ids[i]:<12} {net.countries[i]}  {net.sectors[i]:<8} {scores[i]:.4f}"
         for i in order
     ]
-    _print(data, format, text)
+    emit(data, format, text)
 
 
 @sectors_app.command("extract")
@@ -188,4 +178,4 @@ def sectors_extract(
         f"{mrio.unit} ({data['total_output_loss_share']:.2%})"
     ]
     text += [f"  {r['country']} {r['sector']:<5} {r['output_loss']:>14,.0f}" for r in rows[:top]]
-    _print(data, format, text)
+    emit(data, format, text)

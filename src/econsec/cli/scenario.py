@@ -4,24 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from econsec.cli.app import WorkspaceOption, app, fail, usage, workspace
+from econsec.cli.app import WorkspaceOption, app, emit, fail, usage, workspace
 from econsec.errors import EconsecError
 
 scenario_app = typer.Typer(help="Simulate coercion scenarios.", no_args_is_help=True)
 app.add_typer(scenario_app, name="scenario")
-
-
-def _emit(data: Any, fmt: str, text: list[str]) -> None:
-    if fmt == "json":
-        typer.echo(json.dumps(data, indent=1, ensure_ascii=False))
-    elif fmt == "table":
-        typer.echo("\n".join(text))
-    else:
-        usage(f"unknown --format {fmt!r} (expected table or json)")
 
 
 @scenario_app.command("schema")
@@ -103,7 +94,7 @@ def scenario_run(
         text.append(
             f"sector output lost: {sec['total_output_loss']:,.1f} {sec['unit']}; most in {where}"
         )
-    _emit(data, format, text)
+    emit(data, format, text)
 
 
 @app.command("mitigate")
@@ -178,4 +169,4 @@ def mitigate(
     )
     text.append(f"HHI {best.hhi:.3f} (now {sum(v * v for v in problem.current.values()):.3f}), "
                 f"stockpile {stock:.0f} days")  # fmt: skip
-    _emit(data, format, text)
+    emit(data, format, text)

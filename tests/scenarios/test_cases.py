@@ -187,3 +187,42 @@ def test_australian_barley_2020() -> None:
     assert ban["revenue_at_risk_usd"] == pytest.approx(662_366_000)
     assert ban["alternative_markets"][0]["importer"] == "SAU"  # as it happened
     assert ban["net_loss_usd"] < 0.01 * ban["revenue_at_risk_usd"]
+
+
+def test_japanese_seafood_ban_2023() -> None:
+    """China's ban on Japanese aquatic products from 24 Aug 2023. The data are Japan's exports by
+    area of the customs group "Foodstuff" (billion yen), the closest the folder has; HS 030389
+    labels the group in the scenario."""
+    from shared_data import DATA
+
+    path = DATA / "japan_trade_annual_area_goods" / "japan_trade_by_area_goods_annual.csv.gz"
+    con = duckdb.connect()
+    con.execute(
+        "CREATE VIEW food AS SELECT year, area, value FROM read_csv_auto("
+        f"'{path}') WHERE ex_im = 'export' AND goods = 'Foodstuff'"
+    )
+    by = {
+        (y, a): v
+        for y, a, v in con.sql(
+            "SELECT year, area, value FROM food WHERE area IN ('China', 'Grand Total', 'USA')"
+        ).fetchall()
+    }
+    assert by[(2022, "China")] == pytest.approx(237.6, abs=0.05)
+    assert by[(2024, "China")] == pytest.approx(115.1, abs=0.05)  # −52 %
+    assert by[(2024, "Grand Total")] > by[(2022, "Grand Total")]  # other markets grew more
+    assert by[(2024, "USA")] - by[(2022, "USA")] == pytest.approx(45.2, abs=0.1)
+    con.execute(
+        "CREATE VIEW flows AS SELECT year, 'JPN' AS exporter, CASE area WHEN 'China' THEN 'CHN' "
+        "WHEN 'Hg Kong' THEN 'HKG' WHEN 'USA' THEN 'USA' ELSE 'OTHER' END AS importer, "
+        "'030389' AS product, value * 1e9 AS value_usd FROM food "
+        "WHERE area IN ('China', 'Hg Kong', 'USA')"
+    )
+    s = parse_scenario(
+        {"name": "seafood ban", "base_year": 2022, "measures": [
+            {"type": "import_ban", "by": "CHN", "products": ["030389"], "origins": ["JPN"],
+             "start": "2023-08", "months": 24, "pretext": "safety"}]}
+    )  # fmt: skip
+    result = run_scenario(DuckDBEngine(con), s).as_dict()
+    (ban,) = result["import_bans"]
+    assert ban["revenue_at_risk_usd"] == pytest.approx(237.6e9, rel=1e-3)  # yen, as labelled
+    assert ban["alternative_markets"] == [] and "insufficient data" in result["notes"][0]

@@ -231,6 +231,12 @@ def trade_impact(engine: Engine | None, s: Scenario, flows: Flows | None = None)
                     gone = max(0.0, k * monthly - stock) - max(0.0, (k - 1) * monthly - stock)
                     unmet[month] += gone
         elif m.type == "import_ban":
+            for p in sorted(m.products):
+                if flows.get(p) and not any(x not in m.countries for x, _, _ in flows[p]):
+                    notes.append(
+                        f"{p}: the data hold no imports from other origins, so alternative "
+                        "markets could not be estimated (insufficient data): none are listed"
+                    )
             bans += _ban(m, flows, s)
     return TradeImpact(
         tuple(sorted(impacts, key=lambda p: -p.shortfall_usd)),

@@ -3,8 +3,9 @@
 Compared in the same run:
 
 * one scenario restricting every product of Japan's 16 critical groups (the acting country
-  blocks half of its exports of them to Japan and the G7), trade layer, and with the firm layer
-  on the demo network;
+  blocks half of its exports of them to Japan and the G7): trade layer; with the firm layer on
+  the demo network; with the sector layer on the real WIOD 2011 table (1,435 country-sectors)
+  and the HS → ISIC 3 concordance from ../shared/data;
 * 1,000 random scenarios (one to three measures each: export restrictions and import bans on
   random critical groups, actors and targets), baseline: one after the other, each querying its
   flows (``run_scenario``); against ``run_batch``, which queries each base year's flows once.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -24,6 +26,8 @@ import numpy as np
 from econsec.network import network_from_tables
 from econsec.reference.catalogue import groups_on
 from econsec.scenarios import Scenario, parse_scenario, run_batch, run_scenario
+from econsec.scenarios.sectors import read_hs_isic3
+from econsec.sectors.mrio import read_wiod
 from econsec.storage.engines import DuckDBEngine
 from econsec.synthetic.world import generate_world
 
@@ -54,6 +58,7 @@ def random_scenarios(n: int, groups: list[str], seed: int = 7) -> list[Scenario]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenarios", type=int, default=1000)
+    parser.add_argument("--shared-data", type=Path, default=Path("../shared/data"))
     args = parser.parse_args()
     world = generate_world()
     con = duckdb.connect()
@@ -77,6 +82,12 @@ def main() -> None:
     t = time.perf_counter()
     run_scenario(engine, every, network)
     t_firms = time.perf_counter() - t
+    mrio = read_wiod(args.shared_data / "wiod2013_mrio", 2011)
+    hs = read_hs_isic3(args.shared_data / "hs_industry_concordances" / "hs6_isic3.csv.gz")
+    t = time.perf_counter()
+    with_sectors = run_scenario(engine, every, mrio=mrio, hs_isic3=hs)
+    t_sectors = time.perf_counter() - t
+    assert with_sectors.sectors is not None
     scenarios = random_scenarios(args.scenarios, groups)
     t = time.perf_counter()
     baseline = [run_scenario(engine, s).as_dict() for s in scenarios]
@@ -89,6 +100,7 @@ def main() -> None:
     print(f"{'run':<58}{'seconds':>9}{'speed-up':>9}")
     print(f"{'16 groups (' + str(n_products) + ' HS6), trade layer':<58}{t_trade:>9.3f}")
     print(f"{'16 groups, trade + firm layer (340 firms)':<58}{t_firms:>9.3f}")
+    print(f"{'16 groups, trade + sector layer (WIOD 2011, 1,435 sectors)':<58}{t_sectors:>9.3f}")
     print(f"{f'{args.scenarios} random, one by one (baseline)':<58}{t_base:>9.2f}{1:>9.1f}")
     print(f"{f'{args.scenarios} random, run_batch':<58}{t_batch:>9.2f}{t_base / t_batch:>9.1f}")
     print(f"(16-group scenario: {one.trade.trade_at_risk_usd:,.0f} USD at risk)")

@@ -183,10 +183,9 @@ def test_cli_on_real_baci(tmp_path: Path, baci_dir: Path) -> None:
     assert row["substitutable_usd"] + row["shortfall_usd"] == pytest.approx(
         row["trade_at_risk_usd"]
     )
-    assert (
-        "Plotly" in (tmp_path / "s.html").read_text()
-        or "plotly" in (tmp_path / "s.html").read_text()
-    )
+    html = (tmp_path / "s.html").read_text()
+    assert "Unmet demand per month" in html
+    assert "No shortfall: no mitigation plan needed." in html  # others replace it all (2022)
     r = CliRunner().invoke(
         app,
         ["mitigate", "--importer", "JPN", "--product", "811292", "-w", str(ws), "--format", "json"],

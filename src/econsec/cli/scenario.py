@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -74,7 +74,9 @@ def scenario_run(
         from econsec.report.html import render
         from econsec.report.scenario import scenario_report
 
-        report.write_text(render(scenario_report(data, data_source=data["data_source"])), "utf-8")
+        plans, why = _frontier_of_most_exposed(engine, scenario.base_year, data)
+        page = scenario_report(data, plans, data_source=data["data_source"], note=why)
+        report.write_text(render(page), "utf-8")
     text = [
         f"{scenario.name} ({scenario.base_year}): {data['trade_at_risk_usd']:,.0f} USD/year at "
         f"risk, {data['substitutable_usd']:,.0f} substitutable, {data['shortfall_usd']:,.0f} short",
@@ -95,6 +97,31 @@ def scenario_run(
             f"sector output lost: {sec['total_output_loss']:,.1f} {sec['unit']}; most in {where}"
         )
     emit(data, format, text)
+
+
+def _frontier_of_most_exposed(
+    engine: Any, year: int, data: dict[str, Any]
+) -> tuple[list[Any], str]:
+    """The cost–risk frontier of the importer and product with the largest shortfall, or why
+    there is none."""
+    from econsec.errors import Infeasible, InsufficientData
+    from econsec.reference.countries import group_members
+    from econsec.scenarios.mitigation import describe, frontier, sourcing_problem
+
+    short = [p for p in data["by_product"] if p["shortfall_usd"] > 0]
+    if not short:
+        return [], "No shortfall: no mitigation plan needed."
+    top = short[0]
+    what = f"{top['importer']} {top['product']}"
+    try:
+        problem = sourcing_problem(
+            engine, top["importer"], top["product"], year,
+            like_minded=group_members("like_minded"),
+        )  # fmt: skip
+        plans = [describe(p) | {"for": what} for p in frontier(problem)]
+        return plans, f"Sourcing plans for {what}, the largest shortfall."
+    except (Infeasible, InsufficientData) as exc:
+        return [], f"No sourcing plan for {what}: {exc}"
 
 
 @app.command("mitigate")

@@ -10,9 +10,13 @@ __all__ = ["scenario_report"]
 
 
 def scenario_report(
-    result: dict[str, Any], frontier: list[dict[str, Any]] | None = None, data_source: str = ""
+    result: dict[str, Any],
+    frontier: list[dict[str, Any]] | None = None,
+    data_source: str = "",
+    note: str = "",
 ) -> Report:
-    """A report from ``ScenarioResult.as_dict()`` and, optionally, a mitigation frontier."""
+    """A report from ``ScenarioResult.as_dict()`` and, optionally, a mitigation frontier (and a
+    note on it, e.g. why there is none)."""
     method = result["method"]
     figures = [
         Figure(
@@ -54,7 +58,7 @@ def scenario_report(
     if frontier:
         figures.append(
             Figure(
-                "Cost–risk frontier of sourcing plans",
+                f"Cost–risk frontier of sourcing plans for {frontier[0].get('for', '')}",
                 {
                     "data": [
                         {
@@ -78,6 +82,8 @@ def scenario_report(
         f"Scenario {result['scenario']} on {result['base_year']} trade: "
         f"{result['trade_at_risk_usd']:,.0f} USD a year at risk, "
         f"{result['substitutable_usd']:,.0f} substitutable, {result['shortfall_usd']:,.0f} short.",
+        *result.get("notes", []),
+        *([note] if note else []),
     )
     return Report(
         f"Scenario: {result['scenario']}",

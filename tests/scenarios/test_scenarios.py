@@ -185,6 +185,20 @@ def test_cli_on_real_baci(tmp_path: Path, baci_dir: Path) -> None:
     )
     html = (tmp_path / "s.html").read_text()
     assert "Unmet demand per month" in html
+    from shared_data import DATA
+
+    wide = tmp_path / "wide.yaml"
+    wide.write_text(scenario.read_text().replace("targets: [JPN]", "targets: [JPN, KOR, G7]"))
+    r = CliRunner().invoke(
+        app, ["scenario", "run", str(wide), "-w", str(ws), "--format", "json",
+              "--mrio-dir", str(DATA / "wiod2013_mrio"), "--concordance",
+              str(DATA / "hs_industry_concordances" / "hs6_isic3.csv.gz")],
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    sectors = json.loads(r.output)["sectors"]
+    assert sectors["unit"] == "million USD" and sectors["total_output_loss"] > 0
+    top = sectors["by_country_sector"][0]
+    assert (top["country"], top["sector"]) == ("CHN", "c12") and top["output_loss"] > 0
     assert "No shortfall: no mitigation plan needed." in html  # others replace it all (2022)
     r = CliRunner().invoke(
         app,

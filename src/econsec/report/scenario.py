@@ -76,6 +76,15 @@ def scenario_report(
             )
         )
     tables: list[tuple[str, list[dict[str, Any]]]] = [("Products", result["by_product"][:50])]
+    if "sectors" in result:
+        sec = result["sectors"]
+        tables.append(
+            (
+                f"Most affected sectors ({sec['table']}, output loss in {sec['unit']}; "
+                "demand side: the acting country's cost)",
+                sec["by_country_sector"],
+            )
+        )
     if "firms" in result:
         tables.append(("Most affected firms", result["firms"]["most_affected"]))
     summary = (

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from econsec.cli import data, demo, network, platform, reference, scenario, screen
+from econsec.cli import data, demo, network, platform, reference, scenario, screen, watch
 from econsec.cli.app import app
 
 __all__ = ["app", "main"]
 
-_COMMAND_MODULES = (data, demo, network, platform, reference, scenario, screen)
+_COMMAND_MODULES = (data, demo, network, platform, reference, scenario, screen, watch)
 
 
 def main(argv: list[str] | None = None) -> Any:

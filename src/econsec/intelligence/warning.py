@@ -1,0 +1,196 @@
+"""Coercion early warning: abrupt drops of a bilateral product flow that its own history, its
+season and the partners' overall trends do not explain.
+
+For a series ``v_t`` (exporter → importer, product), monthly or annual:
+
+* **baseline** ``b_t``: the median of the same calendar month in the previous ``years`` years
+  (monthly: this allows for seasonality) or of the previous ``years`` values (annual);
+* **drop** ``d_t = 1 − v_t / b_t`` (0–1), and its robust size against the series' volatility:
+  ``z_t = (log v_t − log b_t) / (1.4826 · MAD)`` of the same log ratios over the history;
+* **controls**: the same drop computed for the exporter's exports of the product to *other*
+  importers and for the importer's imports of it from *other* exporters; the drop counts only
+  in excess of the larger of the two control drops (a world-wide slump is not coercion). A
+  control the data cannot give (e.g. only one importer's records) is left out of the
+  ``comparison``, not taken as zero;
+* **persistence**: how many of the following ``horizon`` periods stay below half the baseline.
+
+An event is the first period of a run where ``d_t ≥ min_drop`` and ``z_t ≤ −min_z``, the
+excess drop is at least ``min_excess`` and at least ``min_persistence`` of the next
+``horizon`` periods stay below half the baseline, in a series that mattered (baseline at least
+``min_share`` of the importer's imports of the product) and traded regularly (in at least
+``min_regularity`` of its recent periods; sporadic flows are not watched). Its confidence
+(0–1) combines the three evidences — size against volatility, excess over the controls,
+persistence — as a logistic score; the ``comparison`` field gives the numbers behind it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from statistics import median
+from typing import Any
+
+__all__ = ["Event", "Settings", "detect"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    years: int = 3
+    min_drop: float = 0.5
+    min_z: float = 3.0
+    min_excess: float = 0.3
+    horizon: int = 6
+    min_persistence: int = 2  # following periods (of ``horizon``) that must stay below half
+    min_history: int = 24  # periods of history before an event can be called (monthly)
+    min_baseline: float = 0.0  # ignore series whose baseline is below this value
+    min_share: float = 0.05  # …or below this share of the importer's imports of the product
+    min_regularity: float = 0.75  # share of the recent history with trade (no sporadic series)
+
+
+@dataclass(frozen=True)
+class Event:
+    exporter: str
+    importer: str
+    product: str
+    period: str
+    drop_share: float
+    persistence: int
+    confidence: float
+    comparison: Mapping[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "exporter": self.exporter,
+            "importer": self.importer,
+            "product": self.product,
+            "period": self.period,
+            "drop_share": round(self.drop_share, 4),
+            "persistence": self.persistence,
+            "confidence": round(self.confidence, 4),
+            "comparison": {k: round(v, 4) for k, v in self.comparison.items()},
+        }
+
+
+def _periods(keys: Iterable[str]) -> list[str]:
+    """Every period from the first to the last (gaps filled), sorted."""
+    ks = sorted(keys)
+    if not ks:
+        return []
+    if len(ks[0]) == 4:
+        return [str(y) for y in range(int(ks[0]), int(ks[-1]) + 1)]
+    y, m = int(ks[0][:4]), int(ks[0][5:7])
+    end = (int(ks[-1][:4]), int(ks[-1][5:7]))
+    out = []
+    while (y, m) <= end:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _baseline(series: Mapping[str, float], periods: Sequence[str], t: int, years: int) -> float:
+    p = periods[t]
+    if len(p) == 4:
+        past = [series.get(periods[t - k], 0.0) for k in range(1, years + 1) if t - k >= 0]
+    else:
+        past = [series.get(f"{int(p[:4]) - k:04d}{p[4:]}", 0.0) for k in range(1, years + 1)]
+    past = [v for v in past if v > 0]
+    return median(past) if len(past) >= max(1, years - 1) else 0.0
+
+
+def _drop(series: Mapping[str, float], periods: Sequence[str], t: int, years: int) -> float | None:
+    """The drop against the baseline; None when there is no baseline (no data to compare)."""
+    base = _baseline(series, periods, t, years)
+    return 1.0 - series.get(periods[t], 0.0) / base if base > 0 else None
+
+
+def _z(series: Mapping[str, float], periods: Sequence[str], t: int, years: int) -> float:
+    ratios = []
+    for k in range(t + 1):
+        base = _baseline(series, periods, k, years)
+        if base > 0:
+            ratios.append(math.log(max(series.get(periods[k], 0.0), base * 1e-3) / base))
+    if len(ratios) < 6:
+        return 0.0
+    history, now = ratios[:-1], ratios[-1]
+    centre = median(history)
+    mad = median(abs(r - centre) for r in history) * 1.4826
+    return (now - centre) / max(mad, 0.05)
+
+
+def detect(
+    rows: Iterable[tuple[str, str, str, str, float]], settings: Settings | None = None
+) -> list[Event]:
+    """Events in flows given as (period, exporter, importer, product, value)."""
+    cfg = settings or Settings()
+    flows: dict[tuple[str, str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    exports: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    imports: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    all_periods: set[str] = set()
+    for period, x, i, p, v in rows:
+        flows[(x, i, p)][period] += v
+        exports[(x, p)][period] += v
+        imports[(i, p)][period] += v
+        all_periods.add(period)
+    periods = _periods(all_periods)
+    monthly = bool(periods) and len(periods[0]) == 7
+    start = cfg.min_history if monthly else cfg.years
+    events = []
+    for (x, i, p), series in sorted(flows.items()):
+        others_x = {k: exports[(x, p)].get(k, 0.0) - series.get(k, 0.0) for k in periods}
+        others_i = {k: imports[(i, p)].get(k, 0.0) - series.get(k, 0.0) for k in periods}
+        t = start
+        while t < len(periods):
+            base = _baseline(series, periods, t, cfg.years)
+            if base <= cfg.min_baseline or base <= 0:
+                t += 1
+                continue
+            drop = 1.0 - series.get(periods[t], 0.0) / base
+            if drop < cfg.min_drop:
+                t += 1
+                continue
+            recent = periods[max(0, t - start) : t]
+            total_base = _baseline(imports[(i, p)], periods, t, cfg.years)
+            if (
+                sum(series.get(q, 0.0) > 0 for q in recent) < cfg.min_regularity * len(recent)
+                or base < cfg.min_share * total_base
+            ):
+                t += 1
+                continue
+            z = _z(series, periods, t, cfg.years)
+            controls = {
+                "exporter_other_markets_drop": _drop(others_x, periods, t, cfg.years),
+                "importer_other_suppliers_drop": _drop(others_i, periods, t, cfg.years),
+            }
+            known = [c for c in controls.values() if c is not None]
+            excess = drop - max([0.0, *known])
+            if z > -cfg.min_z or excess < cfg.min_excess:
+                t += 1
+                continue
+            later = periods[t + 1 : t + 1 + cfg.horizon]
+            persistence = sum(
+                series.get(q, 0.0) < 0.5 * _baseline(series, periods, periods.index(q), cfg.years)
+                for q in later
+            )
+            if persistence < cfg.min_persistence:  # a one-off gap in lumpy shipments
+                t += 1
+                continue
+            score = 0.8 * (-z - cfg.min_z) + 4 * (excess - cfg.min_excess) + 0.5 * persistence
+            events.append(
+                Event(
+                    x, i, p, periods[t], min(max(drop, 0.0), 1.0), int(persistence),
+                    1 / (1 + math.exp(-(score - 1.0))),
+                    {
+                        "baseline": base,
+                        "value": series.get(periods[t], 0.0),
+                        "robust_z": z,
+                        **{k: v for k, v in controls.items() if v is not None},
+                    },
+                )
+            )  # fmt: skip
+            # skip the rest of this run of low values
+            while t < len(periods) and series.get(periods[t], 0.0) < 0.5 * base:
+                t += 1
+            t += 1
+    return sorted(events, key=lambda e: (-e.confidence, e.period))

@@ -22,6 +22,7 @@ CORE = [
     "econsec.sharing.findings",
     "econsec.sharing.records",
     "econsec.scenarios",
+    "econsec.intelligence",
     "econsec.storage",
 ]
 EDGE_ONLY = ["fastapi", "starlette", "typer", "click", "sqlalchemy", "rich", "plotly"]

@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from econsec.access.policy import Clearance
 from econsec.service.platform import Platform
 from econsec.sharing.compartments import COMPARTMENTS
-from econsec.sharing.disclosure import check
 from econsec.sharing.findings import Finding
 from econsec.storage import platform as store
 from econsec.storage.platform_db import organisations
@@ -155,8 +154,7 @@ def seed_demo(platform: Platform, releases: int = 6) -> Seeded:
     for f in found:
         if len(published) >= releases:
             break
-        if check(f.contributions, (), platform.settings.guard).allowed:
-            body = publish_finding(platform, f, "all_firms", "analyst")
-            if isinstance(body, dict):
-                published.append(body["title"] + ": " + body["subject"])
+        body = publish_finding(platform, f, "all_firms", "analyst")  # the guard decides
+        if isinstance(body, dict):
+            published.append(body["title"] + ": " + body["subject"])
     return Seeded(users, count, len(found), published)

@@ -126,10 +126,6 @@ async def submit_outflow(request: Request, p: PlatformDep, caller: CallerDep) ->
     return await _submit(request, p, caller, "outflow")
 
 
-def _visible(p: PlatformDep, caller: CallerDep, sub: store.Submission) -> list[dict[str, Any]]:
-    return p.visible_records(caller.subject, sub)
-
-
 @router.get("")
 def list_submissions(
     p: PlatformDep,
@@ -150,7 +146,7 @@ def list_submissions(
     )
     with p.read() as conn:
         subs = store.list_submissions(conn, s.org if firm else None, status, limit, offset)
-    return [sub.public() for sub in subs if firm or _visible(p, caller, sub)]
+    return [sub.public() for sub in subs if firm or p.visible_records(caller.subject, sub)]
 
 
 def _get(p: PlatformDep, caller: CallerDep, sub_id: str, action: str) -> store.Submission:
@@ -164,7 +160,7 @@ def _get(p: PlatformDep, caller: CallerDep, sub_id: str, action: str) -> store.S
     resource = Resource("submission", sub.classification, sub.org_id)
     try:
         if action == "read" and sub.org_id != s.org:
-            if not _visible(p, caller, sub):
+            if not p.visible_records(caller.subject, sub):
                 p.authorise(s, "read", resource, f"submission/{sub.id}")
             else:
                 p.audit(s.user, "read", f"submission/{sub.id}", True, "records the policy allows")
@@ -179,7 +175,7 @@ def _get(p: PlatformDep, caller: CallerDep, sub_id: str, action: str) -> store.S
 def get_submission(submission_id: str, p: PlatformDep, caller: CallerDep) -> dict[str, Any]:
     """One submission with the records you may read."""
     sub = _get(p, caller, submission_id, "read")
-    return {**sub.public(), "records": _visible(p, caller, sub)}
+    return {**sub.public(), "records": p.visible_records(caller.subject, sub)}
 
 
 @router.post("/{submission_id}/withdraw")

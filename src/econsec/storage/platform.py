@@ -374,24 +374,17 @@ def current_records(
 def reseal(conn: sa.Connection, ring: KeyRing) -> int:
     """Re-encrypt every sealed value with the current key; the number changed."""
     changed = 0
-    for row in conn.execute(sa.select(submissions.c.id, submissions.c.payload)).all():
-        if ring.key_id(row.payload) != ring.current:
-            plain = ring.open(row.payload, row.id.encode())
-            conn.execute(
-                submissions.update()
-                .where(submissions.c.id == row.id)
-                .values(payload=ring.seal(plain, row.id.encode()))
-            )
-            changed += 1
-    for row in conn.execute(sa.select(releases.c.id, releases.c.contributors)).all():
-        if ring.key_id(row.contributors) != ring.current:
-            plain = ring.open(row.contributors, row.id.encode())
-            conn.execute(
-                releases.update()
-                .where(releases.c.id == row.id)
-                .values(contributors=ring.seal(plain, row.id.encode()))
-            )
-            changed += 1
+    for table, column in ((submissions, "payload"), (releases, "contributors")):
+        sealed = table.c[column]
+        for row_id, token in conn.execute(sa.select(table.c.id, sealed)).all():
+            if ring.key_id(token) != ring.current:
+                plain = ring.open(token, row_id.encode())
+                conn.execute(
+                    table.update()
+                    .where(table.c.id == row_id)
+                    .values({column: ring.seal(plain, row_id.encode())})
+                )
+                changed += 1
     return changed
 
 

@@ -47,6 +47,10 @@ class Settings:
     min_baseline: float = 0.0  # ignore series whose baseline is below this value
     min_share: float = 0.05  # …or below this share of the importer's imports of the product
     min_regularity: float = 0.75  # share of the recent history with trade (no sporadic series)
+    max_past_rate: float = 0.1  # the series fell by min_drop in at most this share of its past
+    lookback_years: int = 10  # …over this many years before the drop
+    annual_min_z: float = 2.0  # annual series are short: a lower bar for the robust z…
+    annual_min_persistence: int = 1  # …and one more year below half is already persistence
 
 
 @dataclass(frozen=True)
@@ -105,18 +109,26 @@ def _drop(series: Mapping[str, float], periods: Sequence[str], t: int, years: in
     return 1.0 - series.get(periods[t], 0.0) / base if base > 0 else None
 
 
-def _z(series: Mapping[str, float], periods: Sequence[str], t: int, years: int) -> float:
-    ratios = []
-    for k in range(t + 1):
-        base = _baseline(series, periods, k, years)
-        if base > 0:
-            ratios.append(math.log(max(series.get(periods[k], 0.0), base * 1e-3) / base))
+def _z(bases: Sequence[float], values: Sequence[float], t: int) -> float:
+    """Robust z of the log ratio at ``t`` against the log ratios before it."""
+    ratios = [
+        math.log(max(values[k], bases[k] * 1e-3) / bases[k]) for k in range(t + 1) if bases[k] > 0
+    ]
     if len(ratios) < 6:
         return 0.0
     history, now = ratios[:-1], ratios[-1]
     centre = median(history)
     mad = median(abs(r - centre) for r in history) * 1.4826
     return (now - centre) / max(mad, 0.05)
+
+
+def _past_rate(
+    bases: Sequence[float], values: Sequence[float], t: int, drop: float, window: int
+) -> float:
+    """How often the series fell by at least ``drop`` in the ``window`` periods before ``t``
+    (lumpy series do often)."""
+    past = [1.0 - values[k] / bases[k] for k in range(max(0, t - window), t) if bases[k] > 0]
+    return sum(d >= drop for d in past) / len(past) if past else 1.0
 
 
 def detect(
@@ -136,61 +148,63 @@ def detect(
     periods = _periods(all_periods)
     monthly = bool(periods) and len(periods[0]) == 7
     start = cfg.min_history if monthly else cfg.years
+    window = cfg.lookback_years * (12 if monthly else 1)
+    min_z = cfg.min_z if monthly else cfg.annual_min_z
+    min_persistence = cfg.min_persistence if monthly else cfg.annual_min_persistence
     events = []
     for (x, i, p), series in sorted(flows.items()):
+        values = [series.get(q, 0.0) for q in periods]
+        bases = [_baseline(series, periods, k, cfg.years) for k in range(len(periods))]
         others_x = {k: exports[(x, p)].get(k, 0.0) - series.get(k, 0.0) for k in periods}
         others_i = {k: imports[(i, p)].get(k, 0.0) - series.get(k, 0.0) for k in periods}
         t = start
         while t < len(periods):
-            base = _baseline(series, periods, t, cfg.years)
-            if base <= cfg.min_baseline or base <= 0:
+            base, value = bases[t], values[t]
+            drop = 1.0 - value / base if base > 0 else 0.0
+            if base <= cfg.min_baseline or drop < cfg.min_drop:
                 t += 1
                 continue
-            drop = 1.0 - series.get(periods[t], 0.0) / base
-            if drop < cfg.min_drop:
-                t += 1
-                continue
-            recent = periods[max(0, t - start) : t]
+            recent = values[max(0, t - start) : t]
             total_base = _baseline(imports[(i, p)], periods, t, cfg.years)
             if (
-                sum(series.get(q, 0.0) > 0 for q in recent) < cfg.min_regularity * len(recent)
+                sum(v > 0 for v in recent) < cfg.min_regularity * len(recent)
                 or base < cfg.min_share * total_base
+                or _past_rate(bases, values, t, cfg.min_drop, window) > cfg.max_past_rate
             ):
                 t += 1
                 continue
-            z = _z(series, periods, t, cfg.years)
+            z = _z(bases, values, t)
             controls = {
                 "exporter_other_markets_drop": _drop(others_x, periods, t, cfg.years),
                 "importer_other_suppliers_drop": _drop(others_i, periods, t, cfg.years),
             }
             known = [c for c in controls.values() if c is not None]
             excess = drop - max([0.0, *known])
-            if z > -cfg.min_z or excess < cfg.min_excess:
+            if z > -min_z or excess < cfg.min_excess:
                 t += 1
                 continue
-            later = periods[t + 1 : t + 1 + cfg.horizon]
-            persistence = sum(
-                series.get(q, 0.0) < 0.5 * _baseline(series, periods, periods.index(q), cfg.years)
-                for q in later
-            )
-            if persistence < cfg.min_persistence:  # a one-off gap in lumpy shipments
+            later = range(t + 1, min(t + 1 + cfg.horizon, len(periods)))
+            # monthly: against each month's own season; annual: against the level before the
+            # drop (a moving baseline would sink with the flow)
+            persistence = sum(values[k] < 0.5 * (bases[k] if monthly else base) for k in later)
+            if persistence < min_persistence:  # a one-off gap in lumpy shipments
                 t += 1
                 continue
-            score = 0.8 * (-z - cfg.min_z) + 4 * (excess - cfg.min_excess) + 0.5 * persistence
+            score = 0.8 * (-z - min_z) + 4 * (excess - cfg.min_excess) + 0.5 * persistence
             events.append(
                 Event(
                     x, i, p, periods[t], min(max(drop, 0.0), 1.0), int(persistence),
                     1 / (1 + math.exp(-(score - 1.0))),
                     {
                         "baseline": base,
-                        "value": series.get(periods[t], 0.0),
+                        "value": value,
                         "robust_z": z,
                         **{k: v for k, v in controls.items() if v is not None},
                     },
                 )
             )  # fmt: skip
             # skip the rest of this run of low values
-            while t < len(periods) and series.get(periods[t], 0.0) < 0.5 * base:
+            while t < len(periods) and values[t] < 0.5 * base:
                 t += 1
             t += 1
     return sorted(events, key=lambda e: (-e.confidence, e.period))

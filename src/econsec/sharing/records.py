@@ -46,7 +46,8 @@ _FALSE = {"false", "0", "no", "n"}
 @dataclass(frozen=True, slots=True)
 class Field:
     """One field: its type (``text``, ``country``, ``hs6``, ``int``, ``number``, ``bool``,
-    ``date``, ``choice``, ``lei``, ``corporate_number``), bounds and whether it is required."""
+    ``date``, ``choice``, ``lei``, ``corporate_number``, or the lists ``countries`` and
+    ``texts`` — JSON arrays, or ``;``-separated in CSV), bounds and whether it is required."""
 
     name: str
     type: str
@@ -168,11 +169,19 @@ def _expected(f: Field) -> str:
         "choice": "one of " + ", ".join(f.choices),
         "lei": "a 20-character LEI with valid check digits (ISO 17442)",
         "corporate_number": "a 13-digit corporate number with a valid check digit",
+        "countries": "country codes or names (a list, or ;-separated)",
+        "texts": f"texts of at most {f.max_length} characters (a list, or ;-separated)",
     }[f.type]
 
 
 def _convert(f: Field, value: Any) -> Any:
     """The value in normal form; ValueError when it does not fit."""
+    if f.type in ("countries", "texts"):
+        items = value.split(";") if isinstance(value, str) else value
+        if not isinstance(items, list) or not items:
+            raise ValueError
+        one = Field(f.name, "country" if f.type == "countries" else "text", max_length=f.max_length)
+        return sorted({_convert(one, item) for item in items if not isinstance(item, list)})
     if f.type in ("int", "number"):
         return _number(f, value, f.type == "int")
     if f.type == "bool":
@@ -215,15 +224,20 @@ def _convert(f: Field, value: Any) -> Any:
 
 
 def validate(
-    kind: str, records: Sequence[Any], *, source: str | None = None, max_records: int = 10_000
+    kind: str | Sequence[Field],
+    records: Sequence[Any],
+    *,
+    source: str | None = None,
+    max_records: int = 10_000,
 ) -> list[dict[str, Any]]:
-    """Check ``records`` of ``kind``; all of them in normal form, or :class:`RecordsRejected`.
+    """Check ``records`` of ``kind`` (a name in :data:`KINDS`, or the fields themselves); all of
+    them in normal form, or :class:`RecordsRejected`.
 
     >>> validate("outflow", [{"area": "ai", "channel": "hiring_away", "severity": "3"}])[0]
     {'area': 'ai', 'channel': 'hiring_away', 'severity': 3, 'country': None, 'date': None, \
 'description': None, 'classification': 'RESTRICTED'}
     """
-    fields = KINDS[kind]
+    fields = KINDS[kind] if isinstance(kind, str) else kind
     known = {f.name for f in fields}
     problems: list[FieldProblem] = []
     if not records:
@@ -246,7 +260,7 @@ def validate(
         clean: dict[str, Any] = {}
         for f in fields:
             value = record.get(f.name)
-            if value is None or (isinstance(value, str) and not value.strip()):
+            if value is None or value == [] or (isinstance(value, str) and not value.strip()):
                 if f.required:
                     problems.append(FieldProblem(row, f.name, f"missing ({_expected(f)})"))
                 clean[f.name] = f.default
@@ -296,10 +310,11 @@ def parse_csv(data: bytes, *, source: str = "upload") -> list[dict[str, str]]:
     return records
 
 
-def json_schema(kind: str) -> dict[str, Any]:
+def json_schema(kind: str | Sequence[Field]) -> dict[str, Any]:
     """The JSON Schema of one record of ``kind`` (the API's published contract)."""
+    fields = KINDS[kind] if isinstance(kind, str) else kind
     props: dict[str, Any] = {}
-    for f in KINDS[kind]:
+    for f in fields:
         if f.type in ("int", "number"):
             p: dict[str, Any] = {
                 "type": "integer" if f.type == "int" else "number",
@@ -314,6 +329,8 @@ def json_schema(kind: str) -> dict[str, Any]:
             p = {"type": "string", "pattern": "^[0-9]{6}$"}
         elif f.type == "date":
             p = {"type": "string", "format": "date"}
+        elif f.type in ("countries", "texts"):
+            p = {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}
         else:
             p = {"type": "string", "minLength": 1, "maxLength": f.max_length}
         if f.description:
@@ -322,6 +339,6 @@ def json_schema(kind: str) -> dict[str, Any]:
     return {
         "type": "object",
         "properties": props,
-        "required": [f.name for f in KINDS[kind] if f.required],
+        "required": [f.name for f in fields if f.required],
         "additionalProperties": False,
     }

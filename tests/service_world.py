@@ -48,9 +48,11 @@ class World:
     client: TestClient
     platform: Platform
 
-    def org(self, name: str, kind: str = "firm", sector: str | None = "C29") -> None:
+    def org(
+        self, name: str, kind: str = "firm", sector: str | None = "C29", size: str | None = None
+    ) -> None:
         with self.platform.engine.begin() as conn:
-            store.create_org(conn, name, kind, sector)
+            store.create_org(conn, name, kind, sector, size)
 
     def user(
         self,
@@ -80,8 +82,8 @@ class World:
         assert r.status_code == 200, r.text
         return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
-    def firm(self, name: str, sector: str = "C29") -> dict[str, str]:
-        self.org(name, "firm", sector)
+    def firm(self, name: str, sector: str = "C29", size: str | None = None) -> dict[str, str]:
+        self.org(name, "firm", sector, size)
         return self.user(f"u-{name}", name)
 
     def analyst(self, compartments: tuple[str, ...] = ("critical_minerals", "general")) -> dict:

@@ -99,3 +99,27 @@ def test_cli(tmp_path: Path) -> None:
     assert r.exit_code == 2 and "row 2, column 'period': bad period '2020-13'" in r.output
     r = CliRunner().invoke(app, ["watch", "detect", "--input", str(tmp_path / "none.csv")])
     assert r.exit_code == 2 and "cannot read" in r.output
+
+
+def test_cli_evaluate(tmp_path: Path) -> None:
+    data = tmp_path / "flows.csv"
+    rows = [(p, x, i, q, v) for p, x, i, q, v in _world(cut_at=60)]
+    data.write_text(
+        "period,exporter,importer,product,value\n"
+        + "".join(f"{p},{x},{i},{q},{v:.2f}\n" for p, x, i, q, v in rows)
+    )
+    register = tmp_path / "register.json"
+    register.write_text(json.dumps([{
+        "id": "hf", "title": "HF controls", "implementing": ["JPN"], "affected": ["KOR"],
+        "products": ["2811"], "flow": "exports", "family": "goods", "pretext": "security",
+        "implemented": "2020-01-01"}]))  # fmt: skip
+    r = CliRunner().invoke(app, ["watch", "evaluate", "--input", str(data), "--incidents",
+                                 str(register), "--format", "json"])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert [(f["incident"], f["first_period"]) for f in out["found"]] == [("hf", "2020-01")]
+    assert out["missed"] == [] and out["false_alarms"] == 0
+    register.write_text("[{}]")
+    r = CliRunner().invoke(app, ["watch", "evaluate", "--input", str(data), "--incidents",
+                                 str(register)])  # fmt: skip
+    assert r.exit_code == 2 and "field 'title': missing" in r.output

@@ -19,6 +19,10 @@ Released alerts (kind ``release``) go by audience: ``public`` to everyone signed
 current submission — the give and take of the platform; benchmark reports likewise only to
 contributing firms.
 
+Intelligence — the incident register, detected trade events, outflow summaries, and defining
+surveys — is for government analysts. A survey is answered by the firms of its audience; its
+results (after the disclosure guard) go to government analysts and to the firms that answered.
+
 An organisation always sees what it submitted itself. The platform administrator manages
 accounts and reads no firm data. Clearances are checked on every call, so an expiry or a
 revocation takes effect at once.
@@ -56,6 +60,10 @@ ACTIONS = (
     "read_benchmarks",
     "read_audit",
     "manage_accounts",
+    "read_intelligence",
+    "manage_intelligence",
+    "answer_survey",
+    "read_survey_results",
 )
 _LEVELS = {"none": 0, "confidential": 1, "top_secret": 2}
 
@@ -107,7 +115,8 @@ class Resource:
     classification: Classification = Classification.RESTRICTED
     owner_org: str | None = None
     compartment: str | None = None
-    audience: str | None = None  # releases: public, all_firms or sector:CODE
+    audience: str | None = None  # releases and surveys: public, all_firms or sector:CODE
+    participants: frozenset[str] = frozenset()  # surveys: organisations that answered
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,10 +133,14 @@ def _cleared(s: Subject, r: Resource, today: dt.date) -> bool:
     return True
 
 
+def _government_analyst(s: Subject) -> bool:
+    return s.org_kind == "government" and s.role in ("analyst", "cleared_analyst")
+
+
 def _may_read_release(s: Subject, r: Resource) -> Decision:
     if r.audience == "public":
         return Decision(True, "public release")
-    if s.org_kind == "government" and s.role in ("analyst", "cleared_analyst"):
+    if _government_analyst(s):
         return Decision(True, "release: government analysts")
     if s.org_kind != "firm" or not s.contributing:
         return Decision(False, "release: firms with a current submission only")
@@ -183,6 +196,18 @@ def decide(s: Subject, action: str, r: Resource, now: dt.datetime) -> Decision:
         return Decision(_cleared(s, r, today), "findings: cleared analysts with the compartment")
     if action == "publish_release":
         return Decision(_cleared(s, r, today), "releases: cleared analysts")
+    if action in ("read_intelligence", "manage_intelligence"):
+        return Decision(_government_analyst(s), "intelligence: government analysts")
+    if action == "answer_survey":
+        ok = (
+            s.org_kind == "firm"
+            and s.role in ("firm_submitter", "firm_admin")
+            and (r.audience == "all_firms" or r.audience == f"sector:{s.sector}")
+        )
+        return Decision(ok, "surveys: firms of the survey's audience")
+    if action == "read_survey_results":
+        ok = _government_analyst(s) or (s.org_kind == "firm" and s.org in r.participants)
+        return Decision(ok, "survey results: government analysts and the firms that answered")
     if action == "read":
         return _may_read(s, r, today)
     return Decision(False, f"unknown action {action!r}")

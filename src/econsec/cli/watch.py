@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,11 +9,11 @@ import typer
 
 from econsec.cli.app import WorkspaceOption, app, emit, fail, usage, workspace
 from econsec.errors import EconsecError, InputError
+from econsec.intelligence.warning import check_flow
 
 watch_app = typer.Typer(help="Coercion early warning on trade flows.", no_args_is_help=True)
 app.add_typer(watch_app, name="watch")
 
-_PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
 COLUMNS = ("period", "exporter", "importer", "product", "value")
 
 
@@ -43,24 +42,14 @@ def read_series(path: Path) -> list[tuple[str, str, str, str, float]]:
     cols = [table.column(c).to_pylist() for c in COLUMNS]
     rows = []
     lengths: set[int] = set()
-    for n, (period, x, i, p, v) in enumerate(zip(*cols, strict=True), 1):
-        period = str(period).strip()
-        if not _PERIOD.match(period):
-            raise InputError(f"bad period {period!r}", file=str(path), row=n, column="period",
-                             expected="YYYY-MM or YYYY")  # fmt: skip
-        lengths.add(len(period))
+    for n, values in enumerate(zip(*cols, strict=True), 1):
         try:
-            value = float(v)
-        except (TypeError, ValueError):
-            raise InputError(f"bad value {v!r}", file=str(path), row=n, column="value",
-                             expected="a number >= 0") from None  # fmt: skip
-        if not value >= 0:
-            raise InputError(f"bad value {v!r}", file=str(path), row=n, column="value",
-                             expected="a number >= 0")  # fmt: skip
-        for name, text in (("exporter", x), ("importer", i), ("product", p)):
-            if text is None or not str(text).strip():
-                raise InputError("empty", file=str(path), row=n, column=name)
-        rows.append((period, str(x).strip(), str(i).strip(), str(p).strip(), value))
+            row = check_flow(*values)
+        except InputError as exc:
+            raise InputError(exc.problem, file=str(path), row=n, column=exc.column,
+                             expected=exc.expected) from None  # fmt: skip
+        lengths.add(len(row[0]))
+        rows.append(row)
     if len(lengths) > 1:
         raise InputError("monthly and annual periods are mixed", file=str(path), column="period",
                          expected="all YYYY-MM or all YYYY")  # fmt: skip
@@ -100,4 +89,57 @@ def watch_detect(
         f"{e.persistence} periods, confidence {e.confidence:.2f}"
         for e in events[:50]
     ]
+    emit(data, format, text)
+
+
+@watch_app.command("evaluate")
+def watch_evaluate(
+    input: Annotated[Path, typer.Option("--input", "-i", help="Flows: CSV or Parquet.")],
+    incidents: Annotated[
+        Path | None,
+        typer.Option(help="Incident register, CSV or JSON (default: the documented cases)."),
+    ] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:
+    """Which registered incidents the early warning finds in FLOWS, when, and its false alarms
+    per series-year (events that match no incident)."""
+    from econsec.intelligence import detect, evaluate, known_incidents
+    from econsec.intelligence.incidents import load_file
+
+    try:
+        rows = read_series(input)
+        if incidents is None:
+            register = known_incidents()
+        elif not incidents.exists():
+            raise InputError("no such file", file=str(incidents))
+        else:
+            register = load_file(incidents.read_bytes(), str(incidents))
+        events = detect(rows)
+    except EconsecError as exc:
+        fail(exc)
+    periods = {r[0] for r in rows}
+    years = len(periods) / (12 if rows and len(rows[0][0]) == 7 else 1)
+    result = evaluate(events, register, len({r[1:4] for r in rows}) * years)
+    found = [
+        {
+            "incident": k,
+            "first_period": v[0].period,
+            "events": len(v),
+            "first_event": v[0].as_dict(),
+        }
+        for k, v in result.found.items()
+    ]
+    data = {
+        "found": found,
+        "missed": list(result.missed),
+        "false_alarms": len(result.false_alarms),
+        "false_alarm_rate": round(result.false_alarm_rate, 6),
+        "events": len(events),
+    }  # fmt: skip
+    text = [
+        f"{len(events)} events; {len(result.found)} incidents found, "
+        f"{len(result.false_alarms)} false alarms "
+        f"({result.false_alarm_rate:.4f} per series-year)"
+    ] + [f"  found {f['incident']}: first {f['first_period']} ({f['events']} events)"
+         for f in found]  # fmt: skip
     emit(data, format, text)

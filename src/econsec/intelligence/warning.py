@@ -26,13 +26,38 @@ persistence — as a logistic score; the ``comparison`` field gives the numbers 
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from statistics import median
 from typing import Any
 
-__all__ = ["Event", "Settings", "detect"]
+from econsec.errors import InputError
+
+__all__ = ["Event", "Flow", "Settings", "check_flow", "detect"]
+
+Flow = tuple[str, str, str, str, float]
+_PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
+
+
+def check_flow(period: Any, exporter: Any, importer: Any, product: Any, value: Any) -> Flow:
+    """One flow in normal form, or :class:`InputError` naming the column at fault."""
+    period = str(period).strip()
+    if not _PERIOD.match(period):
+        raise InputError(f"bad period {period!r}", column="period", expected="YYYY-MM or YYYY")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not number >= 0 or isinstance(value, bool):
+        raise InputError(f"bad value {value!r}", column="value", expected="a number >= 0")
+    names = []
+    for column, text in (("exporter", exporter), ("importer", importer), ("product", product)):
+        if text is None or not str(text).strip():
+            raise InputError("empty", column=column, expected="a name or code")
+        names.append(str(text).strip())
+    return (period, names[0], names[1], names[2], number)
 
 
 @dataclass(frozen=True)

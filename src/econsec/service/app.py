@@ -50,7 +50,7 @@ def _problems(exc: EconsecError) -> list[dict[str, Any]]:
 
 def create_app(settings: ServiceSettings, *, migrate_schema: bool = True) -> FastAPI:
     """The service for ``settings``; brings the schema up to date unless told not to."""
-    from econsec.service import audit, auth, sharing, submissions, taxii
+    from econsec.service import audit, auth, intelligence, sharing, submissions, surveys, taxii
 
     platform = Platform(settings)
     if migrate_schema:
@@ -99,7 +99,7 @@ def create_app(settings: ServiceSettings, *, migrate_schema: bool = True) -> Fas
     def _health() -> dict[str, str]:
         return {"status": "ok"}
 
-    for module in (auth, submissions, sharing, audit, taxii):
+    for module in (auth, submissions, sharing, intelligence, surveys, audit, taxii):
         app.include_router(module.router)
     return app
 

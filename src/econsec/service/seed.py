@@ -13,10 +13,12 @@ import numpy as np
 import sqlalchemy as sa
 
 from econsec.access.policy import Clearance
+from econsec.intelligence.incidents import known_incidents
 from econsec.service.platform import Platform
 from econsec.sharing.compartments import COMPARTMENTS
 from econsec.sharing.findings import Finding
 from econsec.storage import platform as store
+from econsec.storage.intelligence import put_incidents
 from econsec.storage.platform_db import organisations
 
 __all__ = ["DEMO_PASSWORD", "Seeded", "seed_demo"]
@@ -140,7 +142,8 @@ def seed_demo(platform: Platform, releases: int = 6) -> Seeded:
             users[name] = role
         for n, firm in enumerate(chosen, 1):
             org = f"Demo {firm['sector']} firm {n:02d}"
-            org_id = store.create_org(conn, org, "firm", firm["sector"])
+            size = ("small", "medium", "large")[n % 3]
+            org_id = store.create_org(conn, org, "firm", firm["sector"], size)
             user = f"firm{n:02d}"
             user_id = store.create_user(conn, user, org, "firm_submitter", password)
             users[user] = "firm_submitter"
@@ -148,6 +151,7 @@ def seed_demo(platform: Platform, releases: int = 6) -> Seeded:
                 conn, platform.ring, org_id, user_id, "suppliers", records[firm["firm_id"]]
             )
             count += 1
+        put_incidents(conn, known_incidents(), "demo")  # the register's documented cases
         store.append_audit(conn, "demo", "seed", "platform", True, "demo data")
     found: list[Finding] = platform.findings()
     published: list[str] = []

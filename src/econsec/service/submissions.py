@@ -20,7 +20,7 @@ from econsec.service.deps import CallerDep, PlatformDep
 from econsec.sharing import records as rec
 from econsec.storage import platform as store
 
-__all__ = ["router"]
+__all__ = ["read_records", "router"]
 
 router = APIRouter(prefix="/api/v1/submissions", tags=["submissions"])
 _NOT_FOUND = "no submission with this id"
@@ -59,7 +59,7 @@ async def _body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-async def _records(request: Request, limit: int) -> tuple[list[Any], str]:
+async def read_records(request: Request, limit: int) -> tuple[list[Any], str]:
     body = await _body(request, limit)
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "application/json":
@@ -104,7 +104,7 @@ def _store(p: PlatformDep, caller: CallerDep, kind: str, data: list[Any], source
 
 
 async def _submit(request: Request, p: PlatformDep, caller: CallerDep, kind: str) -> Any:
-    data, source = await _records(request, p.settings.max_upload_bytes)
+    data, source = await read_records(request, p.settings.max_upload_bytes)
     return await run_in_threadpool(_store, p, caller, kind, data, source)
 
 

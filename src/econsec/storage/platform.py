@@ -29,6 +29,7 @@ from econsec.storage.platform_db import (
     releases,
     sessions,
     submissions,
+    survey_responses,
     users,
 )
 from econsec.storage.sealing import KeyRing
@@ -111,15 +112,19 @@ class Submission:
         }
 
 
-def create_org(conn: sa.Connection, name: str, kind: str, sector: str | None) -> str:
+def create_org(
+    conn: sa.Connection, name: str, kind: str, sector: str | None, size: str | None = None
+) -> str:
     if kind not in ("firm", "government"):
         raise InputError(f"unknown organisation kind {kind!r}", expected="firm or government")
+    if size not in (None, "small", "medium", "large"):
+        raise InputError(f"unknown size class {size!r}", expected="small, medium or large")
     if conn.execute(sa.select(organisations.c.id).where(organisations.c.name == name)).first():
         raise InputError(f"an organisation named {name!r} exists already")
     org_id = str(uuid.uuid4())
     conn.execute(
         organisations.insert().values(
-            id=org_id, name=name, kind=kind, sector=sector, created_at=now()
+            id=org_id, name=name, kind=kind, sector=sector, size=size, created_at=now()
         )
     )
     return org_id
@@ -385,6 +390,16 @@ def reseal(conn: sa.Connection, ring: KeyRing) -> int:
                     .values({column: ring.seal(plain, row_id.encode())})
                 )
                 changed += 1
+    key = (survey_responses.c.survey_id, survey_responses.c.org_id)
+    for survey_id, org_id, token in conn.execute(sa.select(*key, survey_responses.c.answers)):
+        if ring.key_id(token) != ring.current:
+            context = f"{survey_id}/{org_id}".encode()
+            conn.execute(
+                survey_responses.update()
+                .where((key[0] == survey_id) & (key[1] == org_id))
+                .values(answers=ring.seal(ring.open(token, context), context))
+            )
+            changed += 1
     return changed
 
 

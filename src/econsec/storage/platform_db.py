@@ -19,6 +19,7 @@ import sqlalchemy as sa
 __all__ = [
     "audit_log",
     "connect",
+    "incidents",
     "metadata",
     "migrate",
     "organisations",
@@ -26,6 +27,9 @@ __all__ = [
     "releases",
     "sessions",
     "submissions",
+    "survey_responses",
+    "surveys",
+    "trade_events",
     "users",
 ]
 
@@ -40,6 +44,7 @@ organisations = sa.Table(
     sa.Column("kind", sa.String(20), nullable=False),
     sa.Column("sector", sa.String(40)),
     sa.Column("created_at", _TS, nullable=False),
+    sa.Column("size", sa.String(10)),  # small, medium, large (survey weights)
 )
 users = sa.Table(
     "users",
@@ -106,6 +111,42 @@ privacy_budget = sa.Table(
     metadata,
     sa.Column("audience", sa.String(60), primary_key=True),
     sa.Column("spent", sa.Float, nullable=False),
+)
+incidents = sa.Table(
+    "incidents",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("updated_at", _TS, nullable=False),
+    sa.Column("updated_by", sa.String(36), nullable=False),
+)
+trade_events = sa.Table(
+    "trade_events",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("source", sa.String(200), nullable=False, index=True),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("created_at", _TS, nullable=False),
+    sa.Column("created_by", sa.String(36), nullable=False),
+)
+surveys = sa.Table(
+    "surveys",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("audience", sa.String(60), nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("created_at", _TS, nullable=False),
+    sa.Column("created_by", sa.String(36), nullable=False),
+    sa.Column("closed_at", _TS),
+)
+survey_responses = sa.Table(
+    "survey_responses",
+    metadata,
+    sa.Column("survey_id", sa.String(36), sa.ForeignKey("surveys.id"), primary_key=True),
+    sa.Column("org_id", sa.String(36), sa.ForeignKey("organisations.id"), primary_key=True),
+    sa.Column("answers", sa.Text, nullable=False),
+    sa.Column("created_at", _TS, nullable=False),
 )
 audit_log = sa.Table(
     "audit_log",

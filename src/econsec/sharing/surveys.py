@@ -1,0 +1,226 @@
+"""Opinion surveys of firms: questions, checked answers, and weighted results with bootstrap
+confidence intervals that pass the disclosure guard.
+
+Analysts define a survey of Likert (1…scale), single-choice, multiple-choice and numeric
+questions for an audience of firms (``all_firms`` or ``sector:CODE``). Each firm answers once
+(a new answer replaces the old while the survey is open).
+
+**Weights** (post-stratification): firms are grouped in strata by sector and size class; a
+respondent in stratum *h* weighs ``N_h / n_h`` — the audience's firms in the stratum over its
+respondents — so that over-represented sectors or sizes do not dominate. Strata without a
+respondent are not represented; ``coverage`` says which share of the audience the respondents'
+strata hold.
+
+**Estimates**: the weighted mean (Likert, numeric) or the weighted share of respondents that
+chose each option, with a 95 % percentile bootstrap interval (SciPy, 2,000 resamples of the
+respondents, seeded by the survey, so results are reproducible).
+
+**Disclosure**: each question's answers are one cell for :func:`econsec.sharing.disclosure.check`
+— at least ``k`` responding firms, and for numeric answers the dominance and p % rules on the
+values. A question that fails is withheld with the rule, never estimated from fewer firms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from econsec.errors import FieldProblem, RecordsRejected
+from econsec.sharing.disclosure import Guard, check
+
+__all__ = ["QUESTION_TYPES", "Question", "check_answers", "parse_questions", "results", "weights"]
+
+QUESTION_TYPES = ("likert", "single", "multiple", "numeric")
+SIZES = ("small", "medium", "large")
+_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+METHOD = "econsec surveys 1 (post-stratified by sector and size; percentile bootstrap, 2000)"
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    text: str
+    type: str
+    options: tuple[str, ...] = ()
+    scale: int = 5
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "text": self.text, "type": self.type,
+                "options": list(self.options), "scale": self.scale,
+                "minimum": self.minimum, "maximum": self.maximum}  # fmt: skip
+
+
+def parse_questions(items: Any) -> tuple[Question, ...]:
+    """Questions from JSON, or :class:`RecordsRejected` naming ``questions[i].field``."""
+    if not isinstance(items, list) or not items or len(items) > 100:
+        raise RecordsRejected([FieldProblem(None, "questions", "expected 1 to 100 questions")])
+    problems: list[FieldProblem] = []
+    out = []
+    seen: set[str] = set()
+    for n, q in enumerate(items):
+        where = f"questions[{n}]"
+        if not isinstance(q, Mapping):
+            problems.append(FieldProblem(None, where, "expected an object"))
+            continue
+        bad = [k for k in q if k not in ("id", "text", "type", "options", "scale", "minimum",
+                                          "maximum")]  # fmt: skip
+        problems += [FieldProblem(None, f"{where}.{k}", "unknown field") for k in bad]
+        qid, text, kind = q.get("id"), q.get("text"), q.get("type")
+        if not isinstance(qid, str) or not _ID.match(qid) or qid in seen:
+            problems.append(FieldProblem(None, f"{where}.id", "expected a new id like q1 "
+                                         "(lower-case letters, digits, _)"))  # fmt: skip
+        else:
+            seen.add(qid)
+        if not isinstance(text, str) or not text.strip() or len(text) > 1000:
+            problems.append(FieldProblem(None, f"{where}.text", "expected 1 to 1000 characters"))
+        if kind not in QUESTION_TYPES:
+            problems.append(FieldProblem(None, f"{where}.type",
+                                         "expected one of " + ", ".join(QUESTION_TYPES)))  # fmt: skip
+            continue
+        options = q.get("options") or []
+        if kind in ("single", "multiple") and (
+            not isinstance(options, list) or not 2 <= len(options) <= 30
+            or not all(isinstance(o, str) and o.strip() and len(o) <= 200 for o in options)
+            or len(set(options)) != len(options)
+        ):  # fmt: skip
+            problems.append(
+                FieldProblem(None, f"{where}.options", "expected 2 to 30 distinct texts")
+            )
+            continue
+        scale = q.get("scale", 5)
+        if kind == "likert" and (not isinstance(scale, int) or not 3 <= scale <= 11):
+            problems.append(FieldProblem(None, f"{where}.scale", "expected a whole number 3–11"))
+            continue
+        lo, hi = q.get("minimum"), q.get("maximum")
+        if (kind == "numeric" and any(
+            v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)))
+            for v in (lo, hi)
+        )) or (lo is not None and hi is not None and lo > hi):  # fmt: skip
+            problems.append(FieldProblem(None, f"{where}.minimum", "expected numbers, min ≤ max"))
+            continue
+        if not problems:
+            out.append(Question(str(qid), str(text).strip(), kind,
+                                tuple(options) if kind in ("single", "multiple") else (),
+                                scale if kind == "likert" else 5,
+                                lo if kind == "numeric" else None,
+                                hi if kind == "numeric" else None))  # fmt: skip
+    if problems:
+        raise RecordsRejected(problems)
+    return tuple(out)
+
+
+def check_answers(questions: Sequence[Question], answers: Any) -> dict[str, Any]:
+    """One firm's answers in normal form (unanswered questions left out), or
+    :class:`RecordsRejected` naming each bad answer by its question id."""
+    if not isinstance(answers, Mapping) or not answers:
+        raise RecordsRejected([FieldProblem(None, "answers", "expected an object of answers")])
+    by_id = {q.id: q for q in questions}
+    problems = [FieldProblem(None, k, "no such question") for k in answers if k not in by_id]
+    out: dict[str, Any] = {}
+    for qid, value in answers.items():
+        q = by_id.get(qid)
+        if q is None or value is None:
+            continue
+        ok = False
+        if q.type == "likert":
+            ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= q.scale
+            expected = f"a whole number from 1 to {q.scale}"
+        elif q.type == "single":
+            ok = value in q.options
+            expected = "one of " + ", ".join(q.options)
+        elif q.type == "multiple":
+            ok = isinstance(value, list) and bool(value) and all(v in q.options for v in value)
+            value = sorted(set(value)) if ok else value
+            expected = "a list of: " + ", ".join(q.options)
+        else:
+            ok = (isinstance(value, (int, float)) and not isinstance(value, bool)
+                  and np.isfinite(value) and (q.minimum is None or value >= q.minimum)
+                  and (q.maximum is None or value <= q.maximum))  # fmt: skip
+            expected = f"a number from {q.minimum} to {q.maximum}"
+        if ok:
+            out[qid] = value
+        else:
+            problems.append(FieldProblem(None, qid, f"expected {expected}, got {value!r}"[:200]))
+    if problems:
+        raise RecordsRejected(problems)
+    return out
+
+
+def weights(
+    respondents: Mapping[str, tuple[str, str]], population: Mapping[str, tuple[str, str]]
+) -> tuple[dict[str, float], float]:
+    """Post-stratification weights of the respondents (firm → (sector, size)) against the
+    audience, normalised to mean 1, and the coverage (share of the audience in the
+    respondents' strata)."""
+    n = Counter(respondents.values())
+    big_n = Counter(population.values())
+    raw = {f: big_n[h] / n[h] for f, h in respondents.items() if big_n[h]}
+    mean = sum(raw.values()) / len(raw) if raw else 1.0
+    covered = sum(big_n[h] for h in n) / len(population) if population else 0.0
+    return {f: w / mean for f, w in raw.items()}, covered
+
+
+def _estimate(
+    values: np.ndarray, w: np.ndarray, seed: int
+) -> tuple[float, float, float]:  # fmt: skip
+    from scipy.stats import bootstrap
+
+    point = float(np.average(values, weights=w))
+    if np.ptp(values) == 0:
+        return point, point, point
+
+    def stat(v: np.ndarray, ww: np.ndarray, axis: int) -> np.ndarray:
+        return np.asarray(np.sum(v * ww, axis=axis) / np.sum(ww, axis=axis))
+
+    res = bootstrap((values, w), stat, paired=True, vectorized=True, n_resamples=2000,
+                    method="percentile", confidence_level=0.95,
+                    rng=np.random.default_rng(seed))  # fmt: skip
+    lo, hi = res.confidence_interval
+    return point, float(lo), float(hi)
+
+
+def results(
+    survey_id: str,
+    questions: Sequence[Question],
+    responses: Mapping[str, Mapping[str, Any]],
+    firm_weights: Mapping[str, float],
+    guard: Guard | None = None,
+) -> list[dict[str, Any]]:
+    """Per question: the estimate(s) with intervals, or ``withheld`` with the guard's rule."""
+    seed = int(hashlib.sha256(survey_id.encode()).hexdigest()[:8], 16)
+    out = []
+    for q in questions:
+        firms = sorted(f for f, a in responses.items() if q.id in a and f in firm_weights)
+        row: dict[str, Any] = {"id": q.id, "text": q.text, "type": q.type}
+        contributions = {f: abs(float(responses[f][q.id])) if q.type == "numeric" else 1.0
+                         for f in firms}  # fmt: skip
+        verdict = check(contributions, (), guard or Guard())
+        if not verdict.allowed:
+            out.append({**row, "status": "withheld", "rule": verdict.rule,
+                        "message": f"insufficient data: {verdict.message}"})  # fmt: skip
+            continue
+        w = np.array([firm_weights[f] for f in firms])
+        row.update(status="ok", n_firms=len(firms))
+        if q.type in ("likert", "numeric"):
+            v = np.array([float(responses[f][q.id]) for f in firms])
+            mean, lo, hi = _estimate(v, w, seed)
+            row.update(mean=round(mean, 4), ci95=[round(lo, 4), round(hi, 4)])
+        else:
+            shares = []
+            for option in q.options:
+                chose = np.array([option == a or (isinstance(a, list) and option in a)
+                                  for a in (responses[f][q.id] for f in firms)], dtype=float)  # fmt: skip
+                share, lo, hi = _estimate(chose, w, seed)
+                shares.append({"option": option, "share": round(share, 4),
+                               "ci95": [round(lo, 4), round(hi, 4)]})  # fmt: skip
+            row["options"] = shares
+        out.append(row)
+    return out

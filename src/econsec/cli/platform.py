@@ -80,6 +80,9 @@ def create_org(
     name: str,
     kind: Annotated[str, typer.Option(help="firm or government.")],
     sector: Annotated[str | None, typer.Option(help="Sector code (firms).")] = None,
+    size: Annotated[
+        str | None, typer.Option(help="small, medium or large (firms; survey weights).")
+    ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Create an organisation."""
@@ -88,7 +91,7 @@ def create_org(
     try:
         p = _platform(workspace)
         with p.write() as conn:
-            store.create_org(conn, name, kind, sector)
+            store.create_org(conn, name, kind, sector, size)
             store.append_audit(conn, "admin-cli", "create_org", f"org/{name}", True, "bootstrap")
     except EconsecError as exc:
         fail(exc)

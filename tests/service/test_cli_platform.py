@@ -27,7 +27,9 @@ def test_bootstrap_accounts_then_sign_in(tmp_path: Path) -> None:
     assert code == 2 and "exists already" in out
     code, out = _run("admin", "create-org", "Tiny", "--kind", "firm", "--size", "huge", "-w", ws)
     assert code == 2 and "unknown size class 'huge'" in out
-    assert _run("admin", "create-org", "Tiny", "--kind", "firm", "--size", "small", "-w", ws)[0] == 0
+    assert (
+        _run("admin", "create-org", "Tiny", "--kind", "firm", "--size", "small", "-w", ws)[0] == 0
+    )
     code, out = _run(
         "admin", "create-user", "kato", "--org", "METI", "--role", "cleared_analyst",
         "--clearance", "top_secret", "--compartment", "semiconductors", "--compartment",

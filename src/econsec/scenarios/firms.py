@@ -32,6 +32,7 @@ class FirmImpact:
     loss_share: float  # share of the network's output lost
     output_loss: float  # in the network's value unit
     most_affected: tuple[tuple[str, str, str, float], ...]  # (firm, country, sector, loss share)
+    by_sector: tuple[tuple[str, float, float], ...] = ()  # (sector, output lost, share lost)
 
 
 def _cut_share(value: np.ndarray, candidates: np.ndarray, share: float) -> np.ndarray:
@@ -96,4 +97,16 @@ def firm_impact(net: Network, s: Scenario, top: int = 10) -> FirmImpact:
             for i in order
             if loss[i] > 1e-9
         ),
+        by_sector=_by_sector(net, loss),
     )
+
+
+def _by_sector(net: Network, loss: np.ndarray) -> tuple[tuple[str, float, float], ...]:
+    """Output lost per sector of the network, largest first."""
+    lost: dict[str, list[float]] = {}
+    for sector, out, share in zip(net.sectors, net.output, loss, strict=True):
+        entry = lost.setdefault(sector, [0.0, 0.0])
+        entry[0] += float(out * share)
+        entry[1] += float(out)
+    rows = [(s, v[0], v[0] / v[1] if v[1] else 0.0) for s, v in lost.items() if v[0] > 1e-9]
+    return tuple(sorted(rows, key=lambda r: (-r[1], r[0])))

@@ -66,6 +66,10 @@ class ScenarioResult:
                     {"firm_id": f, "country": c, "sector": s, "loss_share": round(v, 4)}
                     for f, c, s, v in self.firms.most_affected
                 ],
+                "by_sector": [
+                    {"sector": s, "output_loss": round(v, 2), "loss_share": round(r, 4)}
+                    for s, v, r in self.firms.by_sector
+                ],
             }
         return out
 

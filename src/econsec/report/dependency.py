@@ -16,7 +16,7 @@ __all__ = ["dependency_report"]
 _MAX_PRODUCTS = 20
 
 
-def _supplier_figure(
+def supplier_figure(
     con: SqlEngine,
     relation: str,
     screen: Screen,
@@ -89,7 +89,7 @@ def dependency_report(
     rows = run_screen(con, screen, relation).to_pylist()
     flagged = [r for r in rows if r["flagged"]]
     label = ", ".join(i.label for i in screen.importers) if screen.importers else "all importers"
-    figures = [_supplier_figure(con, relation, screen, flagged, data_source, method)]
+    figures = [supplier_figure(con, relation, screen, flagged, data_source, method)]
     figures.append(
         Figure(
             title=f"Distribution of import concentration (HHI), {label} {screen.year}",

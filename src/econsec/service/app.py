@@ -50,6 +50,7 @@ def _problems(exc: EconsecError) -> list[dict[str, Any]]:
 
 def create_app(settings: ServiceSettings, *, migrate_schema: bool = True) -> FastAPI:
     """The service for ``settings``; brings the schema up to date unless told not to."""
+    from econsec import web
     from econsec.service import audit, auth, intelligence, sharing, submissions, surveys, taxii
 
     platform = Platform(settings)
@@ -65,8 +66,10 @@ def create_app(settings: ServiceSettings, *, migrate_schema: bool = True) -> Fas
     app.state.platform = platform
 
     @app.exception_handler(EconsecError)
-    async def _library_error(request: Request, exc: EconsecError) -> JSONResponse:
+    async def _library_error(request: Request, exc: EconsecError) -> Any:
         status = next((s for t, s in _STATUS.items() if isinstance(exc, t)), 400)
+        if web.is_page(request):
+            return web.page_error(request, status, str(exc))
         body: dict[str, Any] = {"detail": str(exc)}
         if status == 422:
             body["problems"] = _problems(exc)
@@ -101,6 +104,7 @@ def create_app(settings: ServiceSettings, *, migrate_schema: bool = True) -> Fas
 
     for module in (auth, submissions, sharing, intelligence, surveys, audit, taxii):
         app.include_router(module.router)
+    web.install(app)
     return app
 
 

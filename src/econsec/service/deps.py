@@ -38,8 +38,9 @@ def bearer(request: Request) -> str | None:
 
 
 def caller(request: Request, p: PlatformDep) -> Caller:
-    """The signed-in caller: a valid bearer token (or the browser session) or 401."""
-    token = bearer(request) or request.scope.get("session_token")
+    """The signed-in caller: a valid bearer token or 401. (The API takes no cookies, so a page
+    on another site cannot call it with a browser's session.)"""
+    token = bearer(request)
     account = None
     if token:
         with p.read() as conn:

@@ -31,10 +31,10 @@ from econsec.sharing.records import json_schema
 from econsec.storage import intelligence as intel
 from econsec.storage import platform as store
 
-__all__ = ["router"]
+__all__ = ["REGISTER", "check_flows", "incidents_with_evidence", "router"]
 
 router = APIRouter(prefix="/api/v1", tags=["intelligence"])
-_REGISTER = Resource("incident_register", Classification.SHARED)
+REGISTER = Resource("incident_register", Classification.SHARED)
 _FLOW_COLUMNS = ("period", "exporter", "importer", "product", "value")
 
 
@@ -56,7 +56,7 @@ def _firm_reports(p: Platform, caller: CallerDep) -> list[dict[str, Any]]:
     return [r for sub in subs for r in p.visible_records(s, sub)]
 
 
-def _with_evidence(p: Platform, caller: CallerDep) -> list[dict[str, Any]]:
+def incidents_with_evidence(p: Platform, caller: CallerDep) -> list[dict[str, Any]]:
     with p.read() as conn:
         incidents = intel.list_incidents(conn)
         events = intel.list_events(conn)
@@ -75,12 +75,12 @@ def _with_evidence(p: Platform, caller: CallerDep) -> list[dict[str, Any]]:
 def list_incidents(p: PlatformDep, caller: CallerDep) -> list[dict[str, Any]]:
     """The incident register, each with the ids of the trade events that match it and the
     number of firms' incident reports (that you may read) that support it."""
-    p.authorise(caller.subject, "read_intelligence", _REGISTER, "incidents")
-    return _with_evidence(p, caller)
+    p.authorise(caller.subject, "read_intelligence", REGISTER, "incidents")
+    return incidents_with_evidence(p, caller)
 
 
 def _save(p: Platform, caller: CallerDep, data: list[Any], source: str) -> list[dict[str, Any]]:
-    p.authorise(caller.subject, "manage_intelligence", _REGISTER, "incidents (import)")
+    p.authorise(caller.subject, "manage_intelligence", REGISTER, "incidents (import)")
     items = load(data, source=source)
     with p.write() as conn:
         intel.put_incidents(conn, items, caller.account.user_id)
@@ -106,7 +106,7 @@ def export_incidents(
     format: Annotated[str, Query(pattern="^(csv|json)$")] = "json",
 ) -> Response:
     """The register as CSV or JSON, in the import format."""
-    p.authorise(caller.subject, "read_intelligence", _REGISTER, "incidents (export)")
+    p.authorise(caller.subject, "read_intelligence", REGISTER, "incidents (export)")
     with p.read() as conn:
         items = intel.list_incidents(conn)
     if format == "csv":
@@ -116,13 +116,13 @@ def export_incidents(
 
 @router.delete("/incidents/{incident_id}", status_code=204)
 def delete_incident(incident_id: str, p: PlatformDep, caller: CallerDep) -> Response:
-    p.authorise(caller.subject, "manage_intelligence", _REGISTER, f"incident/{incident_id[:40]}")
+    p.authorise(caller.subject, "manage_intelligence", REGISTER, f"incident/{incident_id[:40]}")
     with p.write() as conn:
         intel.delete_incident(conn, incident_id[:40])
     return Response(status_code=204)
 
 
-def _flows(data: list[Any]) -> list[tuple[str, str, str, str, float]]:
+def check_flows(data: list[Any]) -> list[tuple[str, str, str, str, float]]:
     """Flow rows checked like ``econsec watch detect`` does its files."""
     problems, rows = [], []
     for n, r in enumerate(data, 1):
@@ -157,11 +157,11 @@ async def detect_events(
 ) -> Any:
     """Run the early warning on uploaded flows (period, exporter, importer, product, value)
     and keep its events under ``source`` (replacing that source's earlier run)."""
-    p.authorise(caller.subject, "manage_intelligence", _REGISTER, f"events/{source}")
+    p.authorise(caller.subject, "manage_intelligence", REGISTER, f"events/{source}")
     data, _ = await read_records(request, p.settings.max_upload_bytes)
 
     def run() -> list[dict[str, Any]]:
-        events = detect(_flows(data))
+        events = detect(check_flows(data))
         with p.write() as conn:
             intel.put_events(conn, events, source, caller.account.user_id)
         return [e.as_dict() for e in events]
@@ -172,7 +172,7 @@ async def detect_events(
 @router.get("/events")
 def list_events(p: PlatformDep, caller: CallerDep) -> list[dict[str, Any]]:
     """Stored early-warning events, most confident first, each with matching incidents."""
-    p.authorise(caller.subject, "read_intelligence", _REGISTER, "events")
+    p.authorise(caller.subject, "read_intelligence", REGISTER, "events")
     with p.read() as conn:
         events = intel.list_events(conn)
         incidents = intel.list_incidents(conn)
@@ -202,7 +202,7 @@ def _outflow_cells(p: Platform, caller: CallerDep) -> list[dict[str, Any]]:
 def outflow_summary(p: PlatformDep, caller: CallerDep) -> dict[str, Any]:
     """Firms' outflow reports (that you may read) by technology area and channel, each cell
     with whether the disclosure guard would let it be released to firms."""
-    p.authorise(caller.subject, "read_intelligence", _REGISTER, "outflow (summary)")
+    p.authorise(caller.subject, "read_intelligence", REGISTER, "outflow (summary)")
     cells = [{k: v for k, v in c.items() if k != "contributors"} for c in _outflow_cells(p, caller)]
     return {"cells": cells, "method": outflow.METHOD}
 

@@ -22,7 +22,7 @@ from econsec.sharing.findings import Finding
 from econsec.sharing.privacy import noisy_mean
 from econsec.storage import platform as store
 
-__all__ = ["router"]
+__all__ = ["preview_finding", "publish_finding", "router"]
 
 router = APIRouter(prefix="/api/v1", tags=["sharing"])
 METHOD = "econsec mash-up 1 (entity resolution: identifiers, then RapidFuzz similarity >= 90)"
@@ -88,6 +88,18 @@ def publish(request: ReleaseRequest, p: PlatformDep, caller: CallerDep) -> Any:
             status_code=422,
         )
     return outcome
+
+
+def preview_finding(p: Platform, finding: Finding, user: str) -> dict[str, Any]:
+    """What releasing ``finding`` would give: the guard's verdict and, when allowed, the text
+    (nothing is released; the preview is audited)."""
+    label = f"finding/{finding.id}"
+    verdict = check(finding.contributions, p.earlier_contributors(finding), p.settings.guard)
+    p.audit(user, "release_preview", label, verdict.allowed, f"{verdict.rule}: {verdict.message}")
+    shares = list(finding.contributions.values())
+    text = _text(finding, finding.n_firms, sum(shares) / len(shares)) if verdict.allowed else ""
+    return {"allowed": verdict.allowed, "rule": verdict.rule, "message": verdict.message,
+            "text": text}  # fmt: skip
 
 
 def publish_finding(

@@ -20,7 +20,7 @@ from econsec.service.deps import CallerDep, PlatformDep
 from econsec.sharing import records as rec
 from econsec.storage import platform as store
 
-__all__ = ["read_records", "router"]
+__all__ = ["read_records", "router", "store_records"]
 
 router = APIRouter(prefix="/api/v1/submissions", tags=["submissions"])
 _NOT_FOUND = "no submission with this id"
@@ -94,7 +94,10 @@ async def read_records(request: Request, limit: int) -> tuple[list[Any], str]:
     )
 
 
-def _store(p: PlatformDep, caller: CallerDep, kind: str, data: list[Any], source: str) -> Any:
+def store_records(
+    p: PlatformDep, caller: CallerDep, kind: str, data: list[Any], source: str
+) -> Any:
+    """Validate and store a submission for the caller's organisation (authorised, audited)."""
     s = caller.subject
     p.authorise(s, "submit", Resource("submission", owner_org=s.org), f"submissions/{kind}")
     clean = rec.validate(kind, data, source=source)
@@ -105,7 +108,7 @@ def _store(p: PlatformDep, caller: CallerDep, kind: str, data: list[Any], source
 
 async def _submit(request: Request, p: PlatformDep, caller: CallerDep, kind: str) -> Any:
     data, source = await read_records(request, p.settings.max_upload_bytes)
-    return await run_in_threadpool(_store, p, caller, kind, data, source)
+    return await run_in_threadpool(store_records, p, caller, kind, data, source)
 
 
 @router.post("/suppliers", status_code=201, openapi_extra=_openapi("suppliers"))

@@ -81,3 +81,63 @@ def benchmark(
         "min_firms": min_firms,
         "metrics": metrics,
     }
+
+
+EXPOSURE_METHOD = "econsec own exposure 1 (input-share weighted; critical lists of the catalogue)"
+
+
+def exposure(records: Sequence[Mapping[str, Any]], day: Any = None) -> dict[str, Any] | None:
+    """A firm's own exposure from its supplier records: the countries of its direct (tier-1)
+    and deeper-tier inputs, weighted by input share; the critical product groups it buys, with
+    the largest country share in each; and its suppliers by tier. None without input shares.
+
+    >>> e = exposure([{"tier": 1, "country": "CHN", "input_share": 0.6, "product": "850511",
+    ...                "single_source": True}, {"tier": 2, "country": "MMR", "product": "280530",
+    ...                "input_share": 0.5, "single_source": False}])
+    >>> [(c["country"], c["direct"], c["deeper"]) for c in e["countries"]]
+    [('CHN', 1.0, 0.0), ('MMR', 0.0, 1.0)]
+    """
+    from econsec.reference.catalogue import groups_containing
+
+    def shares(rows: Sequence[Mapping[str, Any]]) -> dict[str, float]:
+        total = sum(float(r["input_share"]) for r in rows)
+        out: dict[str, float] = defaultdict(float)
+        for r in rows:
+            out[r["country"]] += float(r["input_share"]) / total if total else 0.0
+        return out
+
+    direct = [r for r in records if r["tier"] == 1 and float(r["input_share"]) > 0]
+    deeper = [r for r in records if r["tier"] > 1 and float(r["input_share"]) > 0]
+    if not direct and not deeper:
+        return None
+    d, h = shares(direct), shares(deeper)
+    countries = [
+        {"country": c, "direct": round(d.get(c, 0.0), 4), "deeper": round(h.get(c, 0.0), 4)}
+        for c in sorted(set(d) | set(h), key=lambda c: (-d.get(c, 0.0), -h.get(c, 0.0), c))
+    ]
+    groups: dict[str, dict[str, Any]] = {}
+    for r in direct:
+        for g in groups_containing(r["product"], day):
+            entry = groups.setdefault(g.key, {"name": g.name_en, "name_ja": g.name_ja,
+                                              "products": set(), "rows": []})  # fmt: skip
+            entry["products"].add(r["product"])
+            entry["rows"].append(r)
+    group_rows = []
+    for key, entry in sorted(groups.items()):
+        top, share = max(shares(entry["rows"]).items(), key=lambda t: t[1])
+        group_rows.append({"key": key, "name": entry["name"], "name_ja": entry["name_ja"],
+                           "products": sorted(entry["products"]), "top_country": top,
+                           "top_share": round(share, 4)})  # fmt: skip
+    tiers = [
+        {"tier": t, "n": sum(r["tier"] == t for r in records),
+         "single": sum(r["tier"] == t and bool(r.get("single_source")) for r in records)}
+        for t in sorted({r["tier"] for r in records})
+    ]  # fmt: skip
+    return {
+        "n_records": len(records),
+        "n_products": len({r["product"] for r in records}),
+        "countries": countries,
+        "groups": group_rows,
+        "tiers": tiers,
+        "method": EXPOSURE_METHOD,
+    }

@@ -137,7 +137,7 @@ def create_user(
     role: str,
     password_hash: str,
     clearance: Clearance | None = None,
-    locale: str = "en",
+    locale: str = "auto",
 ) -> str:
     org = conn.execute(
         sa.select(organisations.c.id).where(organisations.c.name == org_name)
@@ -245,6 +245,11 @@ def session_account(conn: sa.Connection, token_hash: str) -> Account | None:
         )
     ).first()
     return None if row is None else _account(row)
+
+
+def set_locale(conn: sa.Connection, user_id: str, locale: str) -> None:
+    """The user's language (``auto``: the browser's preference)."""
+    conn.execute(users.update().where(users.c.id == user_id).values(locale=locale))
 
 
 def delete_session(conn: sa.Connection, token_hash: str) -> None:

@@ -1,0 +1,157 @@
+"""Rendering pages: one Jinja environment per language (autoescaping on, so firm and supplier
+names — untrusted input — are escaped), the navigation the policy allows, charts, and the
+security headers of every page."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import jinja2
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from econsec.access.policy import Classification, Resource, Subject, is_allowed
+from econsec.report.html import Figure
+from econsec.service.deps import Caller
+from econsec.service.platform import Platform
+from econsec.web import i18n, session
+
+__all__ = ["NAV", "PAGES", "Page", "chart", "checked_form", "platform_of", "render", "require"]
+
+# No inline scripts, no third-party origins: every asset is served by the service itself.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    path: str
+    label: str  # a message id, translated when shown
+    action: str
+    resource: Callable[[Subject], Resource]
+
+
+def _own(s: Subject) -> Resource:
+    return Resource("submission", owner_org=s.org)
+
+
+NAV = (
+    Page("/portal/submissions", "My submissions", "submit", _own),
+    Page("/portal/suppliers", "Submit suppliers", "submit", _own),
+    Page("/portal/exposure", "My exposure", "submit", _own),
+    Page("/portal/alerts", "Alerts and benchmarks", "read",
+         lambda s: Resource("release", Classification.PUBLIC, audience="public")),
+    Page("/console/screen", "Dependency screen", "read_intelligence",
+         lambda s: Resource("intelligence")),
+    Page("/console/scenarios", "Scenarios", "read_intelligence", lambda s: Resource("intelligence")),
+    Page("/console/findings", "Findings", "read_findings", lambda s: Resource("finding")),
+    Page("/console/intelligence", "Incidents and early warning", "read_intelligence",
+         lambda s: Resource("intelligence")),
+)  # fmt: skip
+PAGES = {page.path: page for page in NAV}
+
+
+@functools.cache
+def _environment(locale: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FunctionLoader(
+            lambda name: resources.files("econsec.web").joinpath("templates", name)
+            .read_text("utf-8")
+        ),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        undefined=jinja2.StrictUndefined,
+    )  # fmt: skip
+    env.install_gettext_translations(i18n.translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(i18n.filters(locale))
+    env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
+    return env
+
+
+def chart(figure: Figure) -> dict[str, Any]:
+    """A figure for the ``chart.html`` macro: Plotly JSON, drawn by the local script."""
+    return {"title": figure.title, "figure": {"data": figure.plotly["data"],
+            "layout": {**figure.plotly.get("layout", {}), "title": {"text": figure.title}}},
+            "data_source": figure.data_source, "method": figure.method,
+            "note": figure.note}  # fmt: skip
+
+
+def render(
+    request: Request,
+    p: Platform,
+    caller: Caller | None,
+    template: str,
+    status: int = 200,
+    session_cookie: str | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    locale = i18n.choose(
+        caller.account.locale if caller else None,
+        request.cookies.get("lang"),
+        request.headers.get("accept-language"),
+    )
+    now = p.now()
+    nav = (
+        [
+            pg
+            for pg in NAV
+            if is_allowed(caller.subject, pg.action, pg.resource(caller.subject), now)
+        ]
+        if caller
+        else []
+    )
+    html = _environment(locale).get_template(template).render(
+        request=request, caller=caller, nav=nav, locale=locale, locales=i18n.LOCALES,
+        csrf=session.csrf_token(request, p), path=request.url.path, **context,
+    )  # fmt: skip
+    response = HTMLResponse(html, status_code=status)
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Cache-Control"] = "no-store"
+    session.set_cookies(request, response, p, session_cookie)
+    return response
+
+
+def platform_of(request: Request) -> Platform:
+    p: Platform = request.app.state.platform
+    return p
+
+
+def require(request: Request, page: str) -> tuple[Platform, Caller]:
+    """The platform and the signed-in caller allowed on ``page`` (audited); else 401 (the
+    handler sends the browser to the sign-in page) or 403."""
+    from fastapi import HTTPException
+
+    from econsec.errors import AccessDenied
+
+    p = platform_of(request)
+    caller = session.caller(request, p)
+    if caller is None:
+        raise HTTPException(401, "sign in first")
+    pg = PAGES[page]
+    try:
+        p.authorise(caller.subject, pg.action, pg.resource(caller.subject), f"page{page}")
+    except AccessDenied as exc:
+        raise HTTPException(403, str(exc)) from None
+    return p, caller
+
+
+async def checked_form(request: Request) -> Any:
+    """The posted form, once its CSRF token is verified (else 403, nothing read or written)."""
+    from fastapi import HTTPException
+
+    form = await request.form()
+    token = form.get("csrf_token")
+    if not session.csrf_valid(request, platform_of(request), token if isinstance(token, str)
+                              else None):  # fmt: skip
+        raise HTTPException(403, "the form has expired or did not come from this site; reload")
+    return form

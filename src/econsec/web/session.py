@@ -1,0 +1,79 @@
+"""Browser sessions and CSRF protection for the web pages.
+
+A session is the same opaque token as an API bearer token (stored hashed, checked against the
+store on every request), carried in the ``econsec_session`` cookie: ``HttpOnly``,
+``SameSite=Lax``, and ``Secure`` when served over TLS (or in production). The API itself takes no
+cookies.
+
+Every form carries a CSRF token: an HMAC, under the service's secret key, of a random value in
+the ``econsec_csrf`` cookie (signed double submit). A POST whose token does not match is refused
+before anything is read or written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from fastapi import Request, Response
+
+from econsec.service.deps import Caller
+from econsec.service.platform import Platform, token_hash
+from econsec.storage import platform as store
+
+__all__ = ["SESSION", "caller", "csrf_seed", "csrf_token", "csrf_valid", "set_cookies"]
+
+SESSION = "econsec_session"
+CSRF = "econsec_csrf"
+
+
+def caller(request: Request, p: Platform) -> Caller | None:
+    token = request.cookies.get(SESSION)
+    if not token:
+        return None
+    with p.read() as conn:
+        account = store.session_account(conn, token_hash(token))
+    return None if account is None else Caller(account, p.subject(account), token_hash(token))
+
+
+def _secure(request: Request, p: Platform) -> bool:
+    return request.url.scheme == "https" or p.settings.production
+
+
+def csrf_seed(request: Request) -> str:
+    """The request's CSRF cookie value, or a new one (set on the response by
+    :func:`set_cookies`)."""
+    seed = request.cookies.get(CSRF)
+    if not seed or len(seed) > 100:
+        seed = request.state.__dict__.setdefault("csrf_seed", secrets.token_urlsafe(24))
+    return seed
+
+
+def csrf_token(request: Request, p: Platform) -> str:
+    key = p.settings.secret_key.encode()
+    return hmac.new(key, b"csrf:" + csrf_seed(request).encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_valid(request: Request, p: Platform, submitted: str | None) -> bool:
+    seed = request.cookies.get(CSRF)
+    if not seed or not submitted:
+        return False
+    key = p.settings.secret_key.encode()
+    expected = hmac.new(key, b"csrf:" + seed.encode(), hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, submitted)
+
+
+def set_cookies(
+    request: Request, response: Response, p: Platform, session: str | None = None
+) -> None:
+    """Set the CSRF cookie when new, and the session cookie when given ("" clears it)."""
+    secure = _secure(request, p)
+    if request.cookies.get(CSRF) != csrf_seed(request):
+        response.set_cookie(CSRF, csrf_seed(request), httponly=True, samesite="strict",
+                            secure=secure, path="/")  # fmt: skip
+    if session == "":
+        response.delete_cookie(SESSION, path="/", httponly=True, samesite="lax", secure=secure)
+    elif session is not None:
+        response.set_cookie(SESSION, session, httponly=True, samesite="lax", secure=secure,
+                            path="/", max_age=p.settings.token_minutes * 60)  # fmt: skip

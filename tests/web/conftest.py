@@ -1,0 +1,50 @@
+"""A demo platform with its synthetic trade data, for the web pages (built once per session)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from econsec.demo import ensure_demo_world
+from econsec.service import create_app
+from econsec.service.seed import DEMO_PASSWORD, seed_demo
+from econsec.storage.workspace import Workspace
+from service_world import settings_for
+
+
+@dataclass
+class Site:
+    app: FastAPI
+    workspace: Path
+
+    def client(self, https: bool = False) -> TestClient:
+        return TestClient(self.app, base_url="https://testserver" if https else "http://testserver")
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "no CSRF token in the page"
+    return found.group(1)
+
+
+def sign_in(client: TestClient, user: str, password: str = DEMO_PASSWORD) -> None:
+    page = client.get("/login")
+    r = client.post("/login", data={"username": user, "password": password, "next": "/",
+                                    "csrf_token": csrf_of(page.text)})  # fmt: skip
+    assert r.status_code == 200 and str(r.url).endswith("/"), r.text
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    root = tmp_path_factory.mktemp("web")
+    ensure_demo_world(Workspace(root), lambda _: None)
+    app = create_app(settings_for(f"sqlite:///{root / 'platform.db'}", root))
+    seed_demo(app.state.platform)
+    yield Site(app, root)
+    app.state.platform.dispose()

@@ -1,0 +1,155 @@
+"""The web pages through the ASGI app: roles and refusals, CSRF, cookies, escaping, languages."""
+
+from __future__ import annotations
+
+import re
+
+from babel.messages.extract import extract_from_dir
+
+from econsec.analysis.presets import PRESETS
+from econsec.sharing.records import KINDS
+from econsec.web import i18n
+from econsec.web.console import COLUMNS
+from econsec.web.portal import METRIC_LABELS
+from econsec.web.render import NAV
+from web.conftest import Site, csrf_of, sign_in
+
+FIRM_PAGES = ["/portal/submissions", "/portal/suppliers", "/portal/exposure", "/portal/alerts"]
+ANALYST_PAGES = ["/console/screen", "/console/scenarios", "/console/findings",
+                 "/console/intelligence"]  # fmt: skip
+
+
+def test_pages_need_sign_in_and_refuse_other_roles(site: Site) -> None:
+    c = site.client()
+    r = c.get("/portal/submissions", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login?next=/portal/submissions"
+    sign_in(c, "firm01")
+    home = c.get("/").text
+    for path in FIRM_PAGES:
+        assert f'href="{path}"' in home and c.get(path).status_code == 200, path
+    for path in ANALYST_PAGES:  # not shown, and refused on the server
+        assert f'href="{path}"' not in home
+        assert c.get(path).status_code == 403, path
+    a = site.client()
+    sign_in(a, "analyst2")  # an analyst without clearance: no findings
+    home = a.get("/").text
+    assert 'href="/console/screen"' in home and 'href="/console/findings"' not in home
+    assert a.get("/console/findings").status_code == 403
+    assert a.get("/portal/suppliers").status_code == 403
+    admin = site.client()
+    sign_in(admin, "admin")  # manages accounts, reads no data
+    assert all(admin.get(p).status_code == 403 for p in FIRM_PAGES[:3] + ANALYST_PAGES)
+
+
+def test_forms_need_the_csrf_token_and_sessions_end_on_sign_out(site: Site) -> None:
+    c = site.client()
+    assert c.post("/login", data={"username": "firm01", "password": "x"}).status_code == 403
+    sign_in(c, "firm01")
+    before = c.get("/portal/submissions").text
+    r = c.post("/portal/suppliers", data={"supplier_name-1": "X", "csrf_token": "forged"})
+    assert r.status_code == 403
+    assert c.get("/portal/submissions").text.count("<tr>") == before.count("<tr>")
+    r = c.post("/logout", data={"csrf_token": csrf_of(before)}, follow_redirects=False)
+    assert r.status_code == 303
+    assert c.get("/portal/submissions", follow_redirects=False).status_code == 303
+
+
+def test_cookies_are_http_only_same_site_and_secure_over_tls(site: Site) -> None:
+    c = site.client(https=True)
+    page = c.get("/login")
+    r = c.post("/login", data={"username": "firm02", "password": "econsec-demo-password",
+                               "csrf_token": csrf_of(page.text), "next": "/"},
+               follow_redirects=False)  # fmt: skip
+    cookie = next(v for k, v in r.headers.multi_items()
+                  if k == "set-cookie" and v.startswith("econsec_session="))  # fmt: skip
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" in cookie
+    plain = site.client().get("/login")
+    assert "Secure" not in plain.headers["set-cookie"] and "HttpOnly" in plain.headers["set-cookie"]
+    csp = plain.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "http" not in csp
+
+
+def test_firm_names_are_escaped_and_form_errors_name_row_and_field(site: Site) -> None:
+    c = site.client()
+    sign_in(c, "firm03")
+    token = csrf_of(c.get("/portal/suppliers").text)
+    evil = '<script>alert("x")</script> Metals'
+    row = {"supplier_name-1": evil, "country-1": "CHN", "product-1": "811292", "tier-1": "1",
+           "input_share-1": "0.4", "single_source-1": "true", "inventory_days-1": "30",
+           "supplier_name-2": "Second Co", "country-2": "Atlantis", "product-2": "81129",
+           "tier-2": "1", "input_share-2": "2", "single_source-2": "false",
+           "inventory_days-2": "10", "csrf_token": token}  # fmt: skip
+    r = c.post("/portal/suppliers", data=row)
+    assert r.status_code == 422
+    assert "<script>alert" not in r.text and "&lt;script&gt;" in r.text  # kept, escaped
+    problems = re.findall(r"<tr><td>(\d+)</td><td>(\w+)</td>", r.text)
+    assert set(problems) == {("2", "country"), ("2", "product"), ("2", "input_share")}
+    assert r.text.count('aria-invalid="true"') == 3
+    row.update({"country-2": "KOR", "product-2": "811292", "input_share-2": "0.2"})
+    r = c.post("/portal/suppliers", data=row)
+    assert r.status_code == 200 and "2 suppliers submitted" in r.text
+    exposure = c.get("/portal/exposure").text
+    assert "CHN" in exposure and "KOR" in exposure and "Data:" in exposure
+
+
+def test_language_from_browser_then_user_setting_with_local_formats(site: Site) -> None:
+    c = site.client()
+    page = c.get("/login", headers={"accept-language": "ja,en;q=0.5"})
+    assert '<html lang="ja">' in page.text and "ログイン" in page.text
+    sign_in(c, "firm04")
+    c.post("/language", data={"locale": "ja", "next": "/portal/submissions",
+                              "csrf_token": csrf_of(c.get("/").text)})  # fmt: skip
+    page = c.get("/portal/submissions", headers={"accept-language": "en"})
+    assert '<html lang="ja">' in page.text and "取り下げ" in page.text  # the setting wins
+    assert re.search(r"\d{4}/\d{2}/\d{2}", page.text)  # Japanese date format
+    c.post("/language", data={"locale": "en", "next": "/",
+                              "csrf_token": csrf_of(page.text)})  # fmt: skip
+    assert "Withdraw" in c.get("/portal/submissions").text
+
+
+def test_every_message_has_a_japanese_translation() -> None:
+    from importlib import resources
+
+    templates = str(resources.files("econsec.web").joinpath("templates"))
+    used = {msg for _, _, msg, *_ in extract_from_dir(
+        templates, method_map=[("**.html", "jinja2")],
+        options_map={"**.html": {"extensions": "jinja2.ext.i18n"}})}  # fmt: skip
+    dynamic = {p.label for p in NAV} | {label for _, label in COLUMNS} | set(METRIC_LABELS.values())
+    dynamic |= {f.name for f in KINDS["suppliers"]} | set(KINDS) | {"current", "withdrawn"}
+    ja = i18n.translations("ja")
+    missing = sorted(m for m in used | dynamic if isinstance(m, str) and ja.gettext(m) == m
+                     and m not in ("HHI",))  # fmt: skip
+    assert not missing and len(used) > 100
+    assert PRESETS  # presets keep their published titles (names of methods, not translated)
+
+
+def test_screen_sorts_and_filters_and_charts_name_their_data(site: Site) -> None:
+    c = site.client()
+    sign_in(c, "analyst")
+    r = c.get("/console/screen?importer=JPN&year=2024&flagged=1&sort=hhi&desc=1")
+    assert r.status_code == 200 and 'aria-sort="descending"' in r.text
+    hhis = [float(x) for x in re.findall(r'<td class="num">(0\.\d{3})</td>', r.text)]
+    assert hhis == sorted(hhis, reverse=True) and hhis
+    assert r.text.count('class="chart"') == 2 and "Method:" in r.text
+    assert "/assets/plotly.min.js" in r.text and "cdn" not in r.text.lower()
+    bad = c.get("/console/screen?importer=Atlantis")
+    assert bad.status_code == 422 and "Atlantis" in bad.text
+    assert c.get("/assets/plotly.min.js").status_code == 200
+
+
+def test_translations_keep_their_placeholders() -> None:
+    from importlib import resources
+
+    from babel.messages.pofile import read_po
+
+    po = resources.files("econsec.web").joinpath("locales", "ja", "LC_MESSAGES", "messages.po")
+    with po.open("rb") as f:
+        catalog = read_po(f)
+    names = re.compile(r"%\((\w+)\)s")
+    for m in catalog:
+        if not m.id:
+            continue
+        assert m.string, m.id
+        assert sorted(names.findall(m.id)) == sorted(names.findall(m.string)), m.id
+        # newstyle gettext formats every message: a bare % would fail at render time
+        assert "%" not in names.sub("", m.string), m.id

@@ -26,7 +26,7 @@ CORE = [
     "econsec.storage",
 ]
 EDGE_ONLY = ["fastapi", "starlette", "typer", "click", "sqlalchemy", "rich", "plotly"]
-PACKAGES = [*CORE, "econsec.report", "econsec.service"]
+PACKAGES = [*CORE, "econsec.report", "econsec.service", "econsec.web"]
 
 
 def test_core_imports_no_edge_package() -> None:
@@ -35,6 +35,8 @@ def test_core_imports_no_edge_package() -> None:
         f"for m in {CORE!r}: importlib.import_module(m)\n"
         "import econsec.trade.baci, econsec.trade.comtrade, econsec.trade.mapped\n"
         "import econsec.analysis.screen, econsec.storage.workspace, econsec.synthetic.world\n"
+        "import econsec.intelligence.incidents, econsec.intelligence.sources\n"
+        "import econsec.sharing.surveys, econsec.sharing.outflow\n"
         "print(json.dumps(sorted(sys.modules)))"
     )
     loaded = set(

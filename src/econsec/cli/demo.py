@@ -40,4 +40,7 @@ def demo(
         platform.dispose()
     except EconsecError as exc:
         fail(exc)
-    typer.echo(f"serve the platform with: econsec serve --workspace {ws.root}")
+    typer.echo(
+        f"serve the platform with: econsec serve --workspace {ws.root}, then open "
+        "http://127.0.0.1:8000/ (web pages) or http://127.0.0.1:8000/api/docs (API)"
+    )

@@ -47,7 +47,7 @@ def page_error(request: Request, status: int, message: str) -> Response:
 
 def install(app: FastAPI) -> None:
     """Add the pages, their assets and HTML error pages to ``app``."""
-    from econsec.web import console, portal, signin
+    from econsec.web import console, portal, signin, surveys
 
     static = Path(str(resources.files("econsec.web").joinpath("static")))
     app.mount("/static", StaticFiles(directory=static), name="static")
@@ -66,5 +66,5 @@ def install(app: FastAPI) -> None:
             return page_error(request, exc.status_code, str(exc.detail))
         return await http_exception_handler(request, exc)
 
-    for module in (signin, portal, console):
+    for module in (signin, portal, console, surveys):
         app.include_router(module.router)

@@ -47,6 +47,8 @@ NAV = (
     Page("/portal/submissions", "My submissions", "submit", _own),
     Page("/portal/suppliers", "Submit suppliers", "submit", _own),
     Page("/portal/exposure", "My exposure", "submit", _own),
+    Page("/portal/surveys", "Surveys", "answer_survey",
+         lambda s: Resource("survey", audience=f"sector:{s.sector}")),
     Page("/portal/alerts", "Alerts and benchmarks", "read",
          lambda s: Resource("release", Classification.PUBLIC, audience="public")),
     Page("/console/screen", "Dependency screen", "read_intelligence",
@@ -55,6 +57,8 @@ NAV = (
     Page("/console/findings", "Findings", "read_findings", lambda s: Resource("finding")),
     Page("/console/intelligence", "Incidents and early warning", "read_intelligence",
          lambda s: Resource("intelligence")),
+    Page("/console/surveys", "Opinion surveys", "manage_intelligence",
+         lambda s: Resource("survey")),
 )  # fmt: skip
 PAGES = {page.path: page for page in NAV}
 

@@ -1,0 +1,122 @@
+"""Opinion surveys in the browser: firms answer the surveys of their audience and see the
+results once closed; analysts define, close and read them. The pages call the API's survey
+functions, so the policy, the disclosure guard and the audit are the same."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+
+from econsec.errors import RecordsRejected
+from econsec.service import surveys as api
+from econsec.web.render import checked_form, render, require
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+EXAMPLE = [
+    {"id": "likelihood", "text": "How likely is economic coercion against your sector in the "
+     "next 12 months?", "type": "likert", "scale": 5},
+    {"id": "measures", "text": "Which measures have you taken?", "type": "multiple",
+     "options": ["second source", "stockpile", "redesign", "none"]},
+    {"id": "stock_days", "text": "Days of stock of your most critical input", "type": "numeric",
+     "minimum": 0, "maximum": 3650},
+]  # fmt: skip
+
+
+def _answers(form: Any, questions: list[dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for q in questions:
+        key = f"q-{q['id']}"
+        if q["type"] == "multiple":
+            values = [str(v) for v in form.getlist(key)]
+            if values:
+                out[q["id"]] = values
+            continue
+        raw = str(form.get(key, "")).strip()
+        if not raw:
+            continue
+        if q["type"] in ("likert", "numeric"):
+            try:
+                out[q["id"]] = int(raw) if q["type"] == "likert" else float(raw)
+            except ValueError:
+                out[q["id"]] = raw  # named as the bad answer by check_answers
+        else:
+            out[q["id"]] = raw
+    return out
+
+
+@router.get("/portal/surveys")
+def firm_surveys(request: Request) -> Response:
+    p, caller = require(request, "/portal/surveys")
+    return render(request, p, caller, "portal_surveys.html", surveys=api.list_surveys(p, caller))
+
+
+def _survey_page(request: Request, survey_id: str, **extra: Any) -> Response:
+    p, caller = require(request, "/portal/surveys")
+    survey = api.get(survey_id, p, caller)
+    results = None
+    if survey["status"] == "closed":
+        try:
+            results = api.results(survey_id, p, caller)
+        except HTTPException:
+            results = None  # a firm that did not answer gets no results
+    context = {"survey": survey, "results": results, "errors": [], "answered": False, **extra}
+    return render(request, p, caller, "survey.html", **context)
+
+
+@router.get("/portal/surveys/{survey_id}")
+def firm_survey(survey_id: str, request: Request) -> Response:
+    return _survey_page(request, survey_id)
+
+
+@router.post("/portal/surveys/{survey_id}")
+async def answer(survey_id: str, request: Request) -> Response:
+    form = await checked_form(request)
+    p, caller = require(request, "/portal/surveys")
+    survey = api.get(survey_id, p, caller)
+    try:
+        api.answer(survey_id, api.Answers(answers=_answers(form, survey["questions"])), p, caller)
+    except RecordsRejected as exc:
+        return _survey_page(request, survey_id, errors=list(exc.problems))
+    return _survey_page(request, survey_id, answered=True)
+
+
+@router.get("/console/surveys")
+def console_surveys(request: Request, survey: str | None = None) -> Response:
+    p, caller = require(request, "/console/surveys")
+    results = api.results(survey, p, caller) if survey else None
+    return render(request, p, caller, "console_surveys.html", surveys=api.list_surveys(p, caller),
+                  results=results, example=json.dumps(EXAMPLE, indent=2, ensure_ascii=False),
+                  errors=[])  # fmt: skip
+
+
+@router.post("/console/surveys")
+async def create(request: Request) -> Response:
+    form = await checked_form(request)
+    p, caller = require(request, "/console/surveys")
+    text = str(form.get("questions", ""))
+    try:
+        body = api.SurveyRequest(title=str(form.get("title", "")),
+                                 audience=str(form.get("audience", "")),
+                                 questions=json.loads(text))  # fmt: skip
+        api.create(body, p, caller)
+    except (ValueError, ValidationError, RecordsRejected) as exc:
+        problems = (list(exc.problems) if isinstance(exc, RecordsRejected)
+                    else [{"row": None, "field": "survey", "message": str(exc)[:300]}])  # fmt: skip
+        return render(request, p, caller, "console_surveys.html", status=422,
+                      surveys=api.list_surveys(p, caller), results=None, example=text,
+                      errors=problems)  # fmt: skip
+    return RedirectResponse("/console/surveys", 303)
+
+
+@router.post("/console/surveys/{survey_id}/close")
+async def close(survey_id: str, request: Request) -> Response:
+    await checked_form(request)
+    p, caller = require(request, "/console/surveys")
+    api.close(survey_id, p, caller)
+    return RedirectResponse(f"/console/surveys?survey={survey_id}", 303)

@@ -164,8 +164,8 @@ def load(records: Sequence[Any], *, source: str | None = None) -> list[Incident]
         out.append(
             Incident(
                 ident, r["title"], tuple(r["implementing"]), tuple(r["affected"] or ()),
-                tuple(r["products"] or ()), r["flow"], r["family"], r["pretext"], announced, implemented,
-                removed, removed is None if r["in_force"] is None else r["in_force"],
+                tuple(r["products"] or ()), r["flow"], r["family"], r["pretext"], announced,
+                implemented, removed, removed is None if r["in_force"] is None else r["in_force"],
                 r["assessment"], tuple(r["sources"] or ()),
             )
         )  # fmt: skip
@@ -199,6 +199,14 @@ def dump_json(incidents: Iterable[Incident]) -> str:
     return json.dumps([i.as_dict() for i in incidents], ensure_ascii=False, indent=2)
 
 
+def _cell(value: Any) -> str:
+    if isinstance(value, list):
+        return ";".join(value)
+    if isinstance(value, bool):
+        return str(value).lower()
+    return "" if value is None else str(value)
+
+
 def dump_csv(incidents: Iterable[Incident]) -> str:
     """CSV that :func:`load_file` reads back (lists ``;``-separated, empty = none)."""
     out = io.StringIO()
@@ -206,18 +214,7 @@ def dump_csv(incidents: Iterable[Incident]) -> str:
     writer.writerow(_COLUMNS)
     for i in incidents:
         d = i.as_dict()
-        writer.writerow(
-            [
-                ";".join(v)
-                if isinstance(v, list)
-                else ""
-                if v is None
-                else str(v).lower()
-                if isinstance(v, bool)
-                else v
-                for v in (d[c] for c in _COLUMNS)
-            ]
-        )
+        writer.writerow([_cell(d[c]) for c in _COLUMNS])
     return out.getvalue()
 
 

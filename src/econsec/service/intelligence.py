@@ -45,22 +45,20 @@ def _openapi(schema: dict[str, Any], csv_too: bool = True) -> dict[str, Any]:
     return {"requestBody": {"required": True, "content": content}}
 
 
-def _firm_reports(p: Platform, caller: CallerDep) -> list[dict[str, Any]]:
-    """Firms' incident records the caller may read (the policy decides per record)."""
-    s = caller.subject
+def _reports(p: Platform, caller: CallerDep, kind: str) -> list[tuple[str, dict[str, Any]]]:
+    """(firm, record) of the current submissions of ``kind`` that the caller may read (the
+    policy decides per record)."""
     with p.read() as conn:
-        subs = [
-            sub for sub in store.list_submissions(conn, None, "current", 10_000, 0)
-            if sub.kind == "incidents"
-        ]  # fmt: skip
-    return [r for sub in subs for r in p.visible_records(s, sub)]
+        subs = store.list_submissions(conn, None, "current", 10_000, 0)
+    return [(sub.org_id, r) for sub in subs if sub.kind == kind
+            for r in p.visible_records(caller.subject, sub)]  # fmt: skip
 
 
 def incidents_with_evidence(p: Platform, caller: CallerDep) -> list[dict[str, Any]]:
     with p.read() as conn:
         incidents = intel.list_incidents(conn)
         events = intel.list_events(conn)
-    reports = _firm_reports(p, caller)
+    reports = [r for _, r in _reports(p, caller, "incidents")]
     return [
         {
             **i.as_dict(),
@@ -184,18 +182,12 @@ def list_events(p: PlatformDep, caller: CallerDep) -> list[dict[str, Any]]:
 
 
 def _outflow_cells(p: Platform, caller: CallerDep) -> list[dict[str, Any]]:
-    s = caller.subject
     with p.read() as conn:
-        subs = [
-            sub for sub in store.list_submissions(conn, None, "current", 10_000, 0)
-            if sub.kind == "outflow"
-        ]  # fmt: skip
         earlier: dict[tuple[str, str], list[frozenset[str]]] = {}
         for body, contributors in store.release_rows(conn, p.ring):
             if body.get("kind") == "outflow":
                 earlier.setdefault((body["area"], body["channel"]), []).append(contributors)
-    reports = [(sub.org_id, r) for sub in subs for r in p.visible_records(s, sub)]
-    return outflow.summary(reports, p.settings.guard, earlier)
+    return outflow.summary(_reports(p, caller, "outflow"), p.settings.guard, earlier)
 
 
 @router.get("/outflow/summary")

@@ -45,9 +45,11 @@ def csrf_seed(request: Request) -> str:
     """The request's CSRF cookie value, or a new one (set on the response by
     :func:`set_cookies`)."""
     seed = request.cookies.get(CSRF)
-    if not seed or len(seed) > 100:
-        seed = request.state.__dict__.setdefault("csrf_seed", secrets.token_urlsafe(24))
-    return seed
+    if seed and len(seed) <= 100:
+        return seed
+    if not hasattr(request.state, "csrf_seed"):
+        request.state.csrf_seed = secrets.token_urlsafe(24)
+    return str(request.state.csrf_seed)
 
 
 def csrf_token(request: Request, p: Platform) -> str:

@@ -60,7 +60,10 @@ def serve(
             typer.echo(seed_demo(app_.state.platform).summary())
     except EconsecError as exc:
         fail(exc)
-    typer.echo(f"econsec platform on http://{host}:{port} (API docs at /api/docs)", err=True)
+    typer.echo(
+        f"econsec platform on http://{host}:{port} (sign in at /, API docs at /api/docs)",
+        err=True,
+    )
     if workers == 1:
         uvicorn.run(app_, host=host, port=port, log_level="warning")
     else:  # each worker process builds its own app from the same settings

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+from pathlib import Path
+
 import numpy as np
+import pandas as pd
 import pymrio
 import pytest
 import scipy.sparse as sp
+from typer.testing import CliRunner
 
+from econsec.cli import app
+from econsec.errors import InputError
 from econsec.sectors import (
     MRIO,
     bottleneck,
@@ -17,6 +25,7 @@ from econsec.sectors import (
     ghosh_output,
     leontief_inverse,
     leontief_output,
+    read_mrio,
     read_wiod,
 )
 from shared_data import DATA
@@ -106,3 +115,73 @@ def test_wiod_2011_china_to_japan() -> None:
     assert result.total_loss > 0
     japan = np.array(m.countries) == "JPN"
     assert result.loss[japan].sum() > 0 and np.all(result.loss > -1e-6)
+
+
+def _icio_file(folder: Path, countries: tuple[str, ...]) -> tuple[Path, MRIO]:
+    """Real WIOD 2011 numbers for a few countries, written in the OECD ICIO CSV layout (rows and
+    columns ``CCC_sector``, final demand ``CCC_HFCE``, value added ``VA``, totals ``OUT``). The
+    rest of the world is folded into final demand, so that x = Z 1 + y still holds."""
+    wiod = read_wiod(DATA / "wiod2013_mrio", 2011)
+    keep = np.flatnonzero(np.isin(np.array(wiod.countries), countries))
+    Z = wiod.Z[keep][:, keep].toarray()
+    x = wiod.x[keep]
+    y = x - Z.sum(axis=1)
+    labels = [f"{wiod.countries[i]}_{wiod.sectors[i]}" for i in keep]
+    fd = pd.DataFrame(0.0, index=labels, columns=[f"{c}_HFCE" for c in countries])
+    for row, i in enumerate(keep):
+        fd.iloc[row, countries.index(wiod.countries[i])] = y[row]
+    table = pd.concat([pd.DataFrame(Z, index=labels, columns=labels), fd], axis=1)
+    table.loc["VA"] = list(x - Z.sum(axis=0)) + [0.0] * len(countries)
+    table["OUT"] = list(x) + [0.0]
+    table.loc["OUT"] = list(x) + [0.0] * len(countries) + [0.0]
+    path = folder / "ICIO2023_2011.csv"
+    table.to_csv(path)
+    subset = MRIO(tuple(wiod.countries[i] for i in keep), tuple(wiod.sectors[i] for i in keep),
+                  sp.csr_matrix(Z), y, x, wiod.unit, "subset")  # fmt: skip
+    return path, subset
+
+
+def test_oecd_icio_files_through_pymrio(tmp_path: Path) -> None:
+    path, subset = _icio_file(tmp_path, ("CHN", "JPN", "KOR", "USA"))
+    for where in (path, tmp_path):  # the file, or its folder and the year
+        m = read_mrio(where, 2011, "oecd")
+        assert m.source.startswith("OECD ICIO, 2011") and m.n == subset.n
+        pos = {(c, s): i for i, (c, s) in enumerate(zip(m.countries, m.sectors, strict=True))}
+        idx = [pos[(c, s)] for c, s in zip(subset.countries, subset.sectors, strict=True)]
+        assert m.x[idx] == pytest.approx(subset.x, rel=1e-9)
+        got = extract(m, "CHN", "JPN")
+        want = extract(subset, "CHN", "JPN")
+        assert got.total_loss == pytest.approx(want.total_loss, rel=1e-9) and got.total_loss > 0
+    bad = tmp_path / "bad" / "ICIO2023_2011.csv"
+    bad.parent.mkdir()
+    bad.write_text("not,an\nICIO,table\n")
+    with pytest.raises(InputError, match="cannot parse"):
+        read_mrio(bad, 2011, "oecd")
+    with pytest.raises(InputError, match="no such file"):
+        read_mrio(tmp_path / "missing.csv", 2011, "oecd")
+
+
+def test_exiobase3_archives_through_pymrio(tmp_path: Path) -> None:
+    io = pymrio.load_test()
+    folder = tmp_path / "IOT_2011_ixi"
+    io.save_all(folder)
+    archive = shutil.make_archive(str(tmp_path / "IOT_2011_ixi"), "zip", folder)
+    m = read_mrio(Path(archive), 2011, "exiobase3")
+    direct = from_pymrio(pymrio.load_test())
+    assert m.countries == direct.countries and m.unit == "million EUR"
+    assert abs(m.Z - direct.Z).max() == pytest.approx(0.0)
+    assert extract(m, "reg2", "reg1").total_loss == pytest.approx(
+        extract(direct, "reg2", "reg1").total_loss, rel=1e-12
+    )
+
+
+def test_cli_extract_on_an_icio_file(tmp_path: Path) -> None:
+    path, subset = _icio_file(tmp_path, ("CHN", "JPN", "KOR"))
+    r = CliRunner().invoke(app, ["sectors", "extract", "--mrio-dir", str(path), "--kind", "oecd",
+                                 "--year", "2011", "--from", "CHN", "--to", "JPN",
+                                 "--format", "json"])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["unit"] == "million USD" and out["total_output_loss"] == pytest.approx(
+        extract(subset, "CHN", "JPN").total_loss, rel=1e-9
+    )

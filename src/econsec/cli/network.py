@@ -134,7 +134,11 @@ def network_esri(
 @sectors_app.command("extract")
 def sectors_extract(
     mrio_dir: Annotated[
-        Path, typer.Option(help="Folder with the WIOD tables (wiotYYYY_*.parquet).")
+        Path,
+        typer.Option(
+            help="The table: the WIOD folder (wiotYYYY_*.parquet), an OECD ICIO file or folder, "
+            "or an EXIOBASE 3 archive (see --kind)."
+        ),
     ],
     year: Annotated[int, typer.Option(help="Table year.")],
     from_country: Annotated[str, typer.Option("--from", help="Supplying country.")],
@@ -146,13 +150,14 @@ def sectors_extract(
         ),
     ] = None,
     top: Annotated[int, typer.Option(help="Country-sectors listed in the table view.")] = 15,
+    kind: Annotated[str, typer.Option(help="wiod, oecd (ICIO) or exiobase3.")] = "wiod",
     format: FormatOption = "table",
 ) -> None:
     """Hypothetical extraction of a bilateral block of intermediate inputs (e.g. CHN -> JPN)."""
-    from econsec.sectors import extract, read_wiod
+    from econsec.sectors import extract, read_mrio
 
     try:
-        mrio = read_wiod(mrio_dir, year)
+        mrio = read_mrio(mrio_dir, year, kind)
         result = extract(mrio, from_country, to_country)
     except EconsecError as exc:
         fail(exc)

@@ -10,7 +10,7 @@ from econsec.sectors.leontief import (
     leontief_inverse,
     leontief_output,
 )
-from econsec.sectors.mrio import MRIO, from_pymrio, read_wiod
+from econsec.sectors.mrio import MRIO, from_pymrio, read_mrio, read_wiod
 
 __all__ = [
     "MRIO",
@@ -23,5 +23,6 @@ __all__ = [
     "ghosh_output",
     "leontief_inverse",
     "leontief_output",
+    "read_mrio",
     "read_wiod",
 ]

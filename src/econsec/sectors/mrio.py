@@ -20,7 +20,9 @@ import scipy.sparse as sp
 
 from econsec.errors import InputError, NotFoundError
 
-__all__ = ["MRIO", "from_pymrio", "read_wiod"]
+__all__ = ["KINDS", "MRIO", "from_pymrio", "read_mrio", "read_wiod"]
+
+KINDS = ("wiod", "oecd", "exiobase3")
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,14 +101,28 @@ def read_wiod(folder: Path, year: int) -> MRIO:
     )
 
 
+def _region(code: str) -> str:
+    """ISO alpha-3 for a table's region code where one exists (EXIOBASE uses alpha-2; its
+    rest-of-world regions such as ``WA`` stay as they are)."""
+    from econsec.reference.countries import to_alpha3
+
+    if len(code) in (2, 3) and code.isalpha() and code.isupper():
+        try:
+            return to_alpha3(code)
+        except NotFoundError:
+            return code
+    return code
+
+
 def from_pymrio(io: Any, source: str = "pymrio IOSystem", unit: str = "table units") -> MRIO:
-    """Convert a pymrio ``IOSystem`` (after ``calc_system``-free parsing: Z and Y are enough)."""
+    """Convert a pymrio ``IOSystem`` (after ``calc_system``-free parsing: Z and Y are enough).
+    Region codes become ISO alpha-3 where they are ISO codes."""
     Z = io.Z
-    labels = list(Z.index)
+    labels = [(_region(str(r)), s) for r, s in Z.index]
     y = np.asarray(io.Y.sum(axis=1), float)
     x = np.asarray(Z.sum(axis=1), float) + y
     return MRIO(
-        countries=tuple(str(r) for r, _ in labels),
+        countries=tuple(r for r, _ in labels),
         sectors=tuple(str(s) for _, s in labels),
         Z=sp.csr_matrix(np.asarray(Z, float)),
         y=y,
@@ -114,3 +130,31 @@ def from_pymrio(io: Any, source: str = "pymrio IOSystem", unit: str = "table uni
         unit=unit,
         source=source,
     )
+
+
+def read_mrio(path: Path, year: int, kind: str = "wiod") -> MRIO:
+    """A table from a user's files: ``wiod`` (the WIOD 2013 Parquet folder), ``oecd`` (an OECD
+    ICIO CSV or zip, or a folder holding ``ICIO*_YEAR``) or ``exiobase3`` (an EXIOBASE 3 zip or
+    folder), the last two through pymrio's parsers. :class:`InputError` names the file and what
+    was expected when pymrio cannot read it."""
+    if kind == "wiod":
+        return read_wiod(path, year)
+    if kind not in KINDS:
+        raise InputError(f"unknown table kind {kind!r}", expected=", ".join(KINDS))
+    if not path.exists():
+        raise InputError("no such file or folder", file=str(path))
+    import pymrio
+
+    try:
+        if kind == "oecd":
+            io = pymrio.parse_oecd(path, year=year)
+            source, unit = f"OECD ICIO, {year} ({path.name})", "million USD"
+        else:
+            io = pymrio.parse_exiobase3(path)
+            source, unit = f"EXIOBASE 3 ({path.name})", "million EUR"
+    except FileNotFoundError as exc:
+        raise InputError(f"not found: {exc}", file=str(path)) from None
+    except Exception as exc:  # pymrio's parsers raise many kinds on a malformed file
+        expected = "an OECD ICIO table (CSV)" if kind == "oecd" else "an EXIOBASE 3 archive"
+        raise InputError(f"cannot parse: {exc}", file=str(path), expected=expected) from None
+    return from_pymrio(io, source=source, unit=unit)

@@ -132,7 +132,7 @@ def _icio_file(folder: Path, countries: tuple[str, ...]) -> tuple[Path, MRIO]:
         fd.iloc[row, countries.index(wiod.countries[i])] = y[row]
     table = pd.concat([pd.DataFrame(Z, index=labels, columns=labels), fd], axis=1)
     table.loc["VA"] = list(x - Z.sum(axis=0)) + [0.0] * len(countries)
-    table["OUT"] = list(x) + [0.0]
+    table["OUT"] = [*x, 0.0]
     table.loc["OUT"] = list(x) + [0.0] * len(countries) + [0.0]
     path = folder / "ICIO2023_2011.csv"
     table.to_csv(path)

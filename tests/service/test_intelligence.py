@@ -66,6 +66,15 @@ def test_register_import_export_and_evidence(world: World) -> None:
     barley = next(i for i in c.get("/api/v1/incidents", headers=cleared).json()
                   if i["id"] == "barley")  # fmt: skip
     assert barley["events"] == [stored["id"]] and barley["firm_reports"] == 1
+    # firms' reports feed the register: grouped, with the incidents they support
+    other = {**report, "country": "KOR", "product": "281111", "date": "2024-02-03"}
+    c.post("/api/v1/submissions/incidents", json=[report, other], headers=firm)
+    groups = c.get("/api/v1/incidents/candidates", headers=cleared).json()
+    assert [(g["country"], g["month"], g["incidents"]) for g in groups] == [
+        ("KOR", "2024-02", []),  # a candidate for the register
+        ("CHN", "2020-06", ["barley", "chn-aus-barley-2020"]),
+    ]
+    assert c.get("/api/v1/incidents/candidates", headers=firm).status_code == 403
     # export in both formats reads back
     csv_text = c.get("/api/v1/incidents/export?format=csv", headers=gov).text
     assert len(load_file(csv_text.encode(), "r.csv")) == len(seed) + 1

@@ -77,6 +77,30 @@ def list_incidents(p: PlatformDep, caller: CallerDep) -> list[dict[str, Any]]:
     return incidents_with_evidence(p, caller)
 
 
+@router.get("/incidents/candidates")
+def incident_candidates(p: PlatformDep, caller: CallerDep) -> list[dict[str, Any]]:
+    """Firms' incident reports (those you may read) grouped by jurisdiction, family, pretext,
+    product and month: what firms report, with the registered incidents each group supports —
+    a group that supports none is a candidate for the register."""
+    p.authorise(caller.subject, "read_intelligence", REGISTER, "incidents (candidates)")
+    with p.read() as conn:
+        incidents = intel.list_incidents(conn)
+    groups: dict[tuple[str, ...], list[tuple[str, dict[str, Any]]]] = {}
+    for firm, r in _reports(p, caller, "incidents"):
+        key = (r["country"], r["family"], r["pretext"], r.get("product") or "", r["date"][:7])
+        groups.setdefault(key, []).append((firm, r))
+    out = []
+    for (country, family, pretext, product, month), rows in groups.items():
+        out.append({
+            "country": country, "family": family, "pretext": pretext,
+            "product": product or None, "month": month,
+            "n_reports": len(rows), "n_firms": len({f for f, _ in rows}),
+            "impacts": sorted({r["impact"] for _, r in rows}),
+            "incidents": sorted({i.id for i in incidents for _, r in rows if supports(i, r)}),
+        })  # fmt: skip
+    return sorted(out, key=lambda g: (bool(g["incidents"]), -g["n_firms"], g["month"]))
+
+
 def _save(p: Platform, caller: CallerDep, data: list[Any], source: str) -> list[dict[str, Any]]:
     p.authorise(caller.subject, "manage_intelligence", REGISTER, "incidents (import)")
     items = load(data, source=source)

@@ -230,6 +230,8 @@ def _intelligence(
 ) -> Response:
     context = {"incidents": intel_api.incidents_with_evidence(p, caller),
                "events": intel_api.list_events(p, caller), "imported": None, "detected": None,
+               "candidates": [c for c in intel_api.incident_candidates(p, caller)
+                              if not c["incidents"]],
                "errors": [],
                "method": "econsec early warning 1 (seasonal robust drop net of partners' "
                "trends; incident links within the onset window)", **extra}  # fmt: skip

@@ -17,15 +17,41 @@ ENDPOINTS = (
     "benchmarks",
     "audit",
     "taxii",
+    "incidents",
+    "import_incidents",
+    "outflow_summary",
+    "outflow_release",
+    "create_survey",
+    "list_surveys",
 )
+INCIDENT = {"title": "duties", "implementing": "CHN", "affected": "AUS", "family": "goods",
+            "pretext": "other", "implemented": "2020-05-19"}  # fmt: skip
+SURVEY = {"title": "outlook", "audience": "all_firms",
+          "questions": [{"id": "q1", "text": "Risk?", "type": "likert"}]}  # fmt: skip
 EXPECTED = {  # role (clearance) -> status per endpoint, in the order above
-    "firm_submitter": (200, 200, 201, 403, 404, 200, 200, 403, 200),
-    "firm_admin": (200, 200, 201, 403, 404, 200, 200, 403, 200),
-    "analyst": (200, 403, 403, 403, 404, 200, 403, 403, 200),
-    "cleared_analyst": (200, 200, 403, 200, 201, 200, 403, 403, 200),
-    "cleared_analyst (expired)": (200, 403, 403, 403, 404, 200, 403, 403, 200),
-    "auditor": (200, 403, 403, 403, 404, 200, 403, 200, 200),
-    "platform_admin": (200, 403, 403, 403, 404, 403, 403, 403, 200),
+    "firm_submitter": (200, 200, 201, 403, 404, 200, 200, 403, 200, 403, 403, 403, 403, 403, 200),
+    "firm_admin": (200, 200, 201, 403, 404, 200, 200, 403, 200, 403, 403, 403, 403, 403, 200),
+    "analyst": (200, 403, 403, 403, 404, 200, 403, 403, 200, 200, 201, 200, 403, 201, 200),
+    "cleared_analyst": (200, 200, 403, 200, 201, 200, 403, 403, 200, 200, 201, 200, 201, 201, 200),
+    "cleared_analyst (expired)": (
+        200,
+        403,
+        403,
+        403,
+        404,
+        200,
+        403,
+        403,
+        200,
+        200,
+        201,
+        200,
+        403,
+        201,
+        200,
+    ),
+    "auditor": (200, 403, 403, 403, 404, 200, 403, 200, 200, 403, 403, 403, 403, 403, 403),
+    "platform_admin": (200, 403, 403, 403, 404, 403, 403, 403, 200, 403, 403, 403, 403, 403, 403),
 }
 
 
@@ -64,6 +90,16 @@ def test_role_against_every_endpoint(world: World, who: str) -> None:
         "benchmarks": lambda: world.client.get("/api/v1/benchmarks", headers=headers),
         "audit": lambda: world.client.get("/api/v1/audit", headers=headers),
         "taxii": lambda: world.client.get("/taxii2/api/collections/", headers=headers),
+        "incidents": lambda: world.client.get("/api/v1/incidents", headers=headers),
+        "import_incidents": lambda: world.client.post(
+            "/api/v1/incidents", json=[INCIDENT], headers=headers
+        ),
+        "outflow_summary": lambda: world.client.get("/api/v1/outflow/summary", headers=headers),
+        "outflow_release": lambda: world.client.post(
+            "/api/v1/outflow/releases", json={"audience": "all_firms"}, headers=headers
+        ),
+        "create_survey": lambda: world.client.post("/api/v1/surveys", json=SURVEY, headers=headers),
+        "list_surveys": lambda: world.client.get("/api/v1/surveys", headers=headers),
     }
     got = tuple(calls[name]().status_code for name in ENDPOINTS)
     assert dict(zip(ENDPOINTS, got, strict=True)) == dict(

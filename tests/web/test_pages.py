@@ -7,6 +7,7 @@ import re
 from babel.messages.extract import extract_from_dir
 
 from econsec.analysis.presets import PRESETS
+from econsec.service.sharing import TITLES
 from econsec.sharing.records import KINDS
 from econsec.web import i18n
 from econsec.web.console import COLUMNS
@@ -116,7 +117,7 @@ def test_every_message_has_a_japanese_translation() -> None:
         options_map={"**.html": {"extensions": "jinja2.ext.i18n"}})}  # fmt: skip
     dynamic = {p.label for p in NAV} | {label for _, label in COLUMNS} | set(METRIC_LABELS.values())
     dynamic |= {f.name for f in KINDS["suppliers"]} | set(KINDS) | {"current", "withdrawn"}
-    dynamic |= {"open", "closed"}
+    dynamic |= {"open", "closed"} | set(TITLES.values())
     ja = i18n.translations("ja")
     missing = sorted(m for m in used | dynamic if isinstance(m, str) and ja.gettext(m) == m
                      and m not in ("HHI",))  # fmt: skip

@@ -22,11 +22,11 @@ from econsec.sharing.findings import Finding
 from econsec.sharing.privacy import noisy_mean
 from econsec.storage import platform as store
 
-__all__ = ["preview_finding", "publish_finding", "router"]
+__all__ = ["TITLES", "preview_finding", "publish_finding", "router"]
 
 router = APIRouter(prefix="/api/v1", tags=["sharing"])
 METHOD = "econsec mash-up 1 (entity resolution: identifiers, then RapidFuzz similarity >= 90)"
-_TITLES = {
+TITLES = {
     "shared_supplier": "Many firms depend on one supplier",
     "single_source_cluster": "Many firms single-source from one supplier",
     "hidden_tier2_overlap": "A hidden tier-2 supplier shared by many firms",
@@ -124,7 +124,7 @@ def publish_finding(
         "id": str(uuid.uuid4()),
         "finding_id": finding.id,
         "kind": finding.kind,
-        "title": _TITLES[finding.kind],
+        "title": TITLES[finding.kind],
         "text": _text(finding, n_firms, share),
         "subject": finding.subject,
         "supplier": finding.subject if finding.kind != "shared_country" else None,

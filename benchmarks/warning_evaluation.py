@@ -17,7 +17,7 @@ from pathlib import Path
 
 from econsec.intelligence import detect, sources
 from econsec.intelligence.incidents import Evaluation, evaluate, known_incidents
-from econsec.intelligence.warning import Event
+from econsec.intelligence.warning import Event, series_years
 
 DATA = Path(os.environ.get("ECONSEC_SHARED_DATA", Path(__file__).parents[2] / "shared" / "data"))
 
@@ -52,13 +52,6 @@ CASES = (
                                        / "japan_trade_by_area_goods_annual.csv.gz"),
          ("chn-jpn-seafood-2023", "jpn-rus-sanctions-2022", "jpn-kor-fluorides-2019")),
 )  # fmt: skip
-
-
-def series_years(rows: list[tuple[str, str, str, str, float]]) -> float:
-    series = {(x, i, p) for _, x, i, p, _ in rows}
-    periods = {r[0] for r in rows}
-    per_year = 12 if len(next(iter(periods))) == 7 else 1
-    return len(series) * len(periods) / per_year
 
 
 def run(case: Case) -> tuple[Evaluation, list[Event], float, int]:

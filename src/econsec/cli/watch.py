@@ -105,6 +105,7 @@ def watch_evaluate(
     per series-year (events that match no incident)."""
     from econsec.intelligence import detect, evaluate, known_incidents
     from econsec.intelligence.incidents import load_file
+    from econsec.intelligence.warning import series_years
 
     try:
         rows = read_series(input)
@@ -117,9 +118,7 @@ def watch_evaluate(
         events = detect(rows)
     except EconsecError as exc:
         fail(exc)
-    periods = {r[0] for r in rows}
-    years = len(periods) / (12 if rows and len(rows[0][0]) == 7 else 1)
-    result = evaluate(events, register, len({r[1:4] for r in rows}) * years)
+    result = evaluate(events, register, series_years(rows))
     found = [
         {
             "incident": k,

@@ -35,10 +35,21 @@ from typing import Any
 
 from econsec.errors import InputError
 
-__all__ = ["Event", "Flow", "Settings", "check_flow", "detect"]
+__all__ = ["METHOD", "Event", "Flow", "Settings", "check_flow", "detect", "series_years"]
+
+METHOD = "econsec early warning 1 (seasonal robust drop net of the partners' trends)"
 
 Flow = tuple[str, str, str, str, float]
 _PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
+
+
+def series_years(rows: Sequence[Flow]) -> float:
+    """Series (exporter, importer, product) × years spanned: the exposure of false-alarm rates."""
+    periods = {r[0] for r in rows}
+    if not periods:
+        return 0.0
+    per_year = 12 if len(next(iter(periods))) == 7 else 1
+    return len({r[1:4] for r in rows}) * len(periods) / per_year
 
 
 def check_flow(period: Any, exporter: Any, importer: Any, product: Any, value: Any) -> Flow:

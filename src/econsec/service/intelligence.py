@@ -24,7 +24,7 @@ from econsec.intelligence.incidents import (
 from econsec.intelligence.warning import check_flow, detect
 from econsec.service.deps import CallerDep, PlatformDep
 from econsec.service.platform import Platform
-from econsec.service.submissions import read_records
+from econsec.service.submissions import read_records, upload_openapi
 from econsec.sharing import outflow
 from econsec.sharing.exchange import tlp_of
 from econsec.sharing.records import json_schema
@@ -36,13 +36,6 @@ __all__ = ["REGISTER", "check_flows", "incidents_with_evidence", "router"]
 router = APIRouter(prefix="/api/v1", tags=["intelligence"])
 REGISTER = Resource("incident_register", Classification.SHARED)
 _FLOW_COLUMNS = ("period", "exporter", "importer", "product", "value")
-
-
-def _openapi(schema: dict[str, Any], csv_too: bool = True) -> dict[str, Any]:
-    content: dict[str, Any] = {"application/json": {"schema": schema}}
-    if csv_too:
-        content["text/csv"] = {"schema": {"type": "string"}}
-    return {"requestBody": {"required": True, "content": content}}
 
 
 def _reports(p: Platform, caller: CallerDep, kind: str) -> list[tuple[str, dict[str, Any]]]:
@@ -112,7 +105,7 @@ def _save(p: Platform, caller: CallerDep, data: list[Any], source: str) -> list[
 @router.post(
     "/incidents",
     status_code=201,
-    openapi_extra=_openapi({"type": "array", "items": json_schema(FIELDS), "minItems": 1}),
+    openapi_extra=upload_openapi(json_schema(FIELDS)),
 )
 async def import_incidents(request: Request, p: PlatformDep, caller: CallerDep) -> Any:
     """Add or replace incidents (by id): a JSON array or CSV (lists ``;``-separated). All or
@@ -167,10 +160,14 @@ def check_flows(data: list[Any]) -> list[tuple[str, str, str, str, float]]:
     return rows
 
 
-@router.post(
-    "/events/detect",
-    openapi_extra=_openapi({"type": "array", "items": {"type": "object"}, "minItems": 1}),
-)
+_FLOW_ITEM = {
+    "type": "object",
+    "required": list(_FLOW_COLUMNS),
+    "properties": {c: {"type": "number" if c == "value" else "string"} for c in _FLOW_COLUMNS},
+}
+
+
+@router.post("/events/detect", openapi_extra=upload_openapi(_FLOW_ITEM))
 async def detect_events(
     request: Request,
     p: PlatformDep,

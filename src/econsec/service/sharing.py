@@ -22,7 +22,7 @@ from econsec.sharing.findings import Finding
 from econsec.sharing.privacy import noisy_mean
 from econsec.storage import platform as store
 
-__all__ = ["TITLES", "preview_finding", "publish_finding", "router"]
+__all__ = ["TITLES", "preview_finding", "publish_finding", "router", "visible_finding"]
 
 router = APIRouter(prefix="/api/v1", tags=["sharing"])
 METHOD = "econsec mash-up 1 (entity resolution: identifiers, then RapidFuzz similarity >= 90)"
@@ -71,16 +71,8 @@ def _text(f: Finding, n_firms: int, share: float) -> str:
 def publish(request: ReleaseRequest, p: PlatformDep, caller: CallerDep) -> Any:
     """Publish a finding to an audience, if the disclosure guard allows it (else 422 + rule)."""
     s = caller.subject
-    finding = next((f for f in p.findings() if f.id == request.finding_id), None)
-    label = f"finding/{request.finding_id}"
-    if finding is None:
-        p.audit(s.user, "publish_release", label, False, "no such finding")
-        raise HTTPException(404, "no finding with this id")
-    try:
-        p.authorise(s, "read_findings", p.finding_resource(finding), label)
-    except AccessDenied:
-        raise HTTPException(404, "no finding with this id") from None
-    p.authorise(s, "publish_release", p.finding_resource(finding), label)
+    finding = visible_finding(p, caller, request.finding_id, "publish_release")
+    p.authorise(s, "publish_release", p.finding_resource(finding), f"finding/{finding.id}")
     outcome = publish_finding(p, finding, request.audience, s.user, request.epsilon)
     if isinstance(outcome, Verdict):
         return JSONResponse(
@@ -88,6 +80,21 @@ def publish(request: ReleaseRequest, p: PlatformDep, caller: CallerDep) -> Any:
             status_code=422,
         )
     return outcome
+
+
+def visible_finding(p: Platform, caller: CallerDep, finding_id: str, action: str) -> Finding:
+    """The finding if the caller may read it; else 404 alike for missing and hidden (both
+    audited, the missing one under ``action``)."""
+    finding = next((f for f in p.findings() if f.id == finding_id[:32]), None)
+    label = f"finding/{finding_id[:32]}"
+    if finding is None:
+        p.audit(caller.subject.user, action, label, False, "no such finding")
+        raise HTTPException(404, "no finding with this id")
+    try:
+        p.authorise(caller.subject, "read_findings", p.finding_resource(finding), label)
+    except AccessDenied:
+        raise HTTPException(404, "no finding with this id") from None
+    return finding
 
 
 def preview_finding(p: Platform, finding: Finding, user: str) -> dict[str, Any]:

@@ -20,19 +20,20 @@ from econsec.service.deps import CallerDep, PlatformDep
 from econsec.sharing import records as rec
 from econsec.storage import platform as store
 
-__all__ = ["read_records", "router", "store_records"]
+__all__ = ["read_records", "router", "store_records", "upload_openapi"]
 
 router = APIRouter(prefix="/api/v1/submissions", tags=["submissions"])
 _NOT_FOUND = "no submission with this id"
 
 
-def _openapi(kind: str) -> dict[str, Any]:
-    schema = rec.json_schema(kind)
+def upload_openapi(item: dict[str, Any]) -> dict[str, Any]:
+    """The request body :func:`read_records` takes: a JSON array of ``item``, a multipart CSV
+    ``file`` or a ``text/csv`` body."""
     return {
         "requestBody": {
             "required": True,
             "content": {
-                "application/json": {"schema": {"type": "array", "items": schema, "minItems": 1}},
+                "application/json": {"schema": {"type": "array", "items": item, "minItems": 1}},
                 "multipart/form-data": {
                     "schema": {
                         "type": "object",
@@ -111,19 +112,23 @@ async def _submit(request: Request, p: PlatformDep, caller: CallerDep, kind: str
     return await run_in_threadpool(store_records, p, caller, kind, data, source)
 
 
-@router.post("/suppliers", status_code=201, openapi_extra=_openapi("suppliers"))
+@router.post(
+    "/suppliers", status_code=201, openapi_extra=upload_openapi(rec.json_schema("suppliers"))
+)
 async def submit_suppliers(request: Request, p: PlatformDep, caller: CallerDep) -> Any:
     """Submit your supplier relationships (JSON array or CSV); supersedes your current list."""
     return await _submit(request, p, caller, "suppliers")
 
 
-@router.post("/incidents", status_code=201, openapi_extra=_openapi("incidents"))
+@router.post(
+    "/incidents", status_code=201, openapi_extra=upload_openapi(rec.json_schema("incidents"))
+)
 async def submit_incidents(request: Request, p: PlatformDep, caller: CallerDep) -> Any:
     """Submit coercion incidents your firm met (JSON array or CSV)."""
     return await _submit(request, p, caller, "incidents")
 
 
-@router.post("/outflow", status_code=201, openapi_extra=_openapi("outflow"))
+@router.post("/outflow", status_code=201, openapi_extra=upload_openapi(rec.json_schema("outflow")))
 async def submit_outflow(request: Request, p: PlatformDep, caller: CallerDep) -> Any:
     """Submit technology or talent outflow concerns (JSON array or CSV)."""
     return await _submit(request, p, caller, "outflow")

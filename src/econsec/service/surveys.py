@@ -44,7 +44,7 @@ def _survey(p: Platform, caller: CallerDep, survey_id: str, action: str) -> dict
     try:
         with p.read() as conn:
             survey = intel.get_survey(conn, survey_id[:36])
-            participants = frozenset(intel.responses(conn, p.ring, survey["id"]))
+            participants = intel.participants(conn, survey["id"])
         p.authorise(s, action, _resource(survey, participants), f"survey/{survey['id']}")
     except (NotFoundError, AccessDenied):
         p.audit(s.user, action, f"survey/{survey_id[:36]}", False, "not found or not allowed")

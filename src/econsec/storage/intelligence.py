@@ -33,6 +33,7 @@ __all__ = [
     "list_events",
     "list_incidents",
     "list_surveys",
+    "participants",
     "put_events",
     "put_incidents",
     "put_response",
@@ -143,6 +144,12 @@ def responses(conn: sa.Connection, ring: KeyRing, survey_id: str) -> dict[str, d
     return {
         r.org_id: json.loads(ring.open(r.answers, f"{survey_id}/{r.org_id}".encode())) for r in rows
     }
+
+
+def participants(conn: sa.Connection, survey_id: str) -> frozenset[str]:
+    """The organisations that answered (their answers stay sealed)."""
+    query = sa.select(survey_responses.c.org_id).where(survey_responses.c.survey_id == survey_id)
+    return frozenset(conn.execute(query).scalars())
 
 
 def firm_strata(conn: sa.Connection) -> dict[str, tuple[str, str]]:

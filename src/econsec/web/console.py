@@ -10,10 +10,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 import yaml
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from econsec.errors import AccessDenied, EconsecError, RecordsRejected
+from econsec.errors import EconsecError, RecordsRejected
+from econsec.intelligence.warning import METHOD
 from econsec.report.html import Figure
 from econsec.service import intelligence as intel_api
 from econsec.service import sharing
@@ -177,18 +178,6 @@ def findings(request: Request) -> Response:
                   findings=sharing.findings(p, caller))  # fmt: skip
 
 
-def _finding(p: Platform, caller: Caller, finding_id: str) -> Finding:
-    finding = next((f for f in p.findings() if f.id == finding_id[:32]), None)
-    try:
-        if finding is None:
-            raise AccessDenied("no such finding")
-        p.authorise(caller.subject, "read_findings", p.finding_resource(finding),
-                    f"finding/{finding.id}")  # fmt: skip
-    except AccessDenied:
-        raise HTTPException(404, "no finding with this id") from None
-    return finding
-
-
 _AUDIENCES = ("all_firms", "public")
 
 
@@ -202,7 +191,9 @@ def _composer(request: Request, p: Platform, caller: Caller, f: Finding, **extra
 @router.get("/findings/{finding_id}/release")
 def composer(finding_id: str, request: Request) -> Response:
     p, caller = require(request, "/console/findings")
-    return _composer(request, p, caller, _finding(p, caller, finding_id))
+    return _composer(
+        request, p, caller, sharing.visible_finding(p, caller, finding_id, "read_findings")
+    )
 
 
 @router.post("/findings/{finding_id}/release")
@@ -210,7 +201,7 @@ async def compose(finding_id: str, request: Request) -> Response:
     """Preview what the disclosure guard allows, or publish."""
     form = await checked_form(request)
     p, caller = require(request, "/console/findings")
-    f = _finding(p, caller, finding_id)
+    f = sharing.visible_finding(p, caller, finding_id, "publish_release")
     audience = str(form.get("audience", ""))
     if audience not in (*_AUDIENCES, *(f"sector:{s}" for s in f.sectors)):
         audience = "all_firms"
@@ -233,8 +224,7 @@ def _intelligence(
                "candidates": [c for c in intel_api.incident_candidates(p, caller)
                               if not c["incidents"]],
                "errors": [],
-               "method": "econsec early warning 1 (seasonal robust drop net of partners' "
-               "trends; incident links within the onset window)", **extra}  # fmt: skip
+               "method": f"{METHOD}; incident links within the onset window", **extra}  # fmt: skip
     return render(request, p, caller, "console_intelligence.html", status=status, **context)
 
 

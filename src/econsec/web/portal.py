@@ -12,6 +12,7 @@ from econsec.errors import AccessDenied, FieldProblem, RecordsRejected
 from econsec.report.html import Figure
 from econsec.service import sharing
 from econsec.service.submissions import store_records
+from econsec.service.submissions import withdraw as withdraw_submission
 from econsec.sharing import records as rec
 from econsec.sharing.benchmarks import exposure
 from econsec.storage import platform as store
@@ -46,8 +47,6 @@ def submissions(request: Request) -> Response:
 async def withdraw(submission_id: str, request: Request) -> Response:
     await checked_form(request)
     p, caller = require(request, "/portal/submissions")
-    from econsec.service.submissions import withdraw as withdraw_submission
-
     withdraw_submission(submission_id, p, caller)  # the API's checks: own, current, audited
     return RedirectResponse("/portal/submissions", 303)
 

@@ -1,88 +1,163 @@
-"""Fast exact ESRI for large networks: local, asynchronous cascades compiled with Numba.
+"""The ESRI of many firms at once, each with a certified error bound (compiled with Numba).
 
-The cascade of :mod:`econsec.network.cascade` is a monotone map; iterating it node by node in
-any order (chaotic, Gauss-Seidel style) from the initial levels decreases to the same largest
-fixed point as the synchronous iteration. A firm's failure only moves the firms its effects
-reach, so each cascade here touches only those: a work queue holds the firms whose inputs or
-customers changed, a firm is updated when its level falls by more than ``eps``, and its
-suppliers and customers are queued in turn. Running sums (input still delivered per input type,
-sales lost per firm) are updated by each change, so evaluating a firm costs its number of input
-types, not its number of links — which matters for hub suppliers with thousands of customers.
+The cascade of :mod:`econsec.network.cascade` is the map :math:`G(h) = \\min(h^0, T(h))`, monotone
+in :math:`h`, and the cascade's result is its largest fixed point :math:`h^*` below :math:`h^0`.
+Two facts make a fast scan with a proof of its accuracy possible:
 
-Cascades of different firms are independent: :func:`esri_local` splits the firms over threads
-(Numba ``prange``); :func:`esri_spark` fans them out over Spark executors.
+* **From above.** Gauss-Seidel sweeps (each firm updated in place from the current levels of its
+  suppliers and customers) started at :math:`h^0` decrease to :math:`h^*` and never pass it, so
+  the loss of the current levels :math:`h` is a lower bound of the true loss.
+* **From below.** Any :math:`y \\le h^0` with :math:`y \\le G(y)` lies below :math:`h^*` (by
+  induction, every iterate from :math:`h^0` stays above :math:`y`), so its loss is an upper
+  bound. The scan proposes :math:`y = \\max(0, h - \\alpha (h' - h))`, the levels :math:`h`
+  pushed past their predicted limit along the last sweep's change :math:`h' - h`, with
+  :math:`\\alpha = (1 + m) \\mu / (1 - \\mu)` for the observed convergence rate :math:`\\mu`
+  (ratio of the last two loss increments) and margin :math:`m`, and checks :math:`y \\le G(y)` in
+  one pass.
+
+A cascade stops when the two bounds are within ``2 tol``; the reported ESRI is their midpoint, so
+its error is at most ``tol`` (up to floating-point rounding: the check allows
+:data:`ROUNDING` per level). The map is evaluated for a batch of cascades at once: levels are an
+n × b matrix with the b cascades of a firm next to each other, so each link is read once per
+sweep for all b cascades; a finished cascade's column is reused for the next firm. Sweeps run
+suppliers before buyers (supply shortages travel in one sweep) and then back (lost demand
+travels in one sweep).
+
+Cascades of different firms are independent: :func:`scan_esri` splits the firms over threads;
+:func:`esri_spark` fans them out over Spark executors.
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
-from econsec.network.cascade import Propagator
+from econsec.network.cascade import NotConverged, Propagator
 from econsec.network.model import Network
 
-__all__ = ["Compiled", "compile_network", "esri_local", "esri_spark"]
+__all__ = ["ROUNDING", "Compiled", "EsriScan", "compile_network", "esri_spark", "scan_esri"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
+ROUNDING = 1e-13  # allowance per level in the check y <= G(y), for floating-point rounding
+MARGIN = 0.5  # how far past the predicted limit the lower levels are pushed
+CHECK_EVERY = 4  # sweeps between checks of the lower levels
+MAX_SWEEPS = 10_000
+
 
 @dataclass(frozen=True, eq=False)
 class Compiled:
-    """The network as flat arrays for the compiled kernel (links sorted by buyer and by supplier)."""
+    """The network as flat arrays for the compiled kernel.
+
+    Links are grouped by input slot (one slot per buyer and input type, slots by buyer) and, a
+    second time, by supplier; ``order`` lists firms suppliers first.
+    """
 
     output: FloatArray  # x_j, for the loss
-    capacity: FloatArray  # max(output, network sales), the denominator of the demand side
-    in_ptr: IntArray
-    in_supplier: IntArray
-    in_value: FloatArray
+    capacity: FloatArray  # max(output, network sales): the denominator of the demand side
+    order: IntArray
+    slot_ptr: IntArray  # slots of firm j: slot_ptr[j] .. slot_ptr[j + 1]
+    slot_link_ptr: IntArray  # links of slot s: slot_link_ptr[s] .. slot_link_ptr[s + 1]
+    link_supplier: IntArray
+    link_value: FloatArray
     slot_total: FloatArray
     slot_essential: npt.NDArray[np.bool_]
-    slot_share: FloatArray
-    out_ptr: IntArray
+    slot_share: FloatArray  # Pi_jk / Pi_j for non-essential slots
+    out_ptr: IntArray  # links sold by firm i: out_ptr[i] .. out_ptr[i + 1]
     out_buyer: IntArray
     out_value: FloatArray
-    out_slot: IntArray  # the buyer's slot of each out-link
-    slot_ptr: IntArray  # slots of firm j: slot_ptr[j] .. slot_ptr[j + 1]
+
+    def arrays(self) -> tuple[npt.NDArray[Any], ...]:
+        return (
+            self.order,
+            self.output,
+            self.capacity,
+            self.slot_ptr,
+            self.slot_link_ptr,
+            self.link_supplier,
+            self.link_value,
+            self.slot_total,
+            self.slot_essential,
+            self.slot_share,
+            self.out_ptr,
+            self.out_buyer,
+            self.out_value,
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class EsriScan:
+    """ESRI of ``firms`` (indices); the true value is within ``bound`` of ``esri``."""
+
+    firms: IntArray
+    esri: FloatArray
+    bound: FloatArray
+    sweeps: IntArray  # Gauss-Seidel sweeps each cascade needed
+
+
+def _pointers(groups: IntArray, size: int) -> IntArray:
+    return np.concatenate(([0], np.cumsum(np.bincount(groups, minlength=size)))).astype(np.int64)
+
+
+def supply_order(network: Network) -> IntArray:
+    """Firms ordered suppliers before buyers (strongly connected groups kept together)."""
+    n = network.n_firms
+    graph = sp.csr_matrix(
+        (np.ones(network.n_links), (network.supplier, network.buyer)), shape=(n, n)
+    )
+    k, label = sp.csgraph.connected_components(graph, directed=True, connection="strong")
+    across = label[network.supplier] != label[network.buyer]
+    edges = np.unique(np.stack([label[network.supplier][across], label[network.buyer][across]]), axis=1)
+    depth = np.zeros(k, np.int64)
+    indegree = np.bincount(edges[1], minlength=k)
+    by_source = np.argsort(edges[0], kind="stable")
+    ptr = _pointers(edges[0], k)
+    targets = edges[1][by_source]
+    frontier = np.flatnonzero(indegree == 0)
+    level = 0
+    while frontier.size:  # Kahn's algorithm, one level of the condensed graph at a time
+        depth[frontier] = level
+        reached = np.concatenate([targets[ptr[c] : ptr[c + 1]] for c in frontier] or [targets[:0]])
+        np.subtract.at(indegree, reached, 1)
+        frontier = np.unique(reached[indegree[reached] == 0])
+        level += 1
+    return np.lexsort((np.arange(n), label, depth[label])).astype(np.int64)
 
 
 def compile_network(network: Network) -> Compiled:
-    """Flatten a network for :func:`esri_local`."""
+    """Flatten a network for :func:`scan_esri`."""
     prop = Propagator.of(network)
     n = network.n_firms
     coo = prop.links_to_slots.tocoo()
     slot = np.empty(network.n_links, np.int64)
     slot[coo.col] = coo.row  # the slot of each link
-    by_buyer = np.argsort(network.buyer, kind="stable")
+    by_slot = np.argsort(slot, kind="stable")
     by_supplier = np.argsort(network.supplier, kind="stable")
-    linear = prop.linear_share
-    ess_flags = np.zeros(prop.slot_total.size, bool)
-    ess_flags[prop.ess_order] = True
+    essential = np.zeros(prop.slot_total.size, bool)
+    essential[prop.ess_order] = True
     return Compiled(
         output=network.output.astype(np.float64),
         capacity=prop.output,
-        in_ptr=np.concatenate(([0], np.cumsum(np.bincount(network.buyer, minlength=n)))).astype(
-            np.int64
-        ),
-        in_supplier=network.supplier[by_buyer].astype(np.int64),
-        in_value=network.value[by_buyer].astype(np.float64),
+        order=supply_order(network),
+        slot_ptr=_pointers(prop.slots_to_firms.tocoo().row, n),
+        slot_link_ptr=_pointers(slot, prop.slot_total.size),
+        link_supplier=network.supplier[by_slot].astype(np.int64),
+        link_value=network.value[by_slot].astype(np.float64),
         slot_total=prop.slot_total,
-        slot_essential=ess_flags,
-        slot_share=linear,
-        out_ptr=np.concatenate(([0], np.cumsum(np.bincount(network.supplier, minlength=n)))).astype(
-            np.int64
-        ),
+        slot_essential=essential,
+        slot_share=prop.linear_share,
+        out_ptr=_pointers(network.supplier, n),
         out_buyer=network.buyer[by_supplier].astype(np.int64),
         out_value=network.value[by_supplier].astype(np.float64),
-        out_slot=slot[by_supplier],
-        slot_ptr=np.concatenate(
-            ([0], np.cumsum(np.bincount(prop.slots_to_firms.tocoo().row, minlength=n)))
-        ).astype(np.int64),
     )
 
 
@@ -90,175 +165,237 @@ _KERNEL: Any = None
 
 
 def _kernel() -> Any:
-    """Compile the cascade kernel once (cached on disk by Numba)."""
+    """Compile the scan kernel once (cached on disk by Numba)."""
     global _KERNEL
     if _KERNEL is not None:
         return _KERNEL
     import numba
 
     @numba.njit(cache=True, nogil=True)
-    def cascade_losses(  # type: ignore[no-untyped-def]
-        firms,
-        eps,
-        output,
-        capacity,
-        in_ptr,
-        in_supplier,
-        in_value,
-        out_ptr,
-        out_buyer,
-        out_value,
-        out_slot,
-        slot_ptr,
-        slot_total,
-        slot_ess,
-        slot_share,
-    ):
-        # Running sums make evaluating a firm cost its number of input types, not its links:
-        # rem[s] = input still delivered to slot s, miss[j] = sales firm j has lost.
-        n = output.size
-        total_output = output.sum()
-        h = np.ones(n)
-        rem = slot_total.copy()
-        miss = np.zeros(n)
-        queued = np.zeros(n, np.bool_)
-        touched_flag = np.zeros(n, np.bool_)
-        queue = np.empty(n, np.int64)
-        touched = np.empty(n, np.int64)
-        losses = np.empty(firms.size)
-        for t in range(firms.size):
-            f = firms[t]
-            head = 0
-            size = 0
-            n_touched = 0
-            j = f
-            d = 1.0
-            while True:
-                # apply the drop d of firm j to the running sums and queue its neighbours
-                h[j] -= d
-                if not touched_flag[j]:
-                    touched_flag[j] = True
-                    touched[n_touched] = j
-                    n_touched += 1
-                for q in range(out_ptr[j], out_ptr[j + 1]):
-                    rem[out_slot[q]] -= out_value[q] * d
-                    v = out_buyer[q]
-                    if not queued[v] and v != f:
-                        queued[v] = True
-                        queue[(head + size) % n] = v
-                        size += 1
-                for q in range(in_ptr[j], in_ptr[j + 1]):
-                    v = in_supplier[q]
-                    miss[v] += in_value[q] * d
-                    if not queued[v] and v != f:
-                        queued[v] = True
-                        queue[(head + size) % n] = v
-                        size += 1
-                # find the next firm whose level falls by more than eps
-                d = 0.0
-                while size > 0:
-                    j = queue[head]
-                    head = (head + 1) % n
-                    size -= 1
-                    queued[j] = False
-                    down = 1.0
-                    linear = 0.0
-                    for s in range(slot_ptr[j], slot_ptr[j + 1]):
-                        total = slot_total[s]
-                        frac = rem[s] / total if total > 0 else 1.0
-                        if slot_ess[s]:
-                            if frac < down:
-                                down = frac
-                        else:
-                            linear += slot_share[s] * (1.0 - frac)
-                    if 1.0 - linear < down:
-                        down = 1.0 - linear
-                    up = 1.0 - miss[j] / capacity[j]
-                    new = down if down < up else up
-                    if new < 0.0:
-                        new = 0.0
-                    if h[j] - new > eps:
-                        d = h[j] - new
-                        break
-                if d == 0.0:
-                    break
-            lost = 0.0
-            for r in range(n_touched):
-                j = touched[r]
-                lost += output[j] * (1.0 - h[j])
-            losses[t] = lost / total_output
-            # restore the running sums and levels of everything this cascade moved
-            for r in range(n_touched):
-                j = touched[r]
-                for q in range(out_ptr[j], out_ptr[j + 1]):
-                    rem[out_slot[q]] = slot_total[out_slot[q]]
-                for q in range(in_ptr[j], in_ptr[j + 1]):
-                    miss[in_supplier[q]] = 0.0
-                h[j] = 1.0
-                touched_flag[j] = False
-        return losses
+    def evaluate(  # type: ignore[no-untyped-def]
+        j, sides, h, res, down, lin, acc, miss, output, capacity, slot_ptr, slot_link_ptr,
+        link_supplier, link_value, slot_total, slot_ess, slot_share, out_ptr, out_buyer, out_value,
+    ):  # fmt: skip
+        # res[c] = T(h)_j for every cascade c: the tightest essential input, the linear loss of
+        # the non-essential ones and the lost sales, as in cascade.Propagator.step; sides 1
+        # evaluates the supply side only, 2 the demand side only (each is an upper bound of T)
+        b = res.size
+        for c in range(b):
+            down[c] = 1.0
+            lin[c] = 0.0
+            miss[c] = 0.0
+        for s in range(slot_ptr[j], slot_ptr[j + 1] if sides != 2 else slot_ptr[j]):
+            for c in range(b):
+                acc[c] = 0.0
+            for q in range(slot_link_ptr[s], slot_link_ptr[s + 1]):
+                w = link_value[q]
+                hs = h[link_supplier[q]]
+                for c in range(b):
+                    acc[c] += w * hs[c]
+            inv = 1.0 / slot_total[s]
+            if slot_ess[s]:
+                for c in range(b):
+                    f = acc[c] * inv
+                    if f < down[c]:
+                        down[c] = f
+            else:
+                share = slot_share[s]
+                for c in range(b):
+                    lin[c] += share * (1.0 - acc[c] * inv)
+        for q in range(out_ptr[j], out_ptr[j + 1] if sides != 1 else out_ptr[j]):
+            w = out_value[q]
+            hb = h[out_buyer[q]]
+            for c in range(b):
+                miss[c] += w * (1.0 - hb[c])
+        inv = 1.0 / capacity[j]
+        for c in range(b):
+            new = down[c]
+            if 1.0 - lin[c] < new:
+                new = 1.0 - lin[c]
+            if 1.0 - miss[c] * inv < new:
+                new = 1.0 - miss[c] * inv
+            res[c] = new if new > 0.0 else 0.0
 
-    _KERNEL = cascade_losses
+    @numba.njit(cache=True, nogil=True)
+    def scan(  # type: ignore[no-untyped-def]
+        firms, b, tol, margin, rounding, check_every, max_sweeps, order, output, capacity,
+        slot_ptr, slot_link_ptr, link_supplier, link_value, slot_total, slot_ess, slot_share,
+        out_ptr, out_buyer, out_value,
+    ):  # fmt: skip
+        n = output.size
+        total = output.sum()
+        h = np.ones((n, b))  # levels from above, one column per cascade
+        prev = np.ones((n, b))  # the levels before the last sweep
+        y = np.ones((n, b))  # proposed levels from below
+        column_firm = np.full(b, -1, np.int64)  # position in `firms` of each column's cascade
+        column_sweeps = np.zeros(b, np.int64)
+        loss = np.zeros((3, b))  # the loss after the last three sweeps
+        alpha = np.zeros(b)
+        wanted = np.zeros(b, np.bool_)
+        holds = np.zeros(b, np.bool_)
+        result = np.zeros(firms.size)
+        bound = np.zeros(firms.size)
+        sweeps = np.zeros(firms.size, np.int64)
+        down = np.empty(b)
+        lin = np.empty(b)
+        acc = np.empty(b)
+        miss = np.empty(b)
+        res = np.empty(b)
+        lost = np.zeros(b)  # output lost in each cascade, kept up to date by every update
+        upper = np.zeros(b)
+        started = 0
+        running = 0
+        for c in range(b):
+            if started < firms.size:
+                column_firm[c] = started
+                h[firms[started], c] = 0.0
+                lost[c] = output[firms[started]]
+                started += 1
+                running += 1
+        sweep = 0
+        while running > 0:
+            sweep += 1
+            prev[:, :] = h
+            for direction in range(2):
+                for r in range(n):
+                    j = order[r] if direction == 0 else order[n - 1 - r]
+                    evaluate(
+                        j, direction + 1, h, res, down, lin, acc, miss, output, capacity, slot_ptr,
+                        slot_link_ptr, link_supplier, link_value, slot_total, slot_ess,
+                        slot_share, out_ptr, out_buyer, out_value,
+                    )  # fmt: skip
+                    hj = h[j]
+                    x = output[j]
+                    for c in range(b):
+                        if res[c] < hj[c]:
+                            lost[c] += x * (hj[c] - res[c])
+                            hj[c] = res[c]
+            any_wanted = False
+            for c in range(b):
+                wanted[c] = False
+                if column_firm[c] < 0:
+                    continue
+                column_sweeps[c] += 1
+                if column_sweeps[c] > max_sweeps:
+                    return result, bound, sweeps, firms[column_firm[c]]
+                loss[0, c] = loss[1, c]
+                loss[1, c] = loss[2, c]
+                loss[2, c] = lost[c] / total
+                step = loss[2, c] - loss[1, c]
+                before = loss[1, c] - loss[0, c]
+                if column_sweeps[c] >= 2 and step <= 0.0:
+                    alpha[c] = 0.0
+                    wanted[c] = True
+                elif column_sweeps[c] >= 3 and 0.0 < step < before:
+                    rate = step / before
+                    alpha[c] = (1.0 + margin) * rate / (1.0 - rate)
+                    wanted[c] = step * alpha[c] <= 2.0 * tol
+                any_wanted = any_wanted or wanted[c]
+            if not any_wanted or sweep % check_every != 0:
+                continue
+            # propose levels from below and check y <= G(y) for the columns that want it
+            upper[:] = 0.0
+            for j in range(n):
+                x = output[j]
+                for c in range(b):
+                    v = h[j, c] - alpha[c] * (prev[j, c] - h[j, c])
+                    y[j, c] = v if v > 0.0 else 0.0
+                    upper[c] += x * (1.0 - y[j, c])
+            holds[:] = wanted
+            for j in range(n):
+                evaluate(
+                    j, 0, y, res, down, lin, acc, miss, output, capacity, slot_ptr, slot_link_ptr,
+                    link_supplier, link_value, slot_total, slot_ess, slot_share, out_ptr,
+                    out_buyer, out_value,
+                )  # fmt: skip
+                for c in range(b):
+                    if y[j, c] > res[c] + rounding:
+                        holds[c] = False
+            finished = 0
+            for c in range(b):
+                high = upper[c] / total
+                if holds[c] and high - loss[2, c] <= 2.0 * tol:
+                    p = column_firm[c]
+                    result[p] = 0.5 * (high + loss[2, c])
+                    bound[p] = 0.5 * (high - loss[2, c])
+                    sweeps[p] = column_sweeps[c]
+                    finished += 1
+                else:
+                    holds[c] = False
+            if finished == 0:
+                continue
+            for j in range(n):  # row by row: the levels of a firm's cascades are adjacent
+                for c in range(b):
+                    if holds[c]:
+                        h[j, c] = 1.0
+            for c in range(b):
+                if holds[c]:
+                    loss[:, c] = 0.0
+                    lost[c] = 0.0
+                    column_sweeps[c] = 0
+                    if started < firms.size:
+                        column_firm[c] = started
+                        h[firms[started], c] = 0.0
+                        lost[c] = output[firms[started]]
+                        started += 1
+                    else:
+                        column_firm[c] = -1
+                        running -= 1
+        return result, bound, sweeps, -1
+
+    _KERNEL = scan
     return _KERNEL
 
 
-def _run(c: Compiled, firms: IntArray, eps: float) -> FloatArray:
-    kernel = _kernel()
-    result: FloatArray = kernel(
-        firms,
-        eps,
-        c.output,
-        c.capacity,
-        c.in_ptr,
-        c.in_supplier,
-        c.in_value,
-        c.out_ptr,
-        c.out_buyer,
-        c.out_value,
-        c.out_slot,
-        c.slot_ptr,
-        c.slot_total,
-        c.slot_essential,
-        c.slot_share,
-    )
-    return result
+def _run(c: Compiled, firms: IntArray, tol: float, batch: int) -> tuple[FloatArray, ...]:
+    result, bound, sweeps, stuck = _kernel()(
+        firms, min(batch, max(firms.size, 1)), tol, MARGIN, ROUNDING, CHECK_EVERY, MAX_SWEEPS,
+        *c.arrays(),
+    )  # fmt: skip
+    if stuck >= 0:
+        raise NotConverged(
+            f"the ESRI cascade of firm index {stuck} did not reach tolerance {tol} in "
+            f"{MAX_SWEEPS} sweeps"
+        )
+    return result, bound, sweeps
 
 
-def esri_local(
+def scan_esri(
     network: Network | Compiled,
     firms: IntArray | None = None,
     *,
-    eps: float = 1e-10,
+    tol: float = 1e-6,
     threads: int | None = None,
-    chunk: int = 2000,
+    batch: int = 128,
+    piece: int = 4096,
     progress: Callable[[int, int], None] | None = None,
-) -> FloatArray:
-    """ESRI of ``firms`` (default all) by local asynchronous cascades, on ``threads`` threads."""
-    import os
-    from concurrent.futures import ThreadPoolExecutor
+) -> EsriScan:
+    """ESRI of ``firms`` (indices, default all), each within ``tol`` of its true value.
 
+    Firms are cut into pieces of ``piece`` firms, run on ``threads`` threads with ``batch``
+    cascades side by side; ``progress(done, total)`` is called after each piece.
+    """
     c = network if isinstance(network, Compiled) else compile_network(network)
     todo = (
         np.arange(c.output.size, dtype=np.int64) if firms is None else np.asarray(firms, np.int64)
     )
-    _run(c, todo[:1], eps)  # compile once before the threads start
-    out = np.empty(todo.size)
-    pieces = [(s, todo[s : s + chunk]) for s in range(0, todo.size, chunk)]
-    done = 0
+    pieces = [todo[s : s + piece] for s in range(0, todo.size, piece)]
+    parts: list[tuple[FloatArray, ...]] = []
+    _run(c, todo[:1], tol, batch)  # compile once before the threads start
     with ThreadPoolExecutor(max_workers=threads or os.cpu_count() or 1) as pool:
-        for (start, piece), losses in zip(
-            pieces, pool.map(lambda p: _run(c, p[1], eps), pieces), strict=True
-        ):
-            out[start : start + piece.size] = losses
-            done += piece.size
+        for part in pool.map(lambda p: _run(c, p, tol, batch), pieces):
+            parts.append(part)
             if progress is not None:
-                progress(done, todo.size)
-    return out
+                progress(sum(p[0].size for p in parts), todo.size)
+    esri, bound, sweeps = (
+        np.concatenate([p[i] for p in parts]) if parts else np.zeros(0) for i in range(3)
+    )
+    return EsriScan(todo, esri, bound, sweeps.astype(np.int64))
 
 
 def esri_spark(
-    network: Network, spark: Any, *, eps: float = 1e-10, partitions: int = 8
-) -> FloatArray:
+    network: Network, spark: Any, *, tol: float = 1e-6, partitions: int = 8, batch: int = 128
+) -> EsriScan:
     """ESRI of every firm with the firms spread over Spark executors (the network is broadcast)."""
     c = compile_network(network)
     shared = spark.sparkContext.broadcast(c)
@@ -268,11 +405,11 @@ def esri_spark(
 
     def work(part: Any) -> Any:
         for a, b in part:
-            yield a, _run(shared.value, np.arange(a, b, dtype=np.int64), eps).tolist()
+            parts = _run(shared.value, np.arange(a, b, dtype=np.int64), tol, batch)
+            yield a, [p.tolist() for p in parts]
 
-    out = np.empty(n)
-    for a, losses in (
-        spark.sparkContext.parallelize(ranges, len(ranges)).mapPartitions(work).collect()
-    ):
-        out[a : a + len(losses)] = losses
-    return out
+    out = np.zeros((3, n))
+    for a, parts in spark.sparkContext.parallelize(ranges, len(ranges)).mapPartitions(work).collect():
+        for i, values in enumerate(parts):
+            out[i, a : a + len(values)] = values
+    return EsriScan(np.arange(n, dtype=np.int64), out[0], out[1], out[2].astype(np.int64))

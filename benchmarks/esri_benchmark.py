@@ -79,7 +79,9 @@ def measure(
     """Baseline on a sample, the scan on all firms (or ``scan_size``), errors on the sample."""
     t = time.perf_counter()
     net = synthetic_network(n_firms, n_links)
-    print(f"network: {net.n_firms:,} firms, {net.n_links:,} links ({time.perf_counter() - t:.1f} s)")
+    print(
+        f"network: {net.n_firms:,} firms, {net.n_links:,} links ({time.perf_counter() - t:.1f} s)"
+    )
     rng = np.random.default_rng(3)
     sample = np.sort(rng.choice(net.n_firms, size=min(sample_size, net.n_firms), replace=False))
     t = time.perf_counter()

@@ -27,9 +27,15 @@ def _json(*args: str) -> object:
 def test_esri_top(files: tuple[str, str]) -> None:
     rows = _json("network", "esri", "--firms", files[0], "--links", files[1], "--top", "5")
     assert isinstance(rows, list) and len(rows) == 5
-    assert set(rows[0]) == {"firm_id", "esri"}
+    assert set(rows[0]) == {"firm_id", "esri", "error_bound"}
     assert [r["esri"] for r in rows] == sorted((r["esri"] for r in rows), reverse=True)
-    assert all(0 <= r["esri"] <= 1 for r in rows)
+    assert all(0 <= r["esri"] <= 1 and 0 <= r["error_bound"] <= 1e-6 for r in rows)
+
+
+def test_esri_refuses_a_bad_tolerance(files: tuple[str, str]) -> None:
+    args = ["network", "esri", "--firms", files[0], "--links", files[1], "--tol", "0"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code != 0 and "--tol 0" in result.output
 
 
 def test_exposure_and_inspect(files: tuple[str, str]) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from econsec.cli.app import app, emit, fail
-from econsec.errors import EconsecError
+from econsec.errors import EconsecError, InputError
 
 network_app = typer.Typer(
     help="Firm-level supply networks: exposure, chokepoints, cascades.", no_args_is_help=True
@@ -103,27 +103,36 @@ def network_esri(
     firms: FirmsOption,
     links: LinksOption,
     top: Annotated[int | None, typer.Option(help="Only the N riskiest firms.")] = None,
+    tol: Annotated[
+        float, typer.Option(help="Largest error allowed in each ESRI (certified, see docs).")
+    ] = 1e-6,
     format: FormatOption = "table",
 ) -> None:
     """The economic systemic risk index of every firm (share of output lost when it fails)."""
     from rich.progress import Progress
 
     from econsec.network import read_network
-    from econsec.network.systemic import esri_local
+    from econsec.network.systemic import scan_esri
 
+    if not 0 < tol < 1:
+        fail(InputError(f"--tol {tol}", expected="a number between 0 and 1, e.g. 1e-6"))
     try:
         net = read_network(firms, links)
         with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
             task = progress.add_task("ESRI", total=net.n_firms)
-            scores = esri_local(
-                net, eps=1e-7, progress=lambda done, total: progress.update(task, completed=done)
+            scan = scan_esri(
+                net, tol=tol, progress=lambda done, total: progress.update(task, completed=done)
             )
     except EconsecError as exc:
         fail(exc)
+    scores = scan.esri
     order = sorted(range(net.n_firms), key=lambda i: (-scores[i], net.firm_ids[i]))
     if top is not None:
         order = order[:top]
-    data = [{"firm_id": net.firm_ids[i], "esri": float(scores[i])} for i in order]
+    data = [
+        {"firm_id": net.firm_ids[i], "esri": float(scores[i]), "error_bound": float(scan.bound[i])}
+        for i in order
+    ]
     text = [
         f"{net.firm_ids[i]:<12} {net.countries[i]}  {net.sectors[i]:<8} {scores[i]:.4f}"
         for i in order

@@ -19,9 +19,11 @@ A cascade stops when the two bounds are within ``2 tol``; the reported ESRI is t
 its error is at most ``tol`` (up to floating-point rounding: the check allows
 :data:`ROUNDING` per level). The map is evaluated for a batch of cascades at once: levels are an
 n × b matrix with the b cascades of a firm next to each other, so each link is read once per
-sweep for all b cascades; a finished cascade's column is reused for the next firm. Sweeps run
-suppliers before buyers (supply shortages travel in one sweep) and then back (lost demand
-travels in one sweep).
+sweep for all b cascades; a finished cascade's column is reused for the next firm. A sweep
+updates the supply side with suppliers before buyers (shortages travel in one pass), then the
+demand side with buyers before suppliers (lost demand travels in one pass). Each side alone is
+an upper bound of :math:`T`, so these half updates keep the levels above :math:`h^*`, and their
+limit is :math:`h^*`; the check uses the whole map.
 
 Cascades of different firms are independent: :func:`scan_esri` splits the firms over threads;
 :func:`esri_spark` fans them out over Spark executors.
@@ -43,7 +45,15 @@ import scipy.sparse as sp
 from econsec.network.cascade import NotConverged, Propagator
 from econsec.network.model import Network
 
-__all__ = ["ROUNDING", "Compiled", "EsriScan", "compile_network", "esri_spark", "scan_esri"]
+__all__ = [
+    "ROUNDING",
+    "Compiled",
+    "EsriScan",
+    "compile_network",
+    "esri_spark",
+    "scan_esri",
+    "supply_order",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -116,7 +126,9 @@ def supply_order(network: Network) -> IntArray:
     )
     k, label = sp.csgraph.connected_components(graph, directed=True, connection="strong")
     across = label[network.supplier] != label[network.buyer]
-    edges = np.unique(np.stack([label[network.supplier][across], label[network.buyer][across]]), axis=1)
+    edges = np.unique(
+        np.stack([label[network.supplier][across], label[network.buyer][across]]), axis=1
+    )
     depth = np.zeros(k, np.int64)
     indegree = np.bincount(edges[1], minlength=k)
     by_source = np.argsort(edges[0], kind="stable")
@@ -409,7 +421,9 @@ def esri_spark(
             yield a, [p.tolist() for p in parts]
 
     out = np.zeros((3, n))
-    for a, parts in spark.sparkContext.parallelize(ranges, len(ranges)).mapPartitions(work).collect():
+    for a, parts in (
+        spark.sparkContext.parallelize(ranges, len(ranges)).mapPartitions(work).collect()
+    ):
         for i, values in enumerate(parts):
             out[i, a : a + len(values)] = values
     return EsriScan(np.arange(n, dtype=np.int64), out[0], out[1], out[2].astype(np.int64))

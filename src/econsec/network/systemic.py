@@ -395,10 +395,14 @@ def scan_esri(
     parts: list[tuple[FloatArray, ...]] = []
     _run(c, todo[:1], tol, batch)  # compile once before the threads start
     with ThreadPoolExecutor(max_workers=threads or os.cpu_count() or 1) as pool:
-        for part in pool.map(lambda p: _run(c, p, tol, batch), pieces):
+        for done, part in zip(
+            itertools.accumulate(p.size for p in pieces),
+            pool.map(lambda p: _run(c, p, tol, batch), pieces),
+            strict=True,
+        ):
             parts.append(part)
             if progress is not None:
-                progress(sum(p[0].size for p in parts), todo.size)
+                progress(done, todo.size)
     esri, bound, sweeps = (
         np.concatenate([p[i] for p in parts]) if parts else np.zeros(0) for i in range(3)
     )

@@ -105,7 +105,7 @@ def test_bad_csv(case: str, workspace: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(
         app, ["data", "import", "baci", str(path), "--workspace", str(workspace)]
     )
-    assert result.exit_code != 0
+    assert result.exit_code == 2, result.output
     message = result.output
     assert str(path) in message
     for part in expected:
@@ -123,7 +123,7 @@ def test_wrong_encoding(workspace: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(
         app, ["data", "import", "baci", str(path), "--workspace", str(workspace)]
     )
-    assert result.exit_code != 0
+    assert result.exit_code == 2, result.output
     assert "line 3" in result.output and "not valid UTF-8" in result.output
     assert snapshot(workspace) == before
 
@@ -135,7 +135,7 @@ def test_truncated_gzip(workspace: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(
         app, ["data", "import", "baci", str(path), "--workspace", str(workspace)]
     )
-    assert result.exit_code != 0
+    assert result.exit_code == 2, result.output
     assert "truncated or corrupt" in result.output and "a complete gzip file" in result.output
     assert snapshot(workspace) == before
 
@@ -151,7 +151,7 @@ def test_unknown_numeric_code_in_comtrade(workspace: Path, tmp_path: Path) -> No
     result = CliRunner().invoke(
         app, ["data", "import", "comtrade", str(path), "--workspace", str(workspace)]
     )
-    assert result.exit_code != 0
+    assert result.exit_code == 2, result.output
     assert "line 3" in result.output and "column 'partnerCode'" in result.output
     assert snapshot(workspace) == before
 

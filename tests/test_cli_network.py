@@ -35,7 +35,7 @@ def test_esri_top(files: tuple[str, str]) -> None:
 def test_esri_refuses_a_bad_tolerance(files: tuple[str, str]) -> None:
     args = ["network", "esri", "--firms", files[0], "--links", files[1], "--tol", "0"]
     result = CliRunner().invoke(app, args)
-    assert result.exit_code != 0 and "--tol 0" in result.output
+    assert result.exit_code == 2 and "--tol 0" in result.output
 
 
 def test_exposure_and_inspect(files: tuple[str, str]) -> None:

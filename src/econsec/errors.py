@@ -6,11 +6,19 @@ the service) translate these into exit codes and HTTP statuses; the core never d
     EconsecError
     ├── InputError          bad user input: a file, row, column or field is wrong
     ├── RecordsRejected     records that fail validation, with every problem by row and field
-    ├── NotFoundError       a named thing (source, product, country, group) does not exist
+    ├── NotFoundError       a named thing (source, product, country, group, record) does not exist
     ├── InsufficientData    too little data behind a number to state it
+    ├── Conflict            the request does not fit the object's state (a closed survey)
     ├── ConfigError         a setting, override file or environment variable is wrong
+    ├── NotSignedIn         no valid credentials: sign in first
     ├── AccessDenied        the access policy refused (edges: 403, or 404 for objects)
-    └── Infeasible          an optimisation has no solution; the message names what binds
+    ├── Infeasible          an optimisation has no solution; the message names what binds
+    └── ComputationFailed   a numerical method did not reach its answer
+        ├── NotConverged    an iteration did not settle within its limit
+        └── SolverFailed    an iterative linear solve did not reach its tolerance
+
+Each class maps once to a CLI exit code (``econsec.cli.app.EXIT_CODES``) and once to an HTTP
+status (``econsec.api.errors.STATUS``).
 """
 
 from __future__ import annotations
@@ -19,21 +27,24 @@ from dataclasses import dataclass
 
 __all__ = [
     "AccessDenied",
+    "ComputationFailed",
     "ConfigError",
+    "Conflict",
     "EconsecError",
     "FieldProblem",
     "Infeasible",
     "InputError",
     "InsufficientData",
+    "NotConverged",
     "NotFoundError",
+    "NotSignedIn",
     "RecordsRejected",
+    "SolverFailed",
 ]
 
 
 class EconsecError(Exception):
     """Base class of every error econsec raises on purpose."""
-
-    exit_code = 1
 
 
 class InputError(EconsecError):
@@ -47,8 +58,6 @@ class InputError(EconsecError):
     >>> str(InputError("value is negative", file="t.csv", line=7, column="v", expected="a number >= 0"))
     "t.csv, line 7, column 'v': value is negative (expected a number >= 0)"
     """
-
-    exit_code = 2
 
     def __init__(
         self,
@@ -104,8 +113,6 @@ class RecordsRejected(EconsecError):
     "1 problem: row 2, field 'tier': expected a whole number >= 1, got 'x'"
     """
 
-    exit_code = 2
-
     def __init__(self, problems: list[FieldProblem], *, source: str | None = None) -> None:
         self.problems = tuple(problems)
         self.source = source
@@ -119,28 +126,38 @@ class RecordsRejected(EconsecError):
 class NotFoundError(EconsecError):
     """A named thing does not exist."""
 
-    exit_code = 3
-
 
 class InsufficientData(EconsecError):
     """Too little data to compute a number honestly."""
 
-    exit_code = 4
+
+class Conflict(EconsecError):
+    """The request does not fit the current state of what it acts on (e.g. a closed survey)."""
 
 
 class ConfigError(EconsecError):
     """A setting, override file or environment variable is wrong."""
 
-    exit_code = 5
+
+class NotSignedIn(EconsecError):
+    """No valid credentials: unknown user, wrong password, or an expired or missing token."""
 
 
 class AccessDenied(EconsecError):
     """The access policy refused; the message says which rule."""
 
-    exit_code = 6
-
 
 class Infeasible(EconsecError):
     """An optimisation has no feasible solution; the message names the binding constraints."""
 
-    exit_code = 7
+
+class ComputationFailed(EconsecError):
+    """A numerical method did not reach its answer; nothing partial is returned."""
+
+
+class NotConverged(ComputationFailed):
+    """An iteration (a cascade, a fixed point) did not settle within its limit."""
+
+
+class SolverFailed(ComputationFailed):
+    """An iterative linear solve did not reach its tolerance."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from econsec.errors import InputError
 from econsec.network import (
     Network,
     articulation_points,
@@ -50,7 +51,7 @@ def test_dominators_and_shared_suppliers() -> None:
     n = chain_network()
     assert dominators(n, "P", country="CHN") == ("R",)
     assert dominators(n, "P", product="ore") == ("R",)
-    with pytest.raises(ValueError, match="country or a product"):
+    with pytest.raises(InputError, match="country or a product"):
         dominators(n, "P")
     rows = {r["firm_id"]: r for r in shared_suppliers(n)}
     # P and Q (no customers) both depend on R directly and on M without knowing it.

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from econsec.errors import Infeasible
+from econsec.errors import Infeasible, InputError
 from econsec.scenarios.mitigation import Problem, frontier, recommend, solve, stockpile_days
 
 
@@ -96,5 +96,5 @@ def test_stockpile_days() -> None:
     assert stockpile_days(60, 0.9, 1.0) == pytest.approx(-60 * math.log(0.1))
     assert stockpile_days(60, 0.0, 1.0) == 0.0
     assert stockpile_days(60, 0.9, 0.0) == 0.0
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError, match=r"expected a number in \[0, 1\)"):
         stockpile_days(60, 1.0, 1.0)

@@ -7,16 +7,63 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+import typer.core
 
-from econsec.errors import EconsecError
+from econsec.errors import (
+    AccessDenied,
+    ComputationFailed,
+    ConfigError,
+    Conflict,
+    EconsecError,
+    Infeasible,
+    InputError,
+    InsufficientData,
+    NotFoundError,
+    NotSignedIn,
+    RecordsRejected,
+)
 from econsec.settings import workspace_path
 
 if TYPE_CHECKING:
     import pyarrow as pa
+    from typer._click import core as click_core  # the click that Typer vendors
 
     from econsec.storage.workspace import Workspace
 
+#: The exit code of each error class (the first class of an error's MRO found here).
+EXIT_CODES: dict[type[EconsecError], int] = {
+    InputError: 2,
+    RecordsRejected: 2,
+    NotFoundError: 3,
+    InsufficientData: 4,
+    ConfigError: 5,
+    AccessDenied: 6,
+    Infeasible: 7,
+    ComputationFailed: 8,
+    Conflict: 9,
+    NotSignedIn: 10,
+}
+
+
+def exit_code(exc: EconsecError) -> int:
+    """The exit code of ``exc``: its class's (or nearest base's) in :data:`EXIT_CODES`, else 1."""
+    return next((EXIT_CODES[t] for t in type(exc).__mro__ if t in EXIT_CODES), 1)
+
+
+class _Commands(typer.core.TyperGroup):
+    """The root command group: every library error of every command becomes one line on
+    standard error and the error's exit code, here and nowhere else."""
+
+    def invoke(self, ctx: click_core.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except EconsecError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(exit_code(exc)) from None
+
+
 app = typer.Typer(
+    cls=_Commands,
     help="econsec: supply-chain chokepoints, dependency screens and economic-security analytics.",
     no_args_is_help=True,
     add_completion=False,
@@ -26,7 +73,8 @@ app = typer.Typer(
 data_app = typer.Typer(help="Import and list trade data in a workspace.", no_args_is_help=True)
 import_app = typer.Typer(help="Import a trade data file into the workspace.", no_args_is_help=True)
 reference_app = typer.Typer(
-    help="Look up countries, groups and the critical product catalogue.", no_args_is_help=True
+    help="Look up countries, groups and the critical product catalogue.",
+    no_args_is_help=True,
 )
 report_app = typer.Typer(help="Write HTML reports with charts.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
@@ -53,16 +101,9 @@ def workspace(option: Path | None) -> Workspace:
     return Workspace(workspace_path(option))
 
 
-def fail(exc: EconsecError) -> NoReturn:
-    """Print an error for a person and exit with the error's code."""
-    typer.echo(f"error: {exc}", err=True)
-    raise typer.Exit(exc.exit_code)
-
-
 def usage(message: str) -> NoReturn:
-    """Refuse a wrong combination of options."""
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
+    """Refuse a wrong combination of options (exit code 2, as bad input)."""
+    raise InputError(message)
 
 
 def emit(data: Any, fmt: str, text: list[str]) -> None:

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from econsec.cli.app import FormatOption, WorkspaceOption, data_app, fail, import_app, workspace
-from econsec.errors import EconsecError
+from econsec.cli.app import FormatOption, WorkspaceOption, data_app, import_app, workspace
 
 if TYPE_CHECKING:
     from econsec.storage.workspace import ImportResult, Workspace
@@ -84,14 +83,11 @@ def import_baci(
     """Import a CEPII BACI file (t,i,j,k,v,q; v in kUSD, q in tonnes)."""
     from econsec.trade.baci import read_baci
 
-    try:
-        _import(
-            workspace(workspace_dir),
-            read_baci(file, country_codes=country_codes, hs_rev=hs_revision),
-            replace,
-        )
-    except EconsecError as exc:
-        fail(exc)
+    _import(
+        workspace(workspace_dir),
+        read_baci(file, country_codes=country_codes, hs_rev=hs_revision),
+        replace,
+    )
 
 
 @import_app.command("comtrade")
@@ -106,10 +102,7 @@ def import_comtrade(
     """Import a UN Comtrade extract, keeping both reporting sides."""
     from econsec.trade.comtrade import read_comtrade
 
-    try:
-        _import(workspace(workspace_dir), read_comtrade(file, hs_rev=hs_revision), replace)
-    except EconsecError as exc:
-        fail(exc)
+    _import(workspace(workspace_dir), read_comtrade(file, hs_rev=hs_revision), replace)
 
 
 @import_app.command("table")
@@ -122,10 +115,7 @@ def import_table(
     """Import any other trade table through a column mapping."""
     from econsec.trade.mapped import load_mapping, read_table
 
-    try:
-        _import(workspace(workspace_dir), read_table(file, load_mapping(mapping)), replace)
-    except EconsecError as exc:
-        fail(exc)
+    _import(workspace(workspace_dir), read_table(file, load_mapping(mapping)), replace)
 
 
 @data_app.command("list")

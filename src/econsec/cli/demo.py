@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from econsec.cli.app import WorkspaceOption, app, fail, workspace
-from econsec.errors import EconsecError
+from econsec.cli.app import WorkspaceOption, app, workspace
 
 
 @app.command("demo")
@@ -22,11 +21,8 @@ def demo(
     then seed the demo sharing platform (with the service extra installed)."""
     from econsec.demo import run_demo
 
-    try:
-        ws = workspace(workspace_dir)
-        summary = run_demo(ws, output, echo=typer.echo)
-    except EconsecError as exc:
-        fail(exc)
+    ws = workspace(workspace_dir)
+    summary = run_demo(ws, output, echo=typer.echo)
     typer.echo(summary)
     try:
         from econsec.service import create_app, load_settings
@@ -34,12 +30,9 @@ def demo(
     except ImportError:
         typer.echo("install econsec[service] to seed the demo sharing platform as well")
         return
-    try:
-        platform = create_app(load_settings(ws.root)).state.platform
-        typer.echo(seed_demo(platform).summary())
-        platform.dispose()
-    except EconsecError as exc:
-        fail(exc)
+    platform = create_app(load_settings(ws.root)).state.platform
+    typer.echo(seed_demo(platform).summary())
+    platform.dispose()
     typer.echo(
         f"serve the platform with: econsec serve --workspace {ws.root}, then open "
         "http://127.0.0.1:8000/ (web pages) or http://127.0.0.1:8000/api/docs (API)"

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from econsec.cli.app import app, emit, fail
-from econsec.errors import EconsecError, InputError
+from econsec.cli.app import app, emit
+from econsec.errors import InputError
 
 network_app = typer.Typer(
     help="Firm-level supply networks: exposure, chokepoints, cascades.", no_args_is_help=True
@@ -36,10 +36,7 @@ def network_inspect(firms: FirmsOption, links: LinksOption, format: FormatOption
 
     from econsec.network import articulation_points, read_network, shared_suppliers
 
-    try:
-        net = read_network(firms, links)
-    except EconsecError as exc:
-        fail(exc)
+    net = read_network(firms, links)
     countries: dict[str, int] = {}
     for c in net.countries:
         countries[c] = countries.get(c, 0) + 1
@@ -75,10 +72,7 @@ def network_exposure(
     """A firm's dependence on each country through every tier, and the paths behind it."""
     from econsec.network import exposure, read_network
 
-    try:
-        found = exposure(read_network(firms, links), firm, paths=paths)
-    except EconsecError as exc:
-        fail(exc)
+    found = exposure(read_network(firms, links), firm, paths=paths)
     data = [
         {
             "country": e.country,
@@ -115,16 +109,13 @@ def network_esri(
     from econsec.network.systemic import scan_esri
 
     if not 0 < tol < 1:
-        fail(InputError(f"--tol {tol}", expected="a number between 0 and 1, e.g. 1e-6"))
-    try:
-        net = read_network(firms, links)
-        with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
-            task = progress.add_task("ESRI", total=net.n_firms)
-            scan = scan_esri(
-                net, tol=tol, progress=lambda done, total: progress.update(task, completed=done)
-            )
-    except EconsecError as exc:
-        fail(exc)
+        raise InputError(f"--tol {tol}", expected="a number between 0 and 1, e.g. 1e-6")
+    net = read_network(firms, links)
+    with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
+        task = progress.add_task("ESRI", total=net.n_firms)
+        scan = scan_esri(
+            net, tol=tol, progress=lambda done, total: progress.update(task, completed=done)
+        )
     scores = scan.esri
     order = sorted(range(net.n_firms), key=lambda i: (-scores[i], net.firm_ids[i]))
     if top is not None:
@@ -165,11 +156,8 @@ def sectors_extract(
     """Hypothetical extraction of a bilateral block of intermediate inputs (e.g. CHN -> JPN)."""
     from econsec.sectors import extract, read_mrio
 
-    try:
-        mrio = read_mrio(mrio_dir, year, kind)
-        result = extract(mrio, from_country, to_country)
-    except EconsecError as exc:
-        fail(exc)
+    mrio = read_mrio(mrio_dir, year, kind)
+    result = extract(mrio, from_country, to_country)
     order = sorted(range(mrio.n), key=lambda i: -float(result.loss[i]))
     rows = [
         {

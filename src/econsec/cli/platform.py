@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from econsec.cli.app import WorkspaceOption, app, fail, usage
-from econsec.errors import EconsecError
+from econsec.cli.app import WorkspaceOption, app, usage
 
 if TYPE_CHECKING:
     from econsec.access.policy import Clearance
@@ -48,18 +47,15 @@ def serve(
     from econsec.service import create_app, load_settings
     from econsec.settings import workspace_path
 
-    try:
-        folder = workspace_path(workspace)
-        settings = load_settings(folder)
-        app_ = create_app(settings)  # migrates the schema once, before any worker starts
-        if demo:
-            if settings.production:
-                usage("--demo is refused in production")
-            from econsec.service.seed import seed_demo
+    folder = workspace_path(workspace)
+    settings = load_settings(folder)
+    app_ = create_app(settings)  # migrates the schema once, before any worker starts
+    if demo:
+        if settings.production:
+            usage("--demo is refused in production")
+        from econsec.service.seed import seed_demo
 
-            typer.echo(seed_demo(app_.state.platform).summary())
-    except EconsecError as exc:
-        fail(exc)
+        typer.echo(seed_demo(app_.state.platform).summary())
     typer.echo(
         f"econsec platform on http://{host}:{port} (sign in at /, API docs at /api/docs)",
         err=True,
@@ -91,13 +87,10 @@ def create_org(
     """Create an organisation."""
     from econsec.storage import platform as store
 
-    try:
-        p = _platform(workspace)
-        with p.write() as conn:
-            store.create_org(conn, name, kind, sector, size)
-            store.append_audit(conn, "admin-cli", "create_org", f"org/{name}", True, "bootstrap")
-    except EconsecError as exc:
-        fail(exc)
+    p = _platform(workspace)
+    with p.write() as conn:
+        store.create_org(conn, name, kind, sector, size)
+        store.append_audit(conn, "admin-cli", "create_org", f"org/{name}", True, "bootstrap")
     typer.echo(f"created organisation {name} ({kind})")
 
 
@@ -145,14 +138,11 @@ def create_user(
     password = sys.stdin.readline().rstrip("\n")
     if len(password) < 12:
         usage("the password must have at least 12 characters")
-    try:
-        granted = _clearance(clearance, compartment or [], valid_until, designated_by)
-        p = _platform(workspace)
-        with p.write() as conn:
-            store.create_user(conn, username, org, role, p.hash_password(password), granted)
-            store.append_audit(conn, "admin-cli", "create_user", f"user/{username}", True, role)
-    except EconsecError as exc:
-        fail(exc)
+    granted = _clearance(clearance, compartment or [], valid_until, designated_by)
+    p = _platform(workspace)
+    with p.write() as conn:
+        store.create_user(conn, username, org, role, p.hash_password(password), granted)
+        store.append_audit(conn, "admin-cli", "create_user", f"user/{username}", True, role)
     typer.echo(f"created user {username} ({role}) in {org}")
 
 
@@ -171,21 +161,18 @@ def set_clearance(
 
     from econsec.storage import platform as store
 
-    try:
-        granted = _clearance(clearance, compartment or [], valid_until, designated_by)
-        p = _platform(workspace)
-        with p.write() as conn:
-            store.set_clearance(conn, username, dataclasses.replace(granted, revoked=revoke))
-            store.append_audit(
-                conn,
-                "admin-cli",
-                "set_clearance",
-                f"user/{username}",
-                True,
-                "revoked" if revoke else clearance,
-            )
-    except EconsecError as exc:
-        fail(exc)
+    granted = _clearance(clearance, compartment or [], valid_until, designated_by)
+    p = _platform(workspace)
+    with p.write() as conn:
+        store.set_clearance(conn, username, dataclasses.replace(granted, revoked=revoke))
+        store.append_audit(
+            conn,
+            "admin-cli",
+            "set_clearance",
+            f"user/{username}",
+            True,
+            "revoked" if revoke else clearance,
+        )
     typer.echo(f"clearance of {username}: {'revoked' if revoke else clearance}")
 
 
@@ -194,13 +181,10 @@ def rotate_keys(workspace: WorkspaceOption = None) -> None:
     """Re-encrypt every sealed value with the current data key (see docs/platform.md)."""
     from econsec.storage import platform as store
 
-    try:
-        p = _platform(workspace)
-        with p.write() as conn:
-            changed = store.reseal(conn, p.ring)
-            store.append_audit(conn, "admin-cli", "rotate_keys", "data", True, f"{changed} values")
-    except EconsecError as exc:
-        fail(exc)
+    p = _platform(workspace)
+    with p.write() as conn:
+        changed = store.reseal(conn, p.ring)
+        store.append_audit(conn, "admin-cli", "rotate_keys", "data", True, f"{changed} values")
     typer.echo(f"re-encrypted {changed} values with key {p.ring.current}")
 
 
@@ -210,12 +194,9 @@ def audit_verify(workspace: WorkspaceOption = None) -> None:
     from econsec.sharing.audit import verify
     from econsec.storage import platform as store
 
-    try:
-        p = _platform(workspace)
-        with p.read() as conn:
-            entries = store.audit_entries(conn)
-    except EconsecError as exc:
-        fail(exc)
+    p = _platform(workspace)
+    with p.read() as conn:
+        entries = store.audit_entries(conn)
     bad = verify(entries)
     if bad is not None:
         typer.echo(

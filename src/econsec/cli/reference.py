@@ -8,8 +8,7 @@ from typing import Annotated
 
 import typer
 
-from econsec.cli.app import FormatOption, fail, reference_app, usage
-from econsec.errors import EconsecError
+from econsec.cli.app import FormatOption, reference_app, usage
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -33,10 +32,7 @@ def reference_catalogue(
     from econsec.reference.catalogue import groups_on
 
     date = _date(on) or dt.date.today()
-    try:
-        groups = groups_on(list_id, date)
-    except EconsecError as exc:
-        fail(exc)
+    groups = groups_on(list_id, date)
     rows = [
         {
             "group": g.id,
@@ -63,10 +59,7 @@ def reference_hs6(
     """Which critical product groups contain an HS6 code."""
     from econsec.reference.catalogue import groups_containing
 
-    try:
-        groups = groups_containing(code, _date(on))
-    except EconsecError as exc:
-        fail(exc)
+    groups = groups_containing(code, _date(on))
     for g in groups:
         typer.echo(f"{g.key}\t{g.name_en}\tsince {g.start}\t{g.source}")
     if not groups:

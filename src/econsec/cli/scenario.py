@@ -8,8 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from econsec.cli.app import WorkspaceOption, app, emit, fail, usage, workspace
-from econsec.errors import EconsecError
+from econsec.cli.app import WorkspaceOption, app, emit, usage, workspace
 
 scenario_app = typer.Typer(help="Simulate coercion scenarios.", no_args_is_help=True)
 app.add_typer(scenario_app, name="scenario")
@@ -48,27 +47,24 @@ def scenario_run(
         usage("give both --network-firms and --network-links, or neither")
     if (mrio_dir is None) != (concordance is None):
         usage("give both --mrio-dir and --concordance, or neither")
-    try:
-        scenario = load_scenario(file)
-        ws = workspace(workspace_dir)
-        src = choose_source(ws, scenario.base_year, source)
-        network = None
-        if network_firms is not None and network_links is not None:
-            from econsec.network import read_network
+    scenario = load_scenario(file)
+    ws = workspace(workspace_dir)
+    src = choose_source(ws, scenario.base_year, source)
+    network = None
+    if network_firms is not None and network_links is not None:
+        from econsec.network import read_network
 
-            network = read_network(network_firms, network_links)
-        mrio = hs_isic3 = None
-        if mrio_dir is not None and concordance is not None:
-            from econsec.scenarios.sectors import read_hs_isic3
-            from econsec.sectors.mrio import read_wiod
+        network = read_network(network_firms, network_links)
+    mrio = hs_isic3 = None
+    if mrio_dir is not None and concordance is not None:
+        from econsec.scenarios.sectors import read_hs_isic3
+        from econsec.sectors.mrio import read_wiod
 
-            mrio, hs_isic3 = read_wiod(mrio_dir, mrio_year), read_hs_isic3(concordance)
-        engine = duckdb_engine(ws, sources=(src,))
-        result = run_scenario(
-            engine, scenario, network, f"{src} (workspace)", mrio=mrio, hs_isic3=hs_isic3
-        )
-    except EconsecError as exc:
-        fail(exc)
+        mrio, hs_isic3 = read_wiod(mrio_dir, mrio_year), read_hs_isic3(concordance)
+    engine = duckdb_engine(ws, sources=(src,))
+    result = run_scenario(
+        engine, scenario, network, f"{src} (workspace)", mrio=mrio, hs_isic3=hs_isic3
+    )
     data = result.as_dict()
     if report is not None:
         from econsec.report.html import render
@@ -153,21 +149,18 @@ def mitigate(
         usage(f"unknown --risk {risk!r} (expected hhi or expected_shortfall)")
     if not 0 < cap <= 1:
         usage("--cap must be in (0, 1]")
-    try:
-        code, hs6 = to_alpha3(importer), normalise_hs6(product)
-        ws = workspace(workspace_dir)
-        src = choose_source(ws, year, None)
-        engine = duckdb_engine(ws, sources=(src,))
-        base = year or max(engine.years or {0})
-        concern = group_members("concern")
-        problem = sourcing_problem(
-            engine, code, hs6, base, cap=cap, like_minded=group_members("like_minded"),
-            risk=risk, disruption={c: 0.2 for c in concern},
-        )  # fmt: skip
-        plans = frontier(problem)
-        best = recommend(plans)
-    except EconsecError as exc:
-        fail(exc)
+    code, hs6 = to_alpha3(importer), normalise_hs6(product)
+    ws = workspace(workspace_dir)
+    src = choose_source(ws, year, None)
+    engine = duckdb_engine(ws, sources=(src,))
+    base = year or max(engine.years or {0})
+    concern = group_members("concern")
+    problem = sourcing_problem(
+        engine, code, hs6, base, cap=cap, like_minded=group_members("like_minded"),
+        risk=risk, disruption={c: 0.2 for c in concern},
+    )  # fmt: skip
+    plans = frontier(problem)
+    best = recommend(plans)
     largest = max(best.shares.values())
     stock = stockpile_days(disruption_days, probability, largest)
     data = {

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from econsec.cli.app import WorkspaceOption, app, fail, report_app, usage, workspace, write_table
-from econsec.errors import EconsecError
+from econsec.cli.app import WorkspaceOption, app, report_app, usage, workspace, write_table
 
 if TYPE_CHECKING:
     from econsec.analysis.concentration import Importer
@@ -136,27 +135,24 @@ def screen(
 
     if bool(importer) == all_importers:
         usage("give --importer CODE (one or more) or --all-importers")
-    try:
-        groups = load_groups(groups_file)
-        chosen = preset(preset_name, _thresholds(threshold or []))
-        spec = _spec(
-            None if all_importers else _importers(importer or [], groups),
-            year,
-            chosen,
-            products,
-            groups,
-        )
-        ws = workspace(workspace_dir)
-        src = choose_source(ws, year, source)
-        runner = _engine(engine, ws, src, spark_master)
-        # Parquet output is left unsorted (faster); every other format is sorted.
-        query = prepare_screen(runner, spec, ordered=format != "parquet")
-        if format in ("parquet", "csv") and output is not None:
-            runner.write(query, output, format)
-            return
-        table = runner.sql(query)
-    except EconsecError as exc:
-        fail(exc)
+    groups = load_groups(groups_file)
+    chosen = preset(preset_name, _thresholds(threshold or []))
+    spec = _spec(
+        None if all_importers else _importers(importer or [], groups),
+        year,
+        chosen,
+        products,
+        groups,
+    )
+    ws = workspace(workspace_dir)
+    src = choose_source(ws, year, source)
+    runner = _engine(engine, ws, src, spark_master)
+    # Parquet output is left unsorted (faster); every other format is sorted.
+    query = prepare_screen(runner, spec, ordered=format != "parquet")
+    if format in ("parquet", "csv") and output is not None:
+        runner.write(query, output, format)
+        return
+    table = runner.sql(query)
     if format == "table":
         _print_screen(table.to_pylist(), spec.preset.title, src, output)
         return
@@ -237,20 +233,17 @@ def indispensable(
     from econsec.reference.countries import to_alpha3
     from econsec.storage.workspace import choose_source
 
-    try:
-        code = to_alpha3(country)
-        ws = workspace(workspace_dir)
-        src = choose_source(ws, year, source)
-        found = indispensability(
-            _engine(engine, ws, src, spark_master),
-            code,
-            year,
-            min_world_share=min_share,
-            min_importer_share=importer_share,
-            products=select_products(products, dt.date(year, 12, 31)) if products else None,
-        )
-    except EconsecError as exc:
-        fail(exc)
+    code = to_alpha3(country)
+    ws = workspace(workspace_dir)
+    src = choose_source(ws, year, source)
+    found = indispensability(
+        _engine(engine, ws, src, spark_master),
+        code,
+        year,
+        min_world_share=min_share,
+        min_importer_share=importer_share,
+        products=select_products(products, dt.date(year, 12, 31)) if products else None,
+    )
     rows: list[dict[str, Any]] = [
         {
             "country": f.country,
@@ -317,22 +310,19 @@ def report_dependency(
 
     if not importer:
         usage("give --importer CODE")
-    try:
-        groups = load_groups(groups_file)
-        spec = _spec(_importers(importer, groups), year, preset(preset_name), products, groups)
-        ws = workspace(workspace_dir)
-        src = choose_source(ws, year, source)
-        years = tuple(compare_year) if compare_year else (year - 2, year - 1)
-        report = dependency_report(
-            duckdb_engine(ws, sources=(src,)),
-            spec,
-            data_source=_describe_source(ws, src),
-            compare_years=years,
-            catalogue_list=catalogue_list,
-        )
-        output.write_text(render(report), "utf-8")
-    except EconsecError as exc:
-        fail(exc)
+    groups = load_groups(groups_file)
+    spec = _spec(_importers(importer, groups), year, preset(preset_name), products, groups)
+    ws = workspace(workspace_dir)
+    src = choose_source(ws, year, source)
+    years = tuple(compare_year) if compare_year else (year - 2, year - 1)
+    report = dependency_report(
+        duckdb_engine(ws, sources=(src,)),
+        spec,
+        data_source=_describe_source(ws, src),
+        compare_years=years,
+        catalogue_list=catalogue_list,
+    )
+    output.write_text(render(report), "utf-8")
     typer.echo(f"report written to {output}")
 
 

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from econsec.cli.app import WorkspaceOption, app, emit, fail, usage, workspace
-from econsec.errors import EconsecError, InputError
+from econsec.cli.app import WorkspaceOption, app, emit, usage, workspace
+from econsec.errors import InputError
 from econsec.intelligence.warning import check_flow
 
 watch_app = typer.Typer(help="Coercion early warning on trade flows.", no_args_is_help=True)
@@ -66,23 +66,20 @@ def watch_detect(
     """Find abrupt, coercion-like drops in bilateral product flows (file or workspace)."""
     from econsec.intelligence import Settings, detect
 
-    try:
-        if input is not None:
-            rows = read_series(input)
-        elif workspace_dir is not None:
-            from econsec.storage.engines import duckdb_engine
+    if input is not None:
+        rows = read_series(input)
+    elif workspace_dir is not None:
+        from econsec.storage.engines import duckdb_engine
 
-            engine = duckdb_engine(workspace(workspace_dir))
-            table = engine.sql(
-                "SELECT CAST(year AS VARCHAR) AS period, exporter, importer, product, "
-                "sum(value_usd) AS value FROM flows GROUP BY ALL"
-            )
-            rows = list(zip(*(table.column(c).to_pylist() for c in COLUMNS), strict=True))
-        else:
-            usage("give --input FILE or --workspace DIR")
-        events = detect(rows, Settings(min_drop=min_drop))
-    except EconsecError as exc:
-        fail(exc)
+        engine = duckdb_engine(workspace(workspace_dir))
+        table = engine.sql(
+            "SELECT CAST(year AS VARCHAR) AS period, exporter, importer, product, "
+            "sum(value_usd) AS value FROM flows GROUP BY ALL"
+        )
+        rows = list(zip(*(table.column(c).to_pylist() for c in COLUMNS), strict=True))
+    else:
+        usage("give --input FILE or --workspace DIR")
+    events = detect(rows, Settings(min_drop=min_drop))
     data: list[dict[str, Any]] = [e.as_dict() for e in events]
     text = [f"{len(events)} events"] + [
         f"{e.period} {e.exporter}->{e.importer} {e.product}: -{e.drop_share:.0%}, "
@@ -107,17 +104,14 @@ def watch_evaluate(
     from econsec.intelligence.incidents import load_file
     from econsec.intelligence.warning import series_years
 
-    try:
-        rows = read_series(input)
-        if incidents is None:
-            register = known_incidents()
-        elif not incidents.exists():
-            raise InputError("no such file", file=str(incidents))
-        else:
-            register = load_file(incidents.read_bytes(), str(incidents))
-        events = detect(rows)
-    except EconsecError as exc:
-        fail(exc)
+    rows = read_series(input)
+    if incidents is None:
+        register = known_incidents()
+    elif not incidents.exists():
+        raise InputError("no such file", file=str(incidents))
+    else:
+        register = load_file(incidents.read_bytes(), str(incidents))
+    events = detect(rows)
     result = evaluate(events, register, series_years(rows))
     found = [
         {

@@ -42,7 +42,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from econsec.errors import EconsecError, InputError
+from econsec.errors import InputError, NotConverged
 from econsec.network.model import Network
 
 FloatArray = npt.NDArray[np.float64]
@@ -105,10 +105,6 @@ def country_export_ban(
         from_country & to_target,
         f"export ban by {country}" + (f" on {', '.join(sorted(targets))}" if targets else ""),
     )
-
-
-class NotConverged(EconsecError):
-    """The cascade did not settle within the iteration limit."""
 
 
 @dataclass(frozen=True, eq=False)

@@ -24,6 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
+from econsec.errors import InputError
 from econsec.network.model import Network
 
 __all__ = [
@@ -146,7 +147,7 @@ def dominators(
     """Firms through which every supply path from ``country`` (its firms) or from the suppliers of
     ``product`` to the firm passes, nearest first: single points of failure."""
     if (country is None) == (product is None):
-        raise ValueError("give a country or a product")
+        raise InputError("give a country or a product, not both or neither")
     j = network.index(firm_id)
     g = _graph(network)
     if country is not None:

@@ -42,7 +42,8 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from econsec.network.cascade import NotConverged, Propagator
+from econsec.errors import NotConverged
+from econsec.network.cascade import Propagator
 from econsec.network.model import Network
 
 __all__ = [

@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from econsec.errors import Infeasible, InsufficientData
+from econsec.errors import Infeasible, InputError, InsufficientData
 
 __all__ = [
     "Plan",
@@ -189,7 +189,7 @@ def stockpile_days(mean_disruption_days: float, probability: float, uncovered: f
     69.1
     """
     if not 0 <= probability < 1:
-        raise ValueError("probability must be in [0, 1)")
+        raise InputError(f"probability {probability}", expected="a number in [0, 1)")
     return -mean_disruption_days * math.log(1 - probability) * max(0.0, min(1.0, uncovered))
 
 

@@ -27,7 +27,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from econsec.errors import EconsecError, InputError
+from econsec.errors import InputError, SolverFailed
 from econsec.sectors.mrio import MRIO
 
 __all__ = [
@@ -45,10 +45,6 @@ __all__ = [
 
 Vector = npt.NDArray[np.float64]
 DIRECT_LIMIT = 4000
-
-
-class SolverFailed(EconsecError):
-    """An iterative solve did not reach its tolerance."""
 
 
 def calc_A(Z: sp.spmatrix, x: Vector) -> sp.csr_matrix:

@@ -31,7 +31,7 @@ import httpx
 from locust import FastHttpUser, constant_throughput, task
 from locust.env import Environment
 
-from econsec.service.seed import DEMO_PASSWORD
+from econsec.app.seed import DEMO_PASSWORD
 
 ROW = "Synthetic C26 firm 2-{n},CHN,854231,1,0.2,no,30\n"
 HEADER = "supplier_name,country,product,tier,input_share,single_source,inventory_days\n"

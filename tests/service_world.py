@@ -13,8 +13,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from econsec.access.policy import Clearance
-from econsec.service.platform import Platform
-from econsec.service.settings import ServiceSettings
+from econsec.app.platform import Platform, PlatformSettings
 from econsec.storage import platform as store
 from econsec.storage.sealing import KeyRing, new_key
 
@@ -29,8 +28,8 @@ def postgres_url() -> str:
     return url
 
 
-def settings_for(url: str, workspace: Path, **changes: Any) -> ServiceSettings:
-    return ServiceSettings(
+def settings_for(url: str, workspace: Path, **changes: Any) -> PlatformSettings:
+    return PlatformSettings(
         workspace=workspace,
         database_url=url,
         secret_key="s" * 40,

@@ -26,7 +26,7 @@ CORE = [
     "econsec.storage",
 ]
 EDGE_ONLY = ["fastapi", "starlette", "typer", "click", "sqlalchemy", "rich", "plotly"]
-PACKAGES = [*CORE, "econsec.report", "econsec.service", "econsec.web"]
+PACKAGES = [*CORE, "econsec.app", "econsec.report", "econsec.api", "econsec.web"]
 
 
 def test_core_imports_no_edge_package() -> None:

@@ -12,6 +12,7 @@ the service) translate these into exit codes and HTTP statuses; the core never d
     ├── ConfigError         a setting, override file or environment variable is wrong
     ├── NotSignedIn         no valid credentials: sign in first
     ├── AccessDenied        the access policy refused (edges: 403, or 404 for objects)
+    ├── DisclosureRefused   the disclosure guard refused a release; ``rule`` names why
     ├── Infeasible          an optimisation has no solution; the message names what binds
     └── ComputationFailed   a numerical method did not reach its answer
         ├── NotConverged    an iteration did not settle within its limit
@@ -30,6 +31,7 @@ __all__ = [
     "ComputationFailed",
     "ConfigError",
     "Conflict",
+    "DisclosureRefused",
     "EconsecError",
     "FieldProblem",
     "Infeasible",
@@ -145,6 +147,19 @@ class NotSignedIn(EconsecError):
 
 class AccessDenied(EconsecError):
     """The access policy refused; the message says which rule."""
+
+
+class DisclosureRefused(EconsecError):
+    """The disclosure guard refused to release a statistic; ``rule`` names the rule.
+
+    >>> str(DisclosureRefused("min_firms", "only 3 firms contribute (at least 5 needed)"))
+    'refused by the disclosure guard: only 3 firms contribute (at least 5 needed)'
+    """
+
+    def __init__(self, rule: str, message: str) -> None:
+        self.rule = rule
+        self.message = message
+        super().__init__(f"refused by the disclosure guard: {message}")
 
 
 class Infeasible(EconsecError):

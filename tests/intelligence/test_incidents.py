@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 
 import pytest
 from hypothesis import given
@@ -20,6 +21,7 @@ from econsec.intelligence.incidents import (
     matches,
     supports,
 )
+from econsec.sharing.records import IncidentReport
 
 BARLEY = {
     "title": "duties on barley", "implementing": "CHN", "affected": "AUS",
@@ -102,8 +104,8 @@ def test_events_link_in_both_directions_within_the_onset_window() -> None:
 
 def test_firm_reports_support_incidents() -> None:
     (barley,) = load([BARLEY])
-    report = {"country": "CHN", "product": "100390", "date": "2020-07-01"}
+    report = IncidentReport("goods", "quarantine", "CHN", "2020-07-01", "high", "100390")
     assert supports(barley, report)
-    assert not supports(barley, {**report, "country": "USA"})
-    assert not supports(barley, {**report, "date": "2024-01-01"})
-    assert supports(barley, {**report, "product": None})
+    assert not supports(barley, replace(report, country="USA"))
+    assert not supports(barley, replace(report, date="2024-01-01"))
+    assert supports(barley, replace(report, product=None))

@@ -96,7 +96,7 @@ def test_cli(tmp_path: Path) -> None:
         "period,exporter,importer,product,value\n2020-01,JPN,KOR,281111,5\n2020-13,JPN,KOR,281111,5\n"
     )
     r = CliRunner().invoke(app, ["watch", "detect", "--input", str(bad)])
-    assert r.exit_code == 2 and "row 2, column 'period': bad period '2020-13'" in r.output
+    assert r.exit_code == 2 and "row 2, field 'period': bad period '2020-13'" in r.output
     r = CliRunner().invoke(app, ["watch", "detect", "--input", str(tmp_path / "none.csv")])
     assert r.exit_code == 2 and "cannot read" in r.output
 

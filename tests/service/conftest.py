@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from econsec.service import create_app
+from econsec.server import create_app
 from service_world import World, postgres_url, settings_for
 
 

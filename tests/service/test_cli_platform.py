@@ -8,9 +8,10 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from econsec.app.seed import DEMO_PASSWORD, seed_demo
 from econsec.cli import app
-from econsec.service import create_app, load_settings
-from econsec.service.seed import DEMO_PASSWORD, seed_demo
+from econsec.server import create_app
+from econsec.settings import load_settings
 
 
 def _run(*args: str, stdin: str | None = None) -> tuple[int, str]:

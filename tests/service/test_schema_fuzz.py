@@ -11,7 +11,7 @@ import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
-from econsec.service import create_app
+from econsec.server import create_app
 from service_world import World, settings_for, supplier
 
 

@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from econsec.errors import ConfigError
-from econsec.service.settings import load_settings
+from econsec.settings import load_settings
 from econsec.storage.platform_db import connect, metadata, migrate
 from econsec.storage.sealing import new_key
 

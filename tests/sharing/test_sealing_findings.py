@@ -4,6 +4,7 @@ hand-made inputs."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 import stix2
@@ -13,6 +14,8 @@ from econsec.errors import ConfigError
 from econsec.sharing.benchmarks import benchmark, profile
 from econsec.sharing.exchange import TLP2, TLP2_EXTENSION, alert_bundle
 from econsec.sharing.findings import SupplierLink, find
+from econsec.sharing.records import SupplierRecord
+from econsec.sharing.releases import Release
 from econsec.storage.sealing import KeyRing, new_key
 
 
@@ -33,18 +36,7 @@ def test_rotation_opens_old_values_and_seals_with_the_new_key() -> None:
 
 def _link(org: str, name: str, country: str, tier: int = 1, share: float = 0.5) -> SupplierLink:
     return SupplierLink(
-        org,
-        "C29",
-        {
-            "supplier_name": name,
-            "country": country,
-            "product": "854231",
-            "tier": tier,
-            "input_share": share,
-            "single_source": tier == 1,
-            "inventory_days": 30,
-            "classification": "RESTRICTED",
-        },
+        org, "C29", SupplierRecord(name, country, "854231", tier, share, tier == 1, 30)
     )
 
 
@@ -70,40 +62,35 @@ def test_findings_by_hand() -> None:
 
 def test_benchmark_needs_enough_peers() -> None:
     records = [
-        {
-            "tier": 1,
-            "country": "CHN",
-            "input_share": 0.5,
-            "single_source": True,
-            "inventory_days": 20,
-        },
-        {
-            "tier": 1,
-            "country": "JPN",
-            "input_share": 0.5,
-            "single_source": False,
-            "inventory_days": 60,
-        },
+        SupplierRecord("A", "CHN", "850511", 1, 0.5, True, 20),
+        SupplierRecord("B", "JPN", "850511", 1, 0.5, False, 60),
     ]
     own = profile(records)
-    assert own is not None and own["concern_share"] == 0.5 and own["inventory_days"] == 40
-    peers = {f"f{i}": ("C29", {**own, "inventory_days": 10.0 * i}) for i in range(5)}
+    assert own is not None and own.concern_share == 0.5 and own.inventory_days == 40
+    peers = {f"f{i}": ("C29", replace(own, inventory_days=10.0 * i)) for i in range(5)}
     report = benchmark("f4", peers, min_firms=5)
-    assert report["metrics"]["inventory_days"]["sector_mean"] == 20.0
-    assert report["metrics"]["inventory_days"]["position"] == "highest quarter"
-    assert benchmark("f4", dict(list(peers.items())[1:]), 5)["status"] == "insufficient data"
+    assert report.metrics["inventory_days"].sector_mean == 20.0
+    assert report.metrics["inventory_days"].position == "highest quarter"
+    assert benchmark("f4", dict(list(peers.items())[1:]), 5).status == "insufficient data"
 
 
 def test_stix_bundle_round_trip() -> None:
-    alert = {
-        "id": "a1",
-        "title": "Many firms depend on one supplier",
-        "text": "…",
-        "published": "2026-11-27T00:00:00Z",
-        "audience": "all_firms",
-        "country": "CHN",
-        "supplier": "Acme Gallium",
-    }
+    alert = Release(
+        id="a1",
+        finding_id="f1",
+        kind="shared_supplier",
+        title="Many firms depend on one supplier",
+        text="…",
+        subject="Acme Gallium (CHN)",
+        supplier="Acme Gallium",
+        product="811292",
+        country="CHN",
+        n_firms=5,
+        audience="all_firms",
+        tlp="green",
+        published="2026-11-27T00:00:00Z",
+        method="test",
+    )
     bundle = stix2.parse(alert_bundle([alert]), allow_custom=False)
     types = sorted(o.type for o in bundle.objects)
     assert types == ["identity", "identity", "location", "marking-definition", "report"]

@@ -11,9 +11,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from econsec.demo import ensure_demo_world
-from econsec.service import create_app
-from econsec.service.seed import DEMO_PASSWORD, seed_demo
+from econsec.app.demo import ensure_demo_world
+from econsec.app.seed import DEMO_PASSWORD, seed_demo
+from econsec.server import create_app
 from econsec.storage.workspace import Workspace
 from service_world import settings_for
 

@@ -16,8 +16,10 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from econsec.service.seed import DEMO_PASSWORD
+from econsec.app.platform import Platform
+from econsec.app.seed import DEMO_PASSWORD
 from econsec.sharing.disclosure import check
+from econsec.sharing.releases import Release
 from servers import free_port
 from shared_data import ROOT
 from web.conftest import Site
@@ -120,7 +122,7 @@ def test_analyst_previews_and_publishes_then_another_firm_sees_the_alert(
     site: Site, browser: Browser, base_url: str
 ) -> None:
     p = site.app.state.platform
-    released = {body["finding_id"] for body, _ in _releases(p)}
+    released = {release.finding_id for release, _ in _releases(p)}
     finding = next(f for f in p.findings() if f.kind == "shared_supplier"
                    and f.id not in released and check(f.contributions).allowed)  # fmt: skip
     errors: list[str] = []
@@ -166,8 +168,8 @@ def test_analyst_previews_and_publishes_then_another_firm_sees_the_alert(
     assert not errors, errors
 
 
-def _releases(p: object) -> list:
+def _releases(p: Platform) -> list[tuple[Release, frozenset[str]]]:
     from econsec.storage import platform as store
 
-    with p.read() as conn:  # type: ignore[attr-defined]
-        return store.release_rows(conn, p.ring, contributors=False)  # type: ignore[attr-defined]
+    with p.read() as conn:
+        return store.release_rows(conn, p.ring, contributors=False)

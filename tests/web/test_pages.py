@@ -7,8 +7,8 @@ import re
 from babel.messages.extract import extract_from_dir
 
 from econsec.analysis.presets import PRESETS
-from econsec.service.sharing import TITLES
 from econsec.sharing.records import KINDS
+from econsec.sharing.releases import TITLES
 from econsec.web import i18n
 from econsec.web.console import COLUMNS
 from econsec.web.portal import METRIC_LABELS
@@ -116,7 +116,7 @@ def test_every_message_has_a_japanese_translation() -> None:
         templates, method_map=[("**.html", "jinja2")],
         options_map={"**.html": {"extensions": "jinja2.ext.i18n"}})}  # fmt: skip
     dynamic = {p.label for p in NAV} | {label for _, label in COLUMNS} | set(METRIC_LABELS.values())
-    dynamic |= {f.name for f in KINDS["suppliers"]} | set(KINDS) | {"current", "withdrawn"}
+    dynamic |= {f.name for f in KINDS["suppliers"].fields} | set(KINDS) | {"current", "withdrawn"}
     dynamic |= {"open", "closed"} | set(TITLES.values())
     ja = i18n.translations("ja")
     missing = sorted(m for m in used | dynamic if isinstance(m, str) and ja.gettext(m) == m

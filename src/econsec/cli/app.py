@@ -14,6 +14,7 @@ from econsec.errors import (
     ComputationFailed,
     ConfigError,
     Conflict,
+    DisclosureRefused,
     EconsecError,
     Infeasible,
     InputError,
@@ -42,6 +43,7 @@ EXIT_CODES: dict[type[EconsecError], int] = {
     ComputationFailed: 8,
     Conflict: 9,
     NotSignedIn: 10,
+    DisclosureRefused: 11,
 }
 
 

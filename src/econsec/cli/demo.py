@@ -19,18 +19,21 @@ def demo(
 ) -> None:
     """Build the synthetic demo world (once) and run the main job on it, writing an HTML report;
     then seed the demo sharing platform (with the service extra installed)."""
-    from econsec.demo import run_demo
+    from econsec.app.demo import run_demo
 
     ws = workspace(workspace_dir)
     summary = run_demo(ws, output, echo=typer.echo)
     typer.echo(summary)
     try:
-        from econsec.service import create_app, load_settings
-        from econsec.service.seed import seed_demo
+        from econsec.app.platform import Platform
+        from econsec.app.seed import seed_demo
+        from econsec.settings import load_settings
+        from econsec.storage.platform_db import migrate
     except ImportError:
         typer.echo("install econsec[service] to seed the demo sharing platform as well")
         return
-    platform = create_app(load_settings(ws.root)).state.platform
+    platform = Platform(load_settings(ws.root))
+    migrate(platform.engine)
     typer.echo(seed_demo(platform).summary())
     platform.dispose()
     typer.echo(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -13,8 +12,7 @@ import typer
 from econsec.cli.app import WorkspaceOption, app, usage
 
 if TYPE_CHECKING:
-    from econsec.access.policy import Clearance
-    from econsec.service.platform import Platform
+    from econsec.app.platform import Platform
 
 admin_app = typer.Typer(help="Manage organisations, users and keys.", no_args_is_help=True)
 audit_app = typer.Typer(help="Check the tamper-evident audit log.", no_args_is_help=True)
@@ -23,9 +21,8 @@ app.add_typer(audit_app, name="audit")
 
 
 def _platform(workspace: Path | None) -> Platform:
-    from econsec.service.platform import Platform
-    from econsec.service.settings import load_settings
-    from econsec.settings import workspace_path
+    from econsec.app.platform import Platform
+    from econsec.settings import load_settings, workspace_path
     from econsec.storage.platform_db import migrate
 
     platform = Platform(load_settings(workspace_path(workspace)))
@@ -44,16 +41,16 @@ def serve(
     """Run the platform service (SQLite in the workspace, or $ECONSEC_DATABASE_URL)."""
     import uvicorn
 
-    from econsec.service import create_app, load_settings
-    from econsec.settings import workspace_path
+    from econsec.server import create_app
+    from econsec.settings import load_settings, workspace_path
 
     folder = workspace_path(workspace)
     settings = load_settings(folder)
+    if demo and settings.production:
+        usage("--demo is refused in production")
     app_ = create_app(settings)  # migrates the schema once, before any worker starts
     if demo:
-        if settings.production:
-            usage("--demo is refused in production")
-        from econsec.service.seed import seed_demo
+        from econsec.app.seed import seed_demo
 
         typer.echo(seed_demo(app_.state.platform).summary())
     typer.echo(
@@ -65,7 +62,7 @@ def serve(
     else:  # each worker process builds its own app from the same settings
         os.environ["ECONSEC_WORKSPACE"] = str(folder)
         uvicorn.run(
-            "econsec.service.app:from_environment",
+            "econsec.server:from_environment",
             factory=True,
             host=host,
             port=port,
@@ -85,32 +82,10 @@ def create_org(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Create an organisation."""
-    from econsec.storage import platform as store
+    from econsec.app import accounts
 
-    p = _platform(workspace)
-    with p.write() as conn:
-        store.create_org(conn, name, kind, sector, size)
-        store.append_audit(conn, "admin-cli", "create_org", f"org/{name}", True, "bootstrap")
+    accounts.create_org(_platform(workspace), name, kind, sector, size)
     typer.echo(f"created organisation {name} ({kind})")
-
-
-def _clearance(
-    level: str, compartments: list[str], valid_until: str | None, designated_by: str
-) -> Clearance:
-    from econsec.access.policy import Clearance
-    from econsec.errors import InputError
-
-    if level not in ("none", "confidential", "top_secret"):
-        raise InputError(
-            f"unknown clearance {level!r}", expected="none, confidential or top_secret"
-        )
-    try:
-        until = dt.date.fromisoformat(valid_until) if valid_until else None
-    except ValueError:
-        raise InputError(f"bad --valid-until {valid_until!r}", expected="YYYY-MM-DD") from None
-    if level != "none" and until is None:
-        raise InputError("a clearance needs --valid-until", expected="YYYY-MM-DD")
-    return Clearance(level, frozenset(compartments), until, designated_by)
 
 
 @admin_app.command("create-user")
@@ -129,20 +104,15 @@ def create_user(
 ) -> None:
     """Create a user; the password is read from standard input."""
     from econsec.access.policy import ROLES
-    from econsec.storage import platform as store
+    from econsec.app import accounts
 
     if not password_stdin:
         usage("give the password on standard input with --password-stdin")
     if role not in ROLES:
         usage(f"unknown role {role!r} (expected one of {', '.join(ROLES)})")
     password = sys.stdin.readline().rstrip("\n")
-    if len(password) < 12:
-        usage("the password must have at least 12 characters")
-    granted = _clearance(clearance, compartment or [], valid_until, designated_by)
-    p = _platform(workspace)
-    with p.write() as conn:
-        store.create_user(conn, username, org, role, p.hash_password(password), granted)
-        store.append_audit(conn, "admin-cli", "create_user", f"user/{username}", True, role)
+    granted = accounts.clearance(clearance, tuple(compartment or ()), valid_until, designated_by)
+    accounts.create_user(_platform(workspace), username, org, role, password, granted)
     typer.echo(f"created user {username} ({role}) in {org}")
 
 
@@ -157,52 +127,34 @@ def set_clearance(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Grant, change or revoke a user's clearance (effective at the next request)."""
-    import dataclasses
+    from econsec.app import accounts
 
-    from econsec.storage import platform as store
-
-    granted = _clearance(clearance, compartment or [], valid_until, designated_by)
-    p = _platform(workspace)
-    with p.write() as conn:
-        store.set_clearance(conn, username, dataclasses.replace(granted, revoked=revoke))
-        store.append_audit(
-            conn,
-            "admin-cli",
-            "set_clearance",
-            f"user/{username}",
-            True,
-            "revoked" if revoke else clearance,
-        )
+    granted = accounts.clearance(clearance, tuple(compartment or ()), valid_until, designated_by)
+    accounts.set_clearance(_platform(workspace), username, granted, revoke)
     typer.echo(f"clearance of {username}: {'revoked' if revoke else clearance}")
 
 
 @admin_app.command("rotate-keys")
 def rotate_keys(workspace: WorkspaceOption = None) -> None:
     """Re-encrypt every sealed value with the current data key (see docs/platform.md)."""
-    from econsec.storage import platform as store
+    from econsec.app import accounts
 
     p = _platform(workspace)
-    with p.write() as conn:
-        changed = store.reseal(conn, p.ring)
-        store.append_audit(conn, "admin-cli", "rotate_keys", "data", True, f"{changed} values")
+    changed = accounts.rotate_keys(p)
     typer.echo(f"re-encrypted {changed} values with key {p.ring.current}")
 
 
 @audit_app.command("verify")
 def audit_verify(workspace: WorkspaceOption = None) -> None:
     """Check the audit chain; exit 1 naming the first entry that was changed or removed."""
-    from econsec.sharing.audit import verify
-    from econsec.storage import platform as store
+    from econsec.app.audit import check_chain
 
-    p = _platform(workspace)
-    with p.read() as conn:
-        entries = store.audit_entries(conn)
-    bad = verify(entries)
-    if bad is not None:
+    check = check_chain(_platform(workspace))
+    if check.first_bad_entry is not None:
         typer.echo(
-            f"audit log broken at entry {bad}: it or an entry before it was changed, removed "
-            "or reordered",
+            f"audit log broken at entry {check.first_bad_entry}: it or an entry before it was "
+            "changed, removed or reordered",
             err=True,
         )
         raise typer.Exit(1)
-    typer.echo(f"audit log intact: {len(entries)} entries")
+    typer.echo(f"audit log intact: {check.entries} entries")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -39,17 +40,14 @@ def scenario_run(
 ) -> None:
     """Run a scenario file on the workspace's trade data (and a firm network and an
     input-output table, if given)."""
-    from econsec.scenarios import load_scenario, run_scenario
-    from econsec.storage.engines import duckdb_engine
-    from econsec.storage.workspace import choose_source
+    from econsec.app.scenarios import frontier_of_most_exposed, run_in_workspace
+    from econsec.scenarios import load_scenario
 
     if (network_firms is None) != (network_links is None):
         usage("give both --network-firms and --network-links, or neither")
     if (mrio_dir is None) != (concordance is None):
         usage("give both --mrio-dir and --concordance, or neither")
     scenario = load_scenario(file)
-    ws = workspace(workspace_dir)
-    src = choose_source(ws, scenario.base_year, source)
     network = None
     if network_firms is not None and network_links is not None:
         from econsec.network import read_network
@@ -61,16 +59,14 @@ def scenario_run(
         from econsec.sectors.mrio import read_wiod
 
         mrio, hs_isic3 = read_wiod(mrio_dir, mrio_year), read_hs_isic3(concordance)
-    engine = duckdb_engine(ws, sources=(src,))
-    result = run_scenario(
-        engine, scenario, network, f"{src} (workspace)", mrio=mrio, hs_isic3=hs_isic3
-    )
-    data = result.as_dict()
+    run = run_in_workspace(workspace(workspace_dir), scenario, source=source, network=network,
+                           mrio=mrio, hs_isic3=hs_isic3)  # fmt: skip
+    data = run.result.as_dict()
     if report is not None:
         from econsec.report.html import render
         from econsec.report.scenario import scenario_report
 
-        plans, why = _frontier_of_most_exposed(engine, scenario.base_year, data)
+        plans, why = frontier_of_most_exposed(run.engine, scenario.base_year, data["by_product"])
         page = scenario_report(data, plans, data_source=data["data_source"], note=why)
         report.write_text(render(page), "utf-8")
     text = [
@@ -95,31 +91,6 @@ def scenario_run(
     emit(data, format, text)
 
 
-def _frontier_of_most_exposed(
-    engine: Any, year: int, data: dict[str, Any]
-) -> tuple[list[Any], str]:
-    """The cost–risk frontier of the importer and product with the largest shortfall, or why
-    there is none."""
-    from econsec.errors import Infeasible, InsufficientData
-    from econsec.reference.countries import group_members
-    from econsec.scenarios.mitigation import describe, frontier, sourcing_problem
-
-    short = [p for p in data["by_product"] if p["shortfall_usd"] > 0]
-    if not short:
-        return [], "No shortfall: no mitigation plan needed."
-    top = short[0]
-    what = f"{top['importer']} {top['product']}"
-    try:
-        problem = sourcing_problem(
-            engine, top["importer"], top["product"], year,
-            like_minded=group_members("like_minded"),
-        )  # fmt: skip
-        plans = [describe(p) | {"for": what} for p in frontier(problem)]
-        return plans, f"Sourcing plans for {what}, the largest shortfall."
-    except (Infeasible, InsufficientData) as exc:
-        return [], f"No sourcing plan for {what}: {exc}"
-
-
 @app.command("mitigate")
 def mitigate(
     importer: Annotated[str, typer.Option(help="Importing country (ISO3).")],
@@ -133,60 +104,17 @@ def mitigate(
     format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
 ) -> None:
     """Plan sourcing shares for a product: the cost–risk frontier and a recommended plan."""
-    from econsec.reference.countries import group_members, to_alpha3
-    from econsec.reference.hs import normalise_hs6
-    from econsec.scenarios.mitigation import (
-        describe,
-        frontier,
-        recommend,
-        sourcing_problem,
-        stockpile_days,
-    )
-    from econsec.storage.engines import duckdb_engine
-    from econsec.storage.workspace import choose_source
+    from econsec.app.scenarios import MitigationRequest, plan_mitigation
 
-    if risk not in ("hhi", "expected_shortfall"):
-        usage(f"unknown --risk {risk!r} (expected hhi or expected_shortfall)")
-    if not 0 < cap <= 1:
-        usage("--cap must be in (0, 1]")
-    code, hs6 = to_alpha3(importer), normalise_hs6(product)
-    ws = workspace(workspace_dir)
-    src = choose_source(ws, year, None)
-    engine = duckdb_engine(ws, sources=(src,))
-    base = year or max(engine.years or {0})
-    concern = group_members("concern")
-    problem = sourcing_problem(
-        engine, code, hs6, base, cap=cap, like_minded=group_members("like_minded"),
-        risk=risk, disruption={c: 0.2 for c in concern},
-    )  # fmt: skip
-    plans = frontier(problem)
-    best = recommend(plans)
-    largest = max(best.shares.values())
-    stock = stockpile_days(disruption_days, probability, largest)
-    data = {
-        "importer": code,
-        "product": hs6,
-        "base_year": base,
-        "data_source": src,
-        "cap": cap,
-        "current": {
-            s: round(v, 4) for s, v in sorted(problem.current.items(), key=lambda t: -t[1])
-        },
-        "frontier": [describe(p) for p in plans],
-        "recommended": describe(best),
-        "stockpile_days": round(stock, 1),
-        "stockpile_assumption": (
-            f"the largest supplier ({largest:.0%}) stops for an exponential time with mean "
-            f"{disruption_days:g} days; covered with probability {probability:g}"
-        ),
-        "method": "econsec mitigation 1 (HiGHS; recommended: cheapest plan within 10 % of the "
-        "least risk)",
-    }
-    current = sorted(problem.current.items(), key=lambda t: -t[1])[:5]
+    plan = plan_mitigation(workspace(workspace_dir), MitigationRequest(
+        importer, product, cap, year, risk, disruption_days, probability))  # fmt: skip
+    data = dataclasses.asdict(plan)
+    code, hs6, base = plan.importer, plan.product, plan.base_year
+    current = list(plan.current.items())[:5]
+    shares = plan.recommended["shares"]
+    assert isinstance(shares, dict)
     text = [f"{code} {hs6} ({base}): current " + ", ".join(f"{s} {v:.0%}" for s, v in current)]
-    text.append(
-        "recommended: " + ", ".join(f"{s} {v:.0%}" for s, v in best.shares.items() if v > 0.005)
-    )
-    text.append(f"HHI {best.hhi:.3f} (now {sum(v * v for v in problem.current.values()):.3f}), "
-                f"stockpile {stock:.0f} days")  # fmt: skip
+    text.append("recommended: " + ", ".join(f"{s} {v:.0%}" for s, v in shares.items() if v > 0.005))
+    text.append(f"HHI {plan.hhi:.3f} (now {plan.current_hhi:.3f}), "
+                f"stockpile {plan.stockpile_days:.0f} days")  # fmt: skip
     emit(data, format, text)

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from econsec.cli.app import WorkspaceOption, app, report_app, usage, workspace, write_table
-
-if TYPE_CHECKING:
-    from econsec.analysis.concentration import Importer
-    from econsec.analysis.presets import Preset
-    from econsec.analysis.screen import Screen
-    from econsec.reference.countries import Group
-    from econsec.storage.engines import Engine
-    from econsec.storage.workspace import Workspace
 
 ImporterOption = Annotated[
     list[str] | None,
@@ -48,51 +40,6 @@ GroupsOption = Annotated[
     typer.Option(help="YAML file overriding country groups (like_minded, concern, ...)."),
 ]
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")]
-
-
-def _importers(names: list[str], groups: dict[str, Group]) -> tuple[Importer, ...]:
-    from econsec.analysis.concentration import Importer
-    from econsec.reference.countries import group_members, to_alpha3
-
-    out = []
-    for name in names:
-        if name in groups:
-            out.append(Importer(name, groups[name].members))
-        else:
-            code = to_alpha3(name)
-            out.append(Importer(code, group_members(code, groups)))
-    return tuple(out)
-
-
-def _spec(
-    importers: tuple[Importer, ...] | None,
-    year: int,
-    method: Preset,
-    products: str | None,
-    groups: dict[str, Group],
-) -> Screen:
-    """The screen the options describe, with the (possibly overridden) concern and like-minded sets."""
-    from econsec.analysis.screen import Screen
-    from econsec.reference.catalogue import select_products
-
-    return Screen(
-        importers=importers,
-        year=year,
-        preset=method,
-        products=select_products(products, dt.date(year, 12, 31)) if products else None,
-        concern=groups["concern"].members,
-        like_minded=groups["like_minded"].members,
-    )
-
-
-def _engine(kind: str, ws: Workspace, source: str, master: str | None) -> Engine:
-    from econsec.storage.engines import duckdb_engine, spark_engine
-
-    if kind == "duckdb":
-        return duckdb_engine(ws, sources=(source,))
-    if kind == "spark":
-        return spark_engine(ws, sources=(source,), master=master)
-    usage(f"unknown --engine {kind!r} (expected duckdb or spark)")
 
 
 def _thresholds(items: list[str]) -> dict[str, float]:
@@ -128,25 +75,23 @@ def screen(
     output: OutputOption = None,
 ) -> None:
     """Screen import dependencies per importer × HS6 product with a published method."""
-    from econsec.analysis.presets import preset
     from econsec.analysis.screen import criteria_of, prepare_screen
-    from econsec.reference.countries import load_groups
-    from econsec.storage.workspace import choose_source
+    from econsec.app.screening import ScreenRequest
+    from econsec.app.screening import prepare_screen as prepare
 
     if bool(importer) == all_importers:
         usage("give --importer CODE (one or more) or --all-importers")
-    groups = load_groups(groups_file)
-    chosen = preset(preset_name, _thresholds(threshold or []))
-    spec = _spec(
-        None if all_importers else _importers(importer or [], groups),
-        year,
-        chosen,
-        products,
-        groups,
+    prepared = prepare(workspace(workspace_dir), ScreenRequest(
+        year=year, importers=tuple(importer or ()), preset=preset_name,
+        thresholds=_thresholds(threshold or []), products=products, source=source,
+        groups_file=groups_file, engine=engine, spark_master=spark_master,
+    ))  # fmt: skip
+    spec, src, runner, chosen = (
+        prepared.screen,
+        prepared.source,
+        prepared.engine,
+        prepared.screen.preset,
     )
-    ws = workspace(workspace_dir)
-    src = choose_source(ws, year, source)
-    runner = _engine(engine, ws, src, spark_master)
     # Parquet output is left unsorted (faster); every other format is sorted.
     query = prepare_screen(runner, spec, ordered=format != "parquet")
     if format in ("parquet", "csv") and output is not None:
@@ -229,6 +174,7 @@ def indispensable(
 ) -> None:
     """Products where a country is a dominant supplier, and the importers that depend on it."""
     from econsec.analysis.indispensability import indispensability
+    from econsec.app.screening import open_engine
     from econsec.reference.catalogue import select_products
     from econsec.reference.countries import to_alpha3
     from econsec.storage.workspace import choose_source
@@ -237,7 +183,7 @@ def indispensable(
     ws = workspace(workspace_dir)
     src = choose_source(ws, year, source)
     found = indispensability(
-        _engine(engine, ws, src, spark_master),
+        open_engine(engine, ws, src, spark_master),
         code,
         year,
         min_world_share=min_share,
@@ -301,37 +247,24 @@ def report_dependency(
     workspace_dir: WorkspaceOption = None,
 ) -> None:
     """A self-contained HTML dependency report with charts."""
-    from econsec.analysis.presets import preset
-    from econsec.reference.countries import load_groups
+    from econsec.app.screening import ScreenRequest, describe_source, prepare_screen
     from econsec.report.dependency import dependency_report
     from econsec.report.html import render
-    from econsec.storage.engines import duckdb_engine
-    from econsec.storage.workspace import choose_source
 
     if not importer:
         usage("give --importer CODE")
-    groups = load_groups(groups_file)
-    spec = _spec(_importers(importer, groups), year, preset(preset_name), products, groups)
     ws = workspace(workspace_dir)
-    src = choose_source(ws, year, source)
+    prepared = prepare_screen(ws, ScreenRequest(
+        year=year, importers=tuple(importer), preset=preset_name, products=products,
+        source=source, groups_file=groups_file,
+    ))  # fmt: skip
     years = tuple(compare_year) if compare_year else (year - 2, year - 1)
     report = dependency_report(
-        duckdb_engine(ws, sources=(src,)),
-        spec,
-        data_source=_describe_source(ws, src),
+        prepared.engine,
+        prepared.screen,
+        data_source=describe_source(ws, prepared.source),
         compare_years=years,
         catalogue_list=catalogue_list,
     )
     output.write_text(render(report), "utf-8")
     typer.echo(f"report written to {output}")
-
-
-def _describe_source(ws: Workspace, source: str) -> str:
-    from econsec.storage.workspace import imports
-
-    files = [
-        f"{i.file} (sha256 {i.sha256[:12]}, imported {i.imported_at[:10]})"
-        for i in imports(ws)
-        if i.source == source
-    ]
-    return f"source {source}: " + "; ".join(files)

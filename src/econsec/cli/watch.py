@@ -8,52 +8,9 @@ from typing import Annotated, Any
 import typer
 
 from econsec.cli.app import WorkspaceOption, app, emit, usage, workspace
-from econsec.errors import InputError
-from econsec.intelligence.warning import check_flow
 
 watch_app = typer.Typer(help="Coercion early warning on trade flows.", no_args_is_help=True)
 app.add_typer(watch_app, name="watch")
-
-COLUMNS = ("period", "exporter", "importer", "product", "value")
-
-
-def read_series(path: Path) -> list[tuple[str, str, str, str, float]]:
-    """Rows (period, exporter, importer, product, value) of a CSV or Parquet file, checked."""
-    import pyarrow.csv as pacsv
-    import pyarrow.parquet as pq
-
-    try:
-        if path.suffix.lower() == ".parquet":
-            table = pq.read_table(path)
-        else:
-            table = pacsv.read_csv(
-                path, convert_options=pacsv.ConvertOptions(column_types={"period": "string"})
-            )
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc}", file=str(path)) from None
-    except Exception as exc:  # pyarrow's parse errors name the row
-        raise InputError(f"not a readable table: {exc}", file=str(path)) from None
-    missing = [c for c in COLUMNS if c not in table.column_names]
-    if missing:
-        raise InputError(
-            f"missing column(s) {', '.join(missing)}", file=str(path),
-            expected="columns " + ", ".join(COLUMNS),
-        )  # fmt: skip
-    cols = [table.column(c).to_pylist() for c in COLUMNS]
-    rows = []
-    lengths: set[int] = set()
-    for n, values in enumerate(zip(*cols, strict=True), 1):
-        try:
-            row = check_flow(*values)
-        except InputError as exc:
-            raise InputError(exc.problem, file=str(path), row=n, column=exc.column,
-                             expected=exc.expected) from None  # fmt: skip
-        lengths.add(len(row[0]))
-        rows.append(row)
-    if len(lengths) > 1:
-        raise InputError("monthly and annual periods are mixed", file=str(path), column="period",
-                         expected="all YYYY-MM or all YYYY")  # fmt: skip
-    return rows
 
 
 @watch_app.command("detect")
@@ -64,19 +21,13 @@ def watch_detect(
     min_drop: Annotated[float, typer.Option(help="Smallest drop to report (0-1).")] = 0.5,
 ) -> None:
     """Find abrupt, coercion-like drops in bilateral product flows (file or workspace)."""
+    from econsec.app.watch import read_flows, workspace_flows
     from econsec.intelligence import Settings, detect
 
     if input is not None:
-        rows = read_series(input)
+        rows = read_flows(input)
     elif workspace_dir is not None:
-        from econsec.storage.engines import duckdb_engine
-
-        engine = duckdb_engine(workspace(workspace_dir))
-        table = engine.sql(
-            "SELECT CAST(year AS VARCHAR) AS period, exporter, importer, product, "
-            "sum(value_usd) AS value FROM flows GROUP BY ALL"
-        )
-        rows = list(zip(*(table.column(c).to_pylist() for c in COLUMNS), strict=True))
+        rows = workspace_flows(workspace(workspace_dir))
     else:
         usage("give --input FILE or --workspace DIR")
     events = detect(rows, Settings(min_drop=min_drop))
@@ -100,17 +51,12 @@ def watch_evaluate(
 ) -> None:
     """Which registered incidents the early warning finds in FLOWS, when, and its false alarms
     per series-year (events that match no incident)."""
-    from econsec.intelligence import detect, evaluate, known_incidents
-    from econsec.intelligence.incidents import load_file
+    from econsec.app.watch import read_flows, read_register
+    from econsec.intelligence import detect, evaluate
     from econsec.intelligence.warning import series_years
 
-    rows = read_series(input)
-    if incidents is None:
-        register = known_incidents()
-    elif not incidents.exists():
-        raise InputError("no such file", file=str(incidents))
-    else:
-        register = load_file(incidents.read_bytes(), str(incidents))
+    rows = read_flows(input)
+    register = read_register(incidents)
     events = detect(rows)
     result = evaluate(events, register, series_years(rows))
     found = [

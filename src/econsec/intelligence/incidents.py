@@ -29,12 +29,19 @@ import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from econsec.errors import FieldProblem, NotFoundError, RecordsRejected
 from econsec.intelligence.warning import Event
 from econsec.reference.countries import to_alpha3
-from econsec.sharing.records import FAMILIES, PRETEXTS, Field, parse_csv, validate
+from econsec.sharing.records import (
+    FAMILIES,
+    PRETEXTS,
+    Field,
+    IncidentReport,
+    Value,
+    check,
+    parse_csv,
+)
 
 __all__ = [
     "ASSESSMENTS",
@@ -44,6 +51,7 @@ __all__ = [
     "dump_csv",
     "dump_json",
     "evaluate",
+    "file_records",
     "known_incidents",
     "load",
     "load_file",
@@ -95,7 +103,7 @@ class Incident:
     assessment: str
     sources: tuple[str, ...]
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Value]:
         return {
             "id": self.id,
             "title": self.title,
@@ -138,15 +146,23 @@ def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-def load(records: Sequence[Any], *, source: str | None = None) -> list[Incident]:
+def _texts(value: Value) -> tuple[str, ...]:
+    return tuple(value) if isinstance(value, list) else ()
+
+
+def _text(value: Value) -> str | None:
+    return None if value is None else str(value)
+
+
+def load(records: Sequence[object], *, source: str | None = None) -> list[Incident]:
     """Incidents from JSON objects or CSV rows, all checked (else :class:`RecordsRejected`
     naming every bad field of every row)."""
-    clean = validate(FIELDS, records, source=source)
+    clean = check(FIELDS, records, source=source)
     problems = []
     out = []
     for row, r in enumerate(clean, 1):
-        announced, implemented, removed = (_date(r[k]) for k in ("announced", "implemented",
-                                                                 "removed"))  # fmt: skip
+        announced, implemented, removed = (_date(_text(r[k])) for k in ("announced",
+                                           "implemented", "removed"))  # fmt: skip
         if announced is None and implemented is None:
             problems.append(FieldProblem(row, "implemented", "give announced or implemented"))
             continue
@@ -161,12 +177,13 @@ def load(records: Sequence[Any], *, source: str | None = None) -> list[Incident]
                 ).encode()
             ).hexdigest()[:12]
         )
+        in_force = removed is None if r["in_force"] is None else bool(r["in_force"])
         out.append(
             Incident(
-                ident, r["title"], tuple(r["implementing"]), tuple(r["affected"] or ()),
-                tuple(r["products"] or ()), r["flow"], r["family"], r["pretext"], announced,
-                implemented, removed, removed is None if r["in_force"] is None else r["in_force"],
-                r["assessment"], tuple(r["sources"] or ()),
+                str(ident), str(r["title"]), _texts(r["implementing"]), _texts(r["affected"]),
+                _texts(r["products"]), str(r["flow"]), str(r["family"]), str(r["pretext"]),
+                announced, implemented, removed, in_force, str(r["assessment"]),
+                _texts(r["sources"]),
             )
         )  # fmt: skip
     ids = [i.id for i in out]
@@ -180,8 +197,8 @@ def load(records: Sequence[Any], *, source: str | None = None) -> list[Incident]
     return out
 
 
-def load_file(data: bytes, name: str) -> list[Incident]:
-    """Incidents from a CSV or JSON file's bytes (JSON: an array of objects)."""
+def file_records(data: bytes, name: str) -> list[object]:
+    """The records of a CSV or JSON file's bytes (JSON: an array of objects), unchecked."""
     if name.lower().endswith(".json"):
         try:
             records = json.loads(data)
@@ -191,15 +208,20 @@ def load_file(data: bytes, name: str) -> list[Incident]:
         if not isinstance(records, list):
             raise RecordsRejected([FieldProblem(None, "file", "expected a JSON array")],
                                   source=name)  # fmt: skip
-        return load(records, source=name)
-    return load(parse_csv(data, source=name), source=name)
+        return records
+    return list(parse_csv(data, source=name))
+
+
+def load_file(data: bytes, name: str) -> list[Incident]:
+    """Incidents from a CSV or JSON file's bytes (JSON: an array of objects)."""
+    return load(file_records(data, name), source=name)
 
 
 def dump_json(incidents: Iterable[Incident]) -> str:
     return json.dumps([i.as_dict() for i in incidents], ensure_ascii=False, indent=2)
 
 
-def _cell(value: Any) -> str:
+def _cell(value: object) -> str:
     if isinstance(value, list):
         return ";".join(value)
     if isinstance(value, bool):
@@ -254,14 +276,14 @@ def matches(incident: Incident, event: Event, onset_months: int = 12) -> bool:
     return first <= end and last >= begin
 
 
-def supports(incident: Incident, report: Mapping[str, Any], onset_months: int = 12) -> bool:
+def supports(incident: Incident, report: IncidentReport, onset_months: int = 12) -> bool:
     """Whether a firm's incident report (country, product, date) fits ``incident``."""
-    if report.get("country") not in incident.implementing:
+    if report.country not in incident.implementing:
         return False
-    if report.get("product") and not _product_matches(report["product"], incident.products):
+    if report.product and not _product_matches(report.product, incident.products):
         return False
     begin, end = incident.window(onset_months)
-    return begin <= dt.date.fromisoformat(report["date"]) <= end
+    return begin <= dt.date.fromisoformat(report.date) <= end
 
 
 def known_incidents() -> list[Incident]:

@@ -33,9 +33,19 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Any
 
-from econsec.errors import InputError
+from econsec.errors import FieldProblem, InputError, RecordsRejected
 
-__all__ = ["METHOD", "Event", "Flow", "Settings", "check_flow", "detect", "series_years"]
+__all__ = [
+    "FLOW_COLUMNS",
+    "METHOD",
+    "Event",
+    "Flow",
+    "Settings",
+    "check_flow",
+    "check_flows",
+    "detect",
+    "series_years",
+]
 
 METHOD = "econsec early warning 1 (seasonal robust drop net of the partners' trends)"
 
@@ -52,13 +62,15 @@ def series_years(rows: Sequence[Flow]) -> float:
     return len({r[1:4] for r in rows}) * len(periods) / per_year
 
 
-def check_flow(period: Any, exporter: Any, importer: Any, product: Any, value: Any) -> Flow:
+def check_flow(
+    period: object, exporter: object, importer: object, product: object, value: object
+) -> Flow:
     """One flow in normal form, or :class:`InputError` naming the column at fault."""
     period = str(period).strip()
     if not _PERIOD.match(period):
         raise InputError(f"bad period {period!r}", column="period", expected="YYYY-MM or YYYY")
     try:
-        number = float(value)
+        number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         number = math.nan
     if not number >= 0 or isinstance(value, bool):
@@ -69,6 +81,47 @@ def check_flow(period: Any, exporter: Any, importer: Any, product: Any, value: A
             raise InputError("empty", column=column, expected="a name or code")
         names.append(str(text).strip())
     return (period, names[0], names[1], names[2], number)
+
+
+#: The columns of a flow, in order.
+FLOW_COLUMNS = ("period", "exporter", "importer", "product", "value")
+
+
+def check_flows(records: Sequence[object], *, source: str | None = None) -> list[Flow]:
+    """Flows from records (objects with :data:`FLOW_COLUMNS`: JSON, CSV rows or table rows), all
+    checked, or :class:`RecordsRejected` naming every bad field of every row (the first 50).
+
+    >>> check_flows([{"period": "2019-07", "exporter": "JPN", "importer": "KOR",
+    ...               "product": "281111", "value": "12.5"}])
+    [('2019-07', 'JPN', 'KOR', '281111', 12.5)]
+    >>> check_flows([{"period": "2019", "exporter": "JPN", "importer": "KOR", "product": "x",
+    ...               "value": 1}, {"period": "2019-07", "exporter": "JPN", "importer": "KOR",
+    ...               "product": "x", "value": 1}])
+    Traceback (most recent call last):
+    econsec.errors.RecordsRejected: 1 problem: field 'period': monthly and annual periods are \
+mixed (expected all YYYY-MM or all YYYY)
+    """
+    problems: list[FieldProblem] = []
+    rows = []
+    for n, r in enumerate(records, 1):
+        if not isinstance(r, Mapping):
+            problems.append(FieldProblem(n, "record", "expected an object"))
+            continue
+        missing = [c for c in FLOW_COLUMNS if c not in r]
+        if missing:
+            problems.append(FieldProblem(n, missing[0], "missing"))
+            continue
+        try:
+            rows.append(check_flow(*(r[c] for c in FLOW_COLUMNS)))
+        except InputError as exc:
+            message = f"{exc.problem} (expected {exc.expected})"
+            problems.append(FieldProblem(n, exc.column or "record", message))
+    if problems:
+        raise RecordsRejected(problems[:50], source=source)
+    if len({len(r[0]) for r in rows}) > 1:
+        message = "monthly and annual periods are mixed (expected all YYYY-MM or all YYYY)"
+        raise RecordsRejected([FieldProblem(None, "period", message)], source=source)
+    return rows
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,14 @@
 """Coercion scenarios and their simulation; mitigation plans."""
 
 from econsec.scenarios.firms import FirmImpact, firm_impact, scenario_shock
-from econsec.scenarios.model import DEFAULTS, Measure, Scenario, load_scenario, parse_scenario
+from econsec.scenarios.model import (
+    DEFAULTS,
+    Measure,
+    Scenario,
+    load_scenario,
+    parse_scenario,
+    read_scenario,
+)
 from econsec.scenarios.run import METHOD, ScenarioResult, run_batch, run_scenario
 from econsec.scenarios.trade import (
     BanImpact,
@@ -27,6 +34,7 @@ __all__ = [
     "load_flows",
     "load_scenario",
     "parse_scenario",
+    "read_scenario",
     "run_batch",
     "run_scenario",
     "scenario_shock",

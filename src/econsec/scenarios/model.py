@@ -23,7 +23,15 @@ from econsec.errors import InputError, NotFoundError
 from econsec.reference.catalogue import select_products
 from econsec.reference.countries import group_members, to_alpha3
 
-__all__ = ["DEFAULTS", "Measure", "Scenario", "load_scenario", "parse_scenario", "schema"]
+__all__ = [
+    "DEFAULTS",
+    "Measure",
+    "Scenario",
+    "load_scenario",
+    "parse_scenario",
+    "read_scenario",
+    "schema",
+]
 
 DEFAULTS: dict[str, float] = {
     "redirect_share": 0.2,
@@ -176,17 +184,25 @@ def parse_scenario(raw: Any, source: str = "scenario") -> Scenario:
     )
 
 
-def load_scenario(path: Path) -> Scenario:
-    """Read and validate a scenario file."""
+def read_scenario(text: str, source: str = "scenario") -> Scenario:
+    """A scenario from YAML (or JSON) text, checked; :class:`InputError` names the line or
+    field at fault."""
     try:
-        raw = yaml.safe_load(path.read_text("utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(
             f"not valid YAML: {getattr(exc, 'problem', exc)}",
-            file=str(path),
+            file=source,
             line=mark.line + 1 if mark else None,
         ) from None
-    return parse_scenario(raw, str(path))
+    return parse_scenario(raw, source)
+
+
+def load_scenario(path: Path) -> Scenario:
+    """Read and validate a scenario file."""
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    return read_scenario(text, str(path))

@@ -16,43 +16,87 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass, fields
+from datetime import date
 
 from econsec.reference.countries import group_members
+from econsec.sharing.records import SupplierRecord
 
-__all__ = ["METRICS", "benchmark", "profile"]
+__all__ = [
+    "EXPOSURE_METHOD",
+    "METRICS",
+    "Benchmark",
+    "Comparison",
+    "CountryExposure",
+    "Exposure",
+    "GroupExposure",
+    "Profile",
+    "TierCount",
+    "benchmark",
+    "exposure",
+    "profile",
+]
 
-METRICS = ("top_country_share", "single_source_share", "concern_share", "inventory_days")
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A firm's exposure profile (see the module docstring)."""
+
+    top_country_share: float
+    single_source_share: float
+    concern_share: float
+    inventory_days: float
 
 
-def profile(records: Sequence[Mapping[str, Any]]) -> dict[str, float] | None:
+METRICS = tuple(f.name for f in fields(Profile))
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """One metric of a benchmark: the firm's own value, the sector mean and its quarter (both
+    None with insufficient data)."""
+
+    own: float
+    sector_mean: float | None
+    position: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Benchmark:
+    """A firm's benchmark report: ``status`` is ``ok`` or ``insufficient data``."""
+
+    sector: str
+    status: str
+    min_firms: int
+    metrics: Mapping[str, Comparison]
+
+
+def profile(records: Sequence[SupplierRecord]) -> Profile | None:
     """A firm's exposure profile from its supplier records; None when it has no tier-1 input.
 
-    >>> p = profile([{"tier": 1, "country": "CHN", "input_share": 0.6, "single_source": True,
-    ...               "inventory_days": 30}, {"tier": 1, "country": "USA", "input_share": 0.2,
-    ...               "single_source": False, "inventory_days": 90}])
-    >>> round(p["top_country_share"], 4), p["inventory_days"]
+    >>> p = profile([SupplierRecord("A", "CHN", "850511", 1, 0.6, True, 30),
+    ...              SupplierRecord("B", "USA", "850511", 1, 0.2, False, 90)])
+    >>> round(p.top_country_share, 4), p.inventory_days
     (0.75, 45.0)
     """
-    direct = [r for r in records if r["tier"] == 1 and float(r["input_share"]) > 0]
-    total = sum(float(r["input_share"]) for r in direct)
+    direct = [r for r in records if r.tier == 1 and r.input_share > 0]
+    total = sum(r.input_share for r in direct)
     if total <= 0:
         return None
     by_country: dict[str, float] = defaultdict(float)
     for r in direct:
-        by_country[r["country"]] += float(r["input_share"])
+        by_country[r.country] += r.input_share
     concern = group_members("concern")
 
-    def share(rows: Sequence[Mapping[str, Any]]) -> float:
-        return sum(float(r["input_share"]) for r in rows) / total
+    def share(rows: Sequence[SupplierRecord]) -> float:
+        return sum(r.input_share for r in rows) / total
 
-    return {
-        "top_country_share": max(by_country.values()) / total,
-        "single_source_share": share([r for r in direct if r["single_source"]]),
-        "concern_share": share([r for r in direct if r["country"] in concern]),
-        "inventory_days": sum(float(r["input_share"]) * float(r["inventory_days"]) for r in direct)
-        / total,
-    }
+    return Profile(
+        top_country_share=max(by_country.values()) / total,
+        single_source_share=share([r for r in direct if r.single_source]),
+        concern_share=share([r for r in direct if r.country in concern]),
+        inventory_days=sum(r.input_share * r.inventory_days for r in direct) / total,
+    )
 
 
 def _quarter(own: float, values: Sequence[float]) -> str:
@@ -61,83 +105,113 @@ def _quarter(own: float, values: Sequence[float]) -> str:
 
 
 def benchmark(
-    org: str, profiles: Mapping[str, tuple[str, Mapping[str, float]]], min_firms: int = 5
-) -> dict[str, Any]:
+    org: str, profiles: Mapping[str, tuple[str, Profile]], min_firms: int = 5
+) -> Benchmark:
     """The benchmark report of ``org`` among ``profiles`` (org → (sector, profile))."""
     sector, own = profiles[org]
     peers = [p for s, p in profiles.values() if s == sector]
     enough = len(peers) >= min_firms
     metrics = {}
     for m in METRICS:
-        values = [p[m] for p in peers]
-        metrics[m] = {
-            "own": round(own[m], 4),
-            "sector_mean": round(sum(values) / len(values), 4) if enough else None,
-            "position": _quarter(own[m], values) if enough else None,
-        }
-    return {
-        "sector": sector,
-        "status": "ok" if enough else "insufficient data",
-        "min_firms": min_firms,
-        "metrics": metrics,
-    }
+        values = [getattr(p, m) for p in peers]
+        mine = getattr(own, m)
+        metrics[m] = Comparison(
+            own=round(mine, 4),
+            sector_mean=round(sum(values) / len(values), 4) if enough else None,
+            position=_quarter(mine, values) if enough else None,
+        )
+    return Benchmark(sector, "ok" if enough else "insufficient data", min_firms, metrics)
 
 
 EXPOSURE_METHOD = "econsec own exposure 1 (input-share weighted; critical lists of the catalogue)"
 
 
-def exposure(records: Sequence[Mapping[str, Any]], day: Any = None) -> dict[str, Any] | None:
+@dataclass(frozen=True, slots=True)
+class CountryExposure:
+    """A country's share of the firm's direct (tier-1) and of its deeper-tier inputs."""
+
+    country: str
+    direct: float
+    deeper: float
+
+
+@dataclass(frozen=True, slots=True)
+class GroupExposure:
+    """A critical product group the firm buys directly, with its largest country share."""
+
+    key: str
+    name: str
+    name_ja: str
+    products: tuple[str, ...]
+    top_country: str
+    top_share: float
+
+
+@dataclass(frozen=True, slots=True)
+class TierCount:
+    """The suppliers of one tier, and how many of them are single sources."""
+
+    tier: int
+    n: int
+    single: int
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    """A firm's own exposure (see :func:`exposure`)."""
+
+    n_records: int
+    n_products: int
+    countries: tuple[CountryExposure, ...]
+    groups: tuple[GroupExposure, ...]
+    tiers: tuple[TierCount, ...]
+    method: str = EXPOSURE_METHOD
+
+
+def exposure(records: Sequence[SupplierRecord], day: date | None = None) -> Exposure | None:
     """A firm's own exposure from its supplier records: the countries of its direct (tier-1)
     and deeper-tier inputs, weighted by input share; the critical product groups it buys, with
     the largest country share in each; and its suppliers by tier. None without input shares.
 
-    >>> e = exposure([{"tier": 1, "country": "CHN", "input_share": 0.6, "product": "850511",
-    ...                "single_source": True}, {"tier": 2, "country": "MMR", "product": "280530",
-    ...                "input_share": 0.5, "single_source": False}])
-    >>> [(c["country"], c["direct"], c["deeper"]) for c in e["countries"]]
+    >>> e = exposure([SupplierRecord("A", "CHN", "850511", 1, 0.6, True, 30),
+    ...               SupplierRecord("B", "MMR", "280530", 2, 0.5, False, 30)])
+    >>> [(c.country, c.direct, c.deeper) for c in e.countries]
     [('CHN', 1.0, 0.0), ('MMR', 0.0, 1.0)]
     """
     from econsec.reference.catalogue import groups_containing
 
-    def shares(rows: Sequence[Mapping[str, Any]]) -> dict[str, float]:
-        total = sum(float(r["input_share"]) for r in rows)
+    def shares(rows: Sequence[SupplierRecord]) -> dict[str, float]:
+        total = sum(r.input_share for r in rows)
         out: dict[str, float] = defaultdict(float)
         for r in rows:
-            out[r["country"]] += float(r["input_share"]) / total if total else 0.0
+            out[r.country] += r.input_share / total if total else 0.0
         return out
 
-    direct = [r for r in records if r["tier"] == 1 and float(r["input_share"]) > 0]
-    deeper = [r for r in records if r["tier"] > 1 and float(r["input_share"]) > 0]
+    direct = [r for r in records if r.tier == 1 and r.input_share > 0]
+    deeper = [r for r in records if r.tier > 1 and r.input_share > 0]
     if not direct and not deeper:
         return None
     d, h = shares(direct), shares(deeper)
-    countries = [
-        {"country": c, "direct": round(d.get(c, 0.0), 4), "deeper": round(h.get(c, 0.0), 4)}
+    countries = tuple(
+        CountryExposure(c, round(d.get(c, 0.0), 4), round(h.get(c, 0.0), 4))
         for c in sorted(set(d) | set(h), key=lambda c: (-d.get(c, 0.0), -h.get(c, 0.0), c))
-    ]
-    groups: dict[str, dict[str, Any]] = {}
+    )
+    names: dict[str, tuple[str, str]] = {}
+    rows: dict[str, list[SupplierRecord]] = defaultdict(list)
     for r in direct:
-        for g in groups_containing(r["product"], day):
-            entry = groups.setdefault(g.key, {"name": g.name_en, "name_ja": g.name_ja,
-                                              "products": set(), "rows": []})  # fmt: skip
-            entry["products"].add(r["product"])
-            entry["rows"].append(r)
-    group_rows = []
-    for key, entry in sorted(groups.items()):
-        top, share = max(shares(entry["rows"]).items(), key=lambda t: t[1])
-        group_rows.append({"key": key, "name": entry["name"], "name_ja": entry["name_ja"],
-                           "products": sorted(entry["products"]), "top_country": top,
-                           "top_share": round(share, 4)})  # fmt: skip
-    tiers = [
-        {"tier": t, "n": sum(r["tier"] == t for r in records),
-         "single": sum(r["tier"] == t and bool(r.get("single_source")) for r in records)}
-        for t in sorted({r["tier"] for r in records})
-    ]  # fmt: skip
-    return {
-        "n_records": len(records),
-        "n_products": len({r["product"] for r in records}),
-        "countries": countries,
-        "groups": group_rows,
-        "tiers": tiers,
-        "method": EXPOSURE_METHOD,
-    }
+        for g in groups_containing(r.product, day):
+            names[g.key] = (g.name_en, g.name_ja)
+            rows[g.key].append(r)
+    groups = []
+    for key in sorted(rows):
+        top, share = max(shares(rows[key]).items(), key=lambda t: t[1])
+        products = tuple(sorted({r.product for r in rows[key]}))
+        groups.append(GroupExposure(key, *names[key], products, top, round(share, 4)))
+    tiers = tuple(
+        TierCount(t, sum(r.tier == t for r in records),
+                  sum(r.tier == t and r.single_source for r in records))
+        for t in sorted({r.tier for r in records})
+    )  # fmt: skip
+    return Exposure(
+        len(records), len({r.product for r in records}), countries, tuple(groups), tiers
+    )

@@ -11,10 +11,10 @@ TLP 1.0 constants, so the definitions are built here with their fixed ids):
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
-__all__ = ["TLP2", "TLP2_EXTENSION", "alert_bundle", "tlp_of"]
+__all__ = ["TLP2", "TLP2_EXTENSION", "Alert", "alert_bundle", "tlp_of"]
 
 TLP2_EXTENSION = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
 TLP2 = {
@@ -25,6 +25,25 @@ TLP2 = {
     "red": "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
 }
 _NAMESPACE = uuid.UUID("6ba7b811-9dad-11d1-80b4-00c04fd430c8")  # URL namespace of RFC 4122
+
+
+class Alert(Protocol):
+    """What a STIX report is made from (a :class:`econsec.sharing.releases.Release`)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def published(self) -> str: ...
+    @property
+    def audience(self) -> str: ...
+    @property
+    def country(self) -> str | None: ...
+    @property
+    def supplier(self) -> str | None: ...
 
 
 def tlp_of(audience: str) -> str:
@@ -47,12 +66,9 @@ def _marking(level: str) -> Any:
     )
 
 
-def alert_bundle(alerts: Sequence[Mapping[str, Any]], publisher: str = "econsec") -> str:
-    """A STIX 2.1 bundle (JSON text) of released alerts.
-
-    Each alert has ``id``, ``title``, ``text``, ``published`` (ISO time), ``audience``,
-    ``country`` (ISO3) and optionally ``supplier``.
-    """
+def alert_bundle(alerts: Sequence[Alert], publisher: str = "econsec") -> str:
+    """A STIX 2.1 bundle (JSON text) of released alerts: a report each, referring to the
+    alert's country (a location) and supplier (an identity) when it has them."""
     import stix2
 
     from econsec.reference.countries import country
@@ -66,25 +82,26 @@ def alert_bundle(alerts: Sequence[Mapping[str, Any]], publisher: str = "econsec"
     )
     objects: dict[str, Any] = {source.id: source}
     for alert in alerts:
-        level = tlp_of(str(alert["audience"]))
-        marking = _marking(level)
+        marking = _marking(tlp_of(alert.audience))
         objects[marking.id] = marking
-        c = country(str(alert["country"]))
-        about = [
-            stix2.v21.Location(
-                id=f"location--{uuid.uuid5(_NAMESPACE, 'country:' + c.alpha3)}",
-                name=c.name,
-                country=c.alpha2,
-                created_by_ref=source.id,
-                created="2026-01-01T00:00:00Z",
-                modified="2026-01-01T00:00:00Z",
+        about = []
+        if alert.country:
+            c = country(alert.country)
+            about.append(
+                stix2.v21.Location(
+                    id=f"location--{uuid.uuid5(_NAMESPACE, 'country:' + c.alpha3)}",
+                    name=c.name,
+                    country=c.alpha2,
+                    created_by_ref=source.id,
+                    created="2026-01-01T00:00:00Z",
+                    modified="2026-01-01T00:00:00Z",
+                )
             )
-        ]
-        if alert.get("supplier"):
+        if alert.supplier:
             about.append(
                 stix2.v21.Identity(
-                    id=f"identity--{uuid.uuid5(_NAMESPACE, 'supplier:' + str(alert['supplier']))}",
-                    name=str(alert["supplier"]),
+                    id=f"identity--{uuid.uuid5(_NAMESPACE, 'supplier:' + alert.supplier)}",
+                    name=alert.supplier,
                     identity_class="organization",
                     created_by_ref=source.id,
                     created="2026-01-01T00:00:00Z",
@@ -94,15 +111,15 @@ def alert_bundle(alerts: Sequence[Mapping[str, Any]], publisher: str = "econsec"
         for obj in about:
             objects.setdefault(obj.id, obj)
         report = stix2.v21.Report(
-            id=f"report--{uuid.uuid5(_NAMESPACE, 'alert:' + str(alert['id']))}",
-            name=str(alert["title"]),
-            description=str(alert["text"]),
-            published=str(alert["published"]),
-            created=str(alert["published"]),
-            modified=str(alert["published"]),
+            id=f"report--{uuid.uuid5(_NAMESPACE, 'alert:' + alert.id)}",
+            name=alert.title,
+            description=alert.text,
+            published=alert.published,
+            created=alert.published,
+            modified=alert.published,
             report_types=["threat-report"],
             labels=["economic-security", "supply-chain"],
-            object_refs=[obj.id for obj in about],
+            object_refs=[obj.id for obj in about] or [source.id],  # STIX needs one at least
             object_marking_refs=[marking.id],
             created_by_ref=source.id,
         )

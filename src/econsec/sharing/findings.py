@@ -21,13 +21,13 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from econsec.access.policy import Classification
 from econsec.sharing.compartments import compartment_of
 from econsec.sharing.entities import Mention, resolve
+from econsec.sharing.records import SupplierRecord
 
-__all__ = ["KINDS", "Finding", "SupplierLink", "find"]
+__all__ = ["KINDS", "Finding", "FindingSummary", "SupplierLink", "find"]
 
 KINDS = ("shared_supplier", "single_source_cluster", "hidden_tier2_overlap", "shared_country")
 _RANK = {c: i for i, c in enumerate(Classification)}
@@ -39,7 +39,28 @@ class SupplierLink:
 
     org: str
     sector: str
-    record: Mapping[str, Any]
+    record: SupplierRecord
+
+
+@dataclass(frozen=True, slots=True)
+class FindingSummary:
+    """A finding as cleared analysts see it: no firm identities, the statistics of its cell
+    (``shared_country`` findings also the country's share of the firms' sourcing of the product
+    and the across-firm HHI of its countries)."""
+
+    id: str
+    kind: str
+    subject: str
+    product: str
+    country: str
+    n_firms: int
+    sectors: tuple[str, ...]
+    mean_input_share: float
+    max_input_share: float
+    classification: str
+    compartment: str
+    country_share: float | None = None
+    hhi: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,23 +82,32 @@ class Finding:
     def n_firms(self) -> int:
         return len(self.contributions)
 
-    def summary(self) -> dict[str, Any]:
+    @property
+    def mean_share(self) -> float:
+        """The contributors' mean input share."""
+        return sum(self.contributions.values()) / len(self.contributions)
+
+    def summary(self) -> FindingSummary:
         """The finding as analysts see it (no firm identities)."""
-        shares = list(self.contributions.values())
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "subject": self.subject,
-            "product": self.product,
-            "country": self.country,
-            "n_firms": self.n_firms,
-            "sectors": list(self.sectors),
-            "mean_input_share": round(sum(shares) / len(shares), 4),
-            "max_input_share": round(max(shares), 4),
-            "classification": self.classification.value,
-            "compartment": self.compartment,
-            **{k: round(v, 4) for k, v in self.stats.items()},
-        }
+        return FindingSummary(
+            id=self.id,
+            kind=self.kind,
+            subject=self.subject,
+            product=self.product,
+            country=self.country,
+            n_firms=self.n_firms,
+            sectors=self.sectors,
+            mean_input_share=round(self.mean_share, 4),
+            max_input_share=round(max(self.contributions.values()), 4),
+            classification=self.classification.value,
+            compartment=self.compartment,
+            country_share=_rounded(self.stats.get("country_share")),
+            hhi=_rounded(self.stats.get("hhi")),
+        )
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def _id(*parts: str) -> str:
@@ -95,7 +125,7 @@ def _finding(
     stats: Mapping[str, float] | None = None,
 ) -> Finding:
     worst = max(
-        (Classification(link.record["classification"]) for link in links), key=lambda c: _RANK[c]
+        (Classification(link.record.classification) for link in links), key=lambda c: _RANK[c]
     )
     return Finding(
         id=_id(kind, key, product),
@@ -114,7 +144,7 @@ def _finding(
 def _shares(links: Sequence[SupplierLink], reduce: str = "max") -> dict[str, float]:
     out: dict[str, float] = {}
     for link in links:
-        value = float(link.record["input_share"])
+        value = link.record.input_share
         if reduce == "max":
             out[link.org] = max(out.get(link.org, 0.0), value)
         else:
@@ -127,10 +157,10 @@ def find(links: Sequence[SupplierLink], min_firms: int = 2) -> list[Finding]:
     mentions = [
         Mention(
             i,
-            link.record["supplier_name"],
-            link.record["country"],
-            link.record.get("supplier_lei"),
-            link.record.get("supplier_corporate_number"),
+            link.record.supplier_name,
+            link.record.country,
+            link.record.supplier_lei,
+            link.record.supplier_corporate_number,
         )
         for i, link in enumerate(links)
     ]
@@ -138,13 +168,13 @@ def find(links: Sequence[SupplierLink], min_firms: int = 2) -> list[Finding]:
     for entity in resolve(mentions):
         by_product: dict[str, list[SupplierLink]] = defaultdict(list)
         for i in entity.mentions:
-            by_product[links[i].record["product"]].append(links[i])
+            by_product[links[i].record.product].append(links[i])
         subject = f"{entity.name} ({entity.country})"
         for product, group in by_product.items():
             selections = {
                 "shared_supplier": group,
-                "single_source_cluster": [g for g in group if g.record["single_source"]],
-                "hidden_tier2_overlap": [g for g in group if g.record["tier"] >= 2],
+                "single_source_cluster": [g for g in group if g.record.single_source],
+                "hidden_tier2_overlap": [g for g in group if g.record.tier >= 2],
             }
             for kind, chosen in selections.items():
                 if len({g.org for g in chosen}) >= min_firms:
@@ -163,9 +193,9 @@ def find(links: Sequence[SupplierLink], min_firms: int = 2) -> list[Finding]:
         lambda: defaultdict(list)
     )
     for link in links:
-        by_product_country[link.record["product"]][link.record["country"]].append(link)
+        by_product_country[link.record.product][link.record.country].append(link)
     for product, countries in by_product_country.items():
-        totals = {c: sum(float(g.record["input_share"]) for g in gs) for c, gs in countries.items()}
+        totals = {c: sum(g.record.input_share for g in gs) for c, gs in countries.items()}
         grand = sum(totals.values())
         hhi = sum((t / grand) ** 2 for t in totals.values()) if grand > 0 else 0.0
         for country, group in countries.items():

@@ -9,42 +9,59 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
 
 from econsec.sharing.disclosure import Guard, check
+from econsec.sharing.records import OutflowReport
 
-__all__ = ["METHOD", "summary"]
+__all__ = ["METHOD", "OutflowCell", "summary"]
 
 METHOD = "econsec outflow 1 (cells: area × channel; guard on summed severity per firm)"
 
 
+@dataclass(frozen=True, slots=True)
+class OutflowCell:
+    """One cell (technology area × channel) of firms' outflow reports, with the guard's verdict
+    on releasing it. ``contributors`` is for the caller to keep, never to show."""
+
+    area: str
+    channel: str
+    n_reports: int
+    n_firms: int
+    mean_severity: float
+    max_severity: int
+    releasable: bool
+    rule: str
+    contributors: frozenset[str]
+
+
 def summary(
-    reports: Iterable[tuple[str, Mapping[str, Any]]],
+    reports: Iterable[tuple[str, OutflowReport]],
     guard: Guard | None = None,
     earlier: Mapping[tuple[str, str], Sequence[frozenset[str]]] | None = None,
-) -> list[dict[str, Any]]:
-    """Cells (area, channel) of the reports (firm, record), largest first, each with
-    ``n_reports``, ``n_firms``, ``mean_severity``, ``max_severity``, its ``contributors`` (for
-    the caller to keep, never to show) and the guard's verdict (``releasable``, ``rule``),
-    given the contributor sets of ``earlier`` releases of each cell."""
+) -> list[OutflowCell]:
+    """Cells (area, channel) of the reports (firm, record), largest first, each with the guard's
+    verdict given the contributor sets of ``earlier`` releases of each cell."""
     cells: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
     for firm, r in reports:
-        cells[(r["area"], r["channel"])].append((firm, int(r["severity"])))
+        cells[(r.area, r.channel)].append((firm, r.severity))
     out = []
     for (area, channel), rows in cells.items():
         per_firm: dict[str, float] = defaultdict(float)
         for firm, severity in rows:
             per_firm[firm] += severity
         verdict = check(per_firm, (earlier or {}).get((area, channel), ()), guard or Guard())
-        out.append({
-            "area": area,
-            "channel": channel,
-            "n_reports": len(rows),
-            "n_firms": len(per_firm),
-            "mean_severity": round(sum(s for _, s in rows) / len(rows), 2),
-            "max_severity": max(s for _, s in rows),
-            "releasable": verdict.allowed,
-            "rule": verdict.rule,
-            "contributors": frozenset(per_firm),
-        })  # fmt: skip
-    return sorted(out, key=lambda c: (-c["n_firms"], -c["n_reports"], c["area"], c["channel"]))
+        out.append(
+            OutflowCell(
+                area=area,
+                channel=channel,
+                n_reports=len(rows),
+                n_firms=len(per_firm),
+                mean_severity=round(sum(s for _, s in rows) / len(rows), 2),
+                max_severity=max(s for _, s in rows),
+                releasable=verdict.allowed,
+                rule=verdict.rule,
+                contributors=frozenset(per_firm),
+            )
+        )
+    return sorted(out, key=lambda c: (-c.n_firms, -c.n_reports, c.area, c.channel))

@@ -1,9 +1,15 @@
 """What firms submit: supplier relationships, coercion incidents and outflow concerns.
 
-Each kind is a list of :class:`Field` specifications. :func:`validate` checks a batch of records
-(JSON objects, or CSV rows whose values are all text) and returns them in normal form, or raises
+Each kind is an entry of the registry :data:`KINDS`: its :class:`Field` specifications and the
+frozen dataclass of one record (:class:`SupplierRecord`, :class:`IncidentReport`,
+:class:`OutflowReport`). :func:`check` checks a batch of records (JSON objects, or CSV rows whose
+values are all text) against fields and returns them in normal form, or raises
 :class:`RecordsRejected` listing every bad field of every row, so that a submission is accepted
-whole or not at all. :func:`json_schema` publishes the same rules as JSON Schema for the API.
+whole or not at all; :func:`validate` does so for a kind and returns its dataclasses.
+:func:`json_schema` publishes the same rules as JSON Schema for the API.
+
+Adding a kind is adding one :class:`SubmissionKind` to :data:`KINDS` (its fields and its record
+class); the API's upload route, the OpenAPI schema and the storage follow from the entry.
 
 Identifiers are checked, not only shaped: a Legal Entity Identifier by its ISO 17442 check digits
 (ISO 7064 MOD 97-10) and a Japanese corporate number (法人番号) by its leading check digit.
@@ -16,8 +22,8 @@ import datetime as dt
 import io
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import asdict, dataclass
+from typing import TypeAlias
 
 from econsec.access.policy import Classification
 from econsec.errors import FieldProblem, NotFoundError, RecordsRejected
@@ -26,10 +32,20 @@ from econsec.reference.countries import to_alpha3
 __all__ = [
     "KINDS",
     "Field",
+    "IncidentReport",
+    "OutflowReport",
+    "Record",
+    "SubmissionKind",
+    "SupplierRecord",
+    "Value",
+    "check",
     "is_corporate_number",
     "is_lei",
     "json_schema",
     "parse_csv",
+    "product_of",
+    "record_from_json",
+    "record_json",
     "validate",
 ]
 
@@ -40,6 +56,8 @@ AREAS = ("semiconductors", "ai", "quantum", "space", "fusion", "materials", "bio
 CHANNELS = ("hiring_away", "joint_research", "acquisition", "cyber_theft", "licensing", "other")
 CLASSIFICATIONS = tuple(c.value for c in Classification)
 _TRUE = {"true", "1", "yes", "y"}
+#: A field's value in normal form.
+Value: TypeAlias = str | int | float | bool | list[str] | None
 _FALSE = {"false", "0", "no", "n"}
 
 
@@ -55,7 +73,7 @@ class Field:
     minimum: float | None = None
     maximum: float | None = None
     choices: tuple[str, ...] = ()
-    default: Any = None
+    default: Value = None
     max_length: int = 200
     description: str = ""
 
@@ -71,45 +89,136 @@ def _c() -> Field:
     )
 
 
-KINDS: dict[str, tuple[Field, ...]] = {
-    "suppliers": (
-        Field("supplier_name", "text", description="the supplier's name as the firm knows it"),
-        Field("country", "country", description="the supplier's country (ISO 3166 code or name)"),
-        Field("product", "hs6", description="what the supplier provides (HS6 code)"),
-        Field("tier", "int", minimum=1, maximum=10, description="1 = direct supplier"),
-        Field("input_share", "number", minimum=0, maximum=1, description="share of the input"),
-        Field("single_source", "bool", description="no alternative supplier is qualified"),
-        Field("inventory_days", "number", minimum=0, maximum=3650, description="days of stock"),
-        Field("supplier_lei", "lei", required=False, description="ISO 17442 LEI"),
-        Field(
-            "supplier_corporate_number",
-            "corporate_number",
-            required=False,
-            description="national corporate number (Japan: 13 digits with check digit)",
+@dataclass(frozen=True, slots=True)
+class SupplierRecord:
+    """One supplier relationship a firm reports (see the fields of ``KINDS["suppliers"]``)."""
+
+    supplier_name: str
+    country: str
+    product: str
+    tier: int
+    input_share: float
+    single_source: bool
+    inventory_days: float
+    supplier_lei: str | None = None
+    supplier_corporate_number: str | None = None
+    classification: str = "RESTRICTED"
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentReport:
+    """A coercion incident a firm met (see the fields of ``KINDS["incidents"]``)."""
+
+    family: str
+    pretext: str
+    country: str
+    date: str
+    impact: str
+    product: str | None = None
+    impact_usd: float | None = None
+    description: str | None = None
+    classification: str = "RESTRICTED"
+
+
+@dataclass(frozen=True, slots=True)
+class OutflowReport:
+    """A technology or talent outflow concern (see the fields of ``KINDS["outflow"]``)."""
+
+    area: str
+    channel: str
+    severity: int
+    country: str | None = None
+    date: str | None = None
+    description: str | None = None
+    classification: str = "RESTRICTED"
+
+
+Record: TypeAlias = SupplierRecord | IncidentReport | OutflowReport
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionKind:
+    """A kind of submission: its name, its fields (the rules) and its record class."""
+
+    name: str
+    fields: tuple[Field, ...]
+    record: type[SupplierRecord] | type[IncidentReport] | type[OutflowReport]
+    description: str
+
+
+_KINDS = (
+    SubmissionKind(
+        "suppliers",
+        (
+            Field("supplier_name", "text", description="the supplier's name as the firm knows it"),
+            Field(
+                "country", "country", description="the supplier's country (ISO 3166 code or name)"
+            ),
+            Field("product", "hs6", description="what the supplier provides (HS6 code)"),
+            Field("tier", "int", minimum=1, maximum=10, description="1 = direct supplier"),
+            Field("input_share", "number", minimum=0, maximum=1, description="share of the input"),
+            Field("single_source", "bool", description="no alternative supplier is qualified"),
+            Field("inventory_days", "number", minimum=0, maximum=3650, description="days of stock"),
+            Field("supplier_lei", "lei", required=False, description="ISO 17442 LEI"),
+            Field(
+                "supplier_corporate_number",
+                "corporate_number",
+                required=False,
+                description="national corporate number (Japan: 13 digits with check digit)",
+            ),
+            _c(),
         ),
-        _c(),
+        SupplierRecord,
+        "supplier relationships; supersedes the firm's current list",
     ),
-    "incidents": (
-        Field("family", "choice", choices=FAMILIES),
-        Field("pretext", "choice", choices=PRETEXTS),
-        Field("country", "country", description="the jurisdiction that applied the measure"),
-        Field("product", "hs6", required=False),
-        Field("date", "date", description="when the firm was first affected (YYYY-MM-DD)"),
-        Field("impact", "choice", choices=IMPACTS),
-        Field("impact_usd", "number", required=False, minimum=0, maximum=1e13),
-        Field("description", "text", required=False, max_length=2000),
-        _c(),
+    SubmissionKind(
+        "incidents",
+        (
+            Field("family", "choice", choices=FAMILIES),
+            Field("pretext", "choice", choices=PRETEXTS),
+            Field("country", "country", description="the jurisdiction that applied the measure"),
+            Field("product", "hs6", required=False),
+            Field("date", "date", description="when the firm was first affected (YYYY-MM-DD)"),
+            Field("impact", "choice", choices=IMPACTS),
+            Field("impact_usd", "number", required=False, minimum=0, maximum=1e13),
+            Field("description", "text", required=False, max_length=2000),
+            _c(),
+        ),
+        IncidentReport,
+        "coercion incidents the firm met",
     ),
-    "outflow": (
-        Field("area", "choice", choices=AREAS, description="critical technology area"),
-        Field("channel", "choice", choices=CHANNELS),
-        Field("severity", "int", minimum=1, maximum=5, description="1 minor … 5 critical"),
-        Field("country", "country", required=False, description="where it went, if known"),
-        Field("date", "date", required=False),
-        Field("description", "text", required=False, max_length=2000),
-        _c(),
+    SubmissionKind(
+        "outflow",
+        (
+            Field("area", "choice", choices=AREAS, description="critical technology area"),
+            Field("channel", "choice", choices=CHANNELS),
+            Field("severity", "int", minimum=1, maximum=5, description="1 minor … 5 critical"),
+            Field("country", "country", required=False, description="where it went, if known"),
+            Field("date", "date", required=False),
+            Field("description", "text", required=False, max_length=2000),
+            _c(),
+        ),
+        OutflowReport,
+        "technology or talent outflow concerns",
     ),
-}
+)
+#: The registry of submission kinds, by name.
+KINDS: dict[str, SubmissionKind] = {k.name: k for k in _KINDS}
+
+
+def product_of(record: Record) -> str | None:
+    """The HS6 product a record is about, if any (it decides the record's compartment)."""
+    return None if isinstance(record, OutflowReport) else record.product
+
+
+def record_json(record: Record) -> dict[str, Value]:
+    """A record as a JSON object (its fields in normal form)."""
+    return asdict(record)
+
+
+def record_from_json(kind: str, data: Mapping[str, Value]) -> Record:
+    """A stored record of ``kind`` back from its JSON object."""
+    return KINDS[kind].record(**data)  # type: ignore[arg-type]
 
 
 def is_lei(code: str) -> bool:
@@ -137,7 +246,7 @@ def is_corporate_number(code: str) -> bool:
     return 9 - total % 9 == int(code[0])
 
 
-def _number(f: Field, value: Any, whole: bool) -> float | int:
+def _number(f: Field, value: object, whole: bool) -> float | int:
     if isinstance(value, bool):
         raise ValueError("a number")
     if isinstance(value, str):
@@ -174,14 +283,14 @@ def _expected(f: Field) -> str:
     }[f.type]
 
 
-def _convert(f: Field, value: Any) -> Any:
+def _convert(f: Field, value: object) -> Value:
     """The value in normal form; ValueError when it does not fit."""
     if f.type in ("countries", "texts"):
         items = value.split(";") if isinstance(value, str) else value
         if not isinstance(items, list) or not items:
             raise ValueError
         one = Field(f.name, "country" if f.type == "countries" else "text", max_length=f.max_length)
-        return sorted({_convert(one, item) for item in items if not isinstance(item, list)})
+        return sorted({str(_convert(one, item)) for item in items if not isinstance(item, list)})
     if f.type in ("int", "number"):
         return _number(f, value, f.type == "int")
     if f.type == "bool":
@@ -223,21 +332,20 @@ def _convert(f: Field, value: Any) -> Any:
     raise AssertionError(f.type)  # pragma: no cover - KINDS uses only the types above
 
 
-def validate(
-    kind: str | Sequence[Field],
-    records: Sequence[Any],
+def check(
+    fields: Sequence[Field],
+    records: Sequence[object],
     *,
     source: str | None = None,
     max_records: int = 10_000,
-) -> list[dict[str, Any]]:
-    """Check ``records`` of ``kind`` (a name in :data:`KINDS`, or the fields themselves); all of
-    them in normal form, or :class:`RecordsRejected`.
+) -> list[dict[str, Value]]:
+    """Check ``records`` against ``fields``: all of them in normal form (a dict per record, every
+    field present), or :class:`RecordsRejected` naming every bad field of every row.
 
-    >>> validate("outflow", [{"area": "ai", "channel": "hiring_away", "severity": "3"}])[0]
+    >>> check(KINDS["outflow"].fields, [{"area": "ai", "channel": "hiring_away", "severity": "3"}])[0]
     {'area': 'ai', 'channel': 'hiring_away', 'severity': 3, 'country': None, 'date': None, \
 'description': None, 'classification': 'RESTRICTED'}
     """
-    fields = KINDS[kind] if isinstance(kind, str) else kind
     known = {f.name for f in fields}
     problems: list[FieldProblem] = []
     if not records:
@@ -257,7 +365,7 @@ def validate(
             for name in record
             if name not in known
         ]
-        clean: dict[str, Any] = {}
+        clean: dict[str, Value] = {}
         for f in fields:
             value = record.get(f.name)
             if value is None or value == [] or (isinstance(value, str) and not value.strip()):
@@ -274,6 +382,20 @@ def validate(
     if problems:
         raise RecordsRejected(problems, source=source)
     return out
+
+
+def validate(
+    kind: str, records: Sequence[object], *, source: str | None = None, max_records: int = 10_000
+) -> list[Record]:
+    """Check ``records`` of the submission kind ``kind``: its record dataclasses, or
+    :class:`RecordsRejected` naming every bad field of every row.
+
+    >>> validate("outflow", [{"area": "ai", "channel": "hiring_away", "severity": "3"}])[0]
+    OutflowReport(area='ai', channel='hiring_away', severity=3, country=None, date=None, \
+description=None, classification='RESTRICTED')
+    """
+    clean = check(KINDS[kind].fields, records, source=source, max_records=max_records)
+    return [record_from_json(kind, values) for values in clean]
 
 
 def parse_csv(data: bytes, *, source: str = "upload") -> list[dict[str, str]]:
@@ -310,13 +432,13 @@ def parse_csv(data: bytes, *, source: str = "upload") -> list[dict[str, str]]:
     return records
 
 
-def json_schema(kind: str | Sequence[Field]) -> dict[str, Any]:
+def json_schema(kind: str | Sequence[Field]) -> dict[str, object]:
     """The JSON Schema of one record of ``kind`` (the API's published contract)."""
-    fields = KINDS[kind] if isinstance(kind, str) else kind
-    props: dict[str, Any] = {}
+    fields = KINDS[kind].fields if isinstance(kind, str) else kind
+    props: dict[str, object] = {}
     for f in fields:
         if f.type in ("int", "number"):
-            p: dict[str, Any] = {
+            p: dict[str, object] = {
                 "type": "integer" if f.type == "int" else "number",
                 "minimum": f.minimum,
                 "maximum": f.maximum,

@@ -27,18 +27,36 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeAlias
 
 import numpy as np
 
 from econsec.errors import FieldProblem, RecordsRejected
 from econsec.sharing.disclosure import Guard, check
 
-__all__ = ["QUESTION_TYPES", "Question", "check_answers", "parse_questions", "results", "weights"]
+__all__ = [
+    "METHOD",
+    "QUESTION_TYPES",
+    "Answer",
+    "MeanResult",
+    "OptionShare",
+    "Question",
+    "QuestionResult",
+    "SharesResult",
+    "Survey",
+    "SurveyResults",
+    "WithheldResult",
+    "check_answers",
+    "parse_questions",
+    "results",
+    "weights",
+]
 
 QUESTION_TYPES = ("likert", "single", "multiple", "numeric")
 SIZES = ("small", "medium", "large")
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+#: One firm's answer to one question: a Likert point, a number, an option or options.
+Answer: TypeAlias = int | float | str | list[str]
 METHOD = "econsec surveys 1 (post-stratified by sector and size; percentile bootstrap, 2000)"
 
 
@@ -52,13 +70,83 @@ class Question:
     minimum: float | None = None
     maximum: float | None = None
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "text": self.text, "type": self.type,
-                "options": list(self.options), "scale": self.scale,
-                "minimum": self.minimum, "maximum": self.maximum}  # fmt: skip
+
+@dataclass(frozen=True, slots=True)
+class Survey:
+    """A survey of firms: ``audience`` is ``all_firms`` or ``sector:CODE``; ``status`` open or
+    closed; times in ISO 8601."""
+
+    id: str
+    title: str
+    questions: tuple[Question, ...]
+    audience: str
+    status: str
+    created_at: str
+    closed_at: str | None = None
 
 
-def parse_questions(items: Any) -> tuple[Question, ...]:
+@dataclass(frozen=True, slots=True)
+class OptionShare:
+    """The weighted share of respondents that chose an option, with its 95 % interval."""
+
+    option: str
+    share: float
+    ci95: tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class MeanResult:
+    """A Likert or numeric question's weighted mean and its 95 % interval."""
+
+    id: str
+    text: str
+    type: str
+    n_firms: int
+    mean: float
+    ci95: tuple[float, float]
+    status: str = "ok"
+
+
+@dataclass(frozen=True, slots=True)
+class SharesResult:
+    """A choice question's weighted share of each option."""
+
+    id: str
+    text: str
+    type: str
+    n_firms: int
+    options: tuple[OptionShare, ...]
+    status: str = "ok"
+
+
+@dataclass(frozen=True, slots=True)
+class WithheldResult:
+    """A question the disclosure guard withheld: its ``rule`` and why."""
+
+    id: str
+    text: str
+    type: str
+    rule: str
+    message: str
+    status: str = "withheld"
+
+
+QuestionResult: TypeAlias = MeanResult | SharesResult | WithheldResult
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyResults:
+    """A closed survey's results; ``n_firms`` only when at least the guard's k answered."""
+
+    survey_id: str
+    title: str
+    n_firms: int | None
+    coverage: float
+    questions: tuple[QuestionResult, ...]
+    method: str = METHOD
+
+
+def parse_questions(items: object) -> tuple[Question, ...]:
     """Questions from JSON, or :class:`RecordsRejected` naming ``questions[i].field``."""
     if not isinstance(items, list) or not items or len(items) > 100:
         raise RecordsRejected([FieldProblem(None, "questions", "expected 1 to 100 questions")])
@@ -117,14 +205,14 @@ def parse_questions(items: Any) -> tuple[Question, ...]:
     return tuple(out)
 
 
-def check_answers(questions: Sequence[Question], answers: Any) -> dict[str, Any]:
+def check_answers(questions: Sequence[Question], answers: object) -> dict[str, Answer]:
     """One firm's answers in normal form (unanswered questions left out), or
     :class:`RecordsRejected` naming each bad answer by its question id."""
     if not isinstance(answers, Mapping) or not answers:
         raise RecordsRejected([FieldProblem(None, "answers", "expected an object of answers")])
     by_id = {q.id: q for q in questions}
     problems = [FieldProblem(None, k, "no such question") for k in answers if k not in by_id]
-    out: dict[str, Any] = {}
+    out: dict[str, Answer] = {}
     for qid, value in answers.items():
         q = by_id.get(qid)
         if q is None or value is None:
@@ -168,6 +256,12 @@ def weights(
     return {f: w / mean for f, w in raw.items()}, covered
 
 
+def _number(answer: Answer) -> float:
+    if isinstance(answer, (list, str)):
+        raise TypeError(f"not a number: {answer!r}")  # check_answers lets none through
+    return float(answer)
+
+
 def _estimate(
     values: np.ndarray, w: np.ndarray, seed: int
 ) -> tuple[float, float, float]:  # fmt: skip
@@ -190,37 +284,34 @@ def _estimate(
 def results(
     survey_id: str,
     questions: Sequence[Question],
-    responses: Mapping[str, Mapping[str, Any]],
+    responses: Mapping[str, Mapping[str, Answer]],
     firm_weights: Mapping[str, float],
     guard: Guard | None = None,
-) -> list[dict[str, Any]]:
+) -> tuple[QuestionResult, ...]:
     """Per question: the estimate(s) with intervals, or ``withheld`` with the guard's rule."""
     seed = int(hashlib.sha256(survey_id.encode()).hexdigest()[:8], 16)
-    out = []
+    out: list[QuestionResult] = []
     for q in questions:
         firms = sorted(f for f, a in responses.items() if q.id in a and f in firm_weights)
-        row: dict[str, Any] = {"id": q.id, "text": q.text, "type": q.type}
-        contributions = {f: abs(float(responses[f][q.id])) if q.type == "numeric" else 1.0
-                         for f in firms}  # fmt: skip
+        contributions = {f: abs(float(_number(responses[f][q.id]))) if q.type == "numeric"
+                         else 1.0 for f in firms}  # fmt: skip
         verdict = check(contributions, (), guard or Guard())
         if not verdict.allowed:
-            out.append({**row, "status": "withheld", "rule": verdict.rule,
-                        "message": f"insufficient data: {verdict.message}"})  # fmt: skip
+            out.append(WithheldResult(q.id, q.text, q.type, verdict.rule,
+                                      f"insufficient data: {verdict.message}"))  # fmt: skip
             continue
         w = np.array([firm_weights[f] for f in firms])
-        row.update(status="ok", n_firms=len(firms))
         if q.type in ("likert", "numeric"):
-            v = np.array([float(responses[f][q.id]) for f in firms])
+            v = np.array([_number(responses[f][q.id]) for f in firms])
             mean, lo, hi = _estimate(v, w, seed)
-            row.update(mean=round(mean, 4), ci95=[round(lo, 4), round(hi, 4)])
-        else:
-            shares = []
-            for option in q.options:
-                chose = np.array([option == a or (isinstance(a, list) and option in a)
-                                  for a in (responses[f][q.id] for f in firms)], dtype=float)  # fmt: skip
-                share, lo, hi = _estimate(chose, w, seed)
-                shares.append({"option": option, "share": round(share, 4),
-                               "ci95": [round(lo, 4), round(hi, 4)]})  # fmt: skip
-            row["options"] = shares
-        out.append(row)
-    return out
+            out.append(MeanResult(q.id, q.text, q.type, len(firms), round(mean, 4),
+                                  (round(lo, 4), round(hi, 4))))  # fmt: skip
+            continue
+        shares = []
+        for option in q.options:
+            chose = np.array([option == a or (isinstance(a, list) and option in a)
+                              for a in (responses[f][q.id] for f in firms)], dtype=float)  # fmt: skip
+            share, lo, hi = _estimate(chose, w, seed)
+            shares.append(OptionShare(option, round(share, 4), (round(lo, 4), round(hi, 4))))
+        out.append(SharesResult(q.id, q.text, q.type, len(firms), tuple(shares)))
+    return tuple(out)

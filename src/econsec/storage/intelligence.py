@@ -3,10 +3,11 @@ surveys and their (sealed) responses."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,6 +15,7 @@ import sqlalchemy as sa
 from econsec.errors import NotFoundError
 from econsec.intelligence.incidents import Incident, load
 from econsec.intelligence.warning import Event
+from econsec.sharing.surveys import Answer, Question, Survey
 from econsec.storage.platform import now
 from econsec.storage.platform_db import (
     incidents,
@@ -91,32 +93,34 @@ def list_events(conn: sa.Connection) -> list[tuple[str, str, Event]]:
 
 
 def create_survey(
-    conn: sa.Connection, title: str, questions: list[dict[str, Any]], audience: str, user_id: str
+    conn: sa.Connection, title: str, questions: Sequence[Question], audience: str, user_id: str
 ) -> str:
     survey_id = str(uuid.uuid4())
+    body = {"title": title, "questions": [dataclasses.asdict(q) for q in questions]}
     conn.execute(surveys.insert().values(
-        id=survey_id, body=json.dumps({"title": title, "questions": questions},
-                                      ensure_ascii=False),
+        id=survey_id, body=json.dumps(body, ensure_ascii=False),
         audience=audience, status="open", created_at=now(), created_by=user_id))  # fmt: skip
     return survey_id
 
 
-def _survey(row: Any) -> dict[str, Any]:
+def _survey(row: Any) -> Survey:
     body = json.loads(row.body)
-    return {"id": row.id, "title": body["title"], "questions": body["questions"],
-            "audience": row.audience, "status": row.status,
-            "created_at": row.created_at.isoformat(),
-            "closed_at": row.closed_at.isoformat() if row.closed_at else None}  # fmt: skip
+    questions = tuple(
+        Question(**{**q, "options": tuple(q.get("options") or ())}) for q in body["questions"]
+    )
+    return Survey(row.id, body["title"], questions, row.audience, row.status,
+                  row.created_at.isoformat(),
+                  row.closed_at.isoformat() if row.closed_at else None)  # fmt: skip
 
 
-def get_survey(conn: sa.Connection, survey_id: str) -> dict[str, Any]:
+def get_survey(conn: sa.Connection, survey_id: str) -> Survey:
     row = conn.execute(sa.select(surveys).where(surveys.c.id == survey_id)).first()
     if row is None:
         raise NotFoundError("no survey with this id")
     return _survey(row)
 
 
-def list_surveys(conn: sa.Connection) -> list[dict[str, Any]]:
+def list_surveys(conn: sa.Connection) -> list[Survey]:
     rows = conn.execute(sa.select(surveys).order_by(surveys.c.created_at.desc(), surveys.c.id))
     return [_survey(r) for r in rows]
 
@@ -127,7 +131,7 @@ def close_survey(conn: sa.Connection, survey_id: str) -> None:
 
 
 def put_response(
-    conn: sa.Connection, ring: KeyRing, survey_id: str, org_id: str, answers: dict[str, Any]
+    conn: sa.Connection, ring: KeyRing, survey_id: str, org_id: str, answers: Mapping[str, Answer]
 ) -> None:
     """Store (or replace) an organisation's answers, sealed with the survey and firm as
     associated data."""
@@ -138,7 +142,7 @@ def put_response(
         survey_id=survey_id, org_id=org_id, answers=sealed, created_at=now()))  # fmt: skip
 
 
-def responses(conn: sa.Connection, ring: KeyRing, survey_id: str) -> dict[str, dict[str, Any]]:
+def responses(conn: sa.Connection, ring: KeyRing, survey_id: str) -> dict[str, dict[str, Answer]]:
     rows = conn.execute(sa.select(survey_responses)
                         .where(survey_responses.c.survey_id == survey_id))  # fmt: skip
     return {

@@ -9,6 +9,7 @@ version); withdrawal marks it withdrawn and keeps it for audit.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import uuid
@@ -22,6 +23,8 @@ from econsec.access.policy import Classification, Clearance
 from econsec.errors import InputError, NotFoundError
 from econsec.sharing.audit import chain_entry
 from econsec.sharing.compartments import compartment_of
+from econsec.sharing.records import Record, product_of, record_from_json, record_json
+from econsec.sharing.releases import Release, release_from_json
 from econsec.storage.platform_db import (
     audit_log,
     organisations,
@@ -36,6 +39,7 @@ from econsec.storage.sealing import KeyRing
 
 __all__ = [
     "Account",
+    "AuditEntry",
     "Submission",
     "add_release",
     "add_submission",
@@ -279,7 +283,7 @@ def add_submission(
     org_id: str,
     user_id: str,
     kind: str,
-    records: Sequence[dict[str, Any]],
+    records: Sequence[Record],
 ) -> Submission:
     """Store validated records as the organisation's new current submission of ``kind``."""
     previous = conn.execute(
@@ -298,11 +302,11 @@ def add_submission(
         conn.execute(
             submissions.update().where(submissions.c.id == previous.id).values(status="superseded")
         )
-    worst = max((Classification(r["classification"]) for r in records), key=_ORDER.index)
+    worst = max((Classification(r.classification) for r in records), key=_ORDER.index)
     compartments = sorted(
-        {compartment_of(r.get("product")) for r in records if r["classification"] == "CONFIDENTIAL"}
+        {compartment_of(product_of(r)) for r in records if r.classification == "CONFIDENTIAL"}
     )
-    payload = ring.seal(json.dumps(list(records)).encode(), sub_id.encode())
+    payload = ring.seal(json.dumps([record_json(r) for r in records]).encode(), sub_id.encode())
     conn.execute(
         submissions.insert().values(
             id=sub_id,
@@ -361,14 +365,15 @@ def withdraw(conn: sa.Connection, sub_id: str) -> Submission:
     return found
 
 
-def open_records(ring: KeyRing, sub: Submission) -> list[dict[str, Any]]:
-    records: list[dict[str, Any]] = json.loads(ring.open(sub.payload, sub.id.encode()))
-    return records
+def open_records(ring: KeyRing, sub: Submission) -> list[Record]:
+    """The records of a submission, unsealed."""
+    data = json.loads(ring.open(sub.payload, sub.id.encode()))
+    return [record_from_json(sub.kind, values) for values in data]
 
 
 def current_records(
     conn: sa.Connection, ring: KeyRing, kind: str
-) -> Iterator[tuple[str, str | None, dict[str, Any]]]:
+) -> Iterator[tuple[str, str | None, Record]]:
     """(organisation id, sector, record) of every current submission of ``kind``."""
     rows = conn.execute(
         sa.select(submissions, organisations.c.sector)
@@ -411,28 +416,29 @@ def reseal(conn: sa.Connection, ring: KeyRing) -> int:
 def add_release(
     conn: sa.Connection,
     ring: KeyRing,
-    body: dict[str, Any],
+    release: Release,
     contributors: frozenset[str],
     user_id: str,
-) -> dict[str, Any]:
-    rel_id = str(body["id"])
+) -> Release:
+    """Store a release with its (sealed) contributor set."""
+    rel_id = release.id
     conn.execute(
         releases.insert().values(
             id=rel_id,
-            finding_id=body["finding_id"],
-            audience=body["audience"],
-            body=json.dumps(body, ensure_ascii=False),
+            finding_id=release.finding_id,
+            audience=release.audience,
+            body=json.dumps(dataclasses.asdict(release), ensure_ascii=False),
             contributors=ring.seal(json.dumps(sorted(contributors)).encode(), rel_id.encode()),
             created_at=now(),
             created_by=user_id,
         )
     )
-    return body
+    return release
 
 
 def release_rows(
     conn: sa.Connection, ring: KeyRing, finding_id: str | None = None, contributors: bool = True
-) -> list[tuple[dict[str, Any], frozenset[str]]]:
+) -> list[tuple[Release, frozenset[str]]]:
     """Releases (body, contributor set), oldest first; of one finding when given. The sealed
     contributor sets are opened only when asked for (else empty)."""
     query = sa.select(releases).order_by(releases.c.created_at, releases.c.id)
@@ -440,7 +446,7 @@ def release_rows(
         query = query.where(releases.c.finding_id == finding_id)
     return [
         (
-            json.loads(r.body),
+            release_from_json(json.loads(r.body)),
             frozenset(json.loads(ring.open(r.contributors, r.id.encode())))
             if contributors
             else frozenset(),
@@ -509,10 +515,26 @@ def append_audits(
     return rows
 
 
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One entry of the audit chain (see :mod:`econsec.sharing.audit`)."""
+
+    seq: int
+    at: str
+    actor: str
+    action: str
+    resource: str
+    allowed: bool
+    reason: str
+    prev: str
+    hash: str
+
+
 def audit_entries(
     conn: sa.Connection, after: int = -1, limit: int | None = None
-) -> list[dict[str, Any]]:
+) -> list[AuditEntry]:
+    """Entries after sequence number ``after``, in order (at most ``limit``)."""
     query = sa.select(audit_log).where(audit_log.c.seq > after).order_by(audit_log.c.seq)
     if limit is not None:
         query = query.limit(limit)
-    return [dict(r._mapping) for r in conn.execute(query)]
+    return [AuditEntry(**r._mapping) for r in conn.execute(query)]

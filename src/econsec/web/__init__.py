@@ -1,9 +1,10 @@
-"""The web interface: server-rendered pages for firms (the portal) and analysts (the console),
-in English and Japanese, on the same service and the same access policy as the API.
+"""The web interface (an edge): server-rendered pages for firms (the portal) and analysts (the
+console), in English and Japanese, over the application layer — so every access is decided by
+the one policy and audited, as in the API.
 
-Pages call the same functions as the API routes, so every access is decided by the one policy
-and audited. Assets are served locally: htmx and the page styles from ``static/``, Plotly's
-bundle from the installed ``plotly`` package.
+Assets are served locally: htmx and the page styles from ``static/``, Plotly's bundle from the
+installed ``plotly`` package. The server (:mod:`econsec.server`) mounts :func:`install` and
+shows errors on pages with :func:`error_page`.
 """
 
 from __future__ import annotations
@@ -12,24 +13,25 @@ from importlib import resources
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException
 
-__all__ = ["install", "is_page", "page_error"]
+__all__ = ["error_page", "install", "is_page"]
 
 _HEADINGS = {401: "Sign in", 403: "Not allowed", 404: "Not found", 409: "Not possible now",
-             413: "Too large", 422: "Cannot use this input"}  # fmt: skip
+             413: "Too large", 422: "Cannot use this input", 500: "Something went wrong",
+             503: "Try again shortly"}  # fmt: skip
 
 
 def is_page(request: Request) -> bool:
+    """Whether the request is for a page (not the API, TAXII or the health check)."""
     path = request.url.path
     return not (path.startswith("/api/") or path.startswith("/taxii2/") or path == "/healthz")
 
 
-def page_error(request: Request, status: int, message: str) -> Response:
-    """An error as a page: 401 sends the browser to sign in, others render the error."""
+def error_page(request: Request, status: int, message: str, request_id: str = "") -> Response:
+    """An error as a page: 401 sends the browser to sign in, others render the error (with the
+    request id of an unexpected error, for the user to quote)."""
     from econsec.web import i18n, session
     from econsec.web.render import platform_of, render
 
@@ -42,11 +44,11 @@ def page_error(request: Request, status: int, message: str) -> Response:
     t = i18n.translations(locale)
     heading = t.gettext(_HEADINGS.get(status, "Error"))
     return render(request, p, caller, "error.html", status=status, heading=heading,
-                  message=t.gettext(message))  # fmt: skip
+                  message=t.gettext(message), request_id=request_id)  # fmt: skip
 
 
 def install(app: FastAPI) -> None:
-    """Add the pages, their assets and HTML error pages to ``app``."""
+    """Add the pages and their assets to ``app``."""
     from econsec.web import console, portal, signin, surveys
 
     static = Path(str(resources.files("econsec.web").joinpath("static")))
@@ -59,12 +61,6 @@ def install(app: FastAPI) -> None:
         bundle = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
         return FileResponse(bundle, media_type="text/javascript",
                             headers={"Cache-Control": "public, max-age=86400"})  # fmt: skip
-
-    @app.exception_handler(HTTPException)
-    async def _http(request: Request, exc: HTTPException) -> Response:
-        if is_page(request):
-            return page_error(request, exc.status_code, str(exc.detail))
-        return await http_exception_handler(request, exc)
 
     for module in (signin, portal, console, surveys):
         app.include_router(module.router)

@@ -5,22 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import yaml
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from econsec.errors import EconsecError, RecordsRejected
+from econsec.app import intelligence as intel_app
+from econsec.app import sharing
+from econsec.app.demo import DEMO_SCENARIO
+from econsec.app.platform import Caller, Platform
+from econsec.errors import DisclosureRefused, EconsecError, RecordsRejected
 from econsec.intelligence.warning import METHOD
 from econsec.report.html import Figure
-from econsec.service import intelligence as intel_api
-from econsec.service import sharing
-from econsec.service.deps import Caller
-from econsec.service.platform import Platform
 from econsec.sharing.findings import Finding
+from econsec.storage.workspace import Workspace
 from econsec.web.render import chart, checked_form, render, require
 
 __all__ = ["router"]
@@ -31,20 +30,9 @@ COLUMNS = (
     ("hhi", "HHI"), ("top_supplier", "Top supplier"), ("top_share", "Top share"),
     ("flagged", "Flagged"),
 )  # fmt: skip
-_SCENARIO = Path(__file__).parents[1] / "scenarios" / "demo.yaml"
 
 
-def _label(source: str) -> str:
-    """How a figure names its data: the demo source is the synthetic world, not real data."""
-    from econsec.demo import DEMO_SOURCE
-    from econsec.synthetic.world import SYNTHETIC_LABEL
-
-    return SYNTHETIC_LABEL if source == DEMO_SOURCE else f"workspace source {source!r}"
-
-
-def _workspace(p: Platform) -> Any:
-    from econsec.storage.workspace import Workspace
-
+def _workspace(p: Platform) -> Workspace:
     return Workspace(p.settings.workspace)
 
 
@@ -54,14 +42,12 @@ def screen(
     group: str = "", flagged: str = "", sort: str = "imports_usd", desc: int = 1,
 ) -> Response:  # fmt: skip
     """Screen an importer's dependencies on the workspace's trade data."""
-    from econsec.analysis.concentration import Importer
     from econsec.analysis.presets import PRESETS
-    from econsec.analysis.screen import Screen, run_screen
-    from econsec.reference.catalogue import groups_on, select_products
-    from econsec.reference.countries import group_members, load_groups, to_alpha3
+    from econsec.analysis.screen import run_screen
+    from econsec.app.screening import ScreenRequest, data_label, prepare_screen
+    from econsec.reference.catalogue import groups_on
     from econsec.report.dependency import supplier_figure
-    from econsec.storage.engines import duckdb_engine
-    from econsec.storage.workspace import choose_source, imports
+    from econsec.storage.workspace import imports
 
     p, caller = require(request, "/console/screen")
     ws = _workspace(p)
@@ -81,26 +67,22 @@ def screen(
     day = dt.date(year, 12, 31)
     context["groups"] = [(g.key, g.name_en) for g in groups_on("japan", day)]
     try:
-        groups = load_groups()
-        code = importer if importer in groups else to_alpha3(importer)
-        members = groups[code].members if code in groups else group_members(code, groups)
-        source = choose_source(ws, year)
-        engine = duckdb_engine(ws, sources=(source,))
-        s = Screen(
-            importers=(Importer(code, members),), year=year,
-            preset=PRESETS[preset] if preset in PRESETS else PRESETS["geodep"],
-            products=select_products(f"critical:{group}", day) if group else None,
-            concern=groups["concern"].members, like_minded=groups["like_minded"].members,
-        )  # fmt: skip
+        prepared = prepare_screen(ws, ScreenRequest(
+            year=year, importers=(importer[:20],), preset=preset,
+            products=f"critical:{group}" if group else None,
+        ))  # fmt: skip
+        s, source, engine = prepared.screen, prepared.source, prepared.engine
         rows = run_screen(engine, s).to_pylist()
     except EconsecError as exc:
         context["error"] = str(exc)
         return render(request, p, caller, "console_screen.html", status=422, **context)
+    assert s.importers is not None  # the request names one importer
+    code = s.importers[0].label
     method = f"{s.preset.method_version} ({s.preset.source})"
     flagged_rows = [r for r in rows if r["flagged"]]
     shown = flagged_rows if flagged else rows
     shown = sorted(shown, key=lambda r: (r[sort] is None, r[sort]), reverse=bool(desc))[:200]
-    charts = [chart(supplier_figure(engine, "flows", s, flagged_rows, _label(source), method))]
+    charts = [chart(supplier_figure(engine, "flows", s, flagged_rows, data_label(source), method))]
     top = [r["product"] for r in sorted(flagged_rows, key=lambda r: -r["imports_usd"])[:5]]
     if top:
         history: dict[str, dict[int, float]] = {q: {} for q in top}
@@ -116,7 +98,7 @@ def screen(
                              for q, h in history.items()],
                     "layout": {"yaxis": {"title": "HHI", "range": [0, 1]},
                                "xaxis": {"title": "year", "dtick": 1}, "height": 340}},
-            data_source=_label(source), method=method,
+            data_source=data_label(source), method=method,
             note="The five largest flagged products by import value.")))  # fmt: skip
 
     def sort_link(key: str) -> str:
@@ -125,7 +107,7 @@ def screen(
         query["flagged"] = "1" if form["flagged"] else ""
         return "/console/screen?" + urlencode(query)
 
-    context.update(rows=shown, total=len(rows), n_flagged=len(flagged_rows), source=_label(source),
+    context.update(rows=shown, total=len(rows), n_flagged=len(flagged_rows), source=data_label(source),
                    method=method, charts=charts, charts_used=True, sort_link=sort_link)  # fmt: skip
     return render(request, p, caller, "console_screen.html", **context)
 
@@ -134,17 +116,15 @@ def screen(
 def scenarios(request: Request) -> Response:
     p, caller = require(request, "/console/scenarios")
     return render(request, p, caller, "console_scenarios.html",
-                  text=_SCENARIO.read_text("utf-8"), result=None, error=None)  # fmt: skip
+                  text=DEMO_SCENARIO.read_text("utf-8"), result=None, error=None)  # fmt: skip
 
 
 @router.post("/scenarios")
 async def run(request: Request) -> Response:
     """Run a scenario (edited or uploaded) on the workspace's data and network."""
-    from econsec.network import read_network
+    from econsec.app.scenarios import demo_network, run_in_workspace
     from econsec.report.scenario import scenario_report
-    from econsec.scenarios import parse_scenario, run_scenario
-    from econsec.storage.engines import duckdb_engine
-    from econsec.storage.workspace import choose_source
+    from econsec.scenarios import read_scenario
 
     form = await checked_form(request)
     p, caller = require(request, "/console/scenarios")
@@ -154,17 +134,12 @@ async def run(request: Request) -> Response:
         text = (await upload.read(200_000)).decode("utf-8", "replace")
     await form.close()
     try:
-        scenario = parse_scenario(yaml.safe_load(text), "scenario")
         ws = _workspace(p)
-        source = choose_source(ws, scenario.base_year)
-        firms, links = ws.path("demo", "firms.csv"), ws.path("demo", "links.csv")
-        network = read_network(firms, links) if firms.exists() and links.exists() else None
-        result = run_scenario(duckdb_engine(ws, sources=(source,)), scenario, network,
-                              _label(source))  # fmt: skip
-    except (EconsecError, yaml.YAMLError) as exc:
+        run = run_in_workspace(ws, read_scenario(text, "scenario"), network=demo_network(ws))
+    except EconsecError as exc:
         return render(request, p, caller, "console_scenarios.html", status=422, text=text,
                       result=None, error=str(exc))  # fmt: skip
-    data = result.as_dict()
+    data = run.result.as_dict()
     report = scenario_report(data, data_source=data["data_source"])
     return render(request, p, caller, "console_scenarios.html", text=text, result=data,
                   error=None, charts=[chart(f) for f in report.figures[:2]],
@@ -175,7 +150,7 @@ async def run(request: Request) -> Response:
 def findings(request: Request) -> Response:
     p, caller = require(request, "/console/findings")
     return render(request, p, caller, "console_findings.html",
-                  findings=sharing.findings(p, caller))  # fmt: skip
+                  findings=sharing.list_findings(p, caller))  # fmt: skip
 
 
 _AUDIENCES = ("all_firms", "public")
@@ -207,22 +182,22 @@ async def compose(finding_id: str, request: Request) -> Response:
         audience = "all_firms"
     if form.get("step") != "publish":
         return _composer(request, p, caller, f, audience=audience,
-                         preview=sharing.preview_finding(p, f, caller.subject.user))  # fmt: skip
-    p.authorise(caller.subject, "publish_release", p.finding_resource(f), f"finding/{f.id}")
-    outcome = sharing.publish_finding(p, f, audience, caller.subject.user)
-    if isinstance(outcome, dict):
-        return _composer(request, p, caller, f, audience=audience, published=outcome)
-    preview = {"allowed": False, "rule": outcome.rule, "message": outcome.message, "text": ""}
-    return _composer(request, p, caller, f, audience=audience, preview=preview)
+                         preview=sharing.preview_release(p, caller, f.id))  # fmt: skip
+    try:
+        published = sharing.publish_release(p, caller, f.id, audience)
+    except DisclosureRefused as exc:
+        preview = sharing.Preview(False, exc.rule, exc.message, "")
+        return _composer(request, p, caller, f, audience=audience, preview=preview)
+    return _composer(request, p, caller, f, audience=audience, published=published)
 
 
 def _intelligence(
     request: Request, p: Platform, caller: Caller, status: int = 200, **extra: Any
 ) -> Response:
-    context = {"incidents": intel_api.incidents_with_evidence(p, caller),
-               "events": intel_api.list_events(p, caller), "imported": None, "detected": None,
-               "candidates": [c for c in intel_api.incident_candidates(p, caller)
-                              if not c["incidents"]],
+    context = {"incidents": intel_app.incidents(p, caller),
+               "events": intel_app.list_events(p, caller), "imported": None, "detected": None,
+               "candidates": [c for c in intel_app.incident_candidates(p, caller)
+                              if not c.incidents],
                "errors": [],
                "method": f"{METHOD}; incident links within the onset window", **extra}  # fmt: skip
     return render(request, p, caller, "console_intelligence.html", status=status, **context)
@@ -246,34 +221,25 @@ async def _file(request: Request) -> tuple[bytes, str]:
 
 @router.post("/intelligence/import")
 async def import_incidents(request: Request) -> Response:
-    from econsec.intelligence.incidents import load_file
-    from econsec.storage.intelligence import put_incidents
+    from econsec.intelligence.incidents import file_records
 
     data, name = await _file(request)
     p, caller = require(request, "/console/intelligence")
     try:
-        p.authorise(caller.subject, "manage_intelligence", intel_api.REGISTER, "incidents")
-        items = load_file(data, name)
+        items = intel_app.import_incidents(p, caller, file_records(data, name), name)
     except RecordsRejected as exc:
         return _intelligence(request, p, caller, 422, errors=list(exc.problems))
-    with p.write() as conn:
-        put_incidents(conn, items, caller.account.user_id)
     return _intelligence(request, p, caller, imported=len(items))
 
 
 @router.post("/intelligence/detect")
 async def detect_events(request: Request) -> Response:
-    from econsec.intelligence.warning import detect
     from econsec.sharing.records import parse_csv
-    from econsec.storage.intelligence import put_events
 
     data, name = await _file(request)
     p, caller = require(request, "/console/intelligence")
     try:
-        p.authorise(caller.subject, "manage_intelligence", intel_api.REGISTER, f"events/{name}")
-        events = detect(intel_api.check_flows(parse_csv(data, source=name)))
+        events = intel_app.detect_events(p, caller, parse_csv(data, source=name), name)
     except RecordsRejected as exc:
         return _intelligence(request, p, caller, 422, errors=list(exc.problems))
-    with p.write() as conn:
-        put_events(conn, events, name[:200], caller.account.user_id)
     return _intelligence(request, p, caller, detected=(len(events), name))

@@ -5,23 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from econsec.errors import AccessDenied, FieldProblem, RecordsRejected
+from econsec.app import sharing
+from econsec.app import submissions as subs
+from econsec.errors import AccessDenied, FieldProblem, InsufficientData, RecordsRejected
 from econsec.report.html import Figure
-from econsec.service import sharing
-from econsec.service.submissions import store_records
-from econsec.service.submissions import withdraw as withdraw_submission
 from econsec.sharing import records as rec
-from econsec.sharing.benchmarks import exposure
-from econsec.storage import platform as store
 from econsec.web.render import chart, checked_form, render, require
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
-FIELDS = rec.KINDS["suppliers"]
+FIELDS = rec.KINDS["suppliers"].fields
 METRIC_LABELS = {
     "top_country_share": "Largest country share of direct inputs",
     "single_source_share": "Share single-sourced",
@@ -32,10 +29,9 @@ METRIC_LABELS = {
 
 def _submissions(request: Request, submitted: int | None = None) -> Response:
     p, caller = require(request, "/portal/submissions")
-    with p.read() as conn:
-        subs = store.list_submissions(conn, caller.subject.org, None, 200, 0)
-    return render(request, p, caller, "portal_submissions.html",
-                  submissions=[s.public() for s in subs], submitted=submitted)  # fmt: skip
+    shown = subs.list_submissions(p, caller, None, 200, 0)
+    return render(request, p, caller, "portal_submissions.html", submissions=shown,
+                  submitted=submitted)  # fmt: skip
 
 
 @router.get("/submissions")
@@ -47,7 +43,7 @@ def submissions(request: Request) -> Response:
 async def withdraw(submission_id: str, request: Request) -> Response:
     await checked_form(request)
     p, caller = require(request, "/portal/submissions")
-    withdraw_submission(submission_id, p, caller)  # the API's checks: own, current, audited
+    subs.withdraw(p, caller, submission_id)
     return RedirectResponse("/portal/submissions", 303)
 
 
@@ -79,7 +75,7 @@ async def submit_form(request: Request) -> Response:
     try:
         if not records:
             raise RecordsRejected([FieldProblem(None, "records", "no records")])
-        store_records(p, caller, "suppliers", records, "form")
+        subs.submit(p, caller, "suppliers", records, "form")
     except RecordsRejected as exc:
         problems = [FieldProblem(filled[pr.row - 1] if pr.row else None, pr.field,
                                      pr.message) for pr in exc.problems]  # fmt: skip
@@ -102,7 +98,7 @@ async def upload(request: Request) -> Response:
         if len(data) > p.settings.max_upload_bytes:
             raise RecordsRejected([FieldProblem(None, "file", "larger than the upload limit")])
         records = rec.parse_csv(data, source=file.filename or "upload.csv")
-        store_records(p, caller, "suppliers", records, file.filename or "upload.csv")
+        subs.submit(p, caller, "suppliers", records, file.filename or "upload.csv")
     except RecordsRejected as exc:
         return _form_page(request, [{} for _ in range(5)], list(exc.problems), status=422)
     return _submissions(request, len(records))
@@ -111,22 +107,17 @@ async def upload(request: Request) -> Response:
 @router.get("/exposure")
 def own_exposure(request: Request) -> Response:
     p, caller = require(request, "/portal/exposure")
-    with p.read() as conn:
-        subs = store.list_submissions(conn, caller.subject.org, "current", 10, 0)
-    records = [
-        r for s in subs if s.kind == "suppliers" for r in p.visible_records(caller.subject, s)
-    ]
-    result = exposure(records) if records else None
+    result = subs.own_exposure(p, caller)
     charts = []
     if result:
-        top = [c for c in result["countries"] if c["direct"] > 0][:10]
+        top = [c for c in result.countries if c.direct > 0][:10]
         charts.append(chart(Figure(
             title="Direct inputs by supplier country",
-            plotly={"data": [{"type": "bar", "x": [c["country"] for c in top],
-                              "y": [c["direct"] for c in top]}],
+            plotly={"data": [{"type": "bar", "x": [c.country for c in top],
+                              "y": [c.direct for c in top]}],
                     "layout": {"yaxis": {"title": "share", "tickformat": ".0%"}, "height": 320}},
             data_source=f"your current supplier submission ({caller.account.org_name})",
-            method=result["method"])))  # fmt: skip
+            method=result.method)))  # fmt: skip
     return render(request, p, caller, "portal_exposure.html", exposure=result, charts=charts,
                   charts_used=bool(charts))  # fmt: skip
 
@@ -138,8 +129,8 @@ def alerts(request: Request) -> Response:
     benchmark, message = None, ""
     try:
         benchmark = sharing.benchmarks(p, caller)
-    except HTTPException as exc:
-        message = str(exc.detail)
+    except InsufficientData as exc:
+        message = str(exc)
     except AccessDenied:
         message = "Benchmarks are for firms that share their supplier data."
     return render(request, p, caller, "portal_alerts.html", alerts=list(reversed(shown)),

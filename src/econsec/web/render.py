@@ -14,11 +14,12 @@ from typing import Any
 import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+from starlette.datastructures import FormData
 
 from econsec.access.policy import Classification, Resource, Subject, is_allowed
+from econsec.app.platform import Caller, Platform
+from econsec.errors import AccessDenied, NotSignedIn
 from econsec.report.html import Figure
-from econsec.service.deps import Caller
-from econsec.service.platform import Platform
 from econsec.web import i18n, session
 
 __all__ = ["NAV", "PAGES", "Page", "chart", "checked_form", "platform_of", "render", "require"]
@@ -131,31 +132,23 @@ def platform_of(request: Request) -> Platform:
 
 
 def require(request: Request, page: str) -> tuple[Platform, Caller]:
-    """The platform and the signed-in caller allowed on ``page`` (audited); else 401 (the
-    handler sends the browser to the sign-in page) or 403."""
-    from fastapi import HTTPException
-
-    from econsec.errors import AccessDenied
-
+    """The platform and the signed-in caller allowed on ``page`` (audited); else
+    :class:`NotSignedIn` (the browser is sent to the sign-in page) or :class:`AccessDenied`."""
     p = platform_of(request)
     caller = session.caller(request, p)
     if caller is None:
-        raise HTTPException(401, "sign in first")
+        raise NotSignedIn("sign in first")
     pg = PAGES[page]
-    try:
-        p.authorise(caller.subject, pg.action, pg.resource(caller.subject), f"page{page}")
-    except AccessDenied as exc:
-        raise HTTPException(403, str(exc)) from None
+    p.authorise(caller.subject, pg.action, pg.resource(caller.subject), f"page{page}")
     return p, caller
 
 
-async def checked_form(request: Request) -> Any:
-    """The posted form, once its CSRF token is verified (else 403, nothing read or written)."""
-    from fastapi import HTTPException
-
+async def checked_form(request: Request) -> FormData:
+    """The posted form, once its CSRF token is verified (else :class:`AccessDenied`, nothing
+    read or written)."""
     form = await request.form()
     token = form.get("csrf_token")
     if not session.csrf_valid(request, platform_of(request), token if isinstance(token, str)
                               else None):  # fmt: skip
-        raise HTTPException(403, "the form has expired or did not come from this site; reload")
+        raise AccessDenied("the form has expired or did not come from this site; reload")
     return form

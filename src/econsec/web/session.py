@@ -18,9 +18,7 @@ import secrets
 
 from fastapi import Request, Response
 
-from econsec.service.deps import Caller
-from econsec.service.platform import Platform, token_hash
-from econsec.storage import platform as store
+from econsec.app.platform import Caller, Platform
 
 __all__ = ["SESSION", "caller", "csrf_seed", "csrf_token", "csrf_valid", "set_cookies"]
 
@@ -29,12 +27,9 @@ CSRF = "econsec_csrf"
 
 
 def caller(request: Request, p: Platform) -> Caller | None:
+    """The signed-in caller of the session cookie, or None."""
     token = request.cookies.get(SESSION)
-    if not token:
-        return None
-    with p.read() as conn:
-        account = store.session_account(conn, token_hash(token))
-    return None if account is None else Caller(account, p.subject(account), token_hash(token))
+    return p.caller(token) if token else None
 
 
 def _secure(request: Request, p: Platform) -> bool:

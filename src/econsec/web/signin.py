@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from econsec.service.auth import sign_in
-from econsec.storage import platform as store
+from econsec.app import accounts
+from econsec.errors import NotSignedIn
 from econsec.web import i18n, session
 from econsec.web.render import checked_form, platform_of, render
 
@@ -44,13 +44,12 @@ async def login(request: Request) -> Response:
     p = platform_of(request)
     username = str(form.get("username", ""))[:100]
     password = str(form.get("password", ""))[:200]
-    token = sign_in(p, username, password) if username and password else None
-    if token is None:
-        from econsec.web.i18n import translations
-
+    try:
+        token = accounts.sign_in(p, username, password)
+    except NotSignedIn:
         locale = i18n.choose(None, request.cookies.get("lang"),
                              request.headers.get("accept-language"))  # fmt: skip
-        error = translations(locale).gettext("Unknown user or wrong password.")
+        error = i18n.translations(locale).gettext("Unknown user or wrong password.")
         return render(request, p, None, "login.html", status=401,
                       next=_local(form.get("next")), error=error)  # fmt: skip
     response = RedirectResponse(_local(form.get("next")), 303)
@@ -64,10 +63,7 @@ async def logout(request: Request) -> Response:
     p = platform_of(request)
     caller = session.caller(request, p)
     if caller is not None:
-        with p.write() as conn:
-            store.delete_session(conn, caller.token_hash)
-            store.append_audit(conn, caller.account.username, "sign_out", "session", True,
-                               "signed out (web)")  # fmt: skip
+        accounts.sign_out(p, caller, "signed out (web)")
     response = RedirectResponse("/login", 303)
     session.set_cookies(request, response, p, "")
     return response
@@ -84,8 +80,7 @@ async def language(request: Request) -> Response:
         return response
     caller = session.caller(request, p)
     if caller is not None:
-        with p.write() as conn:
-            store.set_locale(conn, caller.account.user_id, locale)
+        accounts.set_locale(p, caller, locale)
     response.set_cookie("lang", locale, samesite="lax", httponly=True, path="/",
                         secure=request.url.scheme == "https", max_age=365 * 86400)  # fmt: skip
     return response

@@ -1,18 +1,20 @@
 """Opinion surveys in the browser: firms answer the surveys of their audience and see the
-results once closed; analysts define, close and read them. The pages call the API's survey
-functions, so the policy, the disclosure guard and the audit are the same."""
+results once closed; analysts define, close and read them. The pages call the application's
+survey functions, as the API does, so the policy, the disclosure guard and the audit are the
+same."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
+from starlette.datastructures import FormData
 
-from econsec.errors import RecordsRejected
-from econsec.service import surveys as api
+from econsec.app import surveys as app
+from econsec.errors import FieldProblem, InsufficientData, NotFoundError, RecordsRejected
+from econsec.sharing.surveys import Answer, Question
 from econsec.web.render import checked_form, render, require
 
 __all__ = ["router"]
@@ -28,42 +30,42 @@ EXAMPLE = [
 ]  # fmt: skip
 
 
-def _answers(form: Any, questions: list[dict[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def _answers(form: FormData, questions: tuple[Question, ...]) -> dict[str, Answer]:
+    out: dict[str, Answer] = {}
     for q in questions:
-        key = f"q-{q['id']}"
-        if q["type"] == "multiple":
+        key = f"q-{q.id}"
+        if q.type == "multiple":
             values = [str(v) for v in form.getlist(key)]
             if values:
-                out[q["id"]] = values
+                out[q.id] = values
             continue
         raw = str(form.get(key, "")).strip()
         if not raw:
             continue
-        if q["type"] in ("likert", "numeric"):
+        if q.type in ("likert", "numeric"):
             try:
-                out[q["id"]] = int(raw) if q["type"] == "likert" else float(raw)
+                out[q.id] = int(raw) if q.type == "likert" else float(raw)
             except ValueError:
-                out[q["id"]] = raw  # named as the bad answer by check_answers
+                out[q.id] = raw  # named as the bad answer by check_answers
         else:
-            out[q["id"]] = raw
+            out[q.id] = raw
     return out
 
 
 @router.get("/portal/surveys")
 def firm_surveys(request: Request) -> Response:
     p, caller = require(request, "/portal/surveys")
-    return render(request, p, caller, "portal_surveys.html", surveys=api.list_surveys(p, caller))
+    return render(request, p, caller, "portal_surveys.html", surveys=app.list_surveys(p, caller))
 
 
 def _survey_page(request: Request, survey_id: str, **extra: Any) -> Response:
     p, caller = require(request, "/portal/surveys")
-    survey = api.get(survey_id, p, caller)
+    survey = app.get(p, caller, survey_id)
     results = None
-    if survey["status"] == "closed":
+    if survey.status == "closed":
         try:
-            results = api.results(survey_id, p, caller)
-        except HTTPException:
+            results = app.results(p, caller, survey_id)
+        except (NotFoundError, InsufficientData):
             results = None  # a firm that did not answer gets no results
     context = {"survey": survey, "results": results, "errors": [], "answered": False, **extra}
     return render(request, p, caller, "survey.html", **context)
@@ -78,9 +80,9 @@ def firm_survey(survey_id: str, request: Request) -> Response:
 async def answer(survey_id: str, request: Request) -> Response:
     form = await checked_form(request)
     p, caller = require(request, "/portal/surveys")
-    survey = api.get(survey_id, p, caller)
+    survey = app.get(p, caller, survey_id)
     try:
-        api.answer(survey_id, api.Answers(answers=_answers(form, survey["questions"])), p, caller)
+        app.answer(p, caller, survey_id, _answers(form, survey.questions))
     except RecordsRejected as exc:
         return _survey_page(request, survey_id, errors=list(exc.problems))
     return _survey_page(request, survey_id, answered=True)
@@ -89,8 +91,8 @@ async def answer(survey_id: str, request: Request) -> Response:
 @router.get("/console/surveys")
 def console_surveys(request: Request, survey: str | None = None) -> Response:
     p, caller = require(request, "/console/surveys")
-    results = api.results(survey, p, caller) if survey else None
-    return render(request, p, caller, "console_surveys.html", surveys=api.list_surveys(p, caller),
+    results = app.results(p, caller, survey) if survey else None
+    return render(request, p, caller, "console_surveys.html", surveys=app.list_surveys(p, caller),
                   results=results, example=json.dumps(EXAMPLE, indent=2, ensure_ascii=False),
                   errors=[])  # fmt: skip
 
@@ -101,16 +103,16 @@ async def create(request: Request) -> Response:
     p, caller = require(request, "/console/surveys")
     text = str(form.get("questions", ""))
     try:
-        body = api.SurveyRequest(title=str(form.get("title", "")),
-                                 audience=str(form.get("audience", "")),
-                                 questions=json.loads(text))  # fmt: skip
-        api.create(body, p, caller)
-    except (ValueError, ValidationError, RecordsRejected) as exc:
-        problems = (list(exc.problems) if isinstance(exc, RecordsRejected)
-                    else [{"row": None, "field": "survey", "message": str(exc)[:300]}])  # fmt: skip
+        try:
+            questions = json.loads(text)
+        except ValueError as exc:
+            raise RecordsRejected([FieldProblem(None, "questions", f"not JSON: {exc}")]) from None
+        app.create(p, caller, str(form.get("title", "")), str(form.get("audience", "")),
+                   questions)  # fmt: skip
+    except RecordsRejected as exc:
         return render(request, p, caller, "console_surveys.html", status=422,
-                      surveys=api.list_surveys(p, caller), results=None, example=text,
-                      errors=problems)  # fmt: skip
+                      surveys=app.list_surveys(p, caller), results=None, example=text,
+                      errors=list(exc.problems))  # fmt: skip
     return RedirectResponse("/console/surveys", 303)
 
 
@@ -118,5 +120,5 @@ async def create(request: Request) -> Response:
 async def close(survey_id: str, request: Request) -> Response:
     await checked_form(request)
     p, caller = require(request, "/console/surveys")
-    api.close(survey_id, p, caller)
+    app.close(p, caller, survey_id)
     return RedirectResponse(f"/console/surveys?survey={survey_id}", 303)

@@ -1,5 +1,5 @@
-"""The demo job (an edge): build the synthetic world in a workspace once, then run the main
-analyses on it and write an HTML report.
+"""The demo job: build the synthetic world in a workspace once, then run the main analyses on it
+and write an HTML report.
 
 Everything shown is labelled synthetic; the numbers are not real trade.
 """
@@ -7,6 +7,7 @@ Everything shown is labelled synthetic; the numbers are not real trade.
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,10 @@ from econsec.storage.workspace import Workspace, import_flows, imports
 from econsec.synthetic.world import SYNTHETIC_LABEL, generate_world, write_world
 from econsec.trade.mapped import parse_mapping, read_table
 
-__all__ = ["DEMO_SOURCE", "ensure_demo_world", "run_demo"]
+__all__ = ["DEMO_SCENARIO", "DEMO_SOURCE", "ensure_demo_world", "run_demo"]
 
 DEMO_SOURCE = "demo"
+DEMO_SCENARIO = Path(str(files("econsec.scenarios").joinpath("demo.yaml")))
 DEMO_MAPPING = {
     "source": DEMO_SOURCE,
     "hs_revision": "HS2022",
@@ -91,7 +93,7 @@ def _scenario_summary(ws: Workspace, con: Any) -> list[str]:
     from econsec.scenarios import load_scenario, run_scenario
     from econsec.scenarios.mitigation import frontier, recommend, sourcing_problem
 
-    scenario = load_scenario(Path(__file__).parent / "scenarios" / "demo.yaml")
+    scenario = load_scenario(DEMO_SCENARIO)
     network = read_network(ws.path("demo", "firms.csv"), ws.path("demo", "links.csv"))
     data = run_scenario(con, scenario, network, SYNTHETIC_LABEL).as_dict()
     lines = [

@@ -7,19 +7,25 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sqlalchemy as sa
 
 from econsec.access.policy import Clearance
+from econsec.app.platform import Platform
+from econsec.app.sharing import publish_finding
+from econsec.errors import DisclosureRefused
 from econsec.intelligence.incidents import known_incidents
-from econsec.service.platform import Platform
 from econsec.sharing.compartments import COMPARTMENTS
 from econsec.sharing.findings import Finding
+from econsec.sharing.records import SupplierRecord
 from econsec.storage import platform as store
 from econsec.storage.intelligence import put_incidents
 from econsec.storage.platform_db import organisations
+
+if TYPE_CHECKING:
+    from econsec.synthetic.world import World
 
 __all__ = ["DEMO_PASSWORD", "Seeded", "seed_demo"]
 
@@ -32,7 +38,7 @@ class Seeded:
     users: dict[str, str] = field(default_factory=dict)  # username -> role
     submissions: int = 0
     findings: int = 0
-    releases: list[str] = field(default_factory=list)
+    releases: tuple[str, ...] = ()
     already: bool = False
 
     def summary(self) -> str:
@@ -55,15 +61,15 @@ def _spelling(name: str, variant: int) -> str:
 
 
 def _supplier_records(
-    world: Any, buyers: list[str], rng: np.random.Generator
-) -> dict[str, list[dict[str, Any]]]:
+    world: World, buyers: list[str], rng: np.random.Generator
+) -> dict[str, list[SupplierRecord]]:
     firms = world.firms.to_pylist()
     links = world.links.to_pylist()
     info = {f["firm_id"]: f for f in firms}
-    inputs: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    inputs: dict[str, list[dict[str, Any]]] = defaultdict(list)  # Arrow rows
     for link in links:
         inputs[link["buyer_id"]].append(link)
-    out: dict[str, list[dict[str, Any]]] = {}
+    out: dict[str, list[SupplierRecord]] = {}
     for n, buyer in enumerate(buyers):
         direct = inputs[buyer]
         total = sum(link["value"] for link in direct)
@@ -74,32 +80,31 @@ def _supplier_records(
         for link in direct:
             supplier = info[link["supplier_id"]]
             records.append(
-                {
-                    "supplier_name": _spelling(supplier["name"], n),
-                    "country": supplier["country"],
-                    "product": link["product"],
-                    "tier": 1,
-                    "input_share": round(link["value"] / total, 4),
-                    "single_source": per_product[link["product"]] == 1 and link["essential"],
-                    "inventory_days": int(rng.integers(10, 90)),
-                    "classification": "CONFIDENTIAL"
+                SupplierRecord(
+                    supplier_name=_spelling(supplier["name"], n),
+                    country=supplier["country"],
+                    product=link["product"],
+                    tier=1,
+                    input_share=round(link["value"] / total, 4),
+                    single_source=per_product[link["product"]] == 1 and link["essential"],
+                    inventory_days=int(rng.integers(10, 90)),
+                    classification="CONFIDENTIAL"
                     if link["product"].startswith(("8542", "8112"))
                     else "RESTRICTED",
-                }
+                )
             )
             for up in inputs[link["supplier_id"]][:3]:  # what the firm knows of tier 2
                 far = info[up["supplier_id"]]
                 records.append(
-                    {
-                        "supplier_name": _spelling(far["name"], n + 1),
-                        "country": far["country"],
-                        "product": up["product"],
-                        "tier": 2,
-                        "input_share": round(link["value"] / total * 0.3, 4),
-                        "single_source": False,
-                        "inventory_days": int(rng.integers(10, 90)),
-                        "classification": "RESTRICTED",
-                    }
+                    SupplierRecord(
+                        supplier_name=_spelling(far["name"], n + 1),
+                        country=far["country"],
+                        product=up["product"],
+                        tier=2,
+                        input_share=round(link["value"] / total * 0.3, 4),
+                        single_source=False,
+                        inventory_days=int(rng.integers(10, 90)),
+                    )
                 )
         out[buyer] = records
     return out
@@ -107,7 +112,6 @@ def _supplier_records(
 
 def seed_demo(platform: Platform, releases: int = 6) -> Seeded:
     """Seed ``platform`` (an empty store) with the demo organisations, users and data."""
-    from econsec.service.sharing import publish_finding
     from econsec.synthetic.world import generate_world
 
     with platform.read() as conn:
@@ -158,7 +162,9 @@ def seed_demo(platform: Platform, releases: int = 6) -> Seeded:
     for f in found:
         if len(published) >= releases:
             break
-        body = publish_finding(platform, f, "all_firms", "analyst")  # the guard decides
-        if isinstance(body, dict):
-            published.append(body["title"] + ": " + body["subject"])
-    return Seeded(users, count, len(found), published)
+        try:  # the guard decides
+            release = publish_finding(platform, f, "all_firms", "analyst")
+        except DisclosureRefused:
+            continue
+        published.append(f"{release.title}: {release.subject}")
+    return Seeded(users, count, len(found), tuple(published))

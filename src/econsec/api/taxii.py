@@ -7,10 +7,11 @@ import json
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Response
+from fastapi import APIRouter, Response
 
-from econsec.access.policy import Classification, Resource, is_allowed
-from econsec.service.deps import CallerDep, PlatformDep
+from econsec.api.deps import CallerDep, PlatformDep
+from econsec.app.sharing import alerts, readable_audiences
+from econsec.errors import NotFoundError
 from econsec.sharing.exchange import alert_bundle
 
 __all__ = ["router"]
@@ -25,16 +26,8 @@ def _taxii(body: Any) -> Response:
 
 
 def _audiences(p: PlatformDep, caller: CallerDep) -> dict[str, str]:
-    s = caller.subject
-    candidates = ["public", "all_firms"] + ([f"sector:{s.sector}"] if s.sector else [])
-    now = p.now()
-    allowed = [
-        a
-        for a in candidates
-        if is_allowed(s, "read", Resource("release", Classification.SHARED, audience=a), now)
-    ]
-    p.audit(s.user, "read", "taxii collections", True, f"{len(allowed)} audiences")
-    return {str(uuid.uuid5(_NS, a)): a for a in allowed}
+    """The collections the caller may read, by id (one per release audience)."""
+    return {str(uuid.uuid5(_NS, a)): a for a in readable_audiences(p, caller)}
 
 
 @router.get("/")
@@ -74,7 +67,7 @@ def collection(collection_id: str, p: PlatformDep, caller: CallerDep) -> Respons
     """One collection."""
     found = _audiences(p, caller).get(collection_id)
     if found is None:
-        raise HTTPException(404, "no collection with this id")
+        raise NotFoundError("no collection with this id")
     return _taxii(_collection(collection_id, found))
 
 
@@ -83,7 +76,7 @@ def objects(collection_id: str, p: PlatformDep, caller: CallerDep) -> Response:
     """The STIX objects of the alerts released to this collection's audience."""
     audience = _audiences(p, caller).get(collection_id)
     if audience is None:
-        raise HTTPException(404, "no collection with this id")
-    alerts = [a for a in p.releases_for(caller.subject) if a["audience"] == audience]
-    bundle = json.loads(alert_bundle(alerts)) if alerts else {"objects": []}
+        raise NotFoundError("no collection with this id")
+    shown = [a for a in alerts(p, caller) if a.audience == audience]
+    bundle = json.loads(alert_bundle(shown)) if shown else {"objects": []}
     return _taxii({"more": False, "objects": bundle.get("objects", [])})

@@ -3,7 +3,8 @@ policy is applied and audited.
 
 :meth:`Platform.authorise` asks :func:`econsec.access.policy.decide`, appends the decision to the
 audit chain in its own transaction (so a refusal is recorded even though the request fails) and
-raises :class:`AccessDenied` when refused. Routes call it and nothing else decides access.
+raises :class:`AccessDenied` when refused. The use cases of :mod:`econsec.app` call it, and
+nothing else decides access.
 """
 
 from __future__ import annotations
@@ -17,21 +18,55 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
 from econsec.access.policy import Classification, Decision, Resource, Subject, decide
+from econsec.app.journal import AuditJournal
 from econsec.errors import AccessDenied
-from econsec.service.journal import AuditJournal
-from econsec.service.settings import ServiceSettings
 from econsec.sharing.compartments import compartment_of
+from econsec.sharing.disclosure import Guard
 from econsec.sharing.findings import Finding, SupplierLink, find
+from econsec.sharing.records import Record, SupplierRecord, product_of
+from econsec.sharing.releases import Release
 from econsec.storage import platform as store
 from econsec.storage.platform_db import connect, submissions
 from econsec.storage.sealing import KeyRing
 
-__all__ = ["Platform", "token_hash"]
+__all__ = ["Caller", "Platform", "PlatformSettings", "token_hash"]
+
+
+@dataclass(frozen=True)
+class PlatformSettings:
+    """The platform's settings (read from the environment by :func:`econsec.settings.load_settings`)."""
+
+    workspace: Path
+    database_url: str
+    secret_key: str
+    data_keys: KeyRing
+    environment: str = "development"
+    max_upload_bytes: int = 5_000_000
+    token_minutes: int = 480
+    guard: Guard = field(default_factory=Guard)
+    findings_max_age: float = 5.0
+    dp_budget: float = 3.0
+    password_profile: str = "default"  # "fast" only in tests: cheap argon2 parameters
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """A signed-in user: the account read fresh from the store, as the policy's subject, and
+    the hash of the session token."""
+
+    account: store.Account
+    subject: Subject
+    token_hash: str
 
 
 def token_hash(token: str) -> str:
@@ -48,7 +83,7 @@ def _hasher(profile: str) -> Any:
 
 @dataclass
 class Platform:
-    settings: ServiceSettings
+    settings: PlatformSettings
     engine: sa.Engine = field(init=False)
     _reader: sa.Engine = field(init=False)
     _writing: threading.Lock | None = field(init=False)
@@ -121,6 +156,14 @@ class Platform:
     def now(self) -> dt.datetime:
         return dt.datetime.now(dt.UTC)
 
+    def caller(self, token: str) -> Caller | None:
+        """The caller a session token belongs to, or None (unknown, expired or deactivated)."""
+        with self.read() as conn:
+            account = store.session_account(conn, token_hash(token))
+        return (
+            None if account is None else Caller(account, self.subject(account), token_hash(token))
+        )
+
     def subject(self, account: store.Account) -> Subject:
         return Subject(
             user=account.username,
@@ -144,7 +187,7 @@ class Platform:
             raise AccessDenied(decision.reason)
         return decision
 
-    def visible_records(self, subject: Subject, sub: store.Submission) -> list[dict[str, Any]]:
+    def visible_records(self, subject: Subject, sub: store.Submission) -> list[Record]:
         """The records of ``sub`` the policy lets ``subject`` read (decided per record)."""
         now = self.now()
         return [
@@ -155,9 +198,9 @@ class Platform:
                 "read",
                 Resource(
                     "submission",
-                    Classification(r["classification"]),
+                    Classification(r.classification),
                     sub.org_id,
-                    compartment_of(r.get("product")),
+                    compartment_of(product_of(r)),
                 ),
                 now,
             ).allowed
@@ -183,6 +226,7 @@ class Platform:
             links = [
                 SupplierLink(org, sector or "unknown", record)
                 for org, sector, record in store.current_records(conn, self.ring, "suppliers")
+                if isinstance(record, SupplierRecord)
             ]
         found = find(links)
         with self._lock:
@@ -192,18 +236,18 @@ class Platform:
     def finding_resource(self, finding: Finding) -> Resource:
         return Resource("finding", finding.classification, None, finding.compartment)
 
-    def releases_for(self, subject: Subject) -> list[dict[str, Any]]:
-        """Released alerts the subject may read (one audited decision for the listing)."""
+    def releases_for(self, subject: Subject) -> list[Release]:
+        """Released alerts the subject may read (decided per release)."""
         now = self.now()
         with self.read() as conn:
             rows = store.release_rows(conn, self.ring, contributors=False)
         return [
-            body
-            for body, _ in rows
+            release
+            for release, _ in rows
             if decide(
                 subject,
                 "read",
-                Resource("release", Classification.SHARED, audience=body["audience"]),
+                Resource("release", Classification.SHARED, audience=release.audience),
                 now,
             ).allowed
         ]
@@ -218,7 +262,7 @@ class Platform:
             rows = store.release_rows(conn, self.ring)
         return [
             c
-            for body, c in rows
-            if (body["kind"], body["product"], body["country"])
+            for release, c in rows
+            if (release.kind, release.product, release.country)
             == (finding.kind, finding.product, finding.country)
         ]

@@ -1,0 +1,87 @@
+"""The API's errors: each error class of :mod:`econsec.errors` mapped once to an HTTP status,
+and the JSON bodies of errors.
+
+Bad input and rejected records answer 422 with a ``problems`` list naming row and field; a
+refusal of the policy or of the disclosure guard names its ``rule``; 401 asks for a bearer token.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from econsec.errors import (
+    AccessDenied,
+    ComputationFailed,
+    ConfigError,
+    Conflict,
+    DisclosureRefused,
+    EconsecError,
+    Infeasible,
+    InputError,
+    InsufficientData,
+    NotFoundError,
+    NotSignedIn,
+    RecordsRejected,
+)
+
+__all__ = ["STATUS", "error_response", "status_of", "validation_response"]
+
+#: The HTTP status of each error class (the first class of an error's MRO found here).
+STATUS: dict[type[EconsecError], int] = {
+    InputError: 422,
+    RecordsRejected: 422,
+    NotFoundError: 404,
+    InsufficientData: 409,
+    Conflict: 409,
+    ConfigError: 500,
+    NotSignedIn: 401,
+    AccessDenied: 403,
+    DisclosureRefused: 422,
+    Infeasible: 422,
+    ComputationFailed: 500,
+}
+
+
+def status_of(exc: EconsecError) -> int:
+    """The HTTP status of ``exc`` (400 for an error class not in :data:`STATUS`)."""
+    return next((STATUS[t] for t in type(exc).__mro__ if t in STATUS), 400)
+
+
+def _problems(exc: EconsecError) -> list[dict[str, Any]]:
+    if isinstance(exc, RecordsRejected):
+        return [{"row": p.row, "field": p.field, "message": p.message} for p in exc.problems]
+    if isinstance(exc, InputError):
+        return [{"row": exc.row, "field": exc.column, "message": exc.problem}]
+    return []
+
+
+def error_response(exc: EconsecError) -> JSONResponse:
+    """The JSON answer to a library error."""
+    status = status_of(exc)
+    body: dict[str, Any] = {"detail": str(exc)}
+    headers = {}
+    if isinstance(exc, (RecordsRejected, InputError)):
+        body["problems"] = _problems(exc)
+    if isinstance(exc, AccessDenied):
+        body["rule"] = str(exc)
+    if isinstance(exc, DisclosureRefused):
+        body["rule"] = exc.rule
+    if isinstance(exc, NotSignedIn):
+        headers["WWW-Authenticate"] = "Bearer"
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def validation_response(exc: RequestValidationError) -> JSONResponse:
+    """422 for a request that does not match the route's schema, naming each field."""
+    problems = [
+        {
+            "row": None,
+            "field": ".".join(str(p) for p in e["loc"] if p != "body"),
+            "message": e["msg"],
+        }
+        for e in exc.errors()
+    ]
+    return JSONResponse({"detail": "invalid request", "problems": problems}, status_code=422)

@@ -1,0 +1,58 @@
+"""Findings for cleared analysts, releases through the disclosure guard, and what firms get
+back: alerts (also as STIX 2.1) and benchmark reports."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, Field
+
+from econsec.api.deps import CallerDep, PlatformDep
+from econsec.app import sharing as app
+from econsec.app.sharing import AUDIENCE, BenchmarkReport
+from econsec.sharing.findings import FindingSummary
+from econsec.sharing.releases import Release
+
+__all__ = ["ReleaseRequest", "router"]
+
+router = APIRouter(prefix="/api/v1", tags=["sharing"])
+
+
+class ReleaseRequest(BaseModel):
+    finding_id: Annotated[str, Field(min_length=1, max_length=32)]
+    audience: Annotated[str, Field(pattern=AUDIENCE)]
+    epsilon: Annotated[
+        float | None,
+        Field(gt=0, le=2, description="release the count and mean with differential privacy"),
+    ] = None
+
+
+@router.get("/findings")
+def findings(p: PlatformDep, caller: CallerDep) -> list[FindingSummary]:
+    """Cross-firm findings your clearance and compartments allow (cleared analysts)."""
+    return app.list_findings(p, caller)
+
+
+@router.post("/releases", status_code=201)
+def publish(request: ReleaseRequest, p: PlatformDep, caller: CallerDep) -> Release:
+    """Publish a finding to an audience, if the disclosure guard allows it (else 422 + rule)."""
+    return app.publish_release(p, caller, request.finding_id, request.audience, request.epsilon)
+
+
+@router.get("/alerts")
+def alerts(p: PlatformDep, caller: CallerDep) -> list[Release]:
+    """Released alerts for you: public ones, and more when your firm shares its data."""
+    return app.alerts(p, caller)
+
+
+@router.get("/alerts/stix", response_class=Response)
+def alerts_stix(p: PlatformDep, caller: CallerDep) -> Response:
+    """Your alerts as a STIX 2.1 bundle with TLP 2.0 markings."""
+    return Response(app.alerts_stix(p, caller), media_type="application/stix+json;version=2.1")
+
+
+@router.get("/benchmarks")
+def benchmarks(p: PlatformDep, caller: CallerDep) -> BenchmarkReport:
+    """Your firm's exposure against its sector (firms with a current supplier submission)."""
+    return app.benchmarks(p, caller)

@@ -1,0 +1,175 @@
+"""Accounts: signing in and out, who the caller is, the language setting, and the platform
+administrator's bootstrap commands (organisations, users, clearances, key rotation), each audited.
+
+Tokens are opaque bearer tokens, stored hashed and checked against the store on every request, so
+revoking a user or a clearance acts at once. The same token is the web's session cookie.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from econsec.access.policy import ROLES, Clearance
+from econsec.app.platform import Caller, Platform, token_hash
+from econsec.errors import InputError, NotSignedIn
+from econsec.storage import platform as store
+
+__all__ = [
+    "ADMIN",
+    "LEVELS",
+    "ClearanceView",
+    "Organisation",
+    "Profile",
+    "clearance",
+    "create_org",
+    "create_user",
+    "profile",
+    "rotate_keys",
+    "set_clearance",
+    "set_locale",
+    "sign_in",
+    "sign_out",
+]
+
+ADMIN = "admin-cli"  # the actor of the administrator's commands in the audit log
+LEVELS = ("none", "confidential", "top_secret")
+_WRONG = "unknown user or wrong password"
+_DUMMY: dict[str, str] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    name: str
+    kind: str
+    sector: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClearanceView:
+    level: str
+    compartments: tuple[str, ...]
+    valid_until: str | None
+    designated_by: str
+    revoked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """Who the caller is: user, role, organisation, clearance, whether the organisation
+    contributes data, and the language setting."""
+
+    username: str
+    role: str
+    organisation: Organisation
+    clearance: ClearanceView
+    contributing: bool
+    locale: str
+
+
+def sign_in(p: Platform, username: str, password: str) -> str:
+    """A new session token for valid credentials, else :class:`NotSignedIn` (both audited)."""
+    with p.read() as conn:
+        found = store.user_by_name(conn, username) if username and password else None
+    if found is None:
+        # Spend the same time as a real check, so timing does not tell which names exist.
+        stored = _DUMMY.setdefault(p.settings.password_profile, p.hash_password("x"))
+        p.check_password(stored, password)
+        p.audit(username[:100], "sign_in", "session", False, _WRONG)
+        raise NotSignedIn(_WRONG)
+    account, stored = found
+    if not p.check_password(stored, password):
+        p.audit(username, "sign_in", "session", False, _WRONG)
+        raise NotSignedIn(_WRONG)
+    token = secrets.token_urlsafe(32)
+    with p.write() as conn:
+        store.create_session(conn, account.user_id, token_hash(token), p.settings.token_minutes)
+        store.append_audit(conn, username, "sign_in", "session", True, "password verified")
+    return token
+
+
+def sign_out(p: Platform, caller: Caller, how: str = "signed out") -> None:
+    """End the caller's session: its token stops working."""
+    with p.write() as conn:
+        store.delete_session(conn, caller.token_hash)
+        store.append_audit(conn, caller.account.username, "sign_out", "session", True, how)
+
+
+def profile(caller: Caller) -> Profile:
+    """Who the caller is (their own account: no decision needed)."""
+    a, c = caller.account, caller.account.clearance
+    return Profile(
+        username=a.username,
+        role=a.role,
+        organisation=Organisation(a.org_name, a.org_kind, a.sector),
+        clearance=ClearanceView(
+            c.level,
+            tuple(sorted(c.compartments)),
+            c.valid_until.isoformat() if c.valid_until else None,
+            c.designated_by,
+            c.revoked,
+        ),
+        contributing=caller.subject.contributing,
+        locale=a.locale,
+    )
+
+
+def set_locale(p: Platform, caller: Caller, locale: str) -> None:
+    """The caller's language (``auto``: the browser's preference)."""
+    with p.write() as conn:
+        store.set_locale(conn, caller.account.user_id, locale)
+
+
+def clearance(
+    level: str, compartments: tuple[str, ...], valid_until: str | None, designated_by: str
+) -> Clearance:
+    """A clearance from the administrator's options, checked."""
+    if level not in LEVELS:
+        raise InputError(f"unknown clearance {level!r}", expected=", ".join(LEVELS))
+    try:
+        until = dt.date.fromisoformat(valid_until) if valid_until else None
+    except ValueError:
+        raise InputError(f"bad --valid-until {valid_until!r}", expected="YYYY-MM-DD") from None
+    if level != "none" and until is None:
+        raise InputError("a clearance needs --valid-until", expected="YYYY-MM-DD")
+    return Clearance(level, frozenset(compartments), until, designated_by)
+
+
+def create_org(p: Platform, name: str, kind: str, sector: str | None, size: str | None) -> str:
+    """Create an organisation (administrator's bootstrap); its id."""
+    with p.write() as conn:
+        org_id = store.create_org(conn, name, kind, sector, size)
+        store.append_audit(conn, ADMIN, "create_org", f"org/{name}", True, "bootstrap")
+    return org_id
+
+
+def create_user(
+    p: Platform, username: str, org: str, role: str, password: str, granted: Clearance
+) -> str:
+    """Create a user of organisation ``org`` (administrator's bootstrap); its id."""
+    if role not in ROLES:
+        raise InputError(f"unknown role {role!r}", expected="one of " + ", ".join(ROLES))
+    if len(password) < 12:
+        raise InputError("the password must have at least 12 characters")
+    with p.write() as conn:
+        user_id = store.create_user(conn, username, org, role, p.hash_password(password), granted)
+        store.append_audit(conn, ADMIN, "create_user", f"user/{username}", True, role)
+    return user_id
+
+
+def set_clearance(p: Platform, username: str, granted: Clearance, revoke: bool = False) -> None:
+    """Grant, change or revoke a user's clearance (effective at the user's next request)."""
+    with p.write() as conn:
+        store.set_clearance(conn, username, dataclasses.replace(granted, revoked=revoke))
+        store.append_audit(conn, ADMIN, "set_clearance", f"user/{username}", True,
+                           "revoked" if revoke else granted.level)  # fmt: skip
+
+
+def rotate_keys(p: Platform) -> int:
+    """Re-encrypt every sealed value with the current data key; the number changed."""
+    with p.write() as conn:
+        changed = store.reseal(conn, p.ring)
+        store.append_audit(conn, ADMIN, "rotate_keys", "data", True, f"{changed} values")
+    return changed

@@ -1,0 +1,166 @@
+"""Coercion scenarios and sourcing plans on a workspace, for the CLI, the reports and the console
+alike: a scenario run on the source holding its base year, and the cost-risk frontier of the
+product it leaves shortest."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from econsec.errors import Infeasible, InputError, InsufficientData
+from econsec.network import Network, read_network
+from econsec.reference.countries import group_members, to_alpha3
+from econsec.reference.hs import normalise_hs6
+from econsec.scenarios import Scenario, ScenarioResult, run_scenario
+from econsec.scenarios.mitigation import (
+    describe,
+    frontier,
+    recommend,
+    sourcing_problem,
+    stockpile_days,
+)
+from econsec.sectors.mrio import MRIO
+from econsec.storage.engines import Engine, duckdb_engine
+from econsec.storage.workspace import Workspace, choose_source
+
+__all__ = [
+    "MITIGATION_METHOD",
+    "MitigationPlan",
+    "MitigationRequest",
+    "ScenarioRun",
+    "demo_network",
+    "frontier_of_most_exposed",
+    "plan_mitigation",
+    "run_in_workspace",
+]
+
+MITIGATION_METHOD = (
+    "econsec mitigation 1 (HiGHS; recommended: cheapest plan within 10 % of the least risk)"
+)
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    """A scenario's result, with the source and engine it ran on."""
+
+    result: ScenarioResult
+    source: str
+    engine: Engine
+
+
+def demo_network(ws: Workspace) -> Network | None:
+    """The demo world's firm network, when the workspace has it."""
+    firms, links = ws.path("demo", "firms.csv"), ws.path("demo", "links.csv")
+    return read_network(firms, links) if firms.exists() and links.exists() else None
+
+
+def run_in_workspace(
+    ws: Workspace,
+    scenario: Scenario,
+    *,
+    source: str | None = None,
+    network: Network | None = None,
+    mrio: MRIO | None = None,
+    hs_isic3: dict[str, str] | None = None,
+) -> ScenarioRun:
+    """Run ``scenario`` on the workspace source holding its base year (or ``source``); with a
+    firm network and an input-output table when given."""
+    from econsec.app.screening import data_label
+
+    chosen = choose_source(ws, scenario.base_year, source)
+    engine = duckdb_engine(ws, sources=(chosen,))
+    result = run_scenario(engine, scenario, network, data_label(chosen), mrio=mrio,
+                          hs_isic3=hs_isic3)  # fmt: skip
+    return ScenarioRun(result, chosen, engine)
+
+
+def frontier_of_most_exposed(
+    engine: Engine, year: int, by_product: list[dict[str, object]]
+) -> tuple[list[dict[str, object]], str]:
+    """The cost-risk frontier of the importer and product with the largest shortfall, or why
+    there is none."""
+    short = [p for p in by_product if float(str(p["shortfall_usd"])) > 0]
+    if not short:
+        return [], "No shortfall: no mitigation plan needed."
+    top = short[0]
+    what = f"{top['importer']} {top['product']}"
+    try:
+        problem = sourcing_problem(
+            engine, str(top["importer"]), str(top["product"]), year,
+            like_minded=group_members("like_minded"),
+        )  # fmt: skip
+        plans = [describe(p) | {"for": what} for p in frontier(problem)]
+        return plans, f"Sourcing plans for {what}, the largest shortfall."
+    except (Infeasible, InsufficientData) as exc:
+        return [], f"No sourcing plan for {what}: {exc}"
+
+
+@dataclass(frozen=True, slots=True)
+class MitigationRequest:
+    """A sourcing plan as asked for: importer, HS6 product, the largest share of one country,
+    the base year (None: the latest), the risk measure and the stockpile's assumption."""
+
+    importer: str
+    product: str
+    cap: float = 0.65
+    year: int | None = None
+    risk: str = "hhi"
+    disruption_days: float = 90.0
+    probability: float = 0.9
+
+
+@dataclass(frozen=True, slots=True)
+class MitigationPlan:
+    """The cost-risk frontier of sourcing plans, the recommended one and its stockpile."""
+
+    importer: str
+    product: str
+    base_year: int
+    data_source: str
+    cap: float
+    current: Mapping[str, float]
+    frontier: tuple[Mapping[str, object], ...]
+    recommended: Mapping[str, object]
+    stockpile_days: float
+    stockpile_assumption: str
+    method: str = MITIGATION_METHOD
+    hhi: float = 0.0  # the recommended plan's
+    current_hhi: float = 0.0
+
+
+def plan_mitigation(ws: Workspace, request: MitigationRequest) -> MitigationPlan:
+    """Plan sourcing shares for a product on the workspace's trade data."""
+    if request.risk not in ("hhi", "expected_shortfall"):
+        raise InputError(f"unknown risk {request.risk!r}", expected="hhi or expected_shortfall")
+    if not 0 < request.cap <= 1:
+        raise InputError(f"cap {request.cap}", expected="a share in (0, 1]")
+    code, hs6 = to_alpha3(request.importer), normalise_hs6(request.product)
+    src = choose_source(ws, request.year, None)
+    engine = duckdb_engine(ws, sources=(src,))
+    base = request.year or max(engine.years or {0})
+    concern = group_members("concern")
+    problem = sourcing_problem(
+        engine, code, hs6, base, cap=request.cap, like_minded=group_members("like_minded"),
+        risk=request.risk, disruption={c: 0.2 for c in concern},
+    )  # fmt: skip
+    plans = frontier(problem)
+    best = recommend(plans)
+    largest = max(best.shares.values())
+    stock = stockpile_days(request.disruption_days, request.probability, largest)
+    return MitigationPlan(
+        importer=code,
+        product=hs6,
+        base_year=base,
+        data_source=src,
+        cap=request.cap,
+        current={s: round(v, 4) for s, v in sorted(problem.current.items(), key=lambda t: -t[1])},
+        frontier=tuple(describe(p) for p in plans),
+        recommended=describe(best),
+        stockpile_days=round(stock, 1),
+        stockpile_assumption=(
+            f"the largest supplier ({largest:.0%}) stops for an exponential time with mean "
+            f"{request.disruption_days:g} days; covered with probability {request.probability:g}"
+        ),
+        hhi=best.hhi,
+        current_hhi=sum(v * v for v in problem.current.values()),
+    )

@@ -1,0 +1,140 @@
+"""The server, assembled at the top: the API (:mod:`econsec.api`) and the web pages
+(:mod:`econsec.web`) mounted on one FastAPI application over one running platform.
+
+Each edge renders its own errors: a library error becomes its HTTP status
+(:data:`econsec.api.errors.STATUS`) as JSON for the API and TAXII, as a page for the pages. A
+database that cannot be reached answers 503 (the pool reconnects by itself when it is back).
+Every request gets an id (``X-Request-ID``, kept when the client sends a sane one); unexpected
+errors are logged with it, and the 500 answer shows it so that a user can quote it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+
+import sqlalchemy.exc
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from econsec import api, web
+from econsec.api.errors import error_response, status_of, validation_response
+from econsec.app.platform import Platform, PlatformSettings
+from econsec.errors import EconsecError
+from econsec.storage.platform_db import migrate
+
+__all__ = ["create_app", "from_environment", "request_id"]
+
+log = logging.getLogger("econsec.server")
+_SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_UNAVAILABLE = "The database is unavailable; retry shortly."
+_UNEXPECTED = "An unexpected error occurred; it has been logged."
+
+
+class _RequestIds:
+    """Give every request an id (``request.state.request_id``) and answer with it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        sent = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        rid = sent if _SANE_ID.match(sent) else uuid.uuid4().hex[:16]
+        scope.setdefault("state", {})["request_id"] = rid
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", []).append((b"x-request-id", rid.encode()))
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+def request_id(request: Request) -> str:
+    """The id of ``request`` (see the module docstring)."""
+    return str(getattr(request.state, "request_id", ""))
+
+
+def create_app(settings: PlatformSettings, *, migrate_schema: bool = True) -> FastAPI:
+    """The server for ``settings``; brings the schema up to date unless told not to."""
+    platform = Platform(settings)
+    if migrate_schema:
+        migrate(platform.engine)
+    app = FastAPI(
+        title="econsec platform",
+        version="1",
+        description="Confidential public–private sharing of supply-chain risk information.",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.platform = platform
+    app.add_middleware(_RequestIds)
+
+    @app.exception_handler(EconsecError)
+    async def _library_error(request: Request, exc: EconsecError) -> Response:
+        if web.is_page(request):
+            return web.error_page(request, status_of(exc), str(exc))
+        return error_response(exc)
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        if web.is_page(request):
+            return web.error_page(request, exc.status_code, str(exc.detail))
+        return await http_exception_handler(request, exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        if web.is_page(request):
+            return web.error_page(request, 422, "invalid request")
+        return validation_response(exc)
+
+    @app.exception_handler(sqlalchemy.exc.OperationalError)
+    @app.exception_handler(sqlalchemy.exc.InterfaceError)
+    async def _database_down(request: Request, exc: Exception) -> Response:
+        rid = request_id(request)
+        log.warning("request %s: the database is unavailable: %s", rid, exc)
+        if web.is_page(request):
+            return web.error_page(request, 503, _UNAVAILABLE, request_id=rid)
+        return JSONResponse(
+            {"detail": "the database is unavailable; retry shortly", "request_id": rid},
+            status_code=503,
+            headers={"Retry-After": "2", "X-Request-ID": rid},
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        rid = request_id(request)
+        log.error("request %s: %s %s failed", rid, request.method, request.url.path,
+                  exc_info=exc)  # fmt: skip
+        if web.is_page(request):
+            page = web.error_page(request, 500, _UNEXPECTED, request_id=rid)
+            page.headers["X-Request-ID"] = rid
+            return page
+        return JSONResponse({"detail": "internal error", "request_id": rid}, status_code=500,
+                            headers={"X-Request-ID": rid})  # fmt: skip
+
+    @app.get("/healthz", include_in_schema=False)
+    def _health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    for router in api.ROUTERS:
+        app.include_router(router)
+    web.install(app)
+    return app
+
+
+def from_environment() -> FastAPI:
+    """The app for a worker process of ``econsec serve --workers N``: settings from the
+    environment (``ECONSEC_WORKSPACE`` and the variables of :mod:`econsec.settings`); the
+    parent process has already migrated the schema."""
+    from econsec.settings import load_settings, workspace_path
+
+    return create_app(load_settings(workspace_path(None)), migrate_schema=False)

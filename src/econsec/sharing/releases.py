@@ -1,0 +1,166 @@
+"""Released alerts: what leaves the cleared circle once the disclosure guard has allowed it.
+
+A release is built from a cross-firm finding (:func:`finding_release`) or from a cell of
+firms' outflow reports (:func:`outflow_release`); its numbers are those the guard checked (or
+their differentially private versions). Releases are stored whole, with the sealed set of the
+firms behind them, so that later releases can be checked against them.
+
+>>> from econsec.access.policy import Classification
+>>> r = finding_release(
+...     Finding("f1", "shared_supplier", "Acme (CHN)", "811292", "CHN", {"a": 0.2, "b": 0.4},
+...             ("C29",), Classification.RESTRICTED, "critical_minerals"),
+...     "all_firms", "2026-12-01T00:00:00Z")
+>>> r.title, r.n_firms, r.mean_input_share, r.tlp
+('Many firms depend on one supplier', 2, 0.3, 'green')
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from econsec.sharing.exchange import tlp_of
+from econsec.sharing.findings import Finding
+from econsec.sharing.outflow import METHOD as OUTFLOW_METHOD
+from econsec.sharing.outflow import OutflowCell
+
+__all__ = [
+    "FINDINGS_METHOD",
+    "TITLES",
+    "Privacy",
+    "Release",
+    "finding_release",
+    "outflow_release",
+    "preview_text",
+    "release_from_json",
+]
+
+FINDINGS_METHOD = (
+    "econsec mash-up 1 (entity resolution: identifiers, then RapidFuzz similarity >= 90)"
+)
+TITLES = {
+    "shared_supplier": "Many firms depend on one supplier",
+    "single_source_cluster": "Many firms single-source from one supplier",
+    "hidden_tier2_overlap": "A hidden tier-2 supplier shared by many firms",
+    "shared_country": "Many firms source this product from one country",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Privacy:
+    """The differential privacy of a release: ε spent and the audience's remaining budget."""
+
+    epsilon: float
+    mechanism: str
+    budget_remaining: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """A released alert, as its audience reads it. Finding releases carry the mean input share;
+    outflow releases the area, channel and mean severity."""
+
+    id: str
+    finding_id: str
+    kind: str
+    title: str
+    text: str
+    subject: str
+    supplier: str | None
+    product: str | None
+    country: str | None
+    n_firms: int
+    audience: str
+    tlp: str
+    published: str
+    method: str
+    mean_input_share: float | None = None
+    privacy: Privacy | None = None
+    area: str | None = None
+    channel: str | None = None
+    mean_severity: float | None = None
+
+
+def _text(f: Finding, n_firms: int, share: float) -> str:
+    extra = ""
+    if f.kind == "shared_country":
+        extra = f" It supplies {f.stats['country_share']:.0%} of these firms' reported sourcing."
+    return (
+        f"{n_firms} participating firms in {len(f.sectors)} sector(s) report {f.subject} for "
+        f"HS {f.product}, at a mean input share of {share:.0%}.{extra} Review your exposure and "
+        "alternatives."
+    )
+
+
+def finding_release(
+    f: Finding,
+    audience: str,
+    published: str,
+    *,
+    n_firms: int | None = None,
+    share: float | None = None,
+    privacy: Privacy | None = None,
+) -> Release:
+    """The release of finding ``f`` to ``audience``: its firm count and mean input share, or
+    the given (noised) ones."""
+    n = f.n_firms if n_firms is None else n_firms
+    mean = f.mean_share if share is None else share
+    return Release(
+        id=str(uuid.uuid4()),
+        finding_id=f.id,
+        kind=f.kind,
+        title=TITLES[f.kind],
+        text=_text(f, n, mean),
+        subject=f.subject,
+        supplier=f.subject if f.kind != "shared_country" else None,
+        product=f.product,
+        country=f.country,
+        n_firms=n,
+        audience=audience,
+        tlp=tlp_of(audience),
+        published=published,
+        method=FINDINGS_METHOD,
+        mean_input_share=round(mean, 3),
+        privacy=privacy,
+    )
+
+
+def preview_text(f: Finding) -> str:
+    """The text a release of ``f`` would carry."""
+    return _text(f, f.n_firms, f.mean_share)
+
+
+def outflow_release(cell: OutflowCell, audience: str, published: str) -> Release:
+    """The release of an outflow cell to ``audience``."""
+    channel = cell.channel.replace("_", " ")
+    return Release(
+        id=str(uuid.uuid4()),
+        finding_id=f"outflow:{cell.area}:{cell.channel}"[:32],
+        kind="outflow",
+        title=f"Technology outflow: {channel} in {cell.area}",
+        text=f"{cell.n_firms} participating firms report {channel} concerns in {cell.area} "
+        f"(mean severity {cell.mean_severity} of 5). Review your protection of people, research "
+        "and data in this area.",
+        subject=f"{cell.area} / {channel}",
+        supplier=None,
+        product=None,
+        country=None,
+        n_firms=cell.n_firms,
+        audience=audience,
+        tlp=tlp_of(audience),
+        published=published,
+        method=OUTFLOW_METHOD,
+        area=cell.area,
+        channel=cell.channel,
+        mean_severity=cell.mean_severity,
+    )
+
+
+def release_from_json(data: Mapping[str, Any]) -> Release:
+    """A stored release back from its JSON object."""
+    privacy = data.get("privacy")
+    known = {k: v for k, v in data.items() if k in Release.__dataclass_fields__}
+    release = Release(**known)
+    return replace(release, privacy=Privacy(**privacy)) if privacy else release

@@ -1,11 +1,14 @@
-"""The three rings: the core imports no web, CLI or ORM package; public APIs are curated."""
+"""The rings: the core imports no web, CLI or ORM package, econsec's own imports point inward
+(core → storage → application → edges → the server and CLI at the top); public APIs are curated."""
 
 from __future__ import annotations
 
+import ast
 import importlib
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -79,3 +82,88 @@ def test_cli_help_lists_commands_and_starts_fast() -> None:
         )
     )
     assert not {"duckdb", "pyarrow", "plotly", "numpy"} & {m.split(".")[0] for m in loaded}
+
+
+#: econsec's rings, inner first; a module may import only from its own ring or inner ones.
+RINGS = {
+    "core": ("errors", "reference", "trade", "analysis", "network", "sectors", "scenarios",
+             "intelligence", "access", "sharing", "synthetic"),
+    "storage": ("storage",),
+    "application": ("app", "report"),
+    "edges": ("api", "web", "settings"),
+    "top": ("server", "cli", "__main__"),
+}  # fmt: skip
+SOURCE = Path(__file__).parents[1] / "src" / "econsec"
+
+
+def _package(module: str) -> str:
+    """``reference`` of ``econsec.reference.hs``; empty for the package root."""
+    return module.split(".")[1] if "." in module else ""
+
+
+def _ring(module: str) -> int:
+    """The ring of ``econsec.<package>...`` (the package root ``econsec`` is core)."""
+    package = _package(module)
+    return next((i for i, names in enumerate(RINGS.values()) if package in names), 0)
+
+
+def _imports() -> dict[str, set[str]]:
+    """Every econsec module and the econsec modules it imports, anywhere in its code (function
+    bodies included: a hidden import is still an import)."""
+    out: dict[str, set[str]] = {}
+    for path in sorted(SOURCE.rglob("*.py")):
+        relative = path.relative_to(SOURCE.parent).with_suffix("")
+        name = ".".join(relative.parts).removesuffix(".__init__")
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.add(node.module)
+                found |= {f"{node.module}.{a.name}" for a in node.names}
+        out[name] = {m for m in found if m == "econsec" or m.startswith("econsec.")}
+    return out
+
+
+def test_every_package_has_a_ring() -> None:
+    packages = {
+        p.name.removesuffix(".py")
+        for p in SOURCE.iterdir()
+        if p.is_dir() and (p / "__init__.py").exists() or p.suffix == ".py"
+    } - {"__init__"}
+    assert packages == {name for names in RINGS.values() for name in names}
+
+
+def test_imports_point_inward_only() -> None:
+    outward = sorted(
+        f"{module} imports {target}"
+        for module, targets in _imports().items()
+        if "migrations" not in module
+        for target in targets
+        if _ring(target) > _ring(module)
+    )
+    assert not outward
+    assert len(_imports()) > 100  # the walk found the package
+
+
+def test_edges_do_not_call_each_other() -> None:
+    """The API, the pages and the settings are siblings: a page never calls a route handler."""
+    edges = RINGS["edges"]
+    crossing = sorted(
+        f"{module} imports {target}"
+        for module, targets in _imports().items()
+        for target in targets
+        if _package(module) in edges
+        and _package(target) in edges
+        and _package(target) not in (_package(module), "settings")
+    )
+    assert not crossing
+
+
+def test_http_errors_only_in_the_api() -> None:
+    users = sorted(
+        str(path.relative_to(SOURCE))
+        for path in SOURCE.rglob("*.py")
+        if "HTTPException" in path.read_text("utf-8")
+    )
+    assert users and all(u.startswith("api/") or u == "server.py" for u in users), users

@@ -54,3 +54,12 @@ def test_demo_end_to_end(tmp_path: Path) -> None:
     )
     assert "building" not in again.stdout  # the world is built once
     assert again.stdout.splitlines()[1] == run.stdout.splitlines()[3]  # same answer
+
+
+def test_version_and_typing_marker() -> None:
+    from importlib import metadata, resources
+
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output == f"econsec {metadata.version('econsec')}\n"
+    assert resources.files("econsec").joinpath("py.typed").is_file()

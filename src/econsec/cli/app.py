@@ -72,6 +72,28 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        from econsec import __version__
+
+        typer.echo(f"econsec {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """econsec: supply-chain chokepoints, dependency screens and economic-security analytics."""
+
+
 data_app = typer.Typer(help="Import and list trade data in a workspace.", no_args_is_help=True)
 import_app = typer.Typer(help="Import a trade data file into the workspace.", no_args_is_help=True)
 reference_app = typer.Typer(

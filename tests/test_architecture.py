@@ -129,7 +129,7 @@ def test_every_package_has_a_ring() -> None:
     packages = {
         p.name.removesuffix(".py")
         for p in SOURCE.iterdir()
-        if p.is_dir() and (p / "__init__.py").exists() or p.suffix == ".py"
+        if (p.is_dir() and (p / "__init__.py").exists()) or p.suffix == ".py"
     } - {"__init__"}
     assert packages == {name for names in RINGS.values() for name in names}
 

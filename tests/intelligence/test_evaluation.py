@@ -27,13 +27,13 @@ def _first(case: str) -> dict[str, tuple[str, str, str, str]]:
 
 def test_korea_hydrogen_fluoride_is_found_in_july_2019() -> None:
     assert _first("Korea Customs monthly") == {
-        "jpn-kor-fluorides-2019": ("Japan", "KOR", "2811111000", "2019-07")
+        "jpn-kor-fluorides-2019": ("JPN", "KOR", "2811111000", "2019-07")
     }
 
 
 def test_chinese_export_licensing_of_gallium_germanium_and_graphite() -> None:
     found = _first("China's critical-mineral exports by partner and group")
-    assert found["chn-gage-2023"] == ("CHN", "Japan", "Gallium/Germanium", "2023-08")
+    assert found["chn-gage-2023"] == ("CHN", "JPN", "Gallium/Germanium", "2023-08")
     assert found["chn-graphite-2023"][2:] == ("Graphite", "2023-12")
     # December 2024, the last month of the data: persistence cannot be seen yet
     assert "chn-usa-gage-2024" not in found

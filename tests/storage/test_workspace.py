@@ -113,3 +113,29 @@ def test_workspace_location(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     assert workspace_path(None) == tmp_path / "env"
     assert workspace_path(tmp_path / "opt") == tmp_path / "opt"
     assert os.environ["ECONSEC_WORKSPACE"].endswith("env")
+
+
+def test_import_screen_and_watch_in_a_path_with_an_apostrophe_a_space_and_japanese(
+    baci_dir: Path, tmp_path: Path
+) -> None:
+    """Paths and values reach SQL as parameters, never as text: a quote in the workspace's
+    path cannot break (or change) a query."""
+    ws = tmp_path / "O'Brien の ワーク space"
+    name = "BACI_HS17_Y2024_V202601.csv"
+    # the file's own folder too: the reader and the country-code lookup take its path
+    release = tmp_path / "d'ata 貿易"
+    release.mkdir()
+    for f in (name, "country_codes_V202601.csv"):
+        (release / f).write_bytes((baci_dir / f).read_bytes())
+    out = _run("data", "import", "baci", str(release / name), "--workspace", str(ws))
+    assert "imported 21,723 flows" in out
+    assert "already imported" in _run("data", "import", "baci", str(release / name), "-w", str(ws))
+    rows = json.loads(_run("screen", "--importer", "JPN", "--year", "2024", "--preset", "crma65",
+                           "--workspace", str(ws), "--format", "json"))  # fmt: skip
+    assert len(rows) > 20 and {r["importer"] for r in rows} == {"JPN"}
+    csv_out = ws / "it's screened.csv"
+    _run("screen", "--importer", "JPN", "--year", "2024", "--workspace", str(ws),
+         "--format", "csv", "--output", str(csv_out))  # fmt: skip
+    assert csv_out.read_text("utf-8").count("\n") == len(rows) + 1
+    events = json.loads(_run("watch", "detect", "--workspace", str(ws), "--format", "json"))
+    assert events == []  # one year of data: no history to break from, and no error

@@ -17,7 +17,7 @@ The SQL is the common subset of DuckDB and Spark SQL but for one function name (
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -26,13 +26,15 @@ import pyarrow as pa
 __all__ = [
     "MEMBERS_RELATION",
     "METRIC_COLUMNS",
+    "SETS_RELATION",
     "Importer",
     "SqlEngine",
     "concentration",
     "concentration_sql",
+    "in_set",
     "membership_rows",
     "register_members",
-    "sql_list",
+    "register_sets",
 ]
 
 #: The relation of (country, label) rows the SQL joins to know each importer's members.
@@ -46,10 +48,15 @@ class SqlEngine(Protocol):
     unique_flows: bool  # the relation "flows" has one row per (year, exporter, importer, product)
     years: frozenset[int] | None  # the years "flows" holds, when known without a query
 
-    def sql(self, query: str) -> pa.Table: ...
+    def sql(
+        self, query: str, params: Mapping[str, str | int | float] | None = None
+    ) -> pa.Table: ...
 
     def register(self, name: str, table: pa.Table) -> None: ...
 
+
+#: The relation of named sets of values that :func:`register_sets` registers.
+SETS_RELATION = "econsec_sets"
 
 #: The columns :func:`concentration_sql` returns, in order.
 METRIC_COLUMNS: tuple[str, ...] = (
@@ -79,16 +86,28 @@ class Importer:
     members: frozenset[str]
 
 
-def sql_list(values: Iterable[str]) -> str:
-    """An SQL list literal of text values, ``(NULL)`` when empty.
+def register_sets(
+    engine: SqlEngine, sets: Mapping[str, Iterable[str] | None], relation: str = SETS_RELATION
+) -> None:
+    """Register named sets of text values (products, country groups) as the relation
+    ``relation`` (columns ``name``, ``code``), so that queries test membership with
+    :func:`in_set` instead of writing the values into their text."""
+    rows = sorted({(name, code) for name, codes in sets.items() for code in codes or ()})
+    engine.register(
+        relation,
+        pa.table({"name": [r[0] for r in rows], "code": [r[1] for r in rows]},
+                 schema=pa.schema([("name", pa.string()), ("code", pa.string())])),
+    )  # fmt: skip
 
-    >>> sql_list(["JPN", "O'X"])
-    "('JPN', 'O''X')"
+
+def in_set(column: str, name: str, relation: str = SETS_RELATION) -> str:
+    """SQL testing ``column`` for membership of the registered set ``name`` (a filter: Spark
+    allows such a subquery in WHERE, not in expressions; join the set there instead).
+
+    >>> in_set("product", "products")
+    "product IN (SELECT code FROM econsec_sets WHERE name = 'products')"
     """
-    items = sorted(set(values))
-    if not items:
-        return "(NULL)"
-    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in items) + ")"
+    return f"{column} IN (SELECT code FROM {relation} WHERE name = '{name}')"
 
 
 def membership_rows(importers: tuple[Importer, ...]) -> list[tuple[str, str]]:
@@ -108,23 +127,24 @@ def concentration_sql(
     members: str | None,
     years: tuple[int, ...],
     *,
-    products: frozenset[str] | None = None,
-    concern: frozenset[str] = frozenset(),
-    like_minded: frozenset[str] = frozenset(),
+    some_products: bool = False,
     dialect: str = "duckdb",
     unique_flows: bool = False,
 ) -> str:
     """SQL computing the concentration metrics per importer × product × year.
 
     ``members`` names a relation of (country, label) rows (see :func:`membership_rows`); None
-    means every importing country on its own. The columns are :data:`METRIC_COLUMNS`:
-    ``exports_usd`` counts exports to countries outside the group and ``intra_usd`` trade among
-    the group's members. ``dialect`` (``duckdb`` or ``spark``) picks the spelling of the one
-    function the engines name differently. ``unique_flows`` says the relation holds at most one
-    row per (year, exporter, importer, product) — annual data of one source after the mirror
-    rule, as a workspace guarantees — so the per-supplier aggregation can be skipped.
+    means every importing country on its own. The sets ``concern`` and ``like_minded`` — and
+    with ``some_products`` the ``products`` to keep — are read from the relation of
+    :func:`register_sets` (:func:`register_screen_sets` registers them). The columns are
+    :data:`METRIC_COLUMNS`: ``exports_usd`` counts exports to countries outside the group and
+    ``intra_usd`` trade among the group's members. ``dialect`` (``duckdb`` or ``spark``) picks
+    the spelling of the one function the engines name differently. ``unique_flows`` says the
+    relation holds at most one row per (year, exporter, importer, product) — annual data of one
+    source after the mirror rule, as a workspace guarantees — so the per-supplier aggregation
+    can be skipped.
     """
-    product_filter = f"AND product IN {sql_list(products)}" if products is not None else ""
+    product_filter = f"AND {in_set('product', 'products')}" if some_products else ""
     year_list = ", ".join(str(int(y)) for y in years)
     if unique_flows:
         inflow = """
@@ -185,11 +205,16 @@ def concentration_sql(
                sum(v * v) / (sum(v) * sum(v)) AS hhi,
                max(v) AS top_v,
                {_top_supplier(dialect)} AS top_supplier,
-               coalesce(sum(CASE WHEN exporter IN {sql_list(concern)} THEN v END), 0) / sum(v)
+               coalesce(sum(CASE WHEN c.code IS NOT NULL THEN v END), 0) / sum(v)
                    AS concern_share,
-               coalesce(sum(CASE WHEN exporter IN {sql_list(like_minded)} THEN v END), 0) / sum(v)
+               coalesce(sum(CASE WHEN l.code IS NOT NULL THEN v END), 0) / sum(v)
                    AS like_minded_share
-        FROM inflow GROUP BY importer, product, year
+        FROM inflow
+        LEFT JOIN (SELECT code FROM {SETS_RELATION} WHERE name = 'concern') c
+            ON c.code = inflow.exporter
+        LEFT JOIN (SELECT code FROM {SETS_RELATION} WHERE name = 'like_minded') l
+            ON l.code = inflow.exporter
+        GROUP BY importer, product, year
     ),
     world AS (
         SELECT product, year, sum(v * v) / (sum(v) * sum(v)) AS world_export_hhi,
@@ -223,6 +248,16 @@ def register_members(engine: SqlEngine, importers: tuple[Importer, ...] | None) 
     return MEMBERS_RELATION
 
 
+def register_screen_sets(
+    engine: SqlEngine,
+    products: frozenset[str] | None,
+    concern: frozenset[str],
+    like_minded: frozenset[str],
+) -> None:
+    """Register the sets :func:`concentration_sql` reads."""
+    register_sets(engine, {"products": products, "concern": concern, "like_minded": like_minded})
+
+
 def concentration(
     engine: SqlEngine,
     importers: tuple[Importer, ...] | None,
@@ -235,13 +270,12 @@ def concentration(
 ) -> pa.Table:
     """The metrics of :func:`concentration_sql`, ordered by importer, year and product."""
     members = register_members(engine, importers)
+    register_screen_sets(engine, products, concern, like_minded)
     sql = concentration_sql(
         relation,
         members,
         years,
-        products=products,
-        concern=concern,
-        like_minded=like_minded,
+        some_products=products is not None,
         dialect=engine.name,
         unique_flows=relation == "flows" and engine.unique_flows,
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from econsec.analysis.concentration import SqlEngine, sql_list
+from econsec.analysis.concentration import SqlEngine, in_set, register_sets
 
 __all__ = ["DependentImporter", "Indispensability", "indispensability", "indispensability_sql"]
 
@@ -45,45 +45,41 @@ class Indispensability:
         return sum(d.from_country_usd for d in self.dependent_importers)
 
 
-def indispensability_sql(
-    relation: str,
-    country: str,
-    year: int,
-    *,
-    min_world_share: float = 0.3,
-    min_importer_share: float = 0.5,
-    products: frozenset[str] | None = None,
-) -> str:
-    """SQL (DuckDB and Spark) listing dominant products and dependent importers, one row each."""
-    product_filter = f"AND product IN {sql_list(products)}" if products is not None else ""
-    x = sql_list([country])
+def indispensability_sql(relation: str, *, some_products: bool = False) -> str:
+    """SQL (DuckDB and Spark) listing dominant products and dependent importers, one row each.
+
+    Its parameters are ``$country``, ``$year``, ``$min_world_share`` and
+    ``$min_importer_share``; with ``some_products``, only the set ``products`` of the relation
+    of :func:`~econsec.analysis.concentration.register_sets`."""
+    product_filter = f"AND {in_set('product', 'products')}" if some_products else ""
     return f"""
     WITH base AS (
         SELECT exporter, importer, product, value_usd FROM {relation}
-        WHERE year = {int(year)} {product_filter}
+        WHERE year = $year {product_filter}
     ),
     world AS (
         SELECT product, sum(value_usd) AS world_exports_usd,
-               coalesce(sum(CASE WHEN exporter IN {x} THEN value_usd END), 0) AS country_exports_usd
+               coalesce(sum(CASE WHEN exporter = $country THEN value_usd END), 0)
+                   AS country_exports_usd
         FROM base GROUP BY product
     ),
     dominant AS (
         SELECT product, world_exports_usd, country_exports_usd,
                country_exports_usd / world_exports_usd AS world_export_share
         FROM world
-        WHERE world_exports_usd > 0 AND country_exports_usd / world_exports_usd >= {min_world_share!r}
+        WHERE world_exports_usd > 0 AND country_exports_usd / world_exports_usd >= $min_world_share
     ),
     buyers AS (
         SELECT importer, product, sum(value_usd) AS imports_usd,
-               coalesce(sum(CASE WHEN exporter IN {x} THEN value_usd END), 0) AS from_country_usd
-        FROM base WHERE importer NOT IN {x} AND product IN (SELECT product FROM dominant)
+               coalesce(sum(CASE WHEN exporter = $country THEN value_usd END), 0) AS from_country_usd
+        FROM base WHERE importer <> $country AND product IN (SELECT product FROM dominant)
         GROUP BY importer, product
     )
     SELECT d.product, d.world_export_share, d.world_exports_usd, d.country_exports_usd,
            b.importer, b.from_country_usd / b.imports_usd AS share, b.imports_usd, b.from_country_usd
     FROM dominant d
     LEFT JOIN buyers b ON b.product = d.product AND b.imports_usd > 0
-        AND b.from_country_usd / b.imports_usd > {min_importer_share!r}
+        AND b.from_country_usd / b.imports_usd > $min_importer_share
     """
 
 
@@ -98,16 +94,15 @@ def indispensability(
     relation: str = "flows",
 ) -> tuple[Indispensability, ...]:
     """Products where ``country`` is a dominant supplier, with its dependent importers, ranked."""
-    rows = engine.sql(
-        indispensability_sql(
-            relation,
-            country,
-            year,
-            min_world_share=min_world_share,
-            min_importer_share=min_importer_share,
-            products=products,
-        )
-    ).to_pylist()
+    register_sets(engine, {"products": products})
+    params: dict[str, str | int | float] = {
+        "country": country,
+        "year": year,
+        "min_world_share": min_world_share,
+        "min_importer_share": min_importer_share,
+    }
+    query = indispensability_sql(relation, some_products=products is not None)
+    rows = engine.sql(query, params).to_pylist()
     heads: dict[str, dict[str, float]] = {}
     dependents: dict[str, list[DependentImporter]] = {}
     for r in rows:

@@ -21,6 +21,7 @@ from econsec.analysis.concentration import (
     SqlEngine,
     concentration_sql,
     register_members,
+    register_screen_sets,
 )
 from econsec.analysis.presets import Criterion, Preset
 
@@ -78,9 +79,7 @@ def screen_sql(
         relation,
         members,
         years or (s.year,),
-        products=s.products,
-        concern=s.concern,
-        like_minded=s.like_minded,
+        some_products=s.products is not None,
         dialect=dialect,
         unique_flows=unique_flows,
     )
@@ -143,12 +142,14 @@ def prepare_screen(
 ) -> str:
     """Register what the screen joins, find the years with data and return its SQL."""
     register_members(engine, s.importers)
+    register_screen_sets(engine, s.products, s.concern, s.like_minded)
     wanted = (s.year - 2, s.year - 1, s.year)
     if relation == "flows" and engine.years is not None:  # known from the workspace manifest
         found = [y for y in wanted if y in engine.years]
     else:
-        query = f"SELECT DISTINCT year FROM {relation} WHERE year IN {wanted}"
-        found = engine.sql(query).column("year").to_pylist()
+        query = f"SELECT DISTINCT year FROM {relation} WHERE year BETWEEN $first AND $last"
+        years = engine.sql(query, {"first": wanted[0], "last": wanted[-1]})
+        found = years.column("year").to_pylist()
     return screen_sql(
         relation,
         s,

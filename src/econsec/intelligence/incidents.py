@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from econsec.errors import FieldProblem, NotFoundError, RecordsRejected
 from econsec.intelligence.warning import Event
-from econsec.reference.countries import to_alpha3
+from econsec.reference.countries import code_or_name
 from econsec.sharing.records import (
     FAMILIES,
     PRETEXTS,
@@ -240,13 +240,6 @@ def dump_csv(incidents: Iterable[Incident]) -> str:
     return out.getvalue()
 
 
-def _country(name: str) -> str:
-    try:
-        return to_alpha3(name)
-    except NotFoundError:
-        return name.strip().upper()
-
-
 def _product_matches(product: str, wanted: Sequence[str]) -> bool:
     if not wanted:
         return True
@@ -263,7 +256,7 @@ def _period_bounds(period: str) -> tuple[dt.date, dt.date]:
 
 def matches(incident: Incident, event: Event, onset_months: int = 12) -> bool:
     """Whether ``event`` is a trade signature of ``incident`` (see the module docstring)."""
-    x, i = _country(event.exporter), _country(event.importer)
+    x, i = code_or_name(event.exporter), code_or_name(event.importer)
     imp, aff, flow = incident.implementing, incident.affected, incident.flow
     exports = flow != "imports" and x in imp and (not aff or i in aff)
     imports = flow != "exports" and i in imp and (not aff or x in aff)

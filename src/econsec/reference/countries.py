@@ -26,6 +26,7 @@ from econsec.errors import ConfigError, NotFoundError
 __all__ = [
     "Country",
     "Group",
+    "code_or_name",
     "country",
     "group_members",
     "load_groups",
@@ -43,8 +44,31 @@ NON_ISO_NUMERIC: dict[int, str] = {
     757: "CHE",
 }
 
-#: Names used by customs offices (e.g. Korea Customs Service) that pycountry does not know.
+#: Names used by customs offices (e.g. Korea Customs Service; Japan Customs' abbreviated area
+#: names such as "Hg Kong" or "U Arb E") that pycountry does not know.
 NAME_ALIASES: dict[str, str] = {
+    "argent": "ARG",
+    "austral": "AUS",
+    "colmbia": "COL",
+    "hgkong": "HKG",
+    "indnsia": "IDN",
+    "malysia": "MYS",
+    "nethlds": "NLD",
+    "newzeld": "NZL",
+    "pakistn": "PAK",
+    "papnga": "PNG",
+    "philpin": "PHL",
+    "portugl": "PRT",
+    "prtrico": "PRI",
+    "rkorea": "KOR",
+    "safrca": "ZAF",
+    "sngapor": "SGP",
+    "suarab": "SAU",
+    "switzld": "CHE",
+    "thailnd": "THA",
+    "uarbe": "ARE",
+    "uking": "GBR",
+    "venezla": "VEN",
     "usa": "USA",
     "us": "USA",
     "unitedstates": "USA",
@@ -142,6 +166,19 @@ def country(code: str | int) -> Country:
     if c is None:  # pragma: no cover - to_alpha3 only returns known codes
         raise NotFoundError(f"unknown country {code!r}")
     return Country(alpha2=c.alpha_2, alpha3=c.alpha_3, numeric=int(c.numeric), name=c.name)
+
+
+def code_or_name(text: str) -> str:
+    """A country's ISO alpha-3 code, or the text itself (trimmed) when it names no country
+    (e.g. an aggregate such as "Other Asia, nes" written out).
+
+    >>> code_or_name("R Korea"), code_or_name("Japan"), code_or_name("EU")
+    ('KOR', 'JPN', 'EU')
+    """
+    try:
+        return to_alpha3(text)
+    except NotFoundError:
+        return text.strip()
 
 
 def to_alpha3(code: str | int) -> str:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
-from econsec.analysis.concentration import SqlEngine, sql_list
+from econsec.analysis.concentration import SqlEngine, in_set, register_sets
 from econsec.analysis.screen import Screen, criteria_of, run_screen
 from econsec.reference.catalogue import groups_on
 from econsec.report.html import Figure, Report
@@ -30,13 +30,17 @@ def supplier_figure(
     members = next((i.members for i in screen.importers or () if i.label == importer), {importer})
     bars: dict[str, dict[str, float]] = {}
     if products:
+        sets = "econsec_figure_sets"
+        register_sets(con, {"members": members, "products": products}, sets)
         table = con.sql(
             f"""
             SELECT product, exporter, sum(value_usd) AS v FROM {relation}
-            WHERE year = {int(screen.year)} AND importer IN {sql_list(members)}
-              AND exporter NOT IN {sql_list(members)} AND product IN {sql_list(products)}
+            WHERE year = $year AND {in_set("importer", "members", sets)}
+              AND NOT {in_set("exporter", "members", sets)}
+              AND {in_set("product", "products", sets)}
             GROUP BY product, exporter
-            """
+            """,
+            {"year": screen.year},
         )
         rows = [(r["product"], r["exporter"], r["v"]) for r in table.to_pylist()]
         totals: dict[str, float] = {}

@@ -28,10 +28,10 @@ import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
+from econsec.analysis.concentration import SqlEngine
 from econsec.errors import Infeasible, InputError, InsufficientData
 
 __all__ = [
@@ -205,7 +205,7 @@ def describe(plan: Plan) -> dict[str, object]:
 
 
 def sourcing_problem(
-    engine: Any,
+    engine: SqlEngine,
     importer: str,
     product: str,
     year: int,
@@ -224,11 +224,10 @@ def sourcing_problem(
     unit values (USD per kg) where quantities are known, else 1.
     """
     rows = engine.sql(
-        "SELECT exporter, importer = '{i}' AS own, sum(value_usd) AS v, "
-        "sum(quantity_kg) AS q FROM flows WHERE year = {y} AND product = '{p}' "
-        "AND exporter <> '{i}' GROUP BY ALL".format(
-            i=importer.replace("'", "''"), y=int(year), p=product.replace("'", "''")
-        )
+        "SELECT exporter, importer = $importer AS own, sum(value_usd) AS v, "
+        "sum(quantity_kg) AS q FROM flows WHERE year = $year AND product = $product "
+        "AND exporter <> $importer GROUP BY exporter, importer = $importer",
+        {"importer": importer, "year": year, "product": product},
     ).to_pylist()
     own = {r["exporter"]: (float(r["v"] or 0), r["q"]) for r in rows if r["own"]}
     other = {r["exporter"]: float(r["v"] or 0) for r in rows if not r["own"]}

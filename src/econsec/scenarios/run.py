@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from econsec.analysis.concentration import SqlEngine as Engine
 from econsec.network import Network
 from econsec.scenarios.firms import FirmImpact, firm_impact
 from econsec.scenarios.model import Scenario
 from econsec.scenarios.sectors import SectorImpact, sector_impact
-from econsec.scenarios.trade import Engine, Flows, TradeImpact, load_flows, trade_impact
+from econsec.scenarios.trade import Flows, TradeImpact, load_flows, trade_impact
 from econsec.sectors.mrio import MRIO
 
 __all__ = ["METHOD", "ScenarioResult", "run_batch", "run_scenario"]

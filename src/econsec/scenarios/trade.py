@@ -26,18 +26,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
+from econsec.analysis.concentration import SqlEngine as Engine
+from econsec.analysis.concentration import in_set, register_sets
 from econsec.errors import InsufficientData
 from econsec.scenarios.model import Measure, Scenario
 
 __all__ = ["BanImpact", "Flows", "ProductImpact", "TradeImpact", "load_flows", "trade_impact"]
 
 Flows = dict[str, list[tuple[str, str, float]]]  # product -> (exporter, importer, value)
-
-
-class Engine(Protocol):
-    def sql(self, query: str) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,17 +97,15 @@ class TradeImpact:
         return sum(p.trade_at_risk_usd for p in self.by_product)
 
 
-def _quote(values: Iterable[str]) -> str:
-    return ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(values))
-
-
 def load_flows(engine: Engine, year: int, products: frozenset[str]) -> Flows:
     """The bilateral flows of ``products`` in ``year``, by product (one query; reuse it for a
     batch of scenarios on the same year)."""
+    register_sets(engine, {"products": products})
     table = engine.sql(
         "SELECT exporter, importer, product, sum(value_usd) AS v FROM flows "
-        f"WHERE year = {int(year)} AND product IN ({_quote(products)}) "
-        "AND exporter <> importer GROUP BY exporter, importer, product"
+        f"WHERE year = $year AND {in_set('product', 'products')} "
+        "AND exporter <> importer GROUP BY exporter, importer, product",
+        {"year": year},
     )
     out: Flows = defaultdict(list)
     cols = [table.column(c).to_pylist() for c in ("exporter", "importer", "product", "v")]

@@ -3,7 +3,10 @@
 Both expose the same small interface: a view ``flows`` over the workspace's flows (with the
 mirror rule applied), :meth:`register` for small Arrow tables (e.g. group memberships) and
 :meth:`sql` returning an Arrow table. Analyses write SQL in the subset both engines share, so the
-same query gives the same answer on either.
+same query gives the same answer on either. Values are never written into SQL text: scalars are
+named parameters (``$name``, bound by :meth:`sql`; Spark's ``:name`` markers are made from
+them), sets of values are registered relations, and file paths are bound or read through the
+engines' own readers.
 
 Spark runs in local mode unless a master URL is given (``master="spark://host:7077"``, or the
 environment variable ``ECONSEC_SPARK_MASTER``) or set in standard Spark configuration
@@ -14,9 +17,11 @@ environment variable ``ECONSEC_SPARK_MASTER``) or set in standard Spark configur
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias
 
 import pyarrow as pa
 
@@ -24,7 +29,10 @@ from econsec.errors import ConfigError, NotFoundError
 from econsec.storage.workspace import Workspace, imports
 from econsec.trade.flows import FLOW_SCHEMA, best_flows_sql
 
-__all__ = ["DuckDBEngine", "Engine", "SparkEngine", "duckdb_engine", "spark_engine"]
+__all__ = ["DuckDBEngine", "Engine", "Params", "SparkEngine", "duckdb_engine", "spark_engine"]
+
+#: Named parameters of a query: ``$name`` in the SQL text.
+Params: TypeAlias = Mapping[str, str | int | float]
 
 
 class Engine(Protocol):
@@ -34,11 +42,11 @@ class Engine(Protocol):
     unique_flows: bool
     years: frozenset[int] | None  # years the view "flows" holds, when known without a query
 
-    def sql(self, query: str) -> pa.Table: ...
+    def sql(self, query: str, params: Params | None = None) -> pa.Table: ...
 
     def register(self, name: str, table: pa.Table) -> None: ...
 
-    def write(self, query: str, path: Path, fmt: str) -> None: ...
+    def write(self, query: str, path: Path, fmt: str, params: Params | None = None) -> None: ...
 
     def close(self) -> None: ...
 
@@ -83,17 +91,17 @@ class DuckDBEngine:
     unique_flows: bool = False
     years: frozenset[int] | None = None
 
-    def sql(self, query: str) -> pa.Table:
-        return self.con.sql(query).to_arrow_table()
+    def sql(self, query: str, params: Params | None = None) -> pa.Table:
+        return self.con.sql(query, params=dict(params or {})).to_arrow_table()
 
     def register(self, name: str, table: pa.Table) -> None:
         self.con.register(name, table)
 
-    def write(self, query: str, path: Path, fmt: str) -> None:
+    def write(self, query: str, path: Path, fmt: str, params: Params | None = None) -> None:
         """Stream the result of ``query`` to a Parquet or CSV file without materialising it."""
         options = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER"
-        target = str(path).replace("'", "''")
-        self.con.execute(f"COPY ({query}) TO '{target}' ({options})")
+        bound = {**(params or {}), "econsec_target": str(path)}
+        self.con.execute(f"COPY ({query}) TO $econsec_target ({options})", bound)
 
     def close(self) -> None:
         self.con.close()
@@ -117,9 +125,10 @@ def duckdb_engine(
     con = duckdb.connect(config=config)
     if ws is not None:
         parts = []
-        for paths, mixed in _files_by_source(ws, sources).values():
-            scan = f"SELECT * FROM read_parquet({paths!r})"
-            parts.append(best_flows_sql(f"({scan})") if mixed else scan)
+        for k, (paths, mixed) in enumerate(_files_by_source(ws, sources).values()):
+            raw = f"econsec_raw_{k}"
+            con.read_parquet(paths).create_view(raw)  # paths bound by the reader, not SQL text
+            parts.append(best_flows_sql(raw) if mixed else f"SELECT * FROM {raw}")
         con.execute("CREATE VIEW flows AS " + " UNION ALL ".join(parts))
         return DuckDBEngine(con, unique_flows=_unique(ws, sources), years=_years(ws, sources))
     return DuckDBEngine(con)
@@ -134,18 +143,24 @@ class SparkEngine:
     unique_flows: bool = False
     years: frozenset[int] | None = None
 
-    def sql(self, query: str) -> pa.Table:
-        table: pa.Table = self.spark.sql(query).toArrow()
+    def sql(self, query: str, params: Params | None = None) -> pa.Table:
+        table: pa.Table = self._frame(query, params).toArrow()
         return table
 
-    def write(self, query: str, path: Path, fmt: str) -> None:
+    def _frame(self, query: str, params: Params | None) -> Any:
+        """The query with Spark's parameter markers (``:name`` for ``$name``) bound."""
+        if not params:
+            return self.spark.sql(query)
+        return self.spark.sql(_MARKER.sub(r":\1", query), args=dict(params))
+
+    def write(self, query: str, path: Path, fmt: str, params: Params | None = None) -> None:
         """Write the result as one Parquet or CSV file, from the executors (nothing collected)."""
         import shutil
         import tempfile
 
         folder = Path(tempfile.mkdtemp(prefix=".econsec-spark-", dir=path.parent))
         try:
-            writer = self.spark.sql(query).coalesce(1).write.mode("overwrite")
+            writer = self._frame(query, params).coalesce(1).write.mode("overwrite")
             if fmt == "parquet":
                 writer.parquet(str(folder / "out"))
             else:
@@ -162,6 +177,9 @@ class SparkEngine:
 
     def close(self) -> None:
         """Leave the session running: it is shared and costly to start."""
+
+
+_MARKER = re.compile(r"\$([A-Za-z_]\w*)")
 
 
 def _spark_schema(schema: pa.Schema) -> str:

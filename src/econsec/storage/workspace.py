@@ -295,7 +295,7 @@ def _prepare(
         config={"memory_limit": IMPORT_MEMORY, "temp_directory": str(staging / "spill")},
     )
     try:
-        con.execute(f"CREATE VIEW staged AS SELECT * FROM read_parquet('{raw}')")
+        con.read_parquet(str(raw)).create_view("staged")  # the path is bound, never SQL text
         _check_conflicts(con, reading, position)
         columns = ", ".join(f.name for f in FLOW_SCHEMA)
         con.execute(
@@ -330,9 +330,10 @@ def _prepare(
                 continue
             stored += int(count[0])
             con.execute(
-                f"COPY (SELECT {columns} FROM clean WHERE year = {year} "
-                f"ORDER BY importer, product, exporter, month) "
-                f"TO '{staging / f'{year}.parquet'}' (FORMAT parquet, ROW_GROUP_SIZE 122880)"
+                f"COPY (SELECT {columns} FROM clean WHERE year = $year "
+                "ORDER BY importer, product, exporter, month) "
+                "TO $target (FORMAT parquet, ROW_GROUP_SIZE 122880)",
+                {"year": year, "target": str(staging / f"{year}.parquet")},
             )
             files.append(f"flows/source={reading.source}/year={year}/{import_id}.parquet")
         if stored == 0:
@@ -380,7 +381,7 @@ def _against_existing(
     con: duckdb.DuckDBPyConnection, ws: Workspace, reading: Reading, earlier: dict[str, list[str]]
 ) -> int:
     paths = [str(ws.path(f)) for files in earlier.values() for f in files]
-    con.execute(f"CREATE VIEW existing AS SELECT * FROM read_parquet({paths!r})")
+    con.read_parquet(paths).create_view("existing")
     keys = " AND ".join(f"c.{k} IS NOT DISTINCT FROM e.{k}" for k in FLOW_KEY)
     clash = con.execute(
         f"""

@@ -30,7 +30,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from econsec.errors import FieldProblem, NotFoundError, RecordsRejected
+from econsec.errors import FieldProblem, RecordsRejected
 from econsec.intelligence.warning import Event
 from econsec.reference.countries import code_or_name
 from econsec.sharing.records import (

@@ -6,7 +6,8 @@ import pyarrow as pa
 import pytest
 
 from econsec.analysis import Importer, Screen, criteria_of, preset, run_screen
-from econsec.errors import NotFoundError
+from econsec.analysis.presets import PRESETS, parse_presets
+from econsec.errors import ConfigError, NotFoundError
 from econsec.storage import DuckDBEngine, duckdb_engine
 
 JPN = (Importer("JPN", frozenset({"JPN"})),)
@@ -102,3 +103,38 @@ def test_unknown_preset_and_criterion() -> None:
         preset("oecd")
     with pytest.raises(NotFoundError, match="no criterion hhi"):
         preset("geodep", {"hhi": 0.3})
+
+
+def test_the_registry_holds_the_published_thresholds() -> None:
+    """The packaged registry against the sources' own numbers (SWD(2021) 352: HHI > 0.4,
+    share > 0.5, ratio > 1; GeoDep: C1-C3 at 0.4, 0.4, 1 and 2 of 3 years; CRMA Art. 5(1)(d):
+    65 %; METI: a majority share)."""
+    published = {
+        "eu2021": {"concentration": 0.4, "extra_bloc_share": 0.5, "imports_over_exports": 1.0},
+        "geodep": {"C1_import_hhi": 0.4, "C2_world_export_hhi": 0.4,
+                   "C3_imports_over_exports": 1.0, "C4_persistence": 2.0},
+        "crma65": {"single_supplier_share": 0.65},
+        "meti": {"single_source_share": 0.5},
+    }  # fmt: skip
+    found = {
+        name: {c.name: c.threshold for c in (*p.criteria, *([p.persistence] * bool(p.persistence)))}
+        for name, p in PRESETS.items()
+    }
+    assert found == published
+    assert all(p.source and p.method_version == f"{name}/v1" for name, p in PRESETS.items())
+
+
+@pytest.mark.parametrize(
+    ("document", "fault"),
+    [
+        ([], "expected a list of presets"),
+        ([{"id": "x", "version": "1", "title": "t", "source": "s", "criteria": []}], "criteria"),
+        ([{"id": "Bad Id", "version": "1", "title": "t", "source": "s",
+           "criteria": [{"name": "a", "value": "hhi", "threshold": 0.4}]}], "a new id"),
+        ([{"id": "x", "version": "1", "title": "t", "source": "s",
+           "criteria": [{"name": "a", "value": "hhi", "threshold": "high"}]}], "a number"),
+    ],
+)  # fmt: skip
+def test_a_bad_registry_names_the_entry(document: object, fault: str) -> None:
+    with pytest.raises(ConfigError, match=fault):
+        parse_presets(document, "mine.yaml")

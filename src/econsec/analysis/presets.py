@@ -1,7 +1,9 @@
 """Dependency-screen presets that reproduce published methods.
 
-Each preset is data: criteria on the metrics of :mod:`econsec.analysis.concentration`, each a
-comparison of a value with a configurable threshold. Where a source leaves room for
+Each preset is data — an entry of the packaged registry ``presets.yaml`` (id, version, title,
+source, criteria, persistence): criteria on the metrics of
+:mod:`econsec.analysis.concentration`, each a comparison of a value with a configurable
+threshold. Adding a preset is adding an entry there. Where a source leaves room for
 interpretation, the interpretation is stated here and in ``docs/screening.md``.
 
 ``eu2021``
@@ -30,11 +32,15 @@ interpretation, the interpretation is stated here and in ``docs/screening.md``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
+from importlib.resources import files
 
-from econsec.errors import NotFoundError
+import yaml
 
-__all__ = ["PRESETS", "Criterion", "Preset", "preset"]
+from econsec.errors import ConfigError, NotFoundError
+
+__all__ = ["PRESETS", "Criterion", "Preset", "parse_presets", "preset"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,78 +97,65 @@ class Preset:
         return f"{self.name}/v{self.version}"
 
 
-PRESETS: dict[str, Preset] = {
-    "eu2021": Preset(
-        name="eu2021",
-        title="European Commission SWD(2021) 352 strategic dependencies",
-        source="European Commission (2021) Strategic dependencies and capacities, SWD(2021) 352",
-        criteria=(
-            Criterion("concentration", "hhi", 0.4, "HHI of extra-bloc supplier shares > 0.4"),
-            Criterion(
-                "extra_bloc_share",
-                "imports_usd / (imports_usd + intra_usd)",
-                0.5,
-                "extra-bloc imports / total imports > 0.5",
-            ),
-            Criterion(
-                "imports_over_exports",
-                "imports_usd / nullif(exports_usd + intra_usd, 0)",
-                1.0,
-                "extra-bloc imports / total exports > 1",
-                when_missing=True,
-            ),
-        ),
-    ),
-    "geodep": Preset(
-        name="geodep",
-        title="CEPII GeoDep (2024)",
-        source="Lefebvre & Wibaux (2024) GeoDep, CEPII; Vicard & Wibaux (2023) CEPII PB 2023-41",
-        criteria=(
-            Criterion("C1_import_hhi", "hhi", 0.4, "import HHI > 0.4"),
-            Criterion("C2_world_export_hhi", "world_export_hhi", 0.4, "world-export HHI > 0.4"),
-            Criterion(
-                "C3_imports_over_exports",
-                "import_export_ratio",
-                1.0,
-                "imports / exports > 1 (no exports counts as dependent)",
-                when_missing=True,
-            ),
-        ),
-        persistence=Criterion(
-            "C4_persistence",
-            "persistence",
-            2.0,
-            "C1-C3 hold in at least 2 of 3 consecutive years",
-            inclusive=True,
-        ),
-    ),
-    "crma65": Preset(
-        name="crma65",
-        title="EU Critical Raw Materials Act 65 % single-country benchmark",
-        source="Regulation (EU) 2024/1252 (Critical Raw Materials Act), Art. 5(1)(d)",
-        criteria=(
-            Criterion(
-                "single_supplier_share",
-                "top_share",
-                0.65,
-                "top supplier country's share of imports > 0.65",
-            ),
-        ),
-    ),
-    "meti": Preset(
-        name="meti",
-        title="METI single-country dependence",
-        source="METI supply-chain analyses (share of the largest supplier country)",
-        criteria=(
-            Criterion(
-                "single_source_share",
-                "single_source_share",
-                0.5,
-                "largest supplier's share of domestic use (or of imports) > 0.5",
-            ),
-        ),
-    ),
-}
+_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_VERSION = re.compile(r"^[0-9A-Za-z.]{1,20}$")
+_CRITERION = {"name", "value", "threshold", "description", "inclusive", "when_missing"}
+_PRESET = {"id", "version", "title", "source", "criteria", "persistence"}
+
+
+def _criterion(raw: object, where: str) -> Criterion:
+    if not isinstance(raw, dict) or set(raw) - _CRITERION or not {"name", "value"} <= set(raw):
+        raise ConfigError(f"{where}: expected name, value, threshold and description "
+                          f"(optionally inclusive, when_missing)")  # fmt: skip
+    if not _ID.match(str(raw["name"]).lower()) or not isinstance(
+        raw.get("threshold"), (int, float)
+    ):
+        raise ConfigError(f"{where}: a criterion needs a name like C1_import_hhi and a number")
+    if raw.get("when_missing", False) not in (True, False, None):
+        raise ConfigError(f"{where}: when_missing must be true, false or null")
+    return Criterion(str(raw["name"]), str(raw["value"]), float(raw["threshold"]),
+                     str(raw.get("description", "")), bool(raw.get("inclusive", False)),
+                     raw.get("when_missing", False))  # fmt: skip
+
+
+def parse_presets(raw: object, where: str = "presets") -> dict[str, Preset]:
+    """Presets from a registry document (a YAML list; see ``presets.yaml``), checked."""
+    if not isinstance(raw, list) or not raw:
+        raise ConfigError(f"{where}: expected a list of presets")
+    out: dict[str, Preset] = {}
+    for n, item in enumerate(raw):
+        here = f"{where}[{n}]"
+        if (
+            not isinstance(item, dict)
+            or set(item) - _PRESET
+            or not _PRESET - {"persistence"} <= set(item)
+        ):
+            raise ConfigError(f"{here}: expected {', '.join(sorted(_PRESET))}")
+        ident, version = str(item["id"]), str(item["version"])
+        if not _ID.match(ident) or not _VERSION.match(version) or ident in out:
+            raise ConfigError(f"{here}: a new id like geodep and a version like 1")
+        criteria = item["criteria"]
+        if not isinstance(criteria, list) or not criteria:
+            raise ConfigError(f"{here}.criteria: expected at least one criterion")
+        persistence = item.get("persistence")
+        out[ident] = Preset(
+            name=ident,
+            title=str(item["title"]),
+            source=str(item["source"]),
+            criteria=tuple(_criterion(c, f"{here}.criteria[{i}]") for i, c in enumerate(criteria)),
+            persistence=None
+            if persistence is None
+            else _criterion(persistence, f"{here}.persistence"),
+            version=version,
+        )
+    return out
+
+
+#: The registry of presets, from the packaged ``presets.yaml``.
+PRESETS: dict[str, Preset] = parse_presets(
+    yaml.safe_load(files("econsec.analysis").joinpath("presets.yaml").read_text("utf-8")),
+    "presets.yaml",
+)
 
 
 def preset(name: str, overrides: dict[str, float] | None = None) -> Preset:

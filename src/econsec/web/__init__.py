@@ -9,14 +9,20 @@ shows errors on pages with :func:`error_page`.
 
 from __future__ import annotations
 
+import importlib
 from importlib import resources
 from pathlib import Path
+from types import ModuleType
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-__all__ = ["error_page", "install", "is_page"]
+__all__ = ["PAGE_MODULES", "error_page", "install", "is_page", "page_modules"]
+
+#: The modules of pages: each has a ``router`` and registers its pages in the navigation
+#: (:func:`econsec.web.render.register`). Adding a page module is adding its name here.
+PAGE_MODULES = ("signin", "portal", "console", "surveys")
 
 _HEADINGS = {401: "Sign in", 403: "Not allowed", 404: "Not found", 409: "Not possible now",
              413: "Too large", 422: "Cannot use this input", 500: "Something went wrong",
@@ -47,10 +53,13 @@ def error_page(request: Request, status: int, message: str, request_id: str = ""
                   message=t.gettext(message), request_id=request_id)  # fmt: skip
 
 
+def page_modules() -> list[ModuleType]:
+    """The page modules, imported (so their pages are registered)."""
+    return [importlib.import_module(f"econsec.web.{name}") for name in PAGE_MODULES]
+
+
 def install(app: FastAPI) -> None:
     """Add the pages and their assets to ``app``."""
-    from econsec.web import console, portal, signin, surveys
-
     static = Path(str(resources.files("econsec.web").joinpath("static")))
     app.mount("/static", StaticFiles(directory=static), name="static")
 
@@ -62,5 +71,5 @@ def install(app: FastAPI) -> None:
         return FileResponse(bundle, media_type="text/javascript",
                             headers={"Cache-Control": "public, max-age=86400"})  # fmt: skip
 
-    for module in (signin, portal, console, surveys):
+    for module in page_modules():
         app.include_router(module.router)

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from econsec.access.policy import Resource, Subject
 from econsec.app import intelligence as intel_app
 from econsec.app import sharing
 from econsec.app.demo import DEMO_SCENARIO
@@ -20,11 +21,24 @@ from econsec.intelligence.warning import METHOD
 from econsec.report.html import Figure
 from econsec.sharing.findings import Finding
 from econsec.storage.workspace import Workspace
-from econsec.web.render import chart, checked_form, render, require
+from econsec.web.render import Page, chart, checked_form, register, render, require
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/console", include_in_schema=False)
+
+
+def _intelligence_resource(s: Subject) -> Resource:
+    return Resource("intelligence")
+
+
+register(
+    Page("/console/screen", "Dependency screen", "read_intelligence", _intelligence_resource, 60),
+    Page("/console/scenarios", "Scenarios", "read_intelligence", _intelligence_resource, 70),
+    Page("/console/findings", "Findings", "read_findings", lambda s: Resource("finding"), 80),
+    Page("/console/intelligence", "Incidents and early warning", "read_intelligence",
+         _intelligence_resource, 90),
+)  # fmt: skip
 COLUMNS = (
     ("product", "Product"), ("imports_usd", "Imports (USD)"), ("n_suppliers", "Suppliers"),
     ("hhi", "HHI"), ("top_supplier", "Top supplier"), ("top_share", "Top share"),

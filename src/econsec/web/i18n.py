@@ -1,7 +1,8 @@
 """Languages of the web pages: English and Japanese message catalogues (gettext ``.po``, read
 with Babel), the choice of language, and locale-aware number and date formats.
 
-The catalogues are compiled in memory when first used, so there is no build step. The language
+The catalogues are compiled in memory when first used, so there is no build step; the
+languages are English and every folder under ``locales/``. The language
 is the user's setting when it is ``en`` or ``ja``, otherwise (``auto``, or before signing in)
 the ``lang`` cookie, otherwise the browser's ``Accept-Language``.
 """
@@ -21,7 +22,17 @@ from babel.support import NullTranslations, Translations
 
 __all__ = ["LOCALES", "choose", "filters", "translations"]
 
-LOCALES = ("en", "ja")
+
+def _discovered() -> tuple[str, ...]:
+    """English, and every language with a catalogue ``locales/<code>/LC_MESSAGES/messages.po``
+    (adding a language is adding its folder)."""
+    folder = resources.files("econsec.web").joinpath("locales")
+    found = sorted(d.name for d in folder.iterdir()
+                   if d.joinpath("LC_MESSAGES", "messages.po").is_file())  # fmt: skip
+    return ("en", *found)
+
+
+LOCALES = _discovered()
 
 
 @functools.cache

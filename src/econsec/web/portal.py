@@ -8,16 +8,30 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from econsec.access.policy import Classification, Resource, Subject
 from econsec.app import sharing
 from econsec.app import submissions as subs
 from econsec.errors import AccessDenied, FieldProblem, InsufficientData, RecordsRejected
 from econsec.report.html import Figure
 from econsec.sharing import records as rec
-from econsec.web.render import chart, checked_form, render, require
+from econsec.web.render import Page, chart, checked_form, register, render, require
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
+
+
+def _own(s: Subject) -> Resource:
+    return Resource("submission", owner_org=s.org)
+
+
+register(
+    Page("/portal/submissions", "My submissions", "submit", _own, 10),
+    Page("/portal/suppliers", "Submit suppliers", "submit", _own, 20),
+    Page("/portal/exposure", "My exposure", "submit", _own, 30),
+    Page("/portal/alerts", "Alerts and benchmarks", "read",
+         lambda s: Resource("release", Classification.PUBLIC, audience="public"), 50),
+)  # fmt: skip
 FIELDS = rec.KINDS["suppliers"].fields
 METRIC_LABELS = {
     "top_country_share": "Largest country share of direct inputs",

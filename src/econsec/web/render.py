@@ -16,13 +16,22 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from starlette.datastructures import FormData
 
-from econsec.access.policy import Classification, Resource, Subject, is_allowed
+from econsec.access.policy import Resource, Subject, is_allowed
 from econsec.app.platform import Caller, Platform
 from econsec.errors import AccessDenied, NotSignedIn
 from econsec.report.html import Figure
 from econsec.web import i18n, session
 
-__all__ = ["NAV", "PAGES", "Page", "chart", "checked_form", "platform_of", "render", "require"]
+__all__ = [
+    "Page",
+    "chart",
+    "checked_form",
+    "navigation",
+    "platform_of",
+    "register",
+    "render",
+    "require",
+]
 
 # No inline scripts, no third-party origins: every asset is served by the service itself.
 CSP = (
@@ -34,34 +43,31 @@ CSP = (
 
 @dataclass(frozen=True, slots=True)
 class Page:
+    """A page of the navigation: its path, its label (a message id, translated when shown),
+    the action and resource the policy must allow for the caller, and its place in the menu."""
+
     path: str
-    label: str  # a message id, translated when shown
+    label: str
     action: str
     resource: Callable[[Subject], Resource]
+    order: int
 
 
-def _own(s: Subject) -> Resource:
-    return Resource("submission", owner_org=s.org)
+_PAGES: dict[str, Page] = {}
 
 
-NAV = (
-    Page("/portal/submissions", "My submissions", "submit", _own),
-    Page("/portal/suppliers", "Submit suppliers", "submit", _own),
-    Page("/portal/exposure", "My exposure", "submit", _own),
-    Page("/portal/surveys", "Surveys", "answer_survey",
-         lambda s: Resource("survey", audience=f"sector:{s.sector}")),
-    Page("/portal/alerts", "Alerts and benchmarks", "read",
-         lambda s: Resource("release", Classification.PUBLIC, audience="public")),
-    Page("/console/screen", "Dependency screen", "read_intelligence",
-         lambda s: Resource("intelligence")),
-    Page("/console/scenarios", "Scenarios", "read_intelligence", lambda s: Resource("intelligence")),
-    Page("/console/findings", "Findings", "read_findings", lambda s: Resource("finding")),
-    Page("/console/intelligence", "Incidents and early warning", "read_intelligence",
-         lambda s: Resource("intelligence")),
-    Page("/console/surveys", "Opinion surveys", "manage_intelligence",
-         lambda s: Resource("survey")),
-)  # fmt: skip
-PAGES = {page.path: page for page in NAV}
+def register(*pages: Page) -> None:
+    """Add pages to the navigation (each page module registers its own, beside its routes)."""
+    for page in pages:
+        _PAGES[page.path] = page
+
+
+def navigation() -> list[Page]:
+    """Every page of the page modules, in menu order."""
+    from econsec.web import page_modules
+
+    page_modules()
+    return sorted(_PAGES.values(), key=lambda page: page.order)
 
 
 @functools.cache
@@ -107,7 +113,7 @@ def render(
     nav = (
         [
             pg
-            for pg in NAV
+            for pg in navigation()
             if is_allowed(caller.subject, pg.action, pg.resource(caller.subject), now)
         ]
         if caller
@@ -138,7 +144,7 @@ def require(request: Request, page: str) -> tuple[Platform, Caller]:
     caller = session.caller(request, p)
     if caller is None:
         raise NotSignedIn("sign in first")
-    pg = PAGES[page]
+    pg = _PAGES[page]
     p.authorise(caller.subject, pg.action, pg.resource(caller.subject), f"page{page}")
     return p, caller
 

@@ -12,14 +12,21 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from econsec.access.policy import Resource
 from econsec.app import surveys as app
 from econsec.errors import FieldProblem, InsufficientData, NotFoundError, RecordsRejected
 from econsec.sharing.surveys import Answer, Question
-from econsec.web.render import checked_form, render, require
+from econsec.web.render import Page, checked_form, register, render, require
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
+register(
+    Page("/portal/surveys", "Surveys", "answer_survey",
+         lambda s: Resource("survey", audience=f"sector:{s.sector}"), 40),
+    Page("/console/surveys", "Opinion surveys", "manage_intelligence",
+         lambda s: Resource("survey"), 100),
+)  # fmt: skip
 EXAMPLE = [
     {"id": "likelihood", "text": "How likely is economic coercion against your sector in the "
      "next 12 months?", "type": "likert", "scale": 5},

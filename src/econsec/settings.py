@@ -17,6 +17,8 @@ The platform reads these environment variables (all optional on a developer's ma
 ``ECONSEC_DP_BUDGET``          differential-privacy budget ε per release audience (default 3)
 ``ECONSEC_FINDINGS_MAX_AGE``   seconds a browsed list of findings may lag behind submissions
                                (default 5; releases always use fresh findings)
+``ECONSEC_LOG_LEVEL``          DEBUG, INFO, WARNING (default) or ERROR: what the commands and
+                               the service log to standard error
 =============================  ==========================================================
 
 In development, missing secrets are generated once and kept in ``WORKSPACE/platform/

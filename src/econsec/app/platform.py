@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import hashlib
+import logging
 import os
 import threading
 import time
@@ -36,6 +37,8 @@ from econsec.storage.platform_db import connect, submissions
 from econsec.storage.sealing import KeyRing
 
 __all__ = ["Caller", "Platform", "PlatformSettings", "token_hash"]
+
+log = logging.getLogger("econsec.app")
 
 
 @dataclass(frozen=True)
@@ -184,6 +187,7 @@ class Platform:
         decision = decide(subject, action, resource, self.now())
         self.audit(subject.user, action, label, decision.allowed, decision.reason)
         if not decision.allowed:
+            log.info("refused %s %s to %s: %s", action, label, subject.user, decision.reason)
             raise AccessDenied(decision.reason)
         return decision
 

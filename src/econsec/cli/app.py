@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -92,6 +94,10 @@ def _options(
     ] = False,
 ) -> None:
     """econsec: supply-chain chokepoints, dependency screens and economic-security analytics."""
+    level = os.environ.get("ECONSEC_LOG_LEVEL", "WARNING").upper()
+    if level not in logging.getLevelNamesMapping():
+        raise ConfigError(f"ECONSEC_LOG_LEVEL is {level!r} (expected DEBUG, INFO, WARNING or ERROR)")
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 data_app = typer.Typer(help="Import and list trade data in a workspace.", no_args_is_help=True)

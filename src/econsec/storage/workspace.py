@@ -23,6 +23,7 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import shutil
 import uuid
@@ -47,6 +48,7 @@ __all__ = [
     "imports",
 ]
 
+log = logging.getLogger("econsec.storage")
 MANIFEST = "manifest.json"
 IMPORT_MEMORY = "1GB"  # DuckDB's memory cap during an import; beyond it, work spills to disk
 _VALUE_COLUMNS = ("value_usd", "quantity_kg")
@@ -267,6 +269,8 @@ def import_flows(
         for files in superseded.values():
             for relative in files:
                 ws.path(relative).unlink(missing_ok=True)
+        log.info("imported %s rows of %s (source %s) into %s", result.rows_stored,
+                 reading.path, reading.source, ws.root)  # fmt: skip
         return result
 
 

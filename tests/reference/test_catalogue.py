@@ -54,6 +54,15 @@ def test_groups_containing_and_selectors() -> None:
 def test_every_code_exists_in_hs2022_and_every_entry_has_a_source() -> None:
     hs = load_nomenclature(DATA / "hs_nomenclature" / "harmonized-system.csv.gz")
     catalogue = load_catalogue()
+    # the three lists as shipped (Japan's 16 specified critical products since 24 Dec 2025):
+    # pinned, so that the loop below cannot pass on an empty catalogue and a change to the
+    # catalogue changes this test on purpose
+    assert {k: len(v) for k, v in catalogue.lists.items()} == {
+        "japan": 16,
+        "eu_crma": 33,
+        "us_critical_minerals": 25,
+    }
+    assert sum(len(g.mappings) for groups in catalogue.lists.values() for g in groups) == 202
     for groups in catalogue.lists.values():
         for g in groups:
             assert g.source and g.start

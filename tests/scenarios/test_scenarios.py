@@ -141,7 +141,7 @@ def test_firm_layer_cuts_the_blocked_share_largest_first() -> None:
     assert impact.most_affected[0][0] == "c" and 0 < impact.loss_share <= 1
     # by sector: the losses add up to the network's, each share of the sector's output
     assert abs(sum(v for _, v, _ in impact.by_sector) - impact.output_loss) < 1e-6
-    assert all(0 < share <= 1 for _, _, share in impact.by_sector)
+    assert impact.by_sector and all(0 < share <= 1 for _, _, share in impact.by_sector)
 
 
 def test_people_business_capital_measures_set_levels() -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import shutil
 import socket
+import struct
 import tempfile
+import termios
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +17,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from servers import PrivatePostgres, Service, service
+from servers import PrivatePostgres, Service, service, wait_until
 
 PASSWORD = "a long enough password"
 HEADER = "supplier_name,country,product,tier,input_share,single_source,inventory_days\n"
@@ -25,6 +27,24 @@ def _prepare(s: Service) -> None:
     s.cli("admin", "create-org", "Maker", "--kind", "firm", "--sector", "C29")
     s.cli("admin", "create-user", "maker", "--org", "Maker", "--role", "firm_submitter",
           "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
+
+
+def _unsent(sock: socket.socket) -> int:
+    """Bytes the kernel has not yet handed to the peer (Linux: TIOCOUTQ)."""
+    return struct.unpack("i", fcntl.ioctl(sock, termios.TIOCOUTQ, b"\0\0\0\0"))[0]
+
+
+def _audited(url: str) -> int:
+    """The submissions authorised so far (their decisions are in the audit log first)."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            query = sa.text("SELECT count(*) FROM audit_log WHERE action = 'submit'")
+            return int(conn.execute(query).one()[0])
+    except sa.exc.OperationalError:  # busy while the server writes: not yet
+        return -1
+    finally:
+        engine.dispose()
 
 
 def _submissions(url: str) -> list[tuple[str, int, str]]:
@@ -68,27 +88,29 @@ def test_server_killed_during_upload_leaves_no_partial_submission(
             ).encode()
             + body[: len(body) // 2]
         )
-        time.sleep(0.3)
+        wait_until(lambda: _unsent(raw) == 0, 10)  # the half is with the server
         s.kill()
     assert _submissions(url) == []
-    # 2. killed at moments while the whole upload is validated and stored
-    for delay in (0.05, 0.15, 0.3, 0.5, 0.8):
+    # 2. killed as the request goes out, and while the whole upload is validated and stored
+    for stage in ("sending", "authorised"):
         s.start()
         headers = s.token("maker", PASSWORD)
+        sending = threading.Event()
+        audited = _audited(url)
 
-        def upload(h: dict[str, str] = headers) -> None:
-            with contextlib.suppress(httpx.HTTPError):  # the server dies under it
-                httpx.post(
-                    s.url + "/api/v1/submissions/suppliers",
-                    content=body,
-                    headers={**h, "Content-Type": "text/csv"},
-                    timeout=30,
-                )
+        def upload(h: dict[str, str] = headers, sent: threading.Event = sending) -> None:
+            hooks = {"request": [lambda request: sent.set()]}
+            with contextlib.suppress(httpx.HTTPError), httpx.Client(event_hooks=hooks) as c:
+                c.post(s.url + "/api/v1/submissions/suppliers", content=body,
+                       headers={**h, "Content-Type": "text/csv"}, timeout=30)  # fmt: skip
 
         worker = threading.Thread(target=upload, daemon=True)
         try:
             worker.start()
-            time.sleep(delay)
+            if stage == "sending":
+                wait_until(sending.is_set, 10)
+            else:  # the submission was authorised (audited); validation and storage follow
+                wait_until(lambda n=audited: _audited(url) > n, 30)
         finally:
             s.kill()
         worker.join(5)
@@ -140,10 +162,11 @@ def test_postgres_restart_under_traffic_loses_no_acknowledged_submission(
     for t in threads:
         t.start()
     try:
-        time.sleep(1.5)
+        wait_until(lambda: len(acknowledged) >= 10, 30)  # traffic flows
         before = len(acknowledged)
         private_pg.restart()
-        time.sleep(3)
+        # traffic flows again: five acknowledged in a row after the restart
+        wait_until(lambda: len(acknowledged) > before + 5 and statuses[-5:] == [201] * 5, 60)
     finally:
         stop.set()
         for t in threads:

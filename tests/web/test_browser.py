@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from econsec.app.platform import Platform
 from econsec.app.seed import DEMO_PASSWORD
 from econsec.sharing.disclosure import check
 from econsec.sharing.releases import Release
-from servers import free_port
+from servers import free_port, wait_until
 from shared_data import ROOT
 from web.conftest import Site
 
@@ -41,10 +40,7 @@ def base_url(site: Site) -> Iterator[str]:
                                            log_level="warning", lifespan="off"))  # fmt: skip
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
+    wait_until(lambda: server.started, 20)
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(10)

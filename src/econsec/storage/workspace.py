@@ -19,6 +19,7 @@ narrow ranges of row groups.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import fcntl
 import hashlib
@@ -41,6 +42,7 @@ from econsec.trade.flows import FLOW_KEY, FLOW_SCHEMA, READING_SCHEMA, Reading
 __all__ = [
     "Import",
     "ImportResult",
+    "Manifest",
     "Workspace",
     "choose_source",
     "file_sha256",
@@ -82,6 +84,31 @@ class Import:
 
 
 @dataclass(frozen=True, slots=True)
+class Manifest:
+    """The workspace's manifest: its format and the imports, oldest first."""
+
+    format: int = 1
+    imports: tuple[Import, ...] = ()
+
+
+def _import(raw: dict[str, Any]) -> Import:
+    """An import from its JSON object (older manifests lack ``dropped``, ``sides``, ``monthly``)."""
+    return Import(
+        id=raw["id"],
+        source=raw["source"],
+        file=raw["file"],
+        sha256=raw["sha256"],
+        imported_at=raw["imported_at"],
+        rows=raw["rows"],
+        years=tuple(raw["years"]),
+        files=tuple(raw["files"]),
+        dropped=dict(raw.get("dropped", {})),
+        sides=tuple(raw.get("sides", ())),
+        monthly=bool(raw.get("monthly", True)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class ImportResult:
     """What an import did."""
 
@@ -106,22 +133,22 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _read_manifest(ws: Workspace) -> dict[str, Any]:
+def _read_manifest(ws: Workspace) -> Manifest:
     path = ws.path(MANIFEST)
     if not path.exists():
-        return {"format": 1, "imports": []}
+        return Manifest()
     try:
-        data: dict[str, Any] = json.loads(path.read_text("utf-8"))
-    except ValueError as exc:
+        data = json.loads(path.read_text("utf-8"))  # JSON: checked below
+        return Manifest(int(data["format"]), tuple(_import(i) for i in data["imports"]))
+    except (ValueError, KeyError, TypeError) as exc:
         raise InputError(f"the workspace manifest is damaged ({exc})", file=str(path)) from None
-    return data
 
 
-def _write_manifest(ws: Workspace, manifest: dict[str, Any]) -> None:
+def _write_manifest(ws: Workspace, manifest: Manifest) -> None:
     path = ws.path(MANIFEST)
     tmp = path.with_suffix(".json.tmp")
     with tmp.open("w", encoding="utf-8") as handle:
-        json.dump(manifest, handle, indent=1, sort_keys=True)
+        json.dump(dataclasses.asdict(manifest), handle, indent=1, sort_keys=True)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
@@ -135,22 +162,7 @@ def _write_manifest(ws: Workspace, manifest: dict[str, Any]) -> None:
 
 def imports(ws: Workspace) -> tuple[Import, ...]:
     """The imports recorded in the workspace, oldest first."""
-    return tuple(
-        Import(
-            id=i["id"],
-            source=i["source"],
-            file=i["file"],
-            sha256=i["sha256"],
-            imported_at=i["imported_at"],
-            rows=i["rows"],
-            years=tuple(i["years"]),
-            files=tuple(i["files"]),
-            dropped=dict(i.get("dropped", {})),
-            sides=tuple(i.get("sides", ())),
-            monthly=bool(i.get("monthly", True)),
-        )
-        for i in _read_manifest(ws)["imports"]
-    )
+    return _read_manifest(ws).imports
 
 
 @contextlib.contextmanager
@@ -198,15 +210,15 @@ def _check_conflicts(con: duckdb.DuckDBPyConnection, reading: Reading, position:
         )
 
 
-def _existing_files(manifest: dict[str, Any], source: str, years: set[int]) -> dict[str, list[str]]:
+def _existing_files(manifest: Manifest, source: str, years: set[int]) -> dict[str, list[str]]:
     """Files of earlier imports of ``source`` for ``years``, by import id."""
     found: dict[str, list[str]] = {}
-    for entry in manifest["imports"]:
-        if entry["source"] != source:
+    for entry in manifest.imports:
+        if entry.source != source:
             continue
-        hits = [f for f in entry["files"] if _year_of(f) in years]
+        hits = [f for f in entry.files if _year_of(f) in years]
         if hits:
-            found[entry["id"]] = hits
+            found[entry.id] = hits
     return found
 
 
@@ -232,10 +244,10 @@ def import_flows(
     sha = file_sha256(reading.path)
     with _locked(ws):
         manifest = _read_manifest(ws)
-        for entry in manifest["imports"]:
-            if entry["source"] == reading.source and entry["sha256"] == sha:
+        for entry in manifest.imports:
+            if entry.source == reading.source and entry.sha256 == sha:
                 return ImportResult(
-                    reading.source, str(reading.path), unchanged=True, years=tuple(entry["years"])
+                    reading.source, str(reading.path), unchanged=True, years=entry.years
                 )
         staging = ws.path(".staging", uuid.uuid4().hex)
         staging.mkdir(parents=True)
@@ -244,20 +256,19 @@ def import_flows(
             result, entry, superseded = _prepare(
                 ws, manifest, reading, staging, replace, progress, sha
             )
-            for relative in entry["files"]:
+            for relative in entry.files:
                 target = ws.path(relative)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(staging / f"{_year_of(relative)}.parquet", target)
                 moved.append(target)
             kept = []
-            for other in manifest["imports"]:
-                drop = set(superseded.get(other["id"], []))
-                other = {**other, "files": [f for f in other["files"] if f not in drop]}
-                other["years"] = sorted({_year_of(f) for f in other["files"]})
-                if other["files"]:
-                    kept.append(other)
-            manifest = {**manifest, "imports": [*kept, entry]}
-            _write_manifest(ws, manifest)
+            for other in manifest.imports:
+                drop = set(superseded.get(other.id, []))
+                files = tuple(f for f in other.files if f not in drop)
+                if files:
+                    years = tuple(sorted({_year_of(f) for f in files}))
+                    kept.append(dataclasses.replace(other, files=files, years=years))
+            _write_manifest(ws, dataclasses.replace(manifest, imports=(*kept, entry)))
         except BaseException:
             for path in moved:
                 path.unlink(missing_ok=True)
@@ -266,8 +277,8 @@ def import_flows(
             shutil.rmtree(staging, ignore_errors=True)
             with contextlib.suppress(OSError):
                 staging.parent.rmdir()  # only when no other import is staging
-        for files in superseded.values():
-            for relative in files:
+        for gone in superseded.values():
+            for relative in gone:
                 ws.path(relative).unlink(missing_ok=True)
         log.info("imported %s rows of %s (source %s) into %s", result.rows_stored,
                  reading.path, reading.source, ws.root)  # fmt: skip
@@ -276,13 +287,13 @@ def import_flows(
 
 def _prepare(
     ws: Workspace,
-    manifest: dict[str, Any],
+    manifest: Manifest,
     reading: Reading,
     staging: Path,
     replace: bool,
     progress: Callable[[int], None] | None,
     sha: str,
-) -> tuple[ImportResult, dict[str, Any], dict[str, list[str]]]:
+) -> tuple[ImportResult, Import, dict[str, list[str]]]:
     raw = staging / "raw.parquet"
     rows_read = _stage(reading, raw, progress)
     position = "line" if reading.path.suffix.lower() != ".parquet" else "row"
@@ -353,19 +364,19 @@ def _prepare(
     finally:
         con.close()
     dropped = {k: int(v) for k, v in reading.dropped.items() if v}
-    entry: dict[str, Any] = {
-        "id": import_id,
-        "source": reading.source,
-        "file": reading.path.name,
-        "sha256": sha,
-        "imported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "rows": stored,
-        "years": sorted({_year_of(f) for f in files}),
-        "files": files,
-        "dropped": dropped,
-        "sides": sides,
-        "monthly": bool(months and months[0]),
-    }
+    entry = Import(
+        id=import_id,
+        source=reading.source,
+        file=reading.path.name,
+        sha256=sha,
+        imported_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        rows=stored,
+        years=tuple(sorted({_year_of(f) for f in files})),
+        files=tuple(files),
+        dropped=dropped,
+        sides=tuple(sides),
+        monthly=bool(months and months[0]),
+    )
     result = ImportResult(
         source=reading.source,
         file=str(reading.path),
@@ -375,7 +386,7 @@ def _prepare(
         duplicates_removed=duplicates,
         already_present=already,
         dropped=dropped,
-        years=tuple(entry["years"]),
+        years=entry.years,
         replaced=tuple(sorted(superseded)),
     )
     return result, entry, superseded

@@ -167,3 +167,19 @@ def test_http_errors_only_in_the_api() -> None:
         if "HTTPException" in path.read_text("utf-8")
     )
     assert users and all(u.startswith("api/") or u == "server.py" for u in users), users
+
+
+def test_the_architecture_document_lists_every_error_and_use_case_module() -> None:
+    import econsec.errors as errors
+    from econsec.api.errors import STATUS
+    from econsec.cli.app import EXIT_CODES
+
+    text = (SOURCE.parents[1] / "docs" / "architecture.md").read_text("utf-8")
+    classes = {n for n in errors.__all__ if n not in ("EconsecError", "FieldProblem")}
+    assert {n for n in classes if f"`{n}`" not in text} == set()
+    for name in classes:  # each maps to an exit code and a status, itself or by its base
+        mro = getattr(errors, name).__mro__
+        assert any(t in EXIT_CODES for t in mro) and any(t in STATUS for t in mro), name
+    assert set(EXIT_CODES) == set(STATUS)
+    modules = {p.stem for p in (SOURCE / "app").glob("*.py")} - {"__init__", "journal"}
+    assert {m for m in modules if f"app/{m}.py" not in text} == set()

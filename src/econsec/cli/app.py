@@ -96,7 +96,9 @@ def _options(
     """econsec: supply-chain chokepoints, dependency screens and economic-security analytics."""
     level = os.environ.get("ECONSEC_LOG_LEVEL", "WARNING").upper()
     if level not in logging.getLevelNamesMapping():
-        raise ConfigError(f"ECONSEC_LOG_LEVEL is {level!r} (expected DEBUG, INFO, WARNING or ERROR)")
+        raise ConfigError(
+            f"ECONSEC_LOG_LEVEL is {level!r} (expected DEBUG, INFO, WARNING or ERROR)"
+        )
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 

@@ -183,3 +183,29 @@ def test_the_architecture_document_lists_every_error_and_use_case_module() -> No
     assert set(EXIT_CODES) == set(STATUS)
     modules = {p.stem for p in (SOURCE / "app").glob("*.py")} - {"__init__", "journal"}
     assert {m for m in modules if f"app/{m}.py" not in text} == set()
+
+
+DOCUMENTED = ["analysis"]  # packages whose public functions have numpy-style docstrings
+
+
+@pytest.mark.parametrize("package", DOCUMENTED)
+def test_public_functions_have_numpy_docstrings_with_examples(package: str) -> None:
+    """Parameters, Returns and runnable Examples (the doctests run with the suite)."""
+    import inspect
+    import pkgutil
+
+    root = importlib.import_module(f"econsec.{package}")
+    lacking = []
+    for info in pkgutil.iter_modules(root.__path__):
+        module = importlib.import_module(f"{root.__name__}.{info.name}")
+        for name in getattr(module, "__all__", ()):
+            obj = getattr(module, name)
+            if not inspect.isfunction(obj) or obj.__module__ != module.__name__:
+                continue
+            doc = inspect.getdoc(obj) or ""
+            sections = ["Returns\n-------", "Examples\n--------", ">>> "]
+            if inspect.signature(obj).parameters:
+                sections.append("Parameters\n----------")
+            if not all(s in doc for s in sections):
+                lacking.append(f"{module.__name__}.{name}")
+    assert not lacking

@@ -89,9 +89,35 @@ class Importer:
 def register_sets(
     engine: SqlEngine, sets: Mapping[str, Iterable[str] | None], relation: str = SETS_RELATION
 ) -> None:
-    """Register named sets of text values (products, country groups) as the relation
-    ``relation`` (columns ``name``, ``code``), so that queries test membership with
-    :func:`in_set` instead of writing the values into their text."""
+    """Register named sets of text values as a relation, so that queries test membership
+    without the values in their text.
+
+    Parameters
+    ----------
+    engine : SqlEngine
+        The engine to register the relation with.
+    sets : mapping of str to iterable of str or None
+        Each set's name and its values (products, country codes); None is an empty set.
+    relation : str
+        The relation's name (columns ``name``, ``code``).
+
+    Returns
+    -------
+    None
+
+    See Also
+    --------
+    in_set : the SQL that tests membership of a registered set.
+
+    Examples
+    --------
+    >>> from econsec.storage.engines import duckdb_engine
+    >>> engine = duckdb_engine(None)
+    >>> register_sets(engine, {"concern": {"CHN", "O'Land"}, "products": None})
+    >>> engine.sql(f"SELECT code FROM econsec_sets WHERE {in_set('code', 'concern')} "
+    ...            "ORDER BY code").column("code").to_pylist()
+    ['CHN', "O'Land"]
+    """
     rows = sorted({(name, code) for name, codes in sets.items() for code in codes or ()})
     engine.register(
         relation,
@@ -101,9 +127,27 @@ def register_sets(
 
 
 def in_set(column: str, name: str, relation: str = SETS_RELATION) -> str:
-    """SQL testing ``column`` for membership of the registered set ``name`` (a filter: Spark
-    allows such a subquery in WHERE, not in expressions; join the set there instead).
+    """SQL testing ``column`` for membership of a set registered by :func:`register_sets`.
 
+    Use it as a filter: Spark allows such a subquery in ``WHERE``, not inside expressions
+    (join the set there instead).
+
+    Parameters
+    ----------
+    column : str
+        The column (or expression) to test.
+    name : str
+        The registered set's name.
+    relation : str
+        The relation the set was registered in.
+
+    Returns
+    -------
+    str
+        An SQL predicate.
+
+    Examples
+    --------
     >>> in_set("product", "products")
     "product IN (SELECT code FROM econsec_sets WHERE name = 'products')"
     """
@@ -111,7 +155,24 @@ def in_set(column: str, name: str, relation: str = SETS_RELATION) -> str:
 
 
 def membership_rows(importers: tuple[Importer, ...]) -> list[tuple[str, str]]:
-    """(country, label) rows of the membership relation the SQL joins with."""
+    """The rows (country, label) of the membership relation the screen's SQL joins with.
+
+    Parameters
+    ----------
+    importers : tuple of Importer
+        Importing countries or groups.
+
+    Returns
+    -------
+    list of (str, str)
+        Each member country with its importer's label, by importer then country.
+
+    Examples
+    --------
+    >>> membership_rows((Importer("JPN", frozenset({"JPN"})),
+    ...                  Importer("Quad", frozenset({"USA", "IND", "JPN", "AUS"}))))[:3]
+    [('JPN', 'JPN'), ('AUS', 'Quad'), ('IND', 'Quad')]
+    """
     return [(country, imp.label) for imp in importers for country in sorted(imp.members)]
 
 
@@ -133,6 +194,29 @@ def concentration_sql(
 ) -> str:
     """SQL computing the concentration metrics per importer × product × year.
 
+    Parameters
+    ----------
+    relation : str
+        The relation of flows (``year``, ``exporter``, ``importer``, ``product``,
+        ``value_usd``).
+    members : str or None
+        The membership relation (see below).
+    years : tuple of int
+        The years to compute.
+    some_products : bool
+        Keep only the registered set ``products``.
+    dialect : str
+        ``duckdb`` or ``spark``.
+    unique_flows : bool
+        See below.
+
+    Returns
+    -------
+    str
+        The query; its columns are :data:`METRIC_COLUMNS`.
+
+    Notes
+    -----
     ``members`` names a relation of (country, label) rows (see :func:`membership_rows`); None
     means every importing country on its own. The sets ``concern`` and ``like_minded`` — and
     with ``some_products`` the ``products`` to keep — are read from the relation of
@@ -143,6 +227,12 @@ def concentration_sql(
     relation holds at most one row per (year, exporter, importer, product) — annual data of one
     source after the mirror rule, as a workspace guarantees — so the per-supplier aggregation
     can be skipped.
+
+    Examples
+    --------
+    >>> sql = concentration_sql("flows", None, (2024,))
+    >>> "sum(v * v) / (sum(v) * sum(v)) AS hhi" in sql and "2024" in sql
+    True
     """
     product_filter = f"AND {in_set('product', 'products')}" if some_products else ""
     year_list = ", ".join(str(int(y)) for y in years)
@@ -238,7 +328,29 @@ def concentration_sql(
 
 
 def register_members(engine: SqlEngine, importers: tuple[Importer, ...] | None) -> str | None:
-    """Register the membership relation for ``importers``; its name, or None for all importers."""
+    """Register the membership relation for ``importers`` with the engine.
+
+    Parameters
+    ----------
+    engine : SqlEngine
+        The engine.
+    importers : tuple of Importer or None
+        The importers to screen; None for every importing country on its own.
+
+    Returns
+    -------
+    str or None
+        The relation's name, or None (nothing registered) for every importer.
+
+    Examples
+    --------
+    >>> from econsec.storage.engines import duckdb_engine
+    >>> engine = duckdb_engine(None)
+    >>> register_members(engine, (Importer("EU2", frozenset({"DEU", "FRA"})),))
+    'econsec_members'
+    >>> engine.sql("SELECT * FROM econsec_members ORDER BY country").to_pylist()
+    [{'country': 'DEU', 'label': 'EU2'}, {'country': 'FRA', 'label': 'EU2'}]
+    """
     if importers is None:
         return None
     rows = membership_rows(importers)
@@ -254,7 +366,30 @@ def register_screen_sets(
     concern: frozenset[str],
     like_minded: frozenset[str],
 ) -> None:
-    """Register the sets :func:`concentration_sql` reads."""
+    """Register the sets :func:`concentration_sql` reads (see :func:`register_sets`).
+
+    Parameters
+    ----------
+    engine : SqlEngine
+        The engine.
+    products : frozenset of str or None
+        The products to keep; None for all.
+    concern, like_minded : frozenset of str
+        The countries of concern and the like-minded countries.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> from econsec.storage.engines import duckdb_engine
+    >>> engine = duckdb_engine(None)
+    >>> register_screen_sets(engine, None, frozenset({"CHN"}), frozenset({"AUS", "USA"}))
+    >>> engine.sql("SELECT name, count(*) AS n FROM econsec_sets GROUP BY name "
+    ...            "ORDER BY name").to_pylist()
+    [{'name': 'concern', 'n': 1}, {'name': 'like_minded', 'n': 2}]
+    """
     register_sets(engine, {"products": products, "concern": concern, "like_minded": like_minded})
 
 
@@ -268,7 +403,44 @@ def concentration(
     like_minded: frozenset[str] = frozenset(),
     relation: str = "flows",
 ) -> pa.Table:
-    """The metrics of :func:`concentration_sql`, ordered by importer, year and product."""
+    """The concentration metrics of :func:`concentration_sql` for the engine's flows.
+
+    Parameters
+    ----------
+    engine : SqlEngine
+        An engine with the relation ``relation`` of flows.
+    importers : tuple of Importer or None
+        Importing countries or groups; None for every importer on its own.
+    years : tuple of int
+        The years.
+    products : frozenset of str, optional
+        Only these HS6 products (default: all).
+    concern, like_minded : frozenset of str
+        Country sets whose shares of imports are reported.
+    relation : str
+        The relation of flows.
+
+    Returns
+    -------
+    pyarrow.Table
+        The columns of :data:`METRIC_COLUMNS`, by importer, year and product.
+
+    Examples
+    --------
+    Japan buys 90 from China and 10 from Australia: HHI 0.9² + 0.1² = 0.82.
+
+    >>> import pyarrow as pa
+    >>> from econsec.storage.engines import duckdb_engine
+    >>> engine = duckdb_engine(None)
+    >>> engine.register("flows", pa.table({
+    ...     "year": [2024, 2024, 2024], "exporter": ["CHN", "AUS", "CHN"],
+    ...     "importer": ["JPN", "JPN", "KOR"], "product": ["850511"] * 3,
+    ...     "value_usd": [90.0, 10.0, 50.0]}))
+    >>> row = concentration(engine, (Importer("JPN", frozenset({"JPN"})),), (2024,),
+    ...                     concern=frozenset({"CHN"})).to_pylist()[0]
+    >>> round(row["hhi"], 4), row["top_supplier"], row["n_suppliers"], row["concern_share"]
+    (0.82, 'CHN', 2, 0.9)
+    """
     members = register_members(engine, importers)
     register_screen_sets(engine, products, concern, like_minded)
     sql = concentration_sql(

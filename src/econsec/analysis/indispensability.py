@@ -48,9 +48,25 @@ class Indispensability:
 def indispensability_sql(relation: str, *, some_products: bool = False) -> str:
     """SQL (DuckDB and Spark) listing dominant products and dependent importers, one row each.
 
-    Its parameters are ``$country``, ``$year``, ``$min_world_share`` and
-    ``$min_importer_share``; with ``some_products``, only the set ``products`` of the relation
-    of :func:`~econsec.analysis.concentration.register_sets`."""
+    Parameters
+    ----------
+    relation : str
+        The relation of flows.
+    some_products : bool
+        Keep only the set ``products`` of the relation of
+        :func:`~econsec.analysis.concentration.register_sets`.
+
+    Returns
+    -------
+    str
+        The query, with the parameters ``$country``, ``$year``, ``$min_world_share`` and
+        ``$min_importer_share``.
+
+    Examples
+    --------
+    >>> "$min_world_share" in indispensability_sql("flows")
+    True
+    """
     product_filter = f"AND {in_set('product', 'products')}" if some_products else ""
     return f"""
     WITH base AS (
@@ -93,7 +109,47 @@ def indispensability(
     products: frozenset[str] | None = None,
     relation: str = "flows",
 ) -> tuple[Indispensability, ...]:
-    """Products where ``country`` is a dominant supplier, with its dependent importers, ranked."""
+    """Products where ``country`` is a dominant supplier, with the importers that depend on it.
+
+    A product is dominant when the country's share of world exports is at least
+    ``min_world_share``; an importer depends on the country when it buys more than
+    ``min_importer_share`` of its imports of the product from it.
+
+    Parameters
+    ----------
+    engine : SqlEngine
+        An engine with the relation of flows.
+    country : str
+        The supplier country (ISO alpha-3).
+    year : int
+        The year.
+    min_world_share, min_importer_share : float
+        The thresholds above.
+    products : frozenset of str, optional
+        Only these products (default: all).
+    relation : str
+        The relation of flows.
+
+    Returns
+    -------
+    tuple of Indispensability
+        By the value of dependent imports, largest first.
+
+    Examples
+    --------
+    China sells 90 of the world's 100 of a product; Japan buys all of its 60 from China.
+
+    >>> import pyarrow as pa
+    >>> from econsec.storage.engines import duckdb_engine
+    >>> engine = duckdb_engine(None)
+    >>> engine.register("flows", pa.table({
+    ...     "year": [2024] * 3, "exporter": ["CHN", "CHN", "AUS"],
+    ...     "importer": ["JPN", "KOR", "KOR"], "product": ["850511"] * 3,
+    ...     "value_usd": [60.0, 30.0, 10.0]}))
+    >>> (found,) = indispensability(engine, "CHN", 2024)
+    >>> found.world_export_share, [(d.importer, d.share) for d in found.dependent_importers]
+    (0.9, [('JPN', 1.0), ('KOR', 0.75)])
+    """
     register_sets(engine, {"products": products})
     params: dict[str, str | int | float] = {
         "country": country,

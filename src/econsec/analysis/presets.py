@@ -119,7 +119,33 @@ def _criterion(raw: object, where: str) -> Criterion:
 
 
 def parse_presets(raw: object, where: str = "presets") -> dict[str, Preset]:
-    """Presets from a registry document (a YAML list; see ``presets.yaml``), checked."""
+    """Presets from a registry document (a YAML list; see ``presets.yaml``), checked.
+
+    Parameters
+    ----------
+    raw : object
+        The parsed document.
+    where : str
+        Its name, for messages.
+
+    Returns
+    -------
+    dict of str to Preset
+        By id.
+
+    Raises
+    ------
+    ConfigError
+        Naming the entry at fault.
+
+    Examples
+    --------
+    >>> found = parse_presets([{"id": "half", "version": "1", "title": "Half",
+    ...     "source": "example", "criteria": [{"name": "top", "value": "top_share",
+    ...     "threshold": 0.5, "description": "top share > 0.5"}]}])
+    >>> found["half"].method_version, found["half"].criteria[0].threshold
+    ('half/v1', 0.5)
+    """
     if not isinstance(raw, list) or not raw:
         raise ConfigError(f"{where}: expected a list of presets")
     out: dict[str, Preset] = {}
@@ -159,7 +185,36 @@ PRESETS: dict[str, Preset] = parse_presets(
 
 
 def preset(name: str, overrides: dict[str, float] | None = None) -> Preset:
-    """A preset by name, optionally with thresholds changed."""
+    """A preset of the registry by name, optionally with thresholds changed.
+
+    Parameters
+    ----------
+    name : str
+        Its id (see :data:`PRESETS`).
+    overrides : dict of str to float, optional
+        New thresholds by criterion name; the method version then ends in ``+custom``.
+
+    Returns
+    -------
+    Preset
+
+    Raises
+    ------
+    NotFoundError
+        For an unknown preset or criterion, naming the known ones.
+
+    Examples
+    --------
+    >>> preset("geodep").criteria[0].threshold
+    0.4
+    >>> preset("geodep", {"C1_import_hhi": 0.3}).method_version
+    'geodep/v1+custom'
+
+    References
+    ----------
+    Lefebvre & Wibaux (2024), GeoDep, CEPII; European Commission (2021), SWD(2021) 352;
+    Regulation (EU) 2024/1252, Art. 5(1)(d).
+    """
     try:
         found = PRESETS[name]
     except KeyError:

@@ -36,6 +36,36 @@ def rollup(
 
     A product in several groups counts in each. Groups with no HS goods code (e.g. cloud
     programs) appear with zero products.
+
+    Parameters
+    ----------
+    rows : iterable of mappings
+        Screen rows (``importer``, ``product``, ``imports_usd``, ``flagged``).
+    list_id : str
+        A critical product list: ``japan``, ``eu_crma`` or ``us_critical_minerals``.
+    date : datetime.date
+        The day whose list applies.
+    catalogue : Catalogue, optional
+        The catalogue (default: the packaged one).
+
+    Returns
+    -------
+    tuple of GroupSummary
+        One per importer and group.
+
+    Raises
+    ------
+    NotFoundError
+        For an unknown list.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> rows = [{"importer": "JPN", "product": "850511", "imports_usd": 5.0, "flagged": True}]
+    >>> magnets = next(g for g in rollup(rows, "japan", dt.date(2024, 6, 1))
+    ...                if g.group == "japan/permanent_magnets")
+    >>> magnets.traded, magnets.flagged, magnets.flagged_imports_usd
+    (1, ('850511',), 5.0)
     """
     by_importer: dict[str, dict[str, Mapping[str, Any]]] = {}
     for r in rows:
@@ -74,7 +104,27 @@ class Change:
 def compare(
     before: Iterable[Mapping[str, Any]], after: Iterable[Mapping[str, Any]]
 ) -> tuple[Change, ...]:
-    """Newly flagged, no longer flagged and still flagged products, per importer."""
+    """Newly flagged, no longer flagged and still flagged products, per importer: the churn
+    of single-year flags that CEPII warns about.
+
+    Parameters
+    ----------
+    before, after : iterable of mappings
+        Screen rows (``importer``, ``product``, ``flagged``) of two years.
+
+    Returns
+    -------
+    tuple of Change
+        One per importer.
+
+    Examples
+    --------
+    >>> old = [{"importer": "JPN", "product": p, "flagged": True} for p in ("a", "b")]
+    >>> new = [{"importer": "JPN", "product": p, "flagged": True} for p in ("a", "c")]
+    >>> (c,) = compare(old, new)
+    >>> c.newly_flagged, c.no_longer_flagged, c.still_flagged
+    (('c',), ('b',), ('a',))
+    """
 
     def flags(rows: Iterable[Mapping[str, Any]]) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}

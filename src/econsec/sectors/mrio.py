@@ -53,8 +53,40 @@ class MRIO:
 
 
 def read_wiod(folder: Path, year: int) -> MRIO:
-    """The WIOD 2013 release for ``year`` from ``wiot{year}_Z_long.parquet``, ``_F_long`` and
-    ``_x`` (million USD)."""
+    """The WIOD 2013 release for ``year``, from its long Parquet files.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        A folder with ``wiot{year}_Z_long.parquet``, ``wiot{year}_F_long.parquet`` and
+        ``wiot{year}_x.parquet`` (million USD).
+    year : int
+        The table's year.
+
+    Returns
+    -------
+    MRIO
+
+    Raises
+    ------
+    NotFoundError
+        When a file of the year is missing.
+    InputError
+        When the flows name a country-sector the output table lacks.
+
+    Examples
+    --------
+    The real table (40 countries and the rest of the world × 35 industries):
+
+    >>> mrio = read_wiod(Path("../shared/data/wiod2013_mrio"), 2011)
+    >>> mrio.n, mrio.unit, mrio.countries[0], mrio.sectors[0]
+    (1435, 'million USD', 'AUS', 'c1')
+
+    References
+    ----------
+    Timmer, M. P. et al. (2015), An illustrated user guide to the World Input-Output Database,
+    *Review of International Economics* 23(3).
+    """
     paths = {k: folder / f"wiot{year}_{k}.parquet" for k in ("Z_long", "F_long", "x")}
     missing = [p.name for p in paths.values() if not p.exists()]
     if missing:
@@ -115,8 +147,27 @@ def _region(code: str) -> str:
 
 
 def from_pymrio(io: Any, source: str = "pymrio IOSystem", unit: str = "table units") -> MRIO:
-    """Convert a pymrio ``IOSystem`` (after ``calc_system``-free parsing: Z and Y are enough).
-    Region codes become ISO alpha-3 where they are ISO codes."""
+    """Convert a pymrio ``IOSystem``: its Z and Y are enough (no ``calc_system``, which would
+    invert densely). Region codes become ISO alpha-3 where they are ISO codes.
+
+    Parameters
+    ----------
+    io : pymrio.IOSystem
+        A parsed table.
+    source, unit : str
+        What to name the table and its unit.
+
+    Returns
+    -------
+    MRIO
+
+    Examples
+    --------
+    >>> import pymrio
+    >>> mrio = from_pymrio(pymrio.load_test(), source="pymrio test system")
+    >>> mrio.n, mrio.countries[0], mrio.sectors[:2]
+    (48, 'reg1', ('food', 'mining'))
+    """
     Z = io.Z
     labels = [(_region(str(r)), s) for r, s in Z.index]
     y = np.asarray(io.Y.sum(axis=1), float)
@@ -133,10 +184,35 @@ def from_pymrio(io: Any, source: str = "pymrio IOSystem", unit: str = "table uni
 
 
 def read_mrio(path: Path, year: int, kind: str = "wiod") -> MRIO:
-    """A table from a user's files: ``wiod`` (the WIOD 2013 Parquet folder), ``oecd`` (an OECD
-    ICIO CSV or zip, or a folder holding ``ICIO*_YEAR``) or ``exiobase3`` (an EXIOBASE 3 zip or
-    folder), the last two through pymrio's parsers. :class:`InputError` names the file and what
-    was expected when pymrio cannot read it."""
+    """A table from a user's files, through its reader.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        ``wiod``: the WIOD 2013 Parquet folder; ``oecd``: an OECD ICIO CSV or zip, or a folder
+        holding ``ICIO*_YEAR``; ``exiobase3``: an EXIOBASE 3 zip or folder.
+    year : int
+        The table's year.
+    kind : str
+        ``wiod``, ``oecd`` or ``exiobase3`` (the last two through pymrio's parsers).
+
+    Returns
+    -------
+    MRIO
+
+    Raises
+    ------
+    InputError
+        For an unknown kind, or naming the file and what was expected when it cannot be read.
+
+    Examples
+    --------
+    >>> read_mrio(Path("../shared/data/wiod2013_mrio"), 2011).source
+    'WIOD 2013 release, 2011'
+    >>> read_mrio(Path("nowhere.csv"), 2011, "oecd")
+    Traceback (most recent call last):
+    econsec.errors.InputError: nowhere.csv: no such file or folder
+    """
     if kind == "wiod":
         return read_wiod(path, year)
     if kind not in KINDS:

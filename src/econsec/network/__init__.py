@@ -20,7 +20,7 @@ from econsec.network.exposure import (
     shared_suppliers,
 )
 from econsec.network.loaders import network_from_tables, read_network, read_willems
-from econsec.network.model import Network, with_sector_essentiality
+from econsec.network.model import Network, example_network, with_sector_essentiality
 
 __all__ = [
     "CountryExposure",
@@ -33,6 +33,7 @@ __all__ = [
     "country_export_ban",
     "dominators",
     "esri",
+    "example_network",
     "exposure",
     "firm_failure",
     "hidden_dependence",

@@ -40,7 +40,25 @@ __all__ = [
 
 
 def input_shares(network: Network) -> sp.csr_matrix:
-    """:math:`B = W \\hat{\\Pi}^{-1}`, each column the shares of a buyer's inputs."""
+    """Input shares :math:`B = W \\hat{\\Pi}^{-1}`: each column the shares of a buyer's inputs.
+
+    Parameters
+    ----------
+    network : Network
+        The network.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        n × n; ``B[i, j]`` the share of j's inputs bought from i.
+
+    Examples
+    --------
+    >>> from econsec.network import example_network
+    >>> net = example_network()
+    >>> input_shares(net).toarray()[:, 3]  # P: 30 of 40 from R, 10 from U
+    array([0.  , 0.75, 0.25, 0.  , 0.  ])
+    """
     W = network.W()
     inputs = np.asarray(W.sum(axis=0)).ravel()
     return sp.csr_matrix(
@@ -71,7 +89,34 @@ class CountryExposure:
 
 
 def hidden_dependence(network: Network, country: str) -> tuple[np.ndarray, np.ndarray]:
-    """(tier-1 share, any-tier share) of every firm's inputs that depend on ``country``."""
+    """How much of every firm's inputs depends on ``country``, directly and through any tier.
+
+    The any-tier share d solves :math:`d = B^\\top r + B^\\top \\mathrm{diag}(1 - r) d` with
+    :math:`r` the indicator of the country's firms (a sparse solve).
+
+    Parameters
+    ----------
+    network : Network
+        The network.
+    country : str
+        ISO alpha-3.
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        The tier-1 share and the any-tier share of each firm's inputs.
+
+    Examples
+    --------
+    P buys 75 % of its inputs from R (KOR), which buys all of its input from M (CHN): P
+    depends on China for 0 % at tier 1 and 75 % through its suppliers.
+
+    >>> from econsec.network import example_network
+    >>> net = example_network()
+    >>> tier1, any_tier = hidden_dependence(net, "CHN")
+    >>> float(tier1[3]), float(any_tier[3])
+    (0.0, 0.75)
+    """
     B = input_shares(network)
     r = (np.array(network.countries) == country).astype(float)
     t = B.T @ r
@@ -116,7 +161,34 @@ def _paths(
 
 
 def exposure(network: Network, firm_id: str, *, paths: int = 5) -> tuple[CountryExposure, ...]:
-    """A firm's dependence on every country that its supply chains reach, largest first."""
+    """A firm's dependence on every country its supply chains reach, largest first, with the
+    main supply paths behind each.
+
+    Parameters
+    ----------
+    network : Network
+        The network.
+    firm_id : str
+        The firm.
+    paths : int
+        Supply paths listed per country.
+
+    Returns
+    -------
+    tuple of CountryExposure
+
+    Raises
+    ------
+    NotFoundError
+        For an unknown firm.
+
+    Examples
+    --------
+    >>> from econsec.network import example_network
+    >>> net = example_network()
+    >>> [(e.country, e.tier1, e.any_tier, e.paths[0].firms) for e in exposure(net, "P")]
+    [('CHN', 0.0, 0.75, ('R', 'M')), ('KOR', 0.75, 0.75, ('R',)), ('USA', 0.25, 0.25, ('U',))]
+    """
     j = network.index(firm_id)
     B = input_shares(network)
     # countries upstream of the firm
@@ -144,8 +216,35 @@ def _graph(network: Network) -> nx.DiGraph:
 def dominators(
     network: Network, firm_id: str, *, country: str | None = None, product: str | None = None
 ) -> tuple[str, ...]:
-    """Firms through which every supply path from ``country`` (its firms) or from the suppliers of
-    ``product`` to the firm passes, nearest first: single points of failure."""
+    """Single points of failure: the firms through which every supply path from ``country`` (its
+    firms) or from the suppliers of ``product`` to the firm passes, nearest first.
+
+    Parameters
+    ----------
+    network : Network
+        The network.
+    firm_id : str
+        The firm.
+    country, product : str, optional
+        Give one: the origin of the paths.
+
+    Returns
+    -------
+    tuple of str
+        Firm ids (networkx's immediate dominators).
+
+    Raises
+    ------
+    InputError
+        When neither or both of ``country`` and ``product`` are given.
+
+    Examples
+    --------
+    >>> from econsec.network import example_network
+    >>> net = example_network()
+    >>> dominators(net, "P", country="CHN")
+    ('R',)
+    """
     if (country is None) == (product is None):
         raise InputError("give a country or a product, not both or neither")
     j = network.index(firm_id)
@@ -172,7 +271,25 @@ def dominators(
 
 
 def articulation_points(network: Network) -> tuple[str, ...]:
-    """Firms whose removal splits the supply network (ignoring link direction) into more parts."""
+    """Firms whose removal splits the supply network (ignoring link direction) into more parts.
+
+    Parameters
+    ----------
+    network : Network
+        The network.
+
+    Returns
+    -------
+    tuple of str
+        Firm ids, sorted.
+
+    Examples
+    --------
+    >>> from econsec.network import example_network
+    >>> net = example_network()
+    >>> articulation_points(net)
+    ('P', 'R')
+    """
     g = _graph(network).to_undirected()
     return tuple(sorted(network.firm_ids[i] for i in nx.articulation_points(g)))
 
@@ -181,7 +298,29 @@ def shared_suppliers(
     network: Network, *, focal: np.ndarray | None = None, min_firms: int = 2
 ) -> list[dict[str, object]]:
     """Suppliers on which several focal firms depend, and how many of them only indirectly
-    (beyond tier 1 — without knowing it). Focal firms default to those with no customers."""
+    (beyond tier 1, without knowing it).
+
+    Parameters
+    ----------
+    network : Network
+        The network.
+    focal : ndarray of int, optional
+        The focal firms (default: those with no customers).
+    min_firms : int
+        Report suppliers of at least this many focal firms.
+
+    Returns
+    -------
+    list of dict
+        ``firm_id``, ``country``, ``n_firms``, ``n_hidden``; most hidden first.
+
+    Examples
+    --------
+    >>> from econsec.network import example_network
+    >>> net = example_network()
+    >>> shared_suppliers(net)[0]
+    {'firm_id': 'M', 'country': 'CHN', 'n_firms': 2, 'n_hidden': 2}
+    """
     n = network.n_firms
     if focal is None:
         has_customer = np.bincount(network.supplier, minlength=n) > 0

@@ -56,7 +56,41 @@ def _read_all(
 
 
 def read_network(firms: Path, links: Path) -> Network:
-    """Read a network from ``firms.csv`` and ``links.csv`` (CSV or Parquet)."""
+    """Read a network from ``firms.csv`` and ``links.csv`` (CSV or Parquet).
+
+    Parameters
+    ----------
+    firms : pathlib.Path
+        ``firm_id, name, country, sector, output``.
+    links : pathlib.Path
+        ``supplier_id, buyer_id, product, value, essential``.
+
+    Returns
+    -------
+    Network
+
+    Raises
+    ------
+    InputError
+        Naming the file, line and column at fault and the expected form.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "firms.csv").write_text("firm_id,name,country,sector,output\\n"
+    ...     "A,Mine,CHN,B07,10\\nB,Maker,Japan,C29,30\\n")
+    >>> _ = (folder / "links.csv").write_text("supplier_id,buyer_id,product,value,essential\\n"
+    ...     "A,B,ore,5,true\\n")
+    >>> net = read_network(folder / "firms.csv", folder / "links.csv")
+    >>> net.countries, net.essential
+    (('CHN', 'JPN'), array([ True]))
+    >>> _ = (folder / "links.csv").write_text("supplier_id,buyer_id,product,value,essential\\n"
+    ...     "A,Z,ore,5,true\\n")
+    >>> read_network(folder / "firms.csv", folder / "links.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    econsec.errors.InputError: ...links.csv, line 2, column 'buyer_id': unknown firm 'Z'...
+    """
     ft = open_table(firms)
     ft.require(FIRM_COLUMNS, "firms.csv")
     f = _read_all(ft, FIRM_COLUMNS, ("output",))
@@ -149,8 +183,32 @@ def _check_duplicates(
 
 
 def network_from_tables(firms: pa.Table, links: pa.Table, source: str) -> Network:
-    """A network from Arrow tables with the columns of ``firms.csv`` and ``links.csv``
-    (already checked, e.g. the generated demo world)."""
+    """A network from Arrow tables with the columns of ``firms.csv`` and ``links.csv``, already
+    checked (e.g. the generated demo world).
+
+    Parameters
+    ----------
+    firms, links : pyarrow.Table
+        As in :func:`read_network`.
+    source : str
+        What to call the data.
+
+    Returns
+    -------
+    Network
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> firms = pa.table({"firm_id": ["A", "B"], "name": ["Mine", "Maker"],
+    ...                   "country": ["CHN", "JPN"], "sector": ["B07", "C29"],
+    ...                   "output": [10.0, 30.0]})
+    >>> links = pa.table({"supplier_id": ["A"], "buyer_id": ["B"], "product": ["ore"],
+    ...                   "value": [5.0], "essential": [True]})
+    >>> network_from_tables(firms, links, "example").W().toarray()
+    array([[0., 5.],
+           [0., 0.]])
+    """
     ids = firms.column("firm_id").to_pylist()
     index = {f: i for i, f in enumerate(ids)}
     return Network(
@@ -176,6 +234,28 @@ def read_willems(folder: Path, chain: int) -> Network:
     ``XXX`` (unknown), a stage's output is its cost rate times the throughput implied by
     downstream demand (at least its cost rate), a link's value is the upstream stage's cost
     rate, and every link is essential (a stage needs all its parts, as in a bill of materials).
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The data folder (``willems_supply_chains``).
+    chain : int
+        The chain's number, 1 to 38.
+
+    Returns
+    -------
+    Network
+
+    Examples
+    --------
+    >>> chain = read_willems(Path("../shared/data/willems_supply_chains"), 1)
+    >>> chain.n_firms, chain.n_links, sorted(set(chain.sectors))[:2]
+    (8, 10, ['Manuf', 'Part'])
+
+    References
+    ----------
+    Willems, S. P. (2008), Data set: Real-world multiechelon supply chains used for inventory
+    optimization, *Manufacturing & Service Operations Management* 10(1).
     """
     import csv
 

@@ -19,7 +19,7 @@ import scipy.sparse as sp
 
 from econsec.errors import InputError, NotFoundError
 
-__all__ = ["ESSENTIALITY_LEVELS", "Network", "with_sector_essentiality"]
+__all__ = ["ESSENTIALITY_LEVELS", "Network", "example_network", "with_sector_essentiality"]
 
 ESSENTIALITY_LEVELS = ("essential", "non-essential", "irrelevant")
 
@@ -69,8 +69,30 @@ class Network:
 def with_sector_essentiality(network: Network, matrix: Mapping[tuple[str, str], str]) -> Network:
     """Set each link's essential flag from a (supplier sector, buyer sector) matrix.
 
-    Values are ``essential``, ``non-essential`` or ``irrelevant``; irrelevant links are dropped
-    (the input plays no role in production). Pairs missing from the matrix keep their flag.
+    Parameters
+    ----------
+    network : Network
+        The network.
+    matrix : mapping of (str, str) to str
+        ``essential``, ``non-essential`` or ``irrelevant`` by (supplier sector, buyer
+        sector). Irrelevant links are dropped (the input plays no role in production); pairs
+        missing from the matrix keep their flag.
+
+    Returns
+    -------
+    Network
+
+    Raises
+    ------
+    InputError
+        For an unknown level.
+
+    Examples
+    --------
+    >>> net = with_sector_essentiality(example_network(), {("C28", "C29"): "essential",
+    ...                                                    ("B07", "C20"): "irrelevant"})
+    >>> net.n_links, net.essential.tolist()
+    (3, [True, True, True])
     """
     bad = {v for v in matrix.values() if v not in ESSENTIALITY_LEVELS}
     if bad:
@@ -95,4 +117,39 @@ def with_sector_essentiality(network: Network, matrix: Mapping[tuple[str, str], 
         product=tuple(p for p, k in zip(network.product, keep, strict=True) if k),
         value=network.value[keep],
         essential=essential[keep],
+    )
+
+
+def example_network() -> Network:
+    """The small chain of the documentation's examples: a mine M (CHN) sells ore to a refiner R
+    (KOR), which sells chemicals to two makers in Japan, P and Q; P also buys a part from U
+    (USA). Every firm's output is 100; P buys 30 of chemicals (essential) and 10 of parts
+    (non-essential), Q 5 of chemicals, R 20 of ore.
+
+    Returns
+    -------
+    Network
+
+    Examples
+    --------
+    >>> net = example_network()
+    >>> net.n_firms, net.n_links, net.countries
+    (5, 4, ('CHN', 'KOR', 'USA', 'JPN', 'JPN'))
+    """
+    ids = ("M", "R", "U", "P", "Q")
+    links = (("M", "R", "ore", 20.0, True), ("R", "P", "chem", 30.0, True),
+             ("U", "P", "part", 10.0, False), ("R", "Q", "chem", 5.0, True))  # fmt: skip
+    index = {f: i for i, f in enumerate(ids)}
+    return Network(
+        firm_ids=ids,
+        names=("Mine", "Refiner", "Parts maker", "Maker P", "Maker Q"),
+        countries=("CHN", "KOR", "USA", "JPN", "JPN"),
+        sectors=("B07", "C20", "C28", "C29", "C29"),
+        output=np.full(len(ids), 100.0),
+        supplier=np.array([index[s] for s, *_ in links], np.int64),
+        buyer=np.array([index[b] for _, b, *_ in links], np.int64),
+        product=tuple(p for _, _, p, _, _ in links),
+        value=np.array([v for *_, v, _ in links], float),
+        essential=np.array([e for *_, e in links], bool),
+        source="example (documentation)",
     )

@@ -121,10 +121,11 @@ def with_sector_essentiality(network: Network, matrix: Mapping[tuple[str, str], 
 
 
 def example_network() -> Network:
-    """The small chain of the documentation's examples: a mine M (CHN) sells ore to a refiner R
-    (KOR), which sells chemicals to two makers in Japan, P and Q; P also buys a part from U
-    (USA). Every firm's output is 100; P buys 30 of chemicals (essential) and 10 of parts
-    (non-essential), Q 5 of chemicals, R 20 of ore.
+    """The small chain of the documentation's examples: a mine M (CHN) sells ore (HS 261590) to
+    a refiner R (KOR), which sells hydrogen fluoride (HS 281111) to two makers in Japan, P and
+    Q; P also buys valves (HS 848180) from U (USA). Every firm's output is 100; P buys 30 of
+    hydrogen fluoride (essential) and 10 of valves (non-essential), Q 5 of hydrogen fluoride,
+    R 20 of ore.
 
     Returns
     -------
@@ -137,8 +138,8 @@ def example_network() -> Network:
     (5, 4, ('CHN', 'KOR', 'USA', 'JPN', 'JPN'))
     """
     ids = ("M", "R", "U", "P", "Q")
-    links = (("M", "R", "ore", 20.0, True), ("R", "P", "chem", 30.0, True),
-             ("U", "P", "part", 10.0, False), ("R", "Q", "chem", 5.0, True))  # fmt: skip
+    links = (("M", "R", "261590", 20.0, True), ("R", "P", "281111", 30.0, True),
+             ("U", "P", "848180", 10.0, False), ("R", "Q", "281111", 5.0, True))  # fmt: skip
     index = {f: i for i, f in enumerate(ids)}
     return Network(
         firm_ids=ids,

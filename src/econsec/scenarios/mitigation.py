@@ -115,7 +115,46 @@ def _quiet_stdout() -> Iterator[None]:
 
 
 def solve(p: Problem, lam: float) -> Plan:
-    """The plan minimising cost + λ · risk (see the module docstring)."""
+    """The plan minimising cost + λ · risk (see the module docstring), by HiGHS.
+
+    Parameters
+    ----------
+    p : Problem
+        The sourcing problem.
+    lam : float
+        λ, the weight of risk against cost.
+
+    Returns
+    -------
+    Plan
+
+    Raises
+    ------
+    Infeasible
+        When the suppliers cannot cover demand within the cap and their capacities, naming
+        what binds.
+
+    Examples
+    --------
+    Japan buys 80 % from China and 20 % from Korea; Korea and Australia could supply 30 % and
+    40 % of Japan's demand (their sales to Japan and a fifth of their other sales). The cheapest
+    plan within the 65 % cap buys all they can from the like-minded suppliers (no premium) and
+    the rest, 30 %, from China: cost 1 + 0.05 · 0.3 (premium) + 0.02 · (0.4 + 0.5 + 0.1)
+    (switching) = 1.035, HHI 0.4² + 0.3² + 0.3² = 0.34.
+
+    >>> import pyarrow as pa
+    >>> from econsec.storage.engines import duckdb_engine
+    >>> engine = duckdb_engine(None)
+    >>> engine.register("flows", pa.table({
+    ...     "year": [2024] * 5, "exporter": ["CHN", "KOR", "KOR", "CHN", "AUS"],
+    ...     "importer": ["JPN", "JPN", "USA", "USA", "USA"], "product": ["811292"] * 5,
+    ...     "value_usd": [80.0, 20.0, 50.0, 100.0, 200.0], "quantity_kg": [None] * 5}))
+    >>> problem = sourcing_problem(engine, "JPN", "811292", 2024,
+    ...                            like_minded=frozenset({"AUS", "KOR"}))
+    >>> plan = solve(problem, 0.0)
+    >>> {s: round(v, 4) for s, v in plan.shares.items()}, round(plan.cost, 4), round(plan.hhi, 4)
+    ({'AUS': 0.4, 'CHN': 0.3, 'KOR': 0.3}, 1.035, 0.34)
+    """
     import highspy
 
     _check(p)
@@ -165,12 +204,69 @@ def solve(p: Problem, lam: float) -> Plan:
 
 
 def frontier(p: Problem, lams: Sequence[float] = (0, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)) -> list[Plan]:
-    """Plans over a range of λ: the cost–risk frontier."""
+    """Plans over a range of λ: the cost–risk frontier.
+
+    Parameters
+    ----------
+    p : Problem
+        The sourcing problem.
+    lams : sequence of float
+        The values of λ.
+
+    Returns
+    -------
+    list of Plan
+
+    Raises
+    ------
+    Infeasible
+        As :func:`solve`.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> from econsec.storage.engines import duckdb_engine
+    >>> engine = duckdb_engine(None)
+    >>> engine.register("flows", pa.table({
+    ...     "year": [2024] * 5, "exporter": ["CHN", "KOR", "KOR", "CHN", "AUS"],
+    ...     "importer": ["JPN", "JPN", "USA", "USA", "USA"], "product": ["811292"] * 5,
+    ...     "value_usd": [80.0, 20.0, 50.0, 100.0, 200.0], "quantity_kg": [None] * 5}))
+    >>> problem = sourcing_problem(engine, "JPN", "811292", 2024,
+    ...                            like_minded=frozenset({"AUS", "KOR"}))
+    >>> [round(pl.hhi, 3) for pl in frontier(problem, (0, 1))]  # risk weighs: a lower HHI
+    [0.34, 0.335]
+    """
     return [solve(p, lam) for lam in lams]
 
 
 def recommend(plans: Sequence[Plan], tolerance: float = 0.10) -> Plan:
-    """The cheapest plan whose risk is within ``tolerance`` of the least risk on the frontier."""
+    """The cheapest plan whose risk is within ``tolerance`` of the least risk on the frontier.
+
+    Parameters
+    ----------
+    plans : sequence of Plan
+        A frontier.
+    tolerance : float
+        How much above the least risk a plan may be.
+
+    Returns
+    -------
+    Plan
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> from econsec.storage.engines import duckdb_engine
+    >>> engine = duckdb_engine(None)
+    >>> engine.register("flows", pa.table({
+    ...     "year": [2024] * 5, "exporter": ["CHN", "KOR", "KOR", "CHN", "AUS"],
+    ...     "importer": ["JPN", "JPN", "USA", "USA", "USA"], "product": ["811292"] * 5,
+    ...     "value_usd": [80.0, 20.0, 50.0, 100.0, 200.0], "quantity_kg": [None] * 5}))
+    >>> problem = sourcing_problem(engine, "JPN", "811292", 2024,
+    ...                            like_minded=frozenset({"AUS", "KOR"}))
+    >>> recommend(frontier(problem)).lam  # within 10 % of the least HHI, and cheapest
+    0
+    """
     risk = [pl.hhi if pl.expected_shortfall == 0 else pl.expected_shortfall for pl in plans]
     least = min(risk)
     ok = [pl for pl, r in zip(plans, risk, strict=True) if r <= least * (1 + tolerance) + 1e-12]
@@ -185,7 +281,28 @@ def stockpile_days(mean_disruption_days: float, probability: float, uncovered: f
     stock lasts its p-quantile ``−D ln(1 − p)``. Only the ``uncovered`` share of use (not
     replaced by other suppliers) draws on the stock.
 
-    >>> round(stockpile_days(60, 0.9, 0.5), 1)
+    Parameters
+    ----------
+    mean_disruption_days : float
+        D, the mean length of a disruption.
+    probability : float
+        p, in [0, 1).
+    uncovered : float
+        The share of use the stock must replace.
+
+    Returns
+    -------
+    float
+        Days of (full) use.
+
+    Raises
+    ------
+    InputError
+        For a probability outside [0, 1).
+
+    Examples
+    --------
+    >>> round(stockpile_days(60, 0.9, 0.5), 1)  # 60 · ln 10 · 0.5
     69.1
     """
     if not 0 <= probability < 1:
@@ -194,7 +311,22 @@ def stockpile_days(mean_disruption_days: float, probability: float, uncovered: f
 
 
 def describe(plan: Plan) -> dict[str, object]:
-    """The plan as a user sees it (JSON)."""
+    """The plan as a user sees it (JSON): shares largest first, rounded.
+
+    Parameters
+    ----------
+    plan : Plan
+        A plan.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> describe(Plan(0.0, {"KOR": 0.3, "AUS": 0.4}, 1.035, 0.25, 0.0))["shares"]
+    {'AUS': 0.4, 'KOR': 0.3}
+    """
     return {
         "lambda": plan.lam,
         "shares": {s: round(v, 4) for s, v in sorted(plan.shares.items(), key=lambda t: -t[1])},
@@ -222,6 +354,50 @@ def sourcing_problem(
     importer's; a supplier's capacity is what it sells the importer plus ``redirect_share`` of
     what it sells others, as a share of the importer's imports; relative unit costs come from
     unit values (USD per kg) where quantities are known, else 1.
+
+    Parameters
+    ----------
+    engine : SqlEngine
+        An engine with the relation ``flows``.
+    importer : str
+        ISO alpha-3.
+    product : str
+        HS6.
+    year : int
+        The base year.
+    cap : float
+        The largest share of one country.
+    like_minded : frozenset of str
+        Suppliers without the premium.
+    redirect_share : float
+        The share of a supplier's other sales it could redirect.
+    risk : str
+        ``hhi`` or ``expected_shortfall``.
+    disruption : mapping of str to float, optional
+        Disruption probabilities by supplier (for ``expected_shortfall``).
+
+    Returns
+    -------
+    Problem
+
+    Raises
+    ------
+    InsufficientData
+        When the importer bought none of the product in the year.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> from econsec.storage.engines import duckdb_engine
+    >>> engine = duckdb_engine(None)
+    >>> engine.register("flows", pa.table({
+    ...     "year": [2024] * 5, "exporter": ["CHN", "KOR", "KOR", "CHN", "AUS"],
+    ...     "importer": ["JPN", "JPN", "USA", "USA", "USA"], "product": ["811292"] * 5,
+    ...     "value_usd": [80.0, 20.0, 50.0, 100.0, 200.0], "quantity_kg": [None] * 5}))
+    >>> problem = sourcing_problem(engine, "JPN", "811292", 2024,
+    ...                            like_minded=frozenset({"AUS", "KOR"}))
+    >>> problem.current, problem.capacity
+    ({'KOR': 0.2, 'CHN': 0.8}, {'AUS': 0.4, 'CHN': 1.0, 'KOR': 0.3})
     """
     rows = engine.sql(
         "SELECT exporter, importer = $importer AS own, sum(value_usd) AS v, "

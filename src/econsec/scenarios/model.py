@@ -80,7 +80,17 @@ class Scenario:
 
 @cache
 def schema() -> dict[str, Any]:
-    """The published JSON Schema of scenario files."""
+    """The published JSON Schema of scenario files (``econsec scenario schema``).
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> sorted(schema()["required"])
+    ['base_year', 'measures', 'name']
+    """
     data: dict[str, Any] = json.loads(
         Path(__file__).with_name("scenario.schema.json").read_text("utf-8")
     )
@@ -132,7 +142,38 @@ def _countries(names: list[str], where: str, source: str) -> frozenset[str]:
 
 
 def parse_scenario(raw: Any, source: str = "scenario") -> Scenario:
-    """A :class:`Scenario` from parsed YAML/JSON, or :class:`InputError` naming the bad field."""
+    """A scenario from parsed YAML or JSON: checked against the schema, countries and groups
+    resolved to ISO alpha-3, products and critical lists to HS6 codes.
+
+    Parameters
+    ----------
+    raw : object
+        The parsed document.
+    source : str
+        Its name, for messages.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    InputError
+        Naming the field at fault and what was expected.
+
+    Examples
+    --------
+    >>> raw = {"name": "gallium", "base_year": 2024, "measures": [
+    ...     {"type": "export_restriction", "by": "China", "products": ["critical:japan/critical_minerals"],
+    ...      "targets": ["G7"], "share_blocked": 0.5, "pretext": "security",
+    ...      "start": "2024-08", "months": 12}]}
+    >>> m = parse_scenario(raw).measures[0]
+    >>> sorted(m.by), "JPN" in m.countries, "811292" in m.products
+    (['CHN'], True, True)
+    >>> parse_scenario({**raw, "base_year": "soon"})
+    Traceback (most recent call last):
+    econsec.errors.InputError: scenario, column 'base_year': 'soon' is not of type 'integer'
+    """
     _validate(raw, source)
     measures = []
     for i, m in enumerate(raw["measures"]):
@@ -185,8 +226,30 @@ def parse_scenario(raw: Any, source: str = "scenario") -> Scenario:
 
 
 def read_scenario(text: str, source: str = "scenario") -> Scenario:
-    """A scenario from YAML (or JSON) text, checked; :class:`InputError` names the line or
-    field at fault."""
+    """A scenario from YAML (or JSON) text, checked as :func:`parse_scenario` does.
+
+    Parameters
+    ----------
+    text : str
+        The document.
+    source : str
+        Its name, for messages.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    InputError
+        Naming the line (bad YAML) or the field at fault.
+
+    Examples
+    --------
+    >>> read_scenario("name: x\\nbase_year: [2024")
+    Traceback (most recent call last):
+    econsec.errors.InputError: scenario, line 2: not valid YAML: expected ',' or ']', but got '<stream end>'
+    """
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -200,7 +263,28 @@ def read_scenario(text: str, source: str = "scenario") -> Scenario:
 
 
 def load_scenario(path: Path) -> Scenario:
-    """Read and validate a scenario file."""
+    """Read and check a scenario file.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A YAML or JSON file.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    InputError
+        Naming the file and the line or field at fault.
+
+    Examples
+    --------
+    >>> from importlib.resources import files
+    >>> load_scenario(Path(str(files("econsec.scenarios") / "demo.yaml"))).base_year
+    2024
+    """
     try:
         text = path.read_text("utf-8")
     except OSError as exc:

@@ -84,8 +84,48 @@ def run_scenario(
     mrio: MRIO | None = None,
     hs_isic3: dict[str, str] | None = None,
 ) -> ScenarioResult:
-    """The trade layer on the engine's flows (or ``flows`` already loaded); with a network, the
-    firm layer; with an input–output table and an HS → ISIC 3 concordance, the sector layer."""
+    """Run a scenario's layers, switched on by what is given.
+
+    Parameters
+    ----------
+    engine : SqlEngine or None
+        An engine with the relation ``flows`` (or None with ``flows``).
+    scenario : Scenario
+        The scenario.
+    network : Network, optional
+        A firm network: the firm layer.
+    data_source : str
+        What the figures name as their data.
+    flows : dict, optional
+        Flows already loaded (:func:`~econsec.scenarios.trade.load_flows`).
+    mrio : MRIO, optional
+        With ``hs_isic3``, an input-output table: the sector layer.
+    hs_isic3 : dict of str to str, optional
+        HS6 → ISIC Rev.3 division.
+
+    Returns
+    -------
+    ScenarioResult
+        Its ``as_dict()`` is the JSON of ``econsec scenario run``.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> from econsec.storage.engines import duckdb_engine
+    >>> engine = duckdb_engine(None)
+    >>> engine.register("flows", pa.table({
+    ...     "year": [2024] * 4, "exporter": ["CHN", "KOR", "KOR", "CHN"],
+    ...     "importer": ["JPN", "JPN", "USA", "USA"], "product": ["811292"] * 4,
+    ...     "value_usd": [80.0, 20.0, 50.0, 100.0]}))
+    >>> from econsec.scenarios import parse_scenario
+    >>> ban = parse_scenario({"name": "gallium", "base_year": 2024, "measures": [
+    ...     {"type": "export_restriction", "by": "CHN", "products": ["811292"],
+    ...      "targets": ["JPN"], "share_blocked": 1.0, "pretext": "security",
+    ...      "start": "2024-08", "months": 12}]})
+    >>> result = run_scenario(engine, ban, data_source="example").as_dict()
+    >>> result["trade_at_risk_usd"], result["shortfall_usd"], "firms" in result
+    (80.0, 70.0, False)
+    """
     trade = trade_impact(engine, scenario, flows)
     firms = firm_impact(network, scenario) if network is not None else None
     sectors = (
@@ -97,7 +137,36 @@ def run_scenario(
 
 
 def run_batch(engine: Engine, scenarios: list[Scenario]) -> list[ScenarioResult]:
-    """Many scenarios: the flows of each base year are queried once for all of them."""
+    """Many scenarios: the flows of each base year are queried once for all of them.
+
+    Parameters
+    ----------
+    engine : SqlEngine
+        An engine with the relation ``flows``.
+    scenarios : list of Scenario
+        The scenarios (trade layer only).
+
+    Returns
+    -------
+    list of ScenarioResult
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> from econsec.storage.engines import duckdb_engine
+    >>> engine = duckdb_engine(None)
+    >>> engine.register("flows", pa.table({
+    ...     "year": [2024] * 4, "exporter": ["CHN", "KOR", "KOR", "CHN"],
+    ...     "importer": ["JPN", "JPN", "USA", "USA"], "product": ["811292"] * 4,
+    ...     "value_usd": [80.0, 20.0, 50.0, 100.0]}))
+    >>> from econsec.scenarios import parse_scenario
+    >>> ban = parse_scenario({"name": "gallium", "base_year": 2024, "measures": [
+    ...     {"type": "export_restriction", "by": "CHN", "products": ["811292"],
+    ...      "targets": ["JPN"], "share_blocked": 1.0, "pretext": "security",
+    ...      "start": "2024-08", "months": 12}]})
+    >>> [r.trade.by_product[0].shortfall_usd for r in run_batch(engine, [ban, ban])]
+    [70.0, 70.0]
+    """
     products: dict[int, set[str]] = {}
     for s in scenarios:
         products.setdefault(s.base_year, set()).update(*(m.products for m in s.measures))

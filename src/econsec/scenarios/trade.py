@@ -99,7 +99,34 @@ class TradeImpact:
 
 def load_flows(engine: Engine, year: int, products: frozenset[str]) -> Flows:
     """The bilateral flows of ``products`` in ``year``, by product (one query; reuse it for a
-    batch of scenarios on the same year)."""
+    batch of scenarios on the same year).
+
+    Parameters
+    ----------
+    engine : SqlEngine
+        An engine with the relation ``flows``.
+    year : int
+        The base year.
+    products : frozenset of str
+        HS6 codes.
+
+    Returns
+    -------
+    dict of str to list of (str, str, float)
+        Product → (exporter, importer, value in USD).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> from econsec.storage.engines import duckdb_engine
+    >>> engine = duckdb_engine(None)
+    >>> engine.register("flows", pa.table({
+    ...     "year": [2024] * 4, "exporter": ["CHN", "KOR", "KOR", "CHN"],
+    ...     "importer": ["JPN", "JPN", "USA", "USA"], "product": ["811292"] * 4,
+    ...     "value_usd": [80.0, 20.0, 50.0, 100.0]}))
+    >>> sorted(load_flows(engine, 2024, frozenset({"811292"}))["811292"])[:2]
+    [('CHN', 'JPN', 80.0), ('CHN', 'USA', 100.0)]
+    """
     register_sets(engine, {"products": products})
     table = engine.sql(
         "SELECT exporter, importer, product, sum(value_usd) AS v FROM flows "
@@ -191,8 +218,44 @@ def _ban(m: Measure, flows: Flows, s: Scenario) -> list[BanImpact]:
 
 
 def trade_impact(engine: Engine | None, s: Scenario, flows: Flows | None = None) -> TradeImpact:
-    """The trade layer of ``s`` on the flows of its base year (queried from ``engine``, or
-    given as ``flows`` from :func:`load_flows`)."""
+    """The trade layer of ``s`` on the flows of its base year: trade at risk, substitution
+    bounded by other suppliers' capacity, shortfalls, stockpile days, bans' alternative markets.
+
+    Parameters
+    ----------
+    engine : SqlEngine or None
+        An engine with the relation ``flows`` (or None with ``flows``).
+    s : Scenario
+        The scenario.
+    flows : dict, optional
+        The flows from :func:`load_flows`.
+
+    Returns
+    -------
+    TradeImpact
+
+    Examples
+    --------
+    China stops its 80 of gallium to Japan; Korea, Japan's other supplier, can redirect 20 %
+    of the 50 it sells elsewhere (10); 70 a year is short, and the 60 days of stock last
+    60 · 100 / 70 = 85.7 days.
+
+    >>> import pyarrow as pa
+    >>> from econsec.storage.engines import duckdb_engine
+    >>> engine = duckdb_engine(None)
+    >>> engine.register("flows", pa.table({
+    ...     "year": [2024] * 4, "exporter": ["CHN", "KOR", "KOR", "CHN"],
+    ...     "importer": ["JPN", "JPN", "USA", "USA"], "product": ["811292"] * 4,
+    ...     "value_usd": [80.0, 20.0, 50.0, 100.0]}))
+    >>> from econsec.scenarios import parse_scenario
+    >>> ban = parse_scenario({"name": "gallium", "base_year": 2024, "measures": [
+    ...     {"type": "export_restriction", "by": "CHN", "products": ["811292"],
+    ...      "targets": ["JPN"], "share_blocked": 1.0, "pretext": "security",
+    ...      "start": "2024-08", "months": 12}]})
+    >>> (p,) = trade_impact(engine, ban).by_product
+    >>> p.trade_at_risk_usd, p.substitutable_usd, p.shortfall_usd, round(p.days_to_shortage, 1)
+    (80.0, 10.0, 70.0, 85.7)
+    """
     products = frozenset().union(*(m.products for m in s.measures))
     if not products:
         return TradeImpact((), (), (), ("no trade measures",))

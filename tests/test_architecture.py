@@ -185,12 +185,8 @@ def test_the_architecture_document_lists_every_error_and_use_case_module() -> No
     assert {m for m in modules if f"app/{m}.py" not in text} == set()
 
 
-DOCUMENTED = [
-    "analysis",
-    "network",
-    "scenarios",
-    "sectors",
-]  # public functions with numpy-style docstrings
+#: The packages whose public functions have numpy-style docstrings with examples.
+DOCUMENTED = ["analysis", "network", "scenarios", "sectors", "sharing"]
 #: Examples that cannot be doctests, and why (each is run by a test instead).
 NOT_DOCTESTS = {"econsec.network.systemic.esri_spark": "needs a Spark session"}
 

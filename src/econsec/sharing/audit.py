@@ -18,14 +18,50 @@ GENESIS = "0" * 64
 
 
 def entry_hash(entry: Mapping[str, Any]) -> str:
-    """SHA-256 of the entry's canonical JSON, leaving out its own ``hash``."""
+    """SHA-256 of the entry's canonical JSON, leaving out its own ``hash``.
+
+    Parameters
+    ----------
+    entry : mapping
+        An audit entry.
+
+    Returns
+    -------
+    str
+        64 hexadecimal digits.
+
+    Examples
+    --------
+    >>> entry_hash({"seq": 0, "actor": "a", "hash": "ignored"}) == entry_hash({"seq": 0, "actor": "a"})
+    True
+    """
     body = {k: v for k, v in entry.items() if k != "hash"}
     text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def chain_entry(previous: Mapping[str, Any] | None, **fields: Any) -> dict[str, Any]:
-    """A new entry linked to ``previous`` (None for the first): ``seq``, ``prev``, ``hash``."""
+    """A new entry linked to ``previous`` (None for the first).
+
+    Parameters
+    ----------
+    previous : mapping or None
+        The last entry of the chain.
+    **fields
+        The entry's fields (actor, action, resource, allowed, reason, at).
+
+    Returns
+    -------
+    dict
+        The fields with ``seq``, ``prev`` (the previous hash) and ``hash``.
+
+    Examples
+    --------
+    >>> first = chain_entry(None, actor="a", action="read")
+    >>> second = chain_entry(first, actor="b", action="read")
+    >>> first["prev"] == GENESIS, second["seq"], second["prev"] == first["hash"]
+    (True, 1, True)
+    """
     entry: dict[str, Any] = {
         **fields,
         "seq": 0 if previous is None else int(previous["seq"]) + 1,
@@ -36,8 +72,25 @@ def chain_entry(previous: Mapping[str, Any] | None, **fields: Any) -> dict[str, 
 
 
 def verify(entries: Iterable[Mapping[str, Any]]) -> int | None:
-    """The ``seq`` (or position) of the first entry that was changed, removed or moved; None when
-    the chain is intact."""
+    """The first entry that was changed, removed or moved; None when the chain is intact.
+
+    Parameters
+    ----------
+    entries : iterable of mappings
+        The chain, in order.
+
+    Returns
+    -------
+    int or None
+        The position of the first bad entry.
+
+    Examples
+    --------
+    >>> log = [chain_entry(None, actor="a")]
+    >>> log.append(chain_entry(log[0], actor="b"))
+    >>> verify(log) is None, verify([log[1]]), verify([{**log[0], "actor": "x"}, log[1]])
+    (True, 0, 0)
+    """
     prev = GENESIS
     for position, entry in enumerate(entries):
         if (

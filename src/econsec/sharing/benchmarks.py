@@ -72,8 +72,20 @@ class Benchmark:
 
 
 def profile(records: Sequence[SupplierRecord]) -> Profile | None:
-    """A firm's exposure profile from its supplier records; None when it has no tier-1 input.
+    """A firm's exposure profile from its supplier records (see the module docstring).
 
+    Parameters
+    ----------
+    records : sequence of SupplierRecord
+        The firm's current supplier records.
+
+    Returns
+    -------
+    Profile or None
+        None when the firm reports no tier-1 input share.
+
+    Examples
+    --------
     >>> p = profile([SupplierRecord("A", "CHN", "850511", 1, 0.6, True, 30),
     ...              SupplierRecord("B", "USA", "850511", 1, 0.2, False, 90)])
     >>> round(p.top_country_share, 4), p.inventory_days
@@ -107,7 +119,31 @@ def _quarter(own: float, values: Sequence[float]) -> str:
 def benchmark(
     org: str, profiles: Mapping[str, tuple[str, Profile]], min_firms: int = 5
 ) -> Benchmark:
-    """The benchmark report of ``org`` among ``profiles`` (org → (sector, profile))."""
+    """The benchmark report of ``org`` among the firms of its sector: its own values, the sector
+    mean and its quarter, only when at least ``min_firms`` firms of the sector contribute.
+
+    Parameters
+    ----------
+    org : str
+        The firm.
+    profiles : mapping of str to (str, Profile)
+        Firm → (sector, profile).
+    min_firms : int
+        The guard's k.
+
+    Returns
+    -------
+    Benchmark
+
+    Examples
+    --------
+    >>> profiles = {f"f{i}": ("C29", Profile(0.5, 0.2, 0.3, 10.0 * i)) for i in range(5)}
+    >>> b = benchmark("f4", profiles)
+    >>> b.status, b.metrics["inventory_days"]
+    ('ok', Comparison(own=40.0, sector_mean=20.0, position='highest quarter'))
+    >>> benchmark("f4", dict(list(profiles.items())[1:])).status
+    'insufficient data'
+    """
     sector, own = profiles[org]
     peers = [p for s, p in profiles.values() if s == sector]
     enough = len(peers) >= min_firms
@@ -171,8 +207,22 @@ class Exposure:
 def exposure(records: Sequence[SupplierRecord], day: date | None = None) -> Exposure | None:
     """A firm's own exposure from its supplier records: the countries of its direct (tier-1)
     and deeper-tier inputs, weighted by input share; the critical product groups it buys, with
-    the largest country share in each; and its suppliers by tier. None without input shares.
+    the largest country share in each; and its suppliers by tier.
 
+    Parameters
+    ----------
+    records : sequence of SupplierRecord
+        The firm's current supplier records.
+    day : datetime.date, optional
+        The day whose critical product lists apply (default: today's).
+
+    Returns
+    -------
+    Exposure or None
+        None without input shares.
+
+    Examples
+    --------
     >>> e = exposure([SupplierRecord("A", "CHN", "850511", 1, 0.6, True, 30),
     ...               SupplierRecord("B", "MMR", "280530", 2, 0.5, False, 30)])
     >>> [(c.country, c.direct, c.deeper) for c in e.countries]

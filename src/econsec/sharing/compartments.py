@@ -53,8 +53,21 @@ _PREFIXES = {
 
 
 def compartment_of(product: str | None) -> str:
-    """The compartment of an HS6 product (``general`` when none applies or it is unknown).
+    """The compartment of an HS6 product: confidential records and findings on it need a
+    clearance with this compartment.
 
+    Parameters
+    ----------
+    product : str or None
+        An HS6 code.
+
+    Returns
+    -------
+    str
+        ``general`` when none applies or the product is unknown.
+
+    Examples
+    --------
     >>> compartment_of("811292"), compartment_of("854231"), compartment_of("030389")
     ('critical_minerals', 'semiconductors', 'food')
     """

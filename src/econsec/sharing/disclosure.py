@@ -45,15 +45,39 @@ def check(
     earlier: Iterable[frozenset[str]] = (),
     guard: Guard = Guard(),
 ) -> Verdict:
-    """Whether a cell with these per-firm contributions may be released.
+    """Whether a cell with these per-firm contributions may be released (the rules of the
+    module docstring, in order).
 
-    ``earlier``: the contributor sets of earlier releases to the same audience on the same
-    subject.
+    Parameters
+    ----------
+    contributions : mapping of str to float
+        Each firm's contribution to the cell (firms with 0 do not count).
+    earlier : iterable of frozenset of str
+        The contributor sets of earlier releases to compare with (differencing).
+    guard : Guard
+        The thresholds.
 
+    Returns
+    -------
+    Verdict
+        ``allowed``, the ``rule`` that failed (or ``ok``) and a message that names no firm and
+        no count.
+
+    Examples
+    --------
     >>> check({"a": 1.0, "b": 1.0}).rule
     'min_firms'
     >>> check({f"f{i}": 10.0 for i in range(6)}).allowed
     True
+    >>> check({"a": 90.0, "b": 5.0, "c": 2.0, "d": 2.0, "e": 1.0}).rule  # a dominates
+    'dominance'
+    >>> five = frozenset(f"f{i}" for i in range(5))
+    >>> check({f"f{i}": 10.0 for i in range(6)}, [five]).rule  # the sixth firm, isolated
+    'differencing'
+
+    References
+    ----------
+    Hundepool, A. et al. (2012), *Statistical Disclosure Control*, Wiley, ch. 4.
     """
     firms = frozenset(f for f, v in contributions.items() if v > 0)
     if len(firms) < guard.min_firms:

@@ -56,8 +56,20 @@ _JA_FORMS = ("株式会社", "有限会社", "合同会社", "(株)", "（株）
 
 
 def normalise(name: str) -> str:
-    """A supplier name reduced for matching.
+    """A supplier name reduced for matching: NFKC (full-width forms folded), case folded, legal
+    forms (Co., Ltd., 株式会社, …) and punctuation dropped.
 
+    Parameters
+    ----------
+    name : str
+        A supplier's name as a firm wrote it.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
     >>> normalise("Shin-Etsu Chemical Co., Ltd."), normalise("ＳＨＩＮ－ＥＴＳＵ　CHEMICAL")
     ('shin etsu chemical', 'shin etsu chemical')
     >>> normalise("信越化学工業株式会社")
@@ -100,8 +112,24 @@ def _find(parent: list[int], i: int) -> int:
 
 
 def resolve(mentions: Sequence[Mention], threshold: float = 90.0) -> list[Entity]:
-    """Group mentions of the same supplier.
+    """Group mentions of the same supplier: by identifier (LEI, corporate number), by the same
+    normalised name in the same country, and by names in one country at least ``threshold``
+    alike (RapidFuzz token-sort and compact ratios).
 
+    Parameters
+    ----------
+    mentions : sequence of Mention
+        Every firm's naming of a supplier.
+    threshold : float
+        Similarity (0-100) from which two names are one supplier.
+
+    Returns
+    -------
+    list of Entity
+        Each with the keys of its mentions; its id is stable while its identifiers are.
+
+    Examples
+    --------
     >>> ms = [Mention(0, "Acme Metals Co., Ltd.", "CHN"), Mention(1, "ACME METALS", "CHN"),
     ...       Mention(2, "Acme Metals", "VNM")]
     >>> [e.mentions for e in resolve(ms)]

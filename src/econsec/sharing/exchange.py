@@ -49,6 +49,18 @@ class Alert(Protocol):
 def tlp_of(audience: str) -> str:
     """The TLP 2.0 level of a release audience.
 
+    Parameters
+    ----------
+    audience : str
+        ``public``, ``all_firms`` or ``sector:CODE``.
+
+    Returns
+    -------
+    str
+        ``clear``, ``green`` or ``amber``.
+
+    Examples
+    --------
     >>> tlp_of("public"), tlp_of("all_firms"), tlp_of("sector:C26")
     ('clear', 'green', 'amber')
     """
@@ -68,7 +80,35 @@ def _marking(level: str) -> Any:
 
 def alert_bundle(alerts: Sequence[Alert], publisher: str = "econsec") -> str:
     """A STIX 2.1 bundle (JSON text) of released alerts: a report each, referring to the
-    alert's country (a location) and supplier (an identity) when it has them."""
+    alert's country (a location) and supplier (an identity) when it has them, marked with the
+    official TLP 2.0 marking definition of its audience.
+
+    Parameters
+    ----------
+    alerts : sequence of Alert
+        Released alerts (:class:`econsec.sharing.releases.Release`).
+    publisher : str
+        The identity that publishes them.
+
+    Returns
+    -------
+    str
+        The bundle's JSON.
+
+    Examples
+    --------
+    >>> import json
+    >>> from econsec.sharing.releases import Release
+    >>> alert = Release("a1", "f1", "shared_supplier", "Many firms depend on one supplier",
+    ...                 "…", "Acme (CHN)", "Acme", "811292", "CHN", 5, "all_firms", "green",
+    ...                 "2026-11-27T00:00:00Z", "example")
+    >>> sorted(o["type"] for o in json.loads(alert_bundle([alert]))["objects"])
+    ['identity', 'identity', 'location', 'marking-definition', 'report']
+
+    References
+    ----------
+    OASIS STIX 2.1; FIRST TLP 2.0 and its STIX 2.1 extension.
+    """
     import stix2
 
     from econsec.reference.countries import country

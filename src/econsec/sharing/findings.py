@@ -153,7 +153,30 @@ def _shares(links: Sequence[SupplierLink], reduce: str = "max") -> dict[str, flo
 
 
 def find(links: Sequence[SupplierLink], min_firms: int = 2) -> list[Finding]:
-    """All findings involving at least ``min_firms`` firms, most firms first."""
+    """The mash-up: every finding involving at least ``min_firms`` firms, most firms first (see
+    the module docstring for the kinds).
+
+    Parameters
+    ----------
+    links : sequence of SupplierLink
+        Every firm's current supplier records.
+    min_firms : int
+        The fewest firms a finding needs.
+
+    Returns
+    -------
+    list of Finding
+
+    Examples
+    --------
+    Two firms name one supplier differently; one of them reaches it only at tier 2.
+
+    >>> from econsec.sharing.records import SupplierRecord
+    >>> links = [SupplierLink("A", "C29", SupplierRecord("Chipco", "TWN", "854231", 1, 0.6, True, 30)),
+    ...          SupplierLink("B", "C26", SupplierRecord("CHIPCO LTD", "TWN", "854231", 2, 0.2, False, 9))]
+    >>> [(f.kind, f.subject, f.n_firms) for f in find(links)]
+    [('shared_country', 'TWN', 2), ('shared_supplier', 'Chipco (TWN)', 2)]
+    """
     mentions = [
         Mention(
             i,

@@ -40,8 +40,29 @@ def summary(
     guard: Guard | None = None,
     earlier: Mapping[tuple[str, str], Sequence[frozenset[str]]] | None = None,
 ) -> list[OutflowCell]:
-    """Cells (area, channel) of the reports (firm, record), largest first, each with the guard's
-    verdict given the contributor sets of ``earlier`` releases of each cell."""
+    """Cells (area × channel) of firms' outflow reports, largest first, each with the guard's
+    verdict on releasing it.
+
+    Parameters
+    ----------
+    reports : iterable of (str, OutflowReport)
+        (firm, report).
+    guard : Guard, optional
+        The thresholds (default: the guard's).
+    earlier : mapping, optional
+        The contributor sets of earlier releases of each cell, by (area, channel).
+
+    Returns
+    -------
+    list of OutflowCell
+
+    Examples
+    --------
+    >>> r = OutflowReport("ai", "hiring_away", 3)
+    >>> (cell,) = summary([(f"firm{i}", r) for i in range(5)])
+    >>> cell.n_firms, cell.mean_severity, cell.releasable
+    (5, 3.0, True)
+    """
     cells: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
     for firm, r in reports:
         cells[(r.area, r.channel)].append((firm, r.severity))

@@ -26,8 +26,23 @@ class NoisyMean:
 
 
 def noisy_mean(values: Sequence[float], epsilon: float) -> NoisyMean:
-    """A differentially private count and mean of ``values`` in [0, 1] at total ``epsilon``.
+    """A differentially private count and mean of ``values`` in [0, 1] at total ``epsilon``
+    (OpenDP's Laplace mechanism on the count and on the sum, each at half of ε).
 
+    Parameters
+    ----------
+    values : sequence of float
+        One value per firm, clamped to [0, 1].
+    epsilon : float
+        The privacy loss of the pair of releases.
+
+    Returns
+    -------
+    NoisyMean
+        The noised count (at least 1), mean (in [0, 1]) and the ε OpenDP states.
+
+    Examples
+    --------
     >>> r = noisy_mean([0.2, 0.3, 0.4, 0.5, 0.6], 1.0)
     >>> 0 <= r.mean <= 1 and r.epsilon <= 1.0 + 1e-6
     True

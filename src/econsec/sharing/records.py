@@ -207,24 +207,86 @@ KINDS: dict[str, SubmissionKind] = {k.name: k for k in _KINDS}
 
 
 def product_of(record: Record) -> str | None:
-    """The HS6 product a record is about, if any (it decides the record's compartment)."""
+    """The HS6 product a record is about, if any (it decides the record's compartment).
+
+    Parameters
+    ----------
+    record : Record
+        A record of any kind.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> product_of(SupplierRecord("Acme", "CHN", "811292", 1, 0.3, True, 45))
+    '811292'
+    >>> product_of(OutflowReport("ai", "hiring_away", 3)) is None
+    True
+    """
     return None if isinstance(record, OutflowReport) else record.product
 
 
 def record_json(record: Record) -> dict[str, Value]:
-    """A record as a JSON object (its fields in normal form)."""
+    """A record as a JSON object (its fields in normal form), as stored sealed.
+
+    Parameters
+    ----------
+    record : Record
+        A record of any kind.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> record_json(OutflowReport("ai", "hiring_away", 3))["severity"]
+    3
+    """
     return asdict(record)
 
 
 def record_from_json(kind: str, data: Mapping[str, Value]) -> Record:
-    """A stored record of ``kind`` back from its JSON object."""
+    """A stored record of ``kind`` back from its JSON object.
+
+    Parameters
+    ----------
+    kind : str
+        A name in :data:`KINDS`.
+    data : mapping
+        The record's JSON object (:func:`record_json`).
+
+    Returns
+    -------
+    Record
+
+    Examples
+    --------
+    >>> r = OutflowReport("ai", "hiring_away", 3)
+    >>> record_from_json("outflow", record_json(r)) == r
+    True
+    """
     return KINDS[kind].record(**data)  # type: ignore[arg-type]
 
 
 def is_lei(code: str) -> bool:
-    """ISO 17442: 18 alphanumerics and 2 check digits; the whole, letters read as 10–35, is
-    1 modulo 97 (ISO 7064 MOD 97-10).
+    """Whether ``code`` is a Legal Entity Identifier with valid check digits (ISO 17442: 18
+    alphanumerics and 2 check digits; the whole, letters read as 10–35, is 1 modulo 97 —
+    ISO 7064 MOD 97-10).
 
+    Parameters
+    ----------
+    code : str
+        A candidate LEI (upper case).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
     >>> is_lei("5493006W3QUS5LMH6R84"), is_lei("5493006W3QUS5LMH6R85")
     (True, False)
     """
@@ -234,9 +296,21 @@ def is_lei(code: str) -> bool:
 
 
 def is_corporate_number(code: str) -> bool:
-    """A Japanese corporate number: 13 digits, the first a check digit over the other 12
-    (9 minus the weighted digit sum mod 9, weights 1 and 2 from the right).
+    """Whether ``code`` is a Japanese corporate number (法人番号): 13 digits, the first a check
+    digit over the other 12 (9 minus the weighted digit sum mod 9, weights 1 and 2 from the
+    right; National Tax Agency).
 
+    Parameters
+    ----------
+    code : str
+        A candidate number.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
     >>> is_corporate_number("1180301018771"), is_corporate_number("2180301018771")
     (True, False)
     """
@@ -339,9 +413,31 @@ def check(
     source: str | None = None,
     max_records: int = 10_000,
 ) -> list[dict[str, Value]]:
-    """Check ``records`` against ``fields``: all of them in normal form (a dict per record, every
-    field present), or :class:`RecordsRejected` naming every bad field of every row.
+    """Check ``records`` against ``fields``: all of them in normal form, or none.
 
+    Parameters
+    ----------
+    fields : sequence of Field
+        The rules.
+    records : sequence of object
+        JSON objects or CSV rows (text values).
+    source : str, optional
+        Where they came from, for messages.
+    max_records : int
+        The most records accepted at once.
+
+    Returns
+    -------
+    list of dict
+        A dict per record with every field present (defaults filled in).
+
+    Raises
+    ------
+    RecordsRejected
+        Naming every bad field of every row.
+
+    Examples
+    --------
     >>> check(KINDS["outflow"].fields, [{"area": "ai", "channel": "hiring_away", "severity": "3"}])[0]
     {'area': 'ai', 'channel': 'hiring_away', 'severity': 3, 'country': None, 'date': None, \
 'description': None, 'classification': 'RESTRICTED'}
@@ -387,9 +483,30 @@ def check(
 def validate(
     kind: str, records: Sequence[object], *, source: str | None = None, max_records: int = 10_000
 ) -> list[Record]:
-    """Check ``records`` of the submission kind ``kind``: its record dataclasses, or
-    :class:`RecordsRejected` naming every bad field of every row.
+    """Check ``records`` of a submission kind: its record dataclasses, or none.
 
+    Parameters
+    ----------
+    kind : str
+        A name in :data:`KINDS`.
+    records : sequence of object
+        JSON objects or CSV rows.
+    source : str, optional
+        Where they came from, for messages.
+    max_records : int
+        The most records accepted at once.
+
+    Returns
+    -------
+    list of Record
+
+    Raises
+    ------
+    RecordsRejected
+        Naming every bad field of every row.
+
+    Examples
+    --------
     >>> validate("outflow", [{"area": "ai", "channel": "hiring_away", "severity": "3"}])[0]
     OutflowReport(area='ai', channel='hiring_away', severity=3, country=None, date=None, \
 description=None, classification='RESTRICTED')
@@ -399,7 +516,34 @@ description=None, classification='RESTRICTED')
 
 
 def parse_csv(data: bytes, *, source: str = "upload") -> list[dict[str, str]]:
-    """Rows of a UTF-8 CSV with a header (a BOM is allowed), as text values."""
+    """Rows of a UTF-8 CSV with a header (a byte-order mark is allowed), as text values; blank
+    lines are skipped.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's bytes.
+    source : str
+        Its name, for messages.
+
+    Returns
+    -------
+    list of dict of str to str
+
+    Raises
+    ------
+    RecordsRejected
+        For text that is not UTF-8, malformed CSV, no header, or rows with the wrong number of
+        values (each named).
+
+    Examples
+    --------
+    >>> parse_csv("\\ufeffcountry,tier\\nCHN,1\\n\\n".encode())
+    [{'country': 'CHN', 'tier': '1'}]
+    >>> parse_csv(b"a,b\\n1\\n")
+    Traceback (most recent call last):
+    econsec.errors.RecordsRejected: upload: 1 problem: row 1, field 'row': 1 values for 2 columns
+    """
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -433,7 +577,23 @@ def parse_csv(data: bytes, *, source: str = "upload") -> list[dict[str, str]]:
 
 
 def json_schema(kind: str | Sequence[Field]) -> dict[str, object]:
-    """The JSON Schema of one record of ``kind`` (the API's published contract)."""
+    """The JSON Schema of one record of ``kind`` (the API's published contract).
+
+    Parameters
+    ----------
+    kind : str or sequence of Field
+        A name in :data:`KINDS`, or the fields themselves.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> schema = json_schema("outflow")
+    >>> schema["required"], schema["properties"]["severity"]["maximum"]
+    (['area', 'channel', 'severity'], 5)
+    """
     fields = KINDS[kind].fields if isinstance(kind, str) else kind
     props: dict[str, object] = {}
     for f in fields:

@@ -103,8 +103,36 @@ def finding_release(
     share: float | None = None,
     privacy: Privacy | None = None,
 ) -> Release:
-    """The release of finding ``f`` to ``audience``: its firm count and mean input share, or
-    the given (noised) ones."""
+    """The release of a finding to an audience.
+
+    Parameters
+    ----------
+    f : Finding
+        The finding (the guard has allowed it).
+    audience : str
+        ``public``, ``all_firms`` or ``sector:CODE``.
+    published : str
+        The time of publication (ISO 8601).
+    n_firms, share : int, float, optional
+        The firm count and mean input share to publish instead of the finding's own (the
+        differentially private ones).
+    privacy : Privacy, optional
+        The privacy of those.
+
+    Returns
+    -------
+    Release
+
+    Examples
+    --------
+    >>> from econsec.access.policy import Classification
+    >>> from econsec.sharing.findings import Finding
+    >>> f = Finding("f1", "shared_supplier", "Acme (CHN)", "811292", "CHN",
+    ...             {"a": 0.2, "b": 0.4}, ("C29",), Classification.RESTRICTED, "critical_minerals")
+    >>> r = finding_release(f, "sector:C29", "2026-12-01T00:00:00Z")
+    >>> r.n_firms, r.mean_input_share, r.tlp, r.supplier
+    (2, 0.3, 'amber', 'Acme (CHN)')
+    """
     n = f.n_firms if n_firms is None else n_firms
     mean = f.mean_share if share is None else share
     return Release(
@@ -128,12 +156,52 @@ def finding_release(
 
 
 def preview_text(f: Finding) -> str:
-    """The text a release of ``f`` would carry."""
+    """The text a release of ``f`` would carry.
+
+    Parameters
+    ----------
+    f : Finding
+        The finding.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from econsec.access.policy import Classification
+    >>> from econsec.sharing.findings import Finding
+    >>> f = Finding("f1", "shared_supplier", "Acme (CHN)", "811292", "CHN",
+    ...             {"a": 0.2, "b": 0.4}, ("C29",), Classification.RESTRICTED, "critical_minerals")
+    >>> preview_text(f)  # doctest: +ELLIPSIS
+    '2 participating firms in 1 sector(s) report Acme (CHN) for HS 811292, at a mean ... of 30%...'
+    """
     return _text(f, f.n_firms, f.mean_share)
 
 
 def outflow_release(cell: OutflowCell, audience: str, published: str) -> Release:
-    """The release of an outflow cell to ``audience``."""
+    """The release of an outflow cell to an audience.
+
+    Parameters
+    ----------
+    cell : OutflowCell
+        The cell (the guard has allowed it).
+    audience : str
+        ``public``, ``all_firms`` or ``sector:CODE``.
+    published : str
+        The time of publication (ISO 8601).
+
+    Returns
+    -------
+    Release
+
+    Examples
+    --------
+    >>> cell = OutflowCell("ai", "hiring_away", 6, 5, 3.5, 5, True, "ok", frozenset("abcde"))
+    >>> r = outflow_release(cell, "all_firms", "2026-12-01T00:00:00Z")
+    >>> r.title, r.n_firms, r.country
+    ('Technology outflow: hiring away in ai', 5, None)
+    """
     channel = cell.channel.replace("_", " ")
     return Release(
         id=str(uuid.uuid4()),
@@ -159,7 +227,28 @@ def outflow_release(cell: OutflowCell, audience: str, published: str) -> Release
 
 
 def release_from_json(data: Mapping[str, Any]) -> Release:
-    """A stored release back from its JSON object."""
+    """A stored release back from its JSON object (older releases lack some fields).
+
+    Parameters
+    ----------
+    data : mapping
+        The release as stored (``dataclasses.asdict``).
+
+    Returns
+    -------
+    Release
+
+    Examples
+    --------
+    >>> import dataclasses
+    >>> from econsec.access.policy import Classification
+    >>> from econsec.sharing.findings import Finding
+    >>> f = Finding("f1", "shared_supplier", "Acme (CHN)", "811292", "CHN",
+    ...             {"a": 0.2, "b": 0.4}, ("C29",), Classification.RESTRICTED, "critical_minerals")
+    >>> r = finding_release(f, "all_firms", "2026-12-01T00:00:00Z")
+    >>> release_from_json(dataclasses.asdict(r)) == r
+    True
+    """
     privacy = data.get("privacy")
     known = {k: v for k, v in data.items() if k in Release.__dataclass_fields__}
     release = Release(**known)

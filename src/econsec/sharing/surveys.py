@@ -147,7 +147,34 @@ class SurveyResults:
 
 
 def parse_questions(items: object) -> tuple[Question, ...]:
-    """Questions from JSON, or :class:`RecordsRejected` naming ``questions[i].field``."""
+    """Questions from JSON, checked.
+
+    Parameters
+    ----------
+    items : object
+        A list of 1 to 100 question objects (``id``, ``text``, ``type``; ``scale`` for likert,
+        ``options`` for single and multiple, ``minimum`` and ``maximum`` for numeric).
+
+    Returns
+    -------
+    tuple of Question
+
+    Raises
+    ------
+    RecordsRejected
+        Naming ``questions[i].field`` for each problem.
+
+    Examples
+    --------
+    >>> qs = parse_questions([
+    ...     {"id": "risk", "text": "Risk?", "type": "likert", "scale": 5},
+    ...     {"id": "plan", "text": "Plan?", "type": "single", "options": ["yes", "no"]}])
+    >>> [(q.id, q.type, q.options) for q in qs]
+    [('risk', 'likert', ()), ('plan', 'single', ('yes', 'no'))]
+    >>> parse_questions([{"id": "Q 1", "text": "x", "type": "likert"}])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    econsec.errors.RecordsRejected: 1 problem: field 'questions[0].id': expected a new id like q1...
+    """
     if not isinstance(items, list) or not items or len(items) > 100:
         raise RecordsRejected([FieldProblem(None, "questions", "expected 1 to 100 questions")])
     problems: list[FieldProblem] = []
@@ -206,8 +233,35 @@ def parse_questions(items: object) -> tuple[Question, ...]:
 
 
 def check_answers(questions: Sequence[Question], answers: object) -> dict[str, Answer]:
-    """One firm's answers in normal form (unanswered questions left out), or
-    :class:`RecordsRejected` naming each bad answer by its question id."""
+    """One firm's answers in normal form (unanswered questions left out).
+
+    Parameters
+    ----------
+    questions : sequence of Question
+        The survey's questions.
+    answers : object
+        Question id → answer.
+
+    Returns
+    -------
+    dict of str to Answer
+
+    Raises
+    ------
+    RecordsRejected
+        Naming each bad answer by its question id.
+
+    Examples
+    --------
+    >>> qs = parse_questions([
+    ...     {"id": "risk", "text": "Risk?", "type": "likert", "scale": 5},
+    ...     {"id": "plan", "text": "Plan?", "type": "single", "options": ["yes", "no"]}])
+    >>> check_answers(qs, {"risk": 4, "plan": "yes"})
+    {'risk': 4, 'plan': 'yes'}
+    >>> check_answers(qs, {"risk": 9})
+    Traceback (most recent call last):
+    econsec.errors.RecordsRejected: 1 problem: field 'risk': expected a whole number from 1 to 5, got 9
+    """
     if not isinstance(answers, Mapping) or not answers:
         raise RecordsRejected([FieldProblem(None, "answers", "expected an object of answers")])
     by_id = {q.id: q for q in questions}
@@ -245,9 +299,34 @@ def check_answers(questions: Sequence[Question], answers: object) -> dict[str, A
 def weights(
     respondents: Mapping[str, tuple[str, str]], population: Mapping[str, tuple[str, str]]
 ) -> tuple[dict[str, float], float]:
-    """Post-stratification weights of the respondents (firm → (sector, size)) against the
-    audience, normalised to mean 1, and the coverage (share of the audience in the
-    respondents' strata)."""
+    """Post-stratification weights of the respondents against the audience: a respondent in
+    stratum h weighs N_h / n_h, normalised to mean 1.
+
+    Parameters
+    ----------
+    respondents, population : mapping of str to (str, str)
+        Firm → (sector, size class), of those who answered and of the whole audience.
+
+    Returns
+    -------
+    (dict of str to float, float)
+        The weights, and the coverage: the share of the audience in the respondents' strata.
+
+    Examples
+    --------
+    One large firm of one and one small firm of three answered: weights 1 and 3, i.e. 0.5 and
+    1.5 normalised.
+
+    >>> audience = {"a": ("C29", "large"), "b": ("C29", "small"), "c": ("C29", "small"),
+    ...             "d": ("C29", "small")}
+    >>> weights({f: audience[f] for f in ("a", "b")}, audience)
+    ({'a': 0.5, 'b': 1.5}, 1.0)
+
+    References
+    ----------
+    Lohr, S. L. (2022), *Sampling: Design and Analysis*, 3rd ed., section 4.4
+    (post-stratification).
+    """
     n = Counter(respondents.values())
     big_n = Counter(population.values())
     raw = {f: big_n[h] / n[h] for f, h in respondents.items() if big_n[h]}
@@ -288,7 +367,45 @@ def results(
     firm_weights: Mapping[str, float],
     guard: Guard | None = None,
 ) -> tuple[QuestionResult, ...]:
-    """Per question: the estimate(s) with intervals, or ``withheld`` with the guard's rule."""
+    """Per question: the weighted estimate with a 95 % percentile bootstrap interval, or
+    withheld with the guard's rule.
+
+    Parameters
+    ----------
+    survey_id : str
+        Seeds the bootstrap (results are reproducible).
+    questions : sequence of Question
+        The survey's questions.
+    responses : mapping of str to mapping of str to Answer
+        Firm → its answers.
+    firm_weights : mapping of str to float
+        From :func:`weights`.
+    guard : Guard, optional
+        The disclosure thresholds.
+
+    Returns
+    -------
+    tuple of QuestionResult
+
+    Examples
+    --------
+    Six firms of equal weight rate the risk 1, 2, 3, 4, 5, 1: mean 16 / 6.
+
+    >>> qs = parse_questions([
+    ...     {"id": "risk", "text": "Risk?", "type": "likert", "scale": 5},
+    ...     {"id": "plan", "text": "Plan?", "type": "single", "options": ["yes", "no"]}])
+    >>> answers = {f"f{i}": {"risk": i % 5 + 1, "plan": "yes" if i < 2 else "no"}
+    ...            for i in range(6)}
+    >>> risk, plan = results("s1", qs, answers, {f: 1.0 for f in answers})
+    >>> risk.mean, [(o.option, o.share) for o in plan.options]
+    (2.6667, [('yes', 0.3333), ('no', 0.6667)])
+    >>> results("s1", qs, dict(list(answers.items())[:4]), {f: 1.0 for f in answers})[0].rule
+    'min_firms'
+
+    References
+    ----------
+    Efron, B. & Tibshirani, R. (1993), *An Introduction to the Bootstrap*, ch. 13.
+    """
     seed = int(hashlib.sha256(survey_id.encode()).hexdigest()[:8], 16)
     out: list[QuestionResult] = []
     for q in questions:

@@ -53,10 +53,10 @@ def test_dominators_and_shared_suppliers() -> None:
     assert dominators(n, "P", product="ore") == ("R",)
     with pytest.raises(InputError, match="country or a product"):
         dominators(n, "P")
-    rows = {r["firm_id"]: r for r in shared_suppliers(n)}
+    rows = {r.firm_id: r for r in shared_suppliers(n)}
     # P and Q (no customers) both depend on R directly and on M without knowing it.
-    assert rows["M"]["n_firms"] == 2 and rows["M"]["n_hidden"] == 2
-    assert rows["R"]["n_firms"] == 2 and rows["R"]["n_hidden"] == 0
+    assert rows["M"].n_firms == 2 and rows["M"].n_hidden == 2
+    assert rows["R"].n_firms == 2 and rows["R"].n_hidden == 0
 
 
 def test_articulation_points() -> None:

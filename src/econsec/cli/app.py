@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 import logging
 import os
@@ -138,10 +140,20 @@ def usage(message: str) -> NoReturn:
     raise InputError(message)
 
 
-def emit(data: Any, fmt: str, text: list[str]) -> None:
-    """Print ``data`` as JSON (``--format json``) or ``text`` for a person (``table``)."""
+def _plain(value: object) -> object:
+    """JSON for what :func:`json.dumps` cannot write itself: result dataclasses and dates."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+def emit(data: object, fmt: str, text: list[str]) -> None:
+    """Print ``data`` (JSON values or result dataclasses) as JSON (``--format json``) or ``text``
+    for a person (``table``)."""
     if fmt == "json":
-        typer.echo(json.dumps(data, indent=1, ensure_ascii=False))
+        typer.echo(json.dumps(data, indent=1, ensure_ascii=False, default=_plain))
     elif fmt == "table":
         typer.echo("\n".join(text))
     else:

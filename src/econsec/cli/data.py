@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from econsec.cli.app import FormatOption, WorkspaceOption, data_app, import_app, workspace
+from econsec.cli.app import FormatOption, WorkspaceOption, data_app, emit, import_app, workspace
 
 if TYPE_CHECKING:
     from econsec.storage.workspace import ImportResult, Workspace
@@ -126,23 +125,7 @@ def data_list(workspace_dir: WorkspaceOption = None, format: FormatOption = "tab
     ws = workspace(workspace_dir)
     found = imports(ws)
     if format == "json":
-        typer.echo(
-            json.dumps(
-                [
-                    {
-                        "source": i.source,
-                        "years": list(i.years),
-                        "rows": i.rows,
-                        "file": i.file,
-                        "sha256": i.sha256,
-                        "imported_at": i.imported_at,
-                        "id": i.id,
-                    }
-                    for i in found
-                ],
-                indent=1,
-            )
-        )
+        emit(list(found), "json", [])
         return
     if not found:
         typer.echo(f"the workspace {ws.root} holds no data yet; import with `econsec data import`")

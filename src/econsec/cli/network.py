@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from econsec.cli.app import app, emit
-from econsec.errors import InputError
 
 network_app = typer.Typer(
     help="Firm-level supply networks: exposure, chokepoints, cascades.", no_args_is_help=True
@@ -32,32 +31,17 @@ FormatOption = Annotated[str, typer.Option("--format", "-f", help="table or json
 @network_app.command("inspect")
 def network_inspect(firms: FirmsOption, links: LinksOption, format: FormatOption = "table") -> None:
     """Size, countries, sectors and the most shared hidden suppliers of a network."""
-    import numpy as np
+    from econsec.app.networks import summary
+    from econsec.network import read_network
 
-    from econsec.network import articulation_points, read_network, shared_suppliers
-
-    net = read_network(firms, links)
-    countries: dict[str, int] = {}
-    for c in net.countries:
-        countries[c] = countries.get(c, 0) + 1
-    shared = shared_suppliers(net)[:10]
-    cut = articulation_points(net)
-    data = {
-        "firms": net.n_firms,
-        "links": net.n_links,
-        "countries": countries,
-        "sectors": sorted(set(net.sectors)),
-        "essential_share": float(np.mean(net.essential)) if net.n_links else 0.0,
-        "total_link_value": float(net.value.sum()),
-        "articulation_points": list(cut),
-        "shared_hidden_suppliers": shared,
-    }
+    data = summary(read_network(firms, links))
     text = [
-        f"{net.n_firms:,} firms, {net.n_links:,} links ({data['essential_share']:.0%} essential), "
-        f"{len(countries)} countries, source {net.source}",
+        f"{data.firms:,} firms, {data.links:,} links ({data.essential_share:.0%} essential), "
+        f"{len(data.countries)} countries, source {data.source}",
         "suppliers most firms depend on without a direct link (firm, country, firms, hidden):",
     ]
-    text += [f"  {r['firm_id']}  {r['country']}  {r['n_firms']}  {r['n_hidden']}" for r in shared]
+    text += [f"  {r.firm_id}  {r.country}  {r.n_firms}  {r.n_hidden}"
+             for r in data.shared_hidden_suppliers]  # fmt: skip
     emit(data, format, text)
 
 
@@ -70,26 +54,17 @@ def network_exposure(
     format: FormatOption = "table",
 ) -> None:
     """A firm's dependence on each country through every tier, and the paths behind it."""
-    from econsec.network import exposure, read_network
+    from econsec.app.networks import firm_exposure
+    from econsec.network import read_network
 
-    found = exposure(read_network(firms, links), firm, paths=paths)
-    data = [
-        {
-            "country": e.country,
-            "tier1_share": e.tier1,
-            "any_tier_share": e.any_tier,
-            "hidden_share": e.hidden,
-            "paths": [{"firms": list(p.firms), "weight": p.weight} for p in e.paths],
-        }
-        for e in found
-    ]
+    rows = firm_exposure(read_network(firms, links), firm, paths)
     text = [f"{'country':<8} {'tier 1':>7} {'any tier':>9} {'hidden':>7}  main path"]
     text += [
-        f"{e.country:<8} {e.tier1:>7.1%} {e.any_tier:>9.1%} {e.hidden:>7.1%}  "
+        f"{e.country:<8} {e.tier1_share:>7.1%} {e.any_tier_share:>9.1%} {e.hidden_share:>7.1%}  "
         f"{' <- '.join((firm, *e.paths[0].firms)) if e.paths else ''}"
-        for e in found
+        for e in rows
     ]
-    emit(data, format, text)
+    emit(rows, format, text)
 
 
 @network_app.command("esri")
@@ -105,30 +80,19 @@ def network_esri(
     """The economic systemic risk index of every firm (share of output lost when it fails)."""
     from rich.progress import Progress
 
+    from econsec.app.networks import esri_ranking
     from econsec.network import read_network
-    from econsec.network.systemic import scan_esri
 
-    if not 0 < tol < 1:
-        raise InputError(f"--tol {tol}", expected="a number between 0 and 1, e.g. 1e-6")
     net = read_network(firms, links)
     with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
         task = progress.add_task("ESRI", total=net.n_firms)
-        scan = scan_esri(
-            net, tol=tol, progress=lambda done, total: progress.update(task, completed=done)
+        rows = esri_ranking(
+            net, top, tol, lambda done, total: progress.update(task, completed=done)
         )
-    scores = scan.esri
-    order = sorted(range(net.n_firms), key=lambda i: (-scores[i], net.firm_ids[i]))
-    if top is not None:
-        order = order[:top]
-    data = [
-        {"firm_id": net.firm_ids[i], "esri": float(scores[i]), "error_bound": float(scan.bound[i])}
-        for i in order
-    ]
-    text = [
-        f"{net.firm_ids[i]:<12} {net.countries[i]}  {net.sectors[i]:<8} {scores[i]:.4f}"
-        for i in order
-    ]
-    emit(data, format, text)
+    where = {f: (net.countries[i], net.sectors[i]) for i, f in enumerate(net.firm_ids)}
+    text = [f"{r.firm_id:<12} {where[r.firm_id][0]}  {where[r.firm_id][1]:<8} {r.esri:.4f}"
+            for r in rows]  # fmt: skip
+    emit(rows, format, text)
 
 
 @sectors_app.command("extract")

@@ -11,6 +11,7 @@ from econsec.network.cascade import (
 )
 from econsec.network.exposure import (
     CountryExposure,
+    SharedSupplier,
     SupplyPath,
     articulation_points,
     dominators,
@@ -27,6 +28,7 @@ __all__ = [
     "Impact",
     "Network",
     "Propagator",
+    "SharedSupplier",
     "Shock",
     "SupplyPath",
     "articulation_points",

@@ -29,6 +29,7 @@ from econsec.network.model import Network
 
 __all__ = [
     "CountryExposure",
+    "SharedSupplier",
     "SupplyPath",
     "articulation_points",
     "dominators",
@@ -294,9 +295,19 @@ def articulation_points(network: Network) -> tuple[str, ...]:
     return tuple(sorted(network.firm_ids[i] for i in nx.articulation_points(g)))
 
 
+@dataclass(frozen=True, slots=True)
+class SharedSupplier:
+    """A supplier that ``n_firms`` focal firms depend on, ``n_hidden`` of them beyond tier 1."""
+
+    firm_id: str
+    country: str
+    n_firms: int
+    n_hidden: int
+
+
 def shared_suppliers(
     network: Network, *, focal: np.ndarray | None = None, min_firms: int = 2
-) -> list[dict[str, object]]:
+) -> list[SharedSupplier]:
     """Suppliers on which several focal firms depend, and how many of them only indirectly
     (beyond tier 1, without knowing it).
 
@@ -311,15 +322,15 @@ def shared_suppliers(
 
     Returns
     -------
-    list of dict
-        ``firm_id``, ``country``, ``n_firms``, ``n_hidden``; most hidden first.
+    list of SharedSupplier
+        Most hidden first.
 
     Examples
     --------
     >>> from econsec.network import example_network
     >>> net = example_network()
     >>> shared_suppliers(net)[0]
-    {'firm_id': 'M', 'country': 'CHN', 'n_firms': 2, 'n_hidden': 2}
+    SharedSupplier(firm_id='M', country='CHN', n_firms=2, n_hidden=2)
     """
     n = network.n_firms
     if focal is None:
@@ -336,15 +347,8 @@ def shared_suppliers(
             if int(s) not in direct[int(f)]:
                 entry[1] += 1
     rows = [
-        {
-            "firm_id": network.firm_ids[s],
-            "country": network.countries[s],
-            "n_firms": total,
-            "n_hidden": hidden,
-        }
+        SharedSupplier(network.firm_ids[s], network.countries[s], total, hidden)
         for s, (total, hidden) in counts.items()
         if total >= min_firms
     ]
-    return sorted(
-        rows, key=lambda r: (-int(str(r["n_hidden"])), -int(str(r["n_firms"])), str(r["firm_id"]))
-    )
+    return sorted(rows, key=lambda r: (-r.n_hidden, -r.n_firms, r.firm_id))

@@ -101,19 +101,6 @@ class Submission:
     withdrawn_at: dt.datetime | None
     payload: str
 
-    def public(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "version": self.version,
-            "lineage": self.lineage,
-            "status": self.status,
-            "classification": self.classification.value,
-            "compartments": list(self.compartments),
-            "n_records": self.n_records,
-            "created_at": self.created_at.isoformat(),
-            "withdrawn_at": self.withdrawn_at.isoformat() if self.withdrawn_at else None,
-        }
 
 
 def create_org(

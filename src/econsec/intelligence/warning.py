@@ -33,7 +33,11 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Any
 
+import duckdb
+import pyarrow as pa
+
 from econsec.errors import FieldProblem, InputError, RecordsRejected
+from econsec.trade.flows import best_flows_sql
 
 __all__ = [
     "FLOW_COLUMNS",
@@ -44,6 +48,7 @@ __all__ = [
     "check_flow",
     "check_flows",
     "detect",
+    "series_of",
     "series_years",
 ]
 
@@ -85,6 +90,48 @@ def check_flow(
 
 #: The columns of a flow, in order.
 FLOW_COLUMNS = ("period", "exporter", "importer", "product", "value")
+
+
+def series_of(flows: pa.Table) -> list[Flow]:
+    """The flows the early warning reads from a canonical flows table
+    (:data:`econsec.trade.flows.FLOW_SCHEMA`): one value per period (``YYYY-MM`` with months,
+    else ``YYYY``), exporter, importer and product, the two reporting sides reconciled by the
+    mirror rule.
+
+    Parameters
+    ----------
+    flows : pyarrow.Table
+        Canonical flows (e.g. from :mod:`econsec.trade.statistics`).
+
+    Returns
+    -------
+    list of Flow
+
+    Raises
+    ------
+    RecordsRejected
+        When months and years are mixed, or a value is not a number ≥ 0.
+
+    Examples
+    --------
+    Korea reports importing 10 from Japan in July 2019, Japan exporting 9: Korea's record wins.
+
+    >>> import pyarrow as pa
+    >>> from econsec.trade.flows import FLOW_SCHEMA
+    >>> rows = [(2019, 7, "JPN", "KOR", "281111", "HS2017", v, None, "comtrade", side)
+    ...         for v, side in ((10.0, "importer"), (9.0, "exporter"))]
+    >>> series_of(pa.Table.from_pylist([dict(zip(FLOW_SCHEMA.names, r)) for r in rows],
+    ...                                schema=FLOW_SCHEMA))
+    [('2019-07', 'JPN', 'KOR', '281111', 10.0)]
+    """
+    con = duckdb.connect()
+    con.register("econsec_flows", flows)
+    rows = con.sql(f"""
+        SELECT CASE WHEN month IS NULL THEN CAST(year AS VARCHAR)
+                    ELSE printf('%04d-%02d', year, month) END AS period,
+               exporter, importer, product, sum(value_usd) AS value
+        FROM ({best_flows_sql("econsec_flows")}) GROUP BY ALL ORDER BY ALL""").to_arrow_table()
+    return check_flows(rows.to_pylist())
 
 
 def check_flows(records: Sequence[object], *, source: str | None = None) -> list[Flow]:

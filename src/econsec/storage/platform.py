@@ -102,7 +102,6 @@ class Submission:
     payload: str
 
 
-
 def create_org(
     conn: sa.Connection, name: str, kind: str, sector: str | None, size: str | None = None
 ) -> str:

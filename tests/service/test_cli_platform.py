@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -114,3 +115,81 @@ def test_demo_platform(tmp_path: Path) -> None:
     assert len(findings) == seeded.findings
     assert len(client.get("/api/v1/alerts", headers=login("firm03")).json()) == len(seeded.releases)
     assert client.get("/api/v1/benchmarks", headers=login("firm01")).json()["status"] == "ok"
+    db = sqlite3.connect(tmp_path / "platform" / "platform.db")
+    hashes = [h for (h,) in db.execute("SELECT password_hash FROM users")]
+    assert len(hashes) == 16 and len(set(hashes)) == 16  # a salt of its own for every user
+
+
+def test_roles_follow_organisations(tmp_path: Path) -> None:
+    ws = str(tmp_path)
+    _run("admin", "create-org", "Maker", "--kind", "firm", "--sector", "C29", "-w", ws)
+    _run("admin", "create-org", "METI", "--kind", "government", "-w", ws)
+    for org, role in (("Maker", "cleared_analyst"), ("Maker", "auditor"), ("METI", "firm_admin")):
+        code, out = _run("admin", "create-user", "x", "--org", org, "--role", role,
+                         "--password-stdin", "-w", ws, stdin=DEMO_PASSWORD + "\n")  # fmt: skip
+        assert code == 2 and f"the role {role} is held in" in out, out
+
+
+def test_weak_passwords_deactivation_and_reset(tmp_path: Path) -> None:
+    ws = str(tmp_path)
+    _run("admin", "create-org", "Maker", "--kind", "firm", "--sector", "C29", "-w", ws)
+    for weak in ("short pw", "password1234", "qwertyuiop123", "saito-saito-saito"):
+        code, out = _run("admin", "create-user", "saito", "--org", "Maker", "--role",
+                         "firm_submitter", "--password-stdin", "-w", ws, stdin=weak + "\n")  # fmt: skip
+        assert code == 2 and ("at least 12 characters" in out or "too easy to guess" in out), weak
+    code, out = _run("admin", "create-user", "saito", "--org", "Maker", "--role",
+                     "firm_submitter", "--password-stdin", "-w", ws, stdin=DEMO_PASSWORD + "\n")  # fmt: skip
+    assert code == 0, out
+    client = TestClient(create_app(load_settings(tmp_path, {})))
+
+    def sign_in(password: str) -> int:
+        data = {"username": "saito", "password": password}
+        return client.post("/api/v1/auth/token", data=data).status_code
+
+    token = client.post("/api/v1/auth/token", data={"username": "saito",
+                        "password": DEMO_PASSWORD}).json()["access_token"]  # fmt: skip
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    new = "plum orchard tractor velvet"
+    assert _run("admin", "reset-password", "saito", "-w", ws)[0] == 2  # no --password-stdin
+    assert _run("admin", "reset-password", "saito", "--password-stdin", "-w", ws,
+                stdin="password1234\n")[0] == 2  # fmt: skip
+    assert _run("admin", "reset-password", "saito", "--password-stdin", "-w", ws,
+                stdin=new + "\n")[0] == 0  # fmt: skip
+    assert client.get("/api/v1/me", headers=headers).status_code == 401  # the session ended
+    assert sign_in(DEMO_PASSWORD) == 401 and sign_in(new) == 200
+    assert _run("admin", "deactivate-user", "saito", "-w", ws)[0] == 0
+    assert sign_in(new) == 401
+    code, out = _run("admin", "deactivate-user", "nobody", "-w", ws)
+    assert code == 3 and "no user named 'nobody'" in out
+
+
+def test_an_unknown_user_costs_one_verification_against_a_hash_made_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Timing cannot tell which names exist: an unknown name costs one verification, as a
+    known one does, against a dummy hash computed once (not one hash and one verification)."""
+    from econsec.app import accounts
+    from econsec.app.platform import Platform
+    from econsec.errors import NotSignedIn
+
+    p = create_app(load_settings(tmp_path, {})).state.platform
+    calls = {"hash": 0, "check": 0}
+    hash_password, check_password = Platform.hash_password, Platform.check_password
+
+    def counted_hash(self: Platform, password: str) -> str:
+        calls["hash"] += 1
+        return hash_password(self, password)
+
+    def counted_check(self: Platform, stored: str, password: str) -> bool:
+        calls["check"] += 1
+        return check_password(self, stored, password)
+
+    monkeypatch.setattr(Platform, "hash_password", counted_hash)
+    monkeypatch.setattr(Platform, "check_password", counted_check)
+    monkeypatch.setattr(accounts, "_DUMMY", {})
+    for _ in range(3):
+        with pytest.raises(NotSignedIn):
+            accounts.sign_in(p, "nobody", "whatever password")
+    assert calls == {"hash": 1, "check": 3}
+    p.dispose()

@@ -105,3 +105,24 @@ def test_role_against_every_endpoint(world: World, who: str) -> None:
     assert dict(zip(ENDPOINTS, got, strict=True)) == dict(
         zip(ENDPOINTS, EXPECTED[who], strict=True)
     )
+
+
+def test_a_government_role_in_a_firm_reads_nothing(world: World) -> None:
+    """An insider creates a cleared-analyst account in a firm (the CLI now refuses it; here it
+    is written straight into the store): the policy still refuses it everything."""
+    victim = world.firm("Victim")
+    sub = world.client.post("/api/v1/submissions/suppliers", json=[supplier()], headers=victim)
+    for i in range(5):
+        world.client.post("/api/v1/submissions/suppliers", json=[supplier()],
+                          headers=world.firm(f"Other{i}"))  # fmt: skip
+    world.org("Mole KK", "firm", "C29")
+    mole = world.user("mole", "Mole KK", "cleared_analyst", "top_secret", ("critical_minerals",))
+    c = world.client
+    assert c.get("/api/v1/findings", headers=mole).status_code == 403
+    assert c.get(f"/api/v1/submissions/{sub.json()['id']}", headers=mole).status_code == 404
+    assert c.get("/api/v1/submissions", headers=mole).status_code == 403
+    assert c.get("/api/v1/incidents", headers=mole).status_code == 403
+    assert c.get("/api/v1/outflow/summary", headers=mole).status_code == 403
+    assert c.get("/taxii2/api/collections/", headers=mole).json()["collections"] == []
+    denied = c.get("/api/v1/findings", headers=mole).json()
+    assert "not held in a firm organisation" in denied["rule"]

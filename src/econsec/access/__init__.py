@@ -2,6 +2,7 @@
 
 from econsec.access.policy import (
     ACTIONS,
+    ROLE_KINDS,
     ROLES,
     AccessDenied,
     Classification,
@@ -17,6 +18,7 @@ from econsec.access.policy import (
 __all__ = [
     "ACTIONS",
     "ROLES",
+    "ROLE_KINDS",
     "AccessDenied",
     "Classification",
     "Clearance",

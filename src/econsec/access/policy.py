@@ -23,7 +23,10 @@ Intelligence — the incident register, detected trade events, outflow summaries
 surveys — is for government analysts. A survey is answered by the firms of its audience; its
 results (after the disclosure guard) go to government analysts and to the firms that answered.
 
-An organisation always sees what it submitted itself. The platform administrator manages
+Roles follow organisations: firm roles are held in firms, government roles (and the platform
+administrator's) in government organisations; any other subject is refused everything, so an
+account created in the wrong organisation (by mistake or by an insider) cannot read as an
+analyst. An organisation always sees what it submitted itself. The platform administrator manages
 accounts and reads no firm data. Clearances are checked on every call, so an expiry or a
 revocation takes effect at once.
 """
@@ -39,6 +42,7 @@ from econsec.errors import AccessDenied
 __all__ = [
     "ACTIONS",
     "ROLES",
+    "ROLE_KINDS",
     "AccessDenied",
     "Classification",
     "Clearance",
@@ -51,6 +55,16 @@ __all__ = [
 ]
 
 ROLES = ("firm_submitter", "firm_admin", "analyst", "cleared_analyst", "auditor", "platform_admin")
+#: The kind of organisation that may hold each role: firm roles in firms, the others (the
+#: platform's operator included) in government organisations.
+ROLE_KINDS = {
+    "firm_submitter": "firm",
+    "firm_admin": "firm",
+    "analyst": "government",
+    "cleared_analyst": "government",
+    "auditor": "government",
+    "platform_admin": "government",
+}
 ACTIONS = (
     "read",
     "submit",
@@ -177,6 +191,8 @@ def decide(s: Subject, action: str, r: Resource, now: dt.datetime) -> Decision:
     """The one access decision (see the module docstring)."""
     if s.role not in ROLES:
         return Decision(False, f"unknown role {s.role!r}")
+    if ROLE_KINDS[s.role] != s.org_kind:
+        return Decision(False, f"the role {s.role} is not held in a {s.org_kind} organisation")
     today = now.date()
     if action == "manage_accounts":
         return Decision(s.role == "platform_admin", "accounts: platform administrator only")

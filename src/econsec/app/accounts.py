@@ -12,7 +12,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from econsec.access.policy import ROLES, Clearance
+from econsec.access.policy import ROLE_KINDS, ROLES, Clearance
 from econsec.app.platform import Caller, Platform, token_hash
 from econsec.errors import InputError, NotSignedIn
 from econsec.storage import platform as store
@@ -23,10 +23,13 @@ __all__ = [
     "ClearanceView",
     "Organisation",
     "Profile",
+    "check_password_policy",
     "clearance",
     "create_org",
     "create_user",
+    "deactivate_user",
     "profile",
+    "reset_password",
     "rotate_keys",
     "set_clearance",
     "set_locale",
@@ -74,9 +77,11 @@ def sign_in(p: Platform, username: str, password: str) -> str:
     with p.read() as conn:
         found = store.user_by_name(conn, username) if username and password else None
     if found is None:
-        # Spend the same time as a real check, so timing does not tell which names exist.
-        stored = _DUMMY.setdefault(p.settings.password_profile, p.hash_password("x"))
-        p.check_password(stored, password)
+        # Spend the same time as a real check, so timing does not tell which names exist: one
+        # verification against a dummy hash, made once per hashing profile.
+        if p.settings.password_profile not in _DUMMY:
+            _DUMMY[p.settings.password_profile] = p.hash_password(secrets.token_urlsafe(16))
+        p.check_password(_DUMMY[p.settings.password_profile], password)
         p.audit(username[:100], "sign_in", "session", False, _WRONG)
         raise NotSignedIn(_WRONG)
     account, stored = found
@@ -145,18 +150,70 @@ def create_org(p: Platform, name: str, kind: str, sector: str | None, size: str 
     return org_id
 
 
+def check_password_policy(password: str, username: str = "") -> None:
+    """Refuse a weak password: fewer than 12 characters, or guessable (zxcvbn score below 3:
+    common passwords, keyboard walks, dates, the user's own name).
+
+    Parameters
+    ----------
+    password : str
+        The candidate.
+    username : str
+        The user's name (a password built on it is guessable).
+
+    Raises
+    ------
+    InputError
+        Saying why.
+
+    Examples
+    --------
+    >>> check_password_policy("correct horse battery staple")
+    >>> check_password_policy("password1234")
+    Traceback (most recent call last):
+    econsec.errors.InputError: the password is too easy to guess (expected a longer phrase of \
+unrelated words, without names, dates or keyboard patterns)
+    """
+    from zxcvbn import zxcvbn
+
+    if len(password) < 12:
+        raise InputError("the password must have at least 12 characters")
+    if zxcvbn(password[:100], user_inputs=[username] if username else [])["score"] < 3:
+        raise InputError("the password is too easy to guess", expected="a longer phrase of "
+                         "unrelated words, without names, dates or keyboard patterns")  # fmt: skip
+
+
 def create_user(
     p: Platform, username: str, org: str, role: str, password: str, granted: Clearance
 ) -> str:
     """Create a user of organisation ``org`` (administrator's bootstrap); its id."""
     if role not in ROLES:
         raise InputError(f"unknown role {role!r}", expected="one of " + ", ".join(ROLES))
-    if len(password) < 12:
-        raise InputError("the password must have at least 12 characters")
+    check_password_policy(password, username)
     with p.write() as conn:
+        kind = store.org_kind(conn, org)
+        if kind is not None and kind != ROLE_KINDS[role]:
+            raise InputError(f"{org!r} is a {kind} organisation; the role {role} is held in "
+                             f"{ROLE_KINDS[role]} organisations only")  # fmt: skip
         user_id = store.create_user(conn, username, org, role, p.hash_password(password), granted)
         store.append_audit(conn, ADMIN, "create_user", f"user/{username}", True, role)
     return user_id
+
+
+def reset_password(p: Platform, username: str, password: str) -> None:
+    """Give a user a new password (checked by the policy, with a new salt); the user's
+    sessions end at once."""
+    check_password_policy(password, username)
+    with p.write() as conn:
+        store.set_password(conn, username, p.hash_password(password))
+        store.append_audit(conn, ADMIN, "reset_password", f"user/{username}", True, "by admin")
+
+
+def deactivate_user(p: Platform, username: str) -> None:
+    """Deactivate a user: sign-in and every session stop at once; the account stays for audit."""
+    with p.write() as conn:
+        store.deactivate_user(conn, username)
+        store.append_audit(conn, ADMIN, "deactivate_user", f"user/{username}", True, "by admin")
 
 
 def set_clearance(p: Platform, username: str, granted: Clearance, revoke: bool = False) -> None:

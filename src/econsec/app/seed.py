@@ -126,7 +126,6 @@ def seed_demo(platform: Platform, releases: int = 6) -> Seeded:
         f for f in firms if f["sector"] == "C26"
     ][:4]
     records = _supplier_records(world, [f["firm_id"] for f in chosen], rng)
-    password = platform.hash_password(DEMO_PASSWORD)
     until = dt.date.today() + dt.timedelta(days=365)
     users: dict[str, str] = {}
     count = 0
@@ -141,15 +140,17 @@ def seed_demo(platform: Platform, releases: int = 6) -> Seeded:
             "auditor": ("auditor", Clearance()),
             "admin": ("platform_admin", Clearance()),
         }
-        for name, (role, clearance) in staff.items():
-            store.create_user(conn, name, GOVERNMENT, role, password, clearance)
+        for name, (role, clearance) in staff.items():  # each hash with a salt of its own
+            hashed = platform.hash_password(DEMO_PASSWORD)
+            store.create_user(conn, name, GOVERNMENT, role, hashed, clearance)
             users[name] = role
         for n, firm in enumerate(chosen, 1):
             org = f"Demo {firm['sector']} firm {n:02d}"
             size = ("small", "medium", "large")[n % 3]
             org_id = store.create_org(conn, org, "firm", firm["sector"], size)
             user = f"firm{n:02d}"
-            user_id = store.create_user(conn, user, org, "firm_submitter", password)
+            hashed = platform.hash_password(DEMO_PASSWORD)
+            user_id = store.create_user(conn, user, org, "firm_submitter", hashed)
             users[user] = "firm_submitter"
             store.add_submission(
                 conn, platform.ring, org_id, user_id, "suppliers", records[firm["firm_id"]]

@@ -116,6 +116,32 @@ def create_user(
     typer.echo(f"created user {username} ({role}) in {org}")
 
 
+@admin_app.command("reset-password")
+def reset_password(
+    username: str,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the new password from standard input.")
+    ] = False,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Give a user a new password (read from standard input); the user's sessions end."""
+    from econsec.app import accounts
+
+    if not password_stdin:
+        usage("give the new password on standard input with --password-stdin")
+    accounts.reset_password(_platform(workspace), username, sys.stdin.readline().rstrip("\n"))
+    typer.echo(f"new password for {username}; their sessions have ended")
+
+
+@admin_app.command("deactivate-user")
+def deactivate_user(username: str, workspace: WorkspaceOption = None) -> None:
+    """Deactivate a user: sign-in and every session stop at once (kept for audit)."""
+    from econsec.app import accounts
+
+    accounts.deactivate_user(_platform(workspace), username)
+    typer.echo(f"deactivated {username}")
+
+
 @admin_app.command("set-clearance")
 def set_clearance(
     username: str,

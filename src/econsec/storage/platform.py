@@ -50,14 +50,17 @@ __all__ = [
     "create_session",
     "create_user",
     "current_records",
+    "deactivate_user",
     "delete_session",
     "get_submission",
     "list_submissions",
     "open_records",
+    "org_kind",
     "release_rows",
     "reseal",
     "session_account",
     "set_clearance",
+    "set_password",
     "spend_privacy",
     "user_by_name",
     "withdraw",
@@ -118,6 +121,12 @@ def create_org(
         )
     )
     return org_id
+
+
+def org_kind(conn: sa.Connection, name: str) -> str | None:
+    """The kind (firm or government) of the organisation named ``name``, or None."""
+    row = conn.execute(sa.select(organisations.c.kind).where(organisations.c.name == name)).first()
+    return None if row is None else str(row.kind)
 
 
 def create_user(
@@ -244,6 +253,27 @@ def set_locale(conn: sa.Connection, user_id: str, locale: str) -> None:
 
 def delete_session(conn: sa.Connection, token_hash: str) -> None:
     conn.execute(sessions.delete().where(sessions.c.token_hash == token_hash))
+
+
+def _user_id(conn: sa.Connection, username: str) -> str:
+    row = conn.execute(sa.select(users.c.id).where(users.c.username == username)).first()
+    if row is None:
+        raise NotFoundError(f"no user named {username!r}")
+    return str(row.id)
+
+
+def set_password(conn: sa.Connection, username: str, password_hash: str) -> None:
+    """Replace a user's password hash and end the user's sessions."""
+    user_id = _user_id(conn, username)
+    conn.execute(users.update().where(users.c.id == user_id).values(password_hash=password_hash))
+    conn.execute(sessions.delete().where(sessions.c.user_id == user_id))
+
+
+def deactivate_user(conn: sa.Connection, username: str) -> None:
+    """Deactivate a user (kept for audit) and end the user's sessions."""
+    user_id = _user_id(conn, username)
+    conn.execute(users.update().where(users.c.id == user_id).values(active=False))
+    conn.execute(sessions.delete().where(sessions.c.user_id == user_id))
 
 
 def _submission(row: Any) -> Submission:

@@ -11,6 +11,7 @@ the service) translate these into exit codes and HTTP statuses; the core never d
     ├── Conflict            the request does not fit the object's state (a closed survey)
     ├── ConfigError         a setting, override file or environment variable is wrong
     ├── NotSignedIn         no valid credentials: sign in first
+    ├── TooManyRequests     too many attempts (sign-in limits, a locked account): retry later
     ├── AccessDenied        the access policy refused (edges: 403, or 404 for objects)
     ├── DisclosureRefused   the disclosure guard refused a release; ``rule`` names why
     ├── Infeasible          an optimisation has no solution; the message names what binds
@@ -42,6 +43,7 @@ __all__ = [
     "NotSignedIn",
     "RecordsRejected",
     "SolverFailed",
+    "TooManyRequests",
 ]
 
 
@@ -143,6 +145,18 @@ class ConfigError(EconsecError):
 
 class NotSignedIn(EconsecError):
     """No valid credentials: unknown user, wrong password, or an expired or missing token."""
+
+
+class TooManyRequests(EconsecError):
+    """Too many attempts: a client's or an account's sign-in limit; ``retry_after`` seconds.
+
+    >>> TooManyRequests("too many sign-in attempts", 30).retry_after
+    30
+    """
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        self.retry_after = max(1, int(retry_after))
+        super().__init__(f"{message}; retry in {self.retry_after} s")
 
 
 class AccessDenied(EconsecError):

@@ -19,6 +19,9 @@ The platform reads these environment variables (all optional on a developer's ma
                                (default 5; releases always use fresh findings)
 ``ECONSEC_LOG_LEVEL``          DEBUG, INFO, WARNING (default) or ERROR: what the commands and
                                the service log to standard error
+``ECONSEC_SIGNIN_PER_MINUTE``  sign-in attempts per client address and minute (default 60)
+``ECONSEC_LOCKOUT_FAILURES``   failed sign-ins that lock an account (default 5) ...
+``ECONSEC_LOCKOUT_MINUTES``    ... for this many minutes (default 15)
 =============================  ==========================================================
 
 In development, missing secrets are generated once and kept in ``WORKSPACE/platform/
@@ -151,4 +154,7 @@ def load_settings(workspace: Path, env: Mapping[str, str] | None = None) -> Plat
         guard=Guard(min_firms=_int(env, "ECONSEC_MIN_FIRMS", 5)),
         findings_max_age=float(_int(env, "ECONSEC_FINDINGS_MAX_AGE", 5, minimum=0)),
         dp_budget=_number(env, "ECONSEC_DP_BUDGET", 3.0),
+        signin_per_minute=_int(env, "ECONSEC_SIGNIN_PER_MINUTE", 60),
+        lockout_failures=_int(env, "ECONSEC_LOCKOUT_FAILURES", 5),
+        lockout_minutes=_int(env, "ECONSEC_LOCKOUT_MINUTES", 15),
     )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import httpx
 import sqlalchemy as sa
 
-from service_world import World, supplier
+from service_world import PASSWORD, World, supplier
 
 CSV_HEADER = "supplier_name,country,product,tier,input_share,single_source,inventory_days\n"
 
@@ -168,3 +169,26 @@ def test_records_are_encrypted_at_rest(world: World) -> None:
     with world.platform.engine.connect() as conn:
         payload = conn.execute(sa.text("SELECT payload FROM submissions")).scalar_one()
     assert payload.startswith("v1.k1.") and "Secret" not in payload
+
+
+def test_guessing_a_password_locks_the_account_and_floods_are_limited(world: World) -> None:
+    c = world.client
+    world.firm("Target")  # user u-Target
+    world.firm("Bystander")
+
+    def attempt(user: str, password: str) -> httpx.Response:
+        return c.post("/api/v1/auth/token", data={"username": user, "password": password})
+
+    for n in range(5):
+        assert attempt("u-Target", f"guess number {n}").status_code == 401
+    locked = attempt("u-Target", PASSWORD)  # even the right password, while locked
+    assert locked.status_code == 429 and 1 <= int(locked.headers["retry-after"]) <= 15 * 60
+    assert "locked" in locked.json()["detail"]
+    assert attempt("u-Bystander", PASSWORD).status_code == 200  # others are unaffected
+    # an unknown name counts like a known one: it locks the same way (no hint it exists)
+    for n in range(5):
+        assert attempt("no-such-user", f"guess number {n}").status_code == 401
+    assert attempt("no-such-user", "anything at all").status_code == 429
+    # one address trying many names is limited as a whole
+    codes = [attempt(f"user{n}", "x").status_code for n in range(61)]
+    assert codes[-1] == 429 and set(codes[:40]) == {401}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Form, Request
 
 from econsec.api.deps import CallerDep, PlatformDep
 from econsec.app import accounts
@@ -17,12 +17,16 @@ router = APIRouter(prefix="/api/v1", tags=["auth"])
 
 @router.post("/auth/token")
 def token(
+    request: Request,
     p: PlatformDep,
     username: Annotated[str, Form(max_length=100)],
     password: Annotated[str, Form(max_length=200)],
 ) -> dict[str, str]:
-    """Exchange a user name and password for a bearer token."""
-    return {"access_token": accounts.sign_in(p, username, password), "token_type": "bearer"}
+    """Exchange a user name and password for a bearer token (429 with Retry-After when the
+    address or the account is over its sign-in limit)."""
+    client = request.client.host if request.client else ""
+    return {"access_token": accounts.sign_in(p, username, password, client),
+            "token_type": "bearer"}  # fmt: skip
 
 
 @router.post("/auth/logout")

@@ -25,6 +25,7 @@ from econsec.errors import (
     NotFoundError,
     NotSignedIn,
     RecordsRejected,
+    TooManyRequests,
 )
 
 __all__ = ["STATUS", "error_response", "status_of", "validation_response"]
@@ -38,6 +39,7 @@ STATUS: dict[type[EconsecError], int] = {
     Conflict: 409,
     ConfigError: 500,
     NotSignedIn: 401,
+    TooManyRequests: 429,
     AccessDenied: 403,
     DisclosureRefused: 422,
     Infeasible: 422,
@@ -71,6 +73,8 @@ def error_response(exc: EconsecError) -> JSONResponse:
         body["rule"] = exc.rule
     if isinstance(exc, NotSignedIn):
         headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, TooManyRequests):
+        headers["Retry-After"] = str(exc.retry_after)
     return JSONResponse(body, status_code=status, headers=headers)
 
 

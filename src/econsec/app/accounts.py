@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from econsec.access.policy import ROLE_KINDS, ROLES, Clearance
 from econsec.app.platform import Caller, Platform, token_hash
-from econsec.errors import InputError, NotSignedIn
+from econsec.errors import InputError, NotSignedIn, TooManyRequests
 from econsec.storage import platform as store
 
 __all__ = [
@@ -72,8 +72,15 @@ class Profile:
     locale: str
 
 
-def sign_in(p: Platform, username: str, password: str) -> str:
-    """A new session token for valid credentials, else :class:`NotSignedIn` (both audited)."""
+def sign_in(p: Platform, username: str, password: str, client: str = "") -> str:
+    """A new session token for valid credentials, else :class:`NotSignedIn` (both audited);
+    :class:`TooManyRequests` when the client address is over its limit or the account is
+    locked after repeated failures (see :mod:`econsec.app.throttle`)."""
+    try:
+        p.throttle.admit(client, username[:100])
+    except TooManyRequests as exc:
+        p.audit(username[:100], "sign_in", "session", False, str(exc))
+        raise
     with p.read() as conn:
         found = store.user_by_name(conn, username) if username and password else None
     if found is None:
@@ -82,10 +89,12 @@ def sign_in(p: Platform, username: str, password: str) -> str:
         if p.settings.password_profile not in _DUMMY:
             _DUMMY[p.settings.password_profile] = p.hash_password(secrets.token_urlsafe(16))
         p.check_password(_DUMMY[p.settings.password_profile], password)
+        p.throttle.failed(username[:100])
         p.audit(username[:100], "sign_in", "session", False, _WRONG)
         raise NotSignedIn(_WRONG)
     account, stored = found
     if not p.check_password(stored, password):
+        p.throttle.failed(username)
         p.audit(username, "sign_in", "session", False, _WRONG)
         raise NotSignedIn(_WRONG)
     token = secrets.token_urlsafe(32)

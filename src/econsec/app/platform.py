@@ -26,6 +26,7 @@ import sqlalchemy as sa
 
 from econsec.access.policy import Classification, Decision, Resource, Subject, decide
 from econsec.app.journal import AuditJournal
+from econsec.app.throttle import SignInThrottle
 from econsec.errors import AccessDenied
 from econsec.sharing.compartments import compartment_of
 from econsec.sharing.disclosure import Guard
@@ -56,6 +57,10 @@ class PlatformSettings:
     findings_max_age: float = 5.0
     dp_budget: float = 3.0
     password_profile: str = "default"  # "fast" only in tests: cheap argon2 parameters
+    signin_per_minute: int = 60  # sign-in attempts per client address
+    lockout_failures: int = 5  # failed sign-ins of one account that lock it ...
+    lockout_minutes: int = 15  # ... for this long
+    hashing_slots: int = 4  # password hashes computed at once (each takes 64 MiB)
 
     @property
     def production(self) -> bool:
@@ -93,6 +98,8 @@ class Platform:
     _lock_file: int | None = field(init=False)
     _journal: AuditJournal = field(init=False)
     hasher: Any = field(init=False)
+    throttle: SignInThrottle = field(init=False)
+    _hashing: threading.BoundedSemaphore = field(init=False)
     _cache: tuple[Any, list[Finding], float] | None = field(default=None, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
@@ -112,6 +119,9 @@ class Platform:
             else None
         )
         self.hasher = _hasher(self.settings.password_profile)
+        s = self.settings
+        self.throttle = SignInThrottle(s.signin_per_minute, s.lockout_failures, s.lockout_minutes)
+        self._hashing = threading.BoundedSemaphore(s.hashing_slots)
         self._journal = AuditJournal(self.write)
 
     @contextlib.contextmanager
@@ -146,15 +156,17 @@ class Platform:
         return self.settings.data_keys
 
     def hash_password(self, password: str) -> str:
-        return str(self.hasher.hash(password))
+        with self._hashing:  # each hash takes the profile's memory: a few at once
+            return str(self.hasher.hash(password))
 
     def check_password(self, stored: str, password: str) -> bool:
         from argon2.exceptions import InvalidHashError, VerificationError
 
-        try:
-            return bool(self.hasher.verify(stored, password))
-        except (VerificationError, InvalidHashError):
-            return False
+        with self._hashing:
+            try:
+                return bool(self.hasher.verify(stored, password))
+            except (VerificationError, InvalidHashError):
+                return False
 
     def now(self) -> dt.datetime:
         return dt.datetime.now(dt.UTC)

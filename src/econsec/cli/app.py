@@ -26,6 +26,7 @@ from econsec.errors import (
     NotFoundError,
     NotSignedIn,
     RecordsRejected,
+    TooManyRequests,
 )
 from econsec.settings import workspace_path
 
@@ -48,6 +49,7 @@ EXIT_CODES: dict[type[EconsecError], int] = {
     Conflict: 9,
     NotSignedIn: 10,
     DisclosureRefused: 11,
+    TooManyRequests: 12,
 }
 
 

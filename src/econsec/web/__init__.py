@@ -25,7 +25,8 @@ __all__ = ["PAGE_MODULES", "error_page", "install", "is_page", "page_modules"]
 PAGE_MODULES = ("signin", "portal", "console", "surveys")
 
 _HEADINGS = {401: "Sign in", 403: "Not allowed", 404: "Not found", 409: "Not possible now",
-             413: "Too large", 422: "Cannot use this input", 500: "Something went wrong",
+             413: "Too large", 422: "Cannot use this input", 429: "Too many attempts",
+             500: "Something went wrong",
              503: "Try again shortly"}  # fmt: skip
 
 

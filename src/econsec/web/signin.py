@@ -45,7 +45,8 @@ async def login(request: Request) -> Response:
     username = str(form.get("username", ""))[:100]
     password = str(form.get("password", ""))[:200]
     try:
-        token = accounts.sign_in(p, username, password)
+        client = request.client.host if request.client else ""
+        token = accounts.sign_in(p, username, password, client)
     except NotSignedIn:
         locale = i18n.choose(None, request.cookies.get("lang"),
                              request.headers.get("accept-language"))  # fmt: skip

@@ -5,6 +5,7 @@ the service) translate these into exit codes and HTTP statuses; the core never d
 
     EconsecError
     ├── InputError          bad user input: a file, row, column or field is wrong
+    │   └── PayloadTooLarge an upload or request body over the limit
     ├── RecordsRejected     records that fail validation, with every problem by row and field
     ├── NotFoundError       a named thing (source, product, country, group, record) does not exist
     ├── InsufficientData    too little data behind a number to state it
@@ -41,6 +42,7 @@ __all__ = [
     "NotConverged",
     "NotFoundError",
     "NotSignedIn",
+    "PayloadTooLarge",
     "RecordsRejected",
     "SolverFailed",
     "TooManyRequests",
@@ -95,6 +97,18 @@ class InputError(EconsecError):
         if self.expected:
             text += f" (expected {self.expected})"
         return text
+
+
+class PayloadTooLarge(InputError):
+    """A request body or upload larger than the limit (refused while it streams in).
+
+    >>> str(PayloadTooLarge(5_000_000))
+    'the request is larger than the limit of 5000000 bytes'
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(f"the request is larger than the limit of {limit} bytes")
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,9 +23,9 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from econsec import api, web
-from econsec.api.errors import error_response, status_of, validation_response
+from econsec.api.errors import MESSAGE_LIMIT, error_response, status_of, validation_response
 from econsec.app.platform import Platform, PlatformSettings
-from econsec.errors import EconsecError
+from econsec.errors import EconsecError, PayloadTooLarge
 from econsec.storage.platform_db import migrate
 
 __all__ = ["create_app", "from_environment", "request_id"]
@@ -58,6 +58,71 @@ class _RequestIds:
         await self.app(scope, receive, send_with_id)
 
 
+class _JsonDepth:
+    """Tracks the nesting depth of JSON text as it streams in (strings and escapes skipped)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.depth, self.in_string, self.escaped = limit, 0, False, False
+
+    #: Every byte but the five that matter for nesting (dropped before the scan).
+    _DROP = bytes(b for b in range(256) if b not in b'"\\[]{}')
+
+    def feed(self, chunk: bytes) -> None:
+        for byte in chunk.translate(None, self._DROP):
+            if self.in_string:
+                if self.escaped:
+                    self.escaped = False
+                elif byte == 0x5C:  # backslash
+                    self.escaped = True
+                elif byte == 0x22:  # quote
+                    self.in_string = False
+            elif byte == 0x22:
+                self.in_string = True
+            elif byte in (0x5B, 0x7B):  # [ {
+                self.depth += 1
+                if self.depth > self.limit:
+                    raise HTTPException(422, f"JSON nested deeper than {self.limit} levels")
+            elif byte in (0x5D, 0x7D):
+                self.depth -= 1
+
+
+class _BodyLimits:
+    """Refuse a request body over ``limit`` bytes while it streams in (before any of it is
+    parsed), and JSON nested deeper than ``depth``: whatever reads the body gets an HTTP error
+    (413, 422), which passes through every body parser (FastAPI's included) to the edge that
+    renders it."""
+
+    def __init__(self, app: ASGIApp, limit: int, depth: int = 64) -> None:
+        self.app, self.limit, self.depth = app, limit, depth
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length", b"")
+        too_large = declared.isdigit() and int(declared) > self.limit
+        json_body = headers.get(b"content-type", b"").split(b";")[0].strip() == b"application/json"
+        depth = _JsonDepth(self.depth) if json_body else None
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            if too_large:
+                raise HTTPException(413, str(PayloadTooLarge(self.limit)))
+            message = await receive()
+            if message["type"] == "http.request":
+                chunk = message.get("body", b"")
+                seen += len(chunk)
+                if seen > self.limit:
+                    raise HTTPException(413, str(PayloadTooLarge(self.limit)))
+                if depth is not None:
+                    depth.feed(chunk)
+            return message
+
+        await self.app(scope, limited, send)
+
+
 def request_id(request: Request) -> str:
     """The id of ``request`` (see the module docstring)."""
     return str(getattr(request.state, "request_id", ""))
@@ -76,12 +141,14 @@ def create_app(settings: PlatformSettings, *, migrate_schema: bool = True) -> Fa
         redoc_url=None,
     )
     app.state.platform = platform
+    # Room for a multipart upload's envelope around the largest accepted file.
+    app.add_middleware(_BodyLimits, limit=settings.max_upload_bytes + 64_000)
     app.add_middleware(_RequestIds)
 
     @app.exception_handler(EconsecError)
     async def _library_error(request: Request, exc: EconsecError) -> Response:
         if web.is_page(request):
-            return web.error_page(request, status_of(exc), str(exc))
+            return web.error_page(request, status_of(exc), str(exc)[:MESSAGE_LIMIT])
         return error_response(exc)
 
     @app.exception_handler(HTTPException)

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from econsec.app import sharing
 from econsec.server import create_app
 from service_world import World, settings_for
-from web.conftest import csrf_of
+from web.conftest import csrf_of, form_post
 
 
 def _boom(*args: object, **kwargs: object) -> object:
@@ -41,7 +41,7 @@ def test_an_unexpected_error_is_logged_with_the_id_the_user_sees(
         assert "disk on fire" not in r.text  # the user sees the id, not the internals
         # a page: the same, as a page in the user's language
         page = client.get("/login")
-        client.post("/login", data={"username": "u-Maker", "password": "correct horse battery staple",
+        form_post(client, "/login", data={"username": "u-Maker", "password": "correct horse battery staple",
                                     "next": "/", "csrf_token": csrf_of(page.text)})  # fmt: skip
         caplog.clear()
         with caplog.at_level(logging.ERROR, logger="econsec.server"):

@@ -6,10 +6,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from econsec.app.demo import ensure_demo_world
 from econsec.app.seed import DEMO_PASSWORD, seed_demo
@@ -33,10 +35,18 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
+def form_post(client: TestClient, path: str, data: dict[str, str], **options: Any) -> Response:
+    """POST a page's form as a browser does: the CSRF token in the form's address."""
+    fields = dict(data)
+    token = fields.pop("csrf_token", None)
+    params = {"csrf_token": token} if token is not None else None
+    return client.post(path, params=params, data=fields, **options)
+
+
 def sign_in(client: TestClient, user: str, password: str = DEMO_PASSWORD) -> None:
     page = client.get("/login")
-    r = client.post("/login", data={"username": user, "password": password, "next": "/",
-                                    "csrf_token": csrf_of(page.text)})  # fmt: skip
+    r = form_post(client, "/login", {"username": user, "password": password, "next": "/",
+                                     "csrf_token": csrf_of(page.text)})  # fmt: skip
     assert r.status_code == 200 and str(r.url).endswith("/"), r.text
 
 

@@ -12,7 +12,7 @@ from econsec.web import i18n
 from econsec.web.console import COLUMNS
 from econsec.web.portal import METRIC_LABELS
 from econsec.web.render import navigation
-from web.conftest import Site, csrf_of, sign_in
+from web.conftest import Site, csrf_of, form_post, sign_in
 
 FIRM_PAGES = ["/portal/submissions", "/portal/suppliers", "/portal/exposure", "/portal/alerts"]
 ANALYST_PAGES = ["/console/screen", "/console/scenarios", "/console/findings",
@@ -43,13 +43,13 @@ def test_pages_need_sign_in_and_refuse_other_roles(site: Site) -> None:
 
 def test_forms_need_the_csrf_token_and_sessions_end_on_sign_out(site: Site) -> None:
     c = site.client()
-    assert c.post("/login", data={"username": "firm01", "password": "x"}).status_code == 403
+    assert form_post(c, "/login", data={"username": "firm01", "password": "x"}).status_code == 403
     sign_in(c, "firm01")
     before = c.get("/portal/submissions").text
-    r = c.post("/portal/suppliers", data={"supplier_name-1": "X", "csrf_token": "forged"})
+    r = form_post(c, "/portal/suppliers", data={"supplier_name-1": "X", "csrf_token": "forged"})
     assert r.status_code == 403
     assert c.get("/portal/submissions").text.count("<tr>") == before.count("<tr>")
-    r = c.post("/logout", data={"csrf_token": csrf_of(before)}, follow_redirects=False)
+    r = form_post(c, "/logout", data={"csrf_token": csrf_of(before)}, follow_redirects=False)
     assert r.status_code == 303
     assert c.get("/portal/submissions", follow_redirects=False).status_code == 303
 
@@ -57,7 +57,7 @@ def test_forms_need_the_csrf_token_and_sessions_end_on_sign_out(site: Site) -> N
 def test_cookies_are_http_only_same_site_and_secure_over_tls(site: Site) -> None:
     c = site.client(https=True)
     page = c.get("/login")
-    r = c.post("/login", data={"username": "firm02", "password": "econsec-demo-password",
+    r = form_post(c, "/login", data={"username": "firm02", "password": "econsec-demo-password",
                                "csrf_token": csrf_of(page.text), "next": "/"},
                follow_redirects=False)  # fmt: skip
     cookie = next(v for k, v in r.headers.multi_items()
@@ -79,14 +79,14 @@ def test_firm_names_are_escaped_and_form_errors_name_row_and_field(site: Site) -
            "supplier_name-2": "Second Co", "country-2": "Atlantis", "product-2": "81129",
            "tier-2": "1", "input_share-2": "2", "single_source-2": "false",
            "inventory_days-2": "10", "csrf_token": token}  # fmt: skip
-    r = c.post("/portal/suppliers", data=row)
+    r = form_post(c, "/portal/suppliers", data=row)
     assert r.status_code == 422
     assert "<script>alert" not in r.text and "&lt;script&gt;" in r.text  # kept, escaped
     problems = re.findall(r"<tr><td>(\d+)</td><td>(\w+)</td>", r.text)
     assert set(problems) == {("2", "country"), ("2", "product"), ("2", "input_share")}
     assert r.text.count('aria-invalid="true"') == 3
     row.update({"country-2": "KOR", "product-2": "811292", "input_share-2": "0.2"})
-    r = c.post("/portal/suppliers", data=row)
+    r = form_post(c, "/portal/suppliers", data=row)
     assert r.status_code == 200 and "2 suppliers submitted" in r.text
     exposure = c.get("/portal/exposure").text
     assert "CHN" in exposure and "KOR" in exposure and "Data:" in exposure
@@ -97,12 +97,12 @@ def test_language_from_browser_then_user_setting_with_local_formats(site: Site) 
     page = c.get("/login", headers={"accept-language": "ja,en;q=0.5"})
     assert '<html lang="ja">' in page.text and "ログイン" in page.text
     sign_in(c, "firm04")
-    c.post("/language", data={"locale": "ja", "next": "/portal/submissions",
+    form_post(c, "/language", data={"locale": "ja", "next": "/portal/submissions",
                               "csrf_token": csrf_of(c.get("/").text)})  # fmt: skip
     page = c.get("/portal/submissions", headers={"accept-language": "en"})
     assert '<html lang="ja">' in page.text and "取り下げ" in page.text  # the setting wins
     assert re.search(r"\d{4}/\d{2}/\d{2}", page.text)  # Japanese date format
-    c.post("/language", data={"locale": "en", "next": "/",
+    form_post(c, "/language", data={"locale": "en", "next": "/",
                               "csrf_token": csrf_of(page.text)})  # fmt: skip
     assert "Withdraw" in c.get("/portal/submissions").text
 
@@ -163,14 +163,14 @@ def test_a_firm_withdraws_its_submission_and_not_another_firms(site: Site) -> No
     c = site.client()
     sign_in(c, "firm06")
     page = c.get("/portal/submissions").text
-    ids = re.findall(r'action="/portal/submissions/([0-9a-f-]+)/withdraw"', page)
+    ids = re.findall(r'action="/portal/submissions/([0-9a-f-]+)/withdraw[?"]', page)
     assert len(ids) == 1
     other = site.client()
     sign_in(other, "firm07")
     token = csrf_of(other.get("/portal/submissions").text)
-    r = other.post(f"/portal/submissions/{ids[0]}/withdraw", data={"csrf_token": token})
+    r = form_post(other, f"/portal/submissions/{ids[0]}/withdraw", data={"csrf_token": token})
     assert r.status_code == 404  # another firm's submission looks like a missing one
-    r = c.post(f"/portal/submissions/{ids[0]}/withdraw", data={"csrf_token": csrf_of(page)})
+    r = form_post(c, f"/portal/submissions/{ids[0]}/withdraw", data={"csrf_token": csrf_of(page)})
     assert r.status_code == 200
     assert "withdrawn" in r.text and "/withdraw" not in r.text
 
@@ -179,25 +179,25 @@ def test_survey_in_the_browser_pages_from_definition_to_results(site: Site) -> N
     gov = site.client()
     sign_in(gov, "analyst2")
     page = gov.get("/console/surveys").text
-    r = gov.post("/console/surveys", data={"title": "Outlook", "audience": "all_firms",
+    r = form_post(gov, "/console/surveys", data={"title": "Outlook", "audience": "all_firms",
                                            "questions": "[{", "csrf_token": csrf_of(page)})  # fmt: skip
     assert r.status_code == 422 and "Nothing was stored" in r.text
     questions = '[{"id": "risk", "text": "Risk?", "type": "likert", "scale": 5}]'
-    r = gov.post("/console/surveys", data={"title": "Outlook <b>2027</b>", "questions": questions,
+    r = form_post(gov, "/console/surveys", data={"title": "Outlook <b>2027</b>", "questions": questions,
                                            "audience": "all_firms", "csrf_token": csrf_of(page)})  # fmt: skip
     assert r.status_code == 200 and "Outlook &lt;b&gt;2027&lt;/b&gt;" in r.text
-    survey_id = re.findall(r'action="/console/surveys/([0-9a-f-]+)/close"', r.text)[0]
+    survey_id = re.findall(r'action="/console/surveys/([0-9a-f-]+)/close[?"]', r.text)[0]
     for n in range(8, 13):  # five firms answer through the portal
         firm = site.client()
         sign_in(firm, f"firm{n:02d}")
         form = firm.get(f"/portal/surveys/{survey_id}").text
-        bad = firm.post(f"/portal/surveys/{survey_id}", data={"q-risk": "9",
+        bad = form_post(firm, f"/portal/surveys/{survey_id}", data={"q-risk": "9",
                                                                "csrf_token": csrf_of(form)})  # fmt: skip
         assert "expected a whole number from 1 to 5" in bad.text
-        ok = firm.post(f"/portal/surveys/{survey_id}", data={"q-risk": str(n % 5 + 1),
+        ok = form_post(firm, f"/portal/surveys/{survey_id}", data={"q-risk": str(n % 5 + 1),
                                                               "csrf_token": csrf_of(form)})  # fmt: skip
         assert "your answers are stored" in ok.text
-    r = gov.post(f"/console/surveys/{survey_id}/close", data={"csrf_token": csrf_of(r.text)})
+    r = form_post(gov, f"/console/surveys/{survey_id}/close", data={"csrf_token": csrf_of(r.text)})
     assert "Weighted mean" in r.text and "Coverage of the audience" in r.text
     assert "Weighted mean" in firm.get(f"/portal/surveys/{survey_id}").text  # answered
     outsider = site.client()

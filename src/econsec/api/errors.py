@@ -24,14 +24,16 @@ from econsec.errors import (
     InsufficientData,
     NotFoundError,
     NotSignedIn,
+    PayloadTooLarge,
     RecordsRejected,
     TooManyRequests,
 )
 
-__all__ = ["STATUS", "error_response", "status_of", "validation_response"]
+__all__ = ["MESSAGE_LIMIT", "STATUS", "error_response", "status_of", "validation_response"]
 
 #: The HTTP status of each error class (the first class of an error's MRO found here).
 STATUS: dict[type[EconsecError], int] = {
+    PayloadTooLarge: 413,
     InputError: 422,
     RecordsRejected: 422,
     NotFoundError: 404,
@@ -47,6 +49,10 @@ STATUS: dict[type[EconsecError], int] = {
 }
 
 
+#: The longest message an error answer carries (a message may quote the input).
+MESSAGE_LIMIT = 500
+
+
 def status_of(exc: EconsecError) -> int:
     """The HTTP status of ``exc`` (400 for an error class not in :data:`STATUS`)."""
     return next((STATUS[t] for t in type(exc).__mro__ if t in STATUS), 400)
@@ -54,7 +60,8 @@ def status_of(exc: EconsecError) -> int:
 
 def _problems(exc: EconsecError) -> list[dict[str, Any]]:
     if isinstance(exc, RecordsRejected):
-        return [{"row": p.row, "field": p.field, "message": p.message} for p in exc.problems]
+        return [{"row": p.row, "field": p.field, "message": p.message[:MESSAGE_LIMIT]}
+                for p in exc.problems[:100]]  # fmt: skip
     if isinstance(exc, InputError):
         return [{"row": exc.row, "field": exc.column, "message": exc.problem}]
     return []
@@ -63,9 +70,9 @@ def _problems(exc: EconsecError) -> list[dict[str, Any]]:
 def error_response(exc: EconsecError) -> JSONResponse:
     """The JSON answer to a library error."""
     status = status_of(exc)
-    body: dict[str, Any] = {"detail": str(exc)}
+    body: dict[str, Any] = {"detail": str(exc)[:MESSAGE_LIMIT]}
     headers = {}
-    if isinstance(exc, (RecordsRejected, InputError)):
+    if isinstance(exc, (RecordsRejected, InputError)) and not isinstance(exc, PayloadTooLarge):
         body["problems"] = _problems(exc)
     if isinstance(exc, AccessDenied):
         body["rule"] = str(exc)

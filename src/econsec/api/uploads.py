@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 
-from econsec.errors import FieldProblem, RecordsRejected
+from econsec.errors import FieldProblem, PayloadTooLarge, RecordsRejected
 from econsec.sharing import records as rec
 
 __all__ = ["read_records", "upload_openapi"]
@@ -39,12 +39,12 @@ def upload_openapi(item: dict[str, object]) -> dict[str, Any]:
 async def _body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise HTTPException(413, f"the upload is larger than the limit of {limit} bytes")
+        raise PayloadTooLarge(limit)
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise HTTPException(413, f"the upload is larger than the limit of {limit} bytes")
+            raise PayloadTooLarge(limit)
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -56,6 +56,8 @@ async def read_records(request: Request, limit: int) -> tuple[list[object], str]
     if kind == "application/json":
         try:
             data = json.loads(body)
+        except RecursionError:
+            raise RecordsRejected([FieldProblem(None, "body", "JSON nested too deeply")]) from None
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise RecordsRejected([FieldProblem(None, "body", f"not JSON: {exc}")]) from None
         if not isinstance(data, list):

@@ -25,6 +25,7 @@ from econsec.errors import (
     InsufficientData,
     NotFoundError,
     NotSignedIn,
+    PayloadTooLarge,
     RecordsRejected,
     TooManyRequests,
 )
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 #: The exit code of each error class (the first class of an error's MRO found here).
 EXIT_CODES: dict[type[EconsecError], int] = {
     InputError: 2,
+    PayloadTooLarge: 2,
     RecordsRejected: 2,
     NotFoundError: 3,
     InsufficientData: 4,

@@ -226,7 +226,9 @@ def parse_scenario(raw: Any, source: str = "scenario") -> Scenario:
 
 
 def read_scenario(text: str, source: str = "scenario") -> Scenario:
-    """A scenario from YAML (or JSON) text, checked as :func:`parse_scenario` does.
+    """A scenario from YAML (or JSON) text, checked as :func:`parse_scenario` does. Anchors and
+    aliases are refused before the document is built (a few hundred bytes of aliases can
+    expand to gigabytes).
 
     Parameters
     ----------
@@ -251,6 +253,11 @@ def read_scenario(text: str, source: str = "scenario") -> Scenario:
     econsec.errors.InputError: scenario, line 2: not valid YAML: expected ',' or ']', but got '<stream end>'
     """
     try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                mark = event.start_mark
+                raise InputError("anchors and aliases (& and *) are not allowed", file=source,
+                                 line=mark.line + 1 if mark else None)  # fmt: skip
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

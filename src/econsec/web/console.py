@@ -140,8 +140,8 @@ async def run(request: Request) -> Response:
     from econsec.report.scenario import scenario_report
     from econsec.scenarios import read_scenario
 
-    form = await checked_form(request)
     p, caller = require(request, "/console/scenarios")
+    form = await checked_form(request)
     upload = form.get("upload")
     text = str(form.get("scenario", ""))
     if upload is not None and not isinstance(upload, str) and upload.filename:
@@ -188,8 +188,8 @@ def composer(finding_id: str, request: Request) -> Response:
 @router.post("/findings/{finding_id}/release")
 async def compose(finding_id: str, request: Request) -> Response:
     """Preview what the disclosure guard allows, or publish."""
-    form = await checked_form(request)
     p, caller = require(request, "/console/findings")
+    form = await checked_form(request)
     f = sharing.visible_finding(p, caller, finding_id, "publish_release")
     audience = str(form.get("audience", ""))
     if audience not in (*_AUDIENCES, *(f"sector:{s}" for s in f.sectors)):
@@ -237,8 +237,8 @@ async def _file(request: Request) -> tuple[bytes, str]:
 async def import_incidents(request: Request) -> Response:
     from econsec.intelligence.incidents import file_records
 
-    data, name = await _file(request)
     p, caller = require(request, "/console/intelligence")
+    data, name = await _file(request)
     try:
         items = intel_app.import_incidents(p, caller, file_records(data, name), name)
     except RecordsRejected as exc:
@@ -250,8 +250,8 @@ async def import_incidents(request: Request) -> Response:
 async def detect_events(request: Request) -> Response:
     from econsec.sharing.records import parse_csv
 
-    data, name = await _file(request)
     p, caller = require(request, "/console/intelligence")
+    data, name = await _file(request)
     try:
         events = intel_app.detect_events(p, caller, parse_csv(data, source=name), name)
     except RecordsRejected as exc:

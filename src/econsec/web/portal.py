@@ -55,8 +55,8 @@ def submissions(request: Request) -> Response:
 
 @router.post("/submissions/{submission_id}/withdraw")
 async def withdraw(submission_id: str, request: Request) -> Response:
-    await checked_form(request)
     p, caller = require(request, "/portal/submissions")
+    await checked_form(request)
     subs.withdraw(p, caller, submission_id)
     return RedirectResponse("/portal/submissions", 303)
 
@@ -77,8 +77,8 @@ def suppliers(request: Request, rows: int = 5) -> Response:
 
 @router.post("/suppliers")
 async def submit_form(request: Request) -> Response:
-    form = await checked_form(request)
     p, caller = require(request, "/portal/suppliers")
+    form = await checked_form(request)
     n_rows = max((int(k.rsplit("-", 1)[1]) for k in form if k.rsplit("-", 1)[-1].isdigit()),
                  default=0)  # fmt: skip
     rows = [{f.name: str(form.get(f"{f.name}-{n}", "")).strip() for f in FIELDS}
@@ -100,8 +100,8 @@ async def submit_form(request: Request) -> Response:
 
 @router.post("/suppliers/upload")
 async def upload(request: Request) -> Response:
-    form = await checked_form(request)
     p, caller = require(request, "/portal/suppliers")
+    form = await checked_form(request)
     file = form.get("file")
     if file is None or isinstance(file, str):
         problems = [FieldProblem(None, "file", "choose a CSV file")]

@@ -150,11 +150,11 @@ def require(request: Request, page: str) -> tuple[Platform, Caller]:
 
 
 async def checked_form(request: Request) -> FormData:
-    """The posted form, once its CSRF token is verified (else :class:`AccessDenied`, nothing
-    read or written)."""
-    form = await request.form()
-    token = form.get("csrf_token")
-    if not session.csrf_valid(request, platform_of(request), token if isinstance(token, str)
-                              else None):  # fmt: skip
+    """The posted form, read only once the CSRF token in the form's address
+    (``?csrf_token=``, which every page's form carries) is verified: a forged or expired form
+    is refused with :class:`AccessDenied` before any of its body is read or parsed. (Pages check
+    the caller with :func:`require` before this.)"""
+    token = request.query_params.get("csrf_token")
+    if not session.csrf_valid(request, platform_of(request), token):
         raise AccessDenied("the form has expired or did not come from this site; reload")
-    return form
+    return await request.form(max_files=2, max_fields=2000)

@@ -5,9 +5,10 @@ store on every request), carried in the ``econsec_session`` cookie: ``HttpOnly``
 ``SameSite=Lax``, and ``Secure`` when served over TLS (or in production). The API itself takes no
 cookies.
 
-Every form carries a CSRF token: an HMAC, under the service's secret key, of a random value in
-the ``econsec_csrf`` cookie (signed double submit). A POST whose token does not match is refused
-before anything is read or written.
+Every form carries a CSRF token in its address: an HMAC, under the service's secret key, of a
+random value in the ``econsec_csrf`` cookie and of the session (signed double submit, bound to
+the session). A POST whose token does not match is refused before its body is read. Signing in
+starts a new session and a new random value, so tokens from before no longer work.
 """
 
 from __future__ import annotations
@@ -47,26 +48,35 @@ def csrf_seed(request: Request) -> str:
     return str(request.state.csrf_seed)
 
 
+def _signed(p: Platform, seed: str, request: Request) -> str:
+    """The token of a CSRF seed, bound to the request's session (none before signing in)."""
+    bound = hashlib.sha256(request.cookies.get(SESSION, "").encode()).hexdigest()
+    message = f"csrf:{seed}:{bound}".encode()
+    return hmac.new(p.settings.secret_key.encode(), message, hashlib.sha256).hexdigest()
+
+
 def csrf_token(request: Request, p: Platform) -> str:
-    key = p.settings.secret_key.encode()
-    return hmac.new(key, b"csrf:" + csrf_seed(request).encode(), hashlib.sha256).hexdigest()
+    return _signed(p, csrf_seed(request), request)
 
 
 def csrf_valid(request: Request, p: Platform, submitted: str | None) -> bool:
     seed = request.cookies.get(CSRF)
     if not seed or not submitted:
         return False
-    key = p.settings.secret_key.encode()
-    expected = hmac.new(key, b"csrf:" + seed.encode(), hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, submitted)
+    return hmac.compare_digest(_signed(p, seed, request), submitted)
 
 
 def set_cookies(
     request: Request, response: Response, p: Platform, session: str | None = None
 ) -> None:
-    """Set the CSRF cookie when new, and the session cookie when given ("" clears it)."""
+    """Set the CSRF cookie when new, and the session cookie when given ("" clears it); a new
+    session gets a new CSRF seed."""
     secure = _secure(request, p)
-    if request.cookies.get(CSRF) != csrf_seed(request):
+    if session:
+        request.state.csrf_seed = secrets.token_urlsafe(24)
+        response.set_cookie(CSRF, request.state.csrf_seed, httponly=True, samesite="strict",
+                            secure=secure, path="/")  # fmt: skip
+    elif request.cookies.get(CSRF) != csrf_seed(request):
         response.set_cookie(CSRF, csrf_seed(request), httponly=True, samesite="strict",
                             secure=secure, path="/")  # fmt: skip
     if session == "":

@@ -85,8 +85,8 @@ def firm_survey(survey_id: str, request: Request) -> Response:
 
 @router.post("/portal/surveys/{survey_id}")
 async def answer(survey_id: str, request: Request) -> Response:
-    form = await checked_form(request)
     p, caller = require(request, "/portal/surveys")
+    form = await checked_form(request)
     survey = app.get(p, caller, survey_id)
     try:
         app.answer(p, caller, survey_id, _answers(form, survey.questions))
@@ -106,8 +106,8 @@ def console_surveys(request: Request, survey: str | None = None) -> Response:
 
 @router.post("/console/surveys")
 async def create(request: Request) -> Response:
-    form = await checked_form(request)
     p, caller = require(request, "/console/surveys")
+    form = await checked_form(request)
     text = str(form.get("questions", ""))
     try:
         try:
@@ -125,7 +125,7 @@ async def create(request: Request) -> Response:
 
 @router.post("/console/surveys/{survey_id}/close")
 async def close(survey_id: str, request: Request) -> Response:
-    await checked_form(request)
     p, caller = require(request, "/console/surveys")
+    await checked_form(request)
     app.close(p, caller, survey_id)
     return RedirectResponse(f"/console/surveys?survey={survey_id}", 303)

@@ -72,3 +72,23 @@ def test_deep_json_and_long_values_get_short_4xx_answers(site: Site) -> None:
                    "pretext": "none", "implemented": "2020-01-01", "flow": "sideways"}]  # fmt: skip
     r = c.post("/api/v1/incidents", content=json.dumps(long_title), headers=headers)
     assert r.status_code == 422 and len(r.content) < 5_000
+
+
+def test_the_csrf_token_is_bound_to_the_session_and_renewed_at_sign_in(site: Site) -> None:
+    a = site.client()
+    before = csrf_of(a.get("/login").text)  # signed out
+    sign_in(a, "firm06")
+    after = csrf_of(a.get("/portal/submissions").text)
+    assert after != before
+    r = form_post(a, "/language", {"locale": "en", "next": "/", "csrf_token": before},
+                  follow_redirects=False)  # fmt: skip
+    assert r.status_code == 403  # the token from before signing in no longer works
+    b = site.client()
+    sign_in(b, "firm07")
+    b.cookies.set("econsec_csrf", a.cookies.get("econsec_csrf"))  # even with a's CSRF cookie
+    r = form_post(b, "/language", {"locale": "en", "next": "/", "csrf_token": after},
+                  follow_redirects=False)  # fmt: skip
+    assert r.status_code == 403  # a's token is a's session's only
+    r = form_post(a, "/language", {"locale": "en", "next": "/", "csrf_token": after},
+                  follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303

@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from econsec import api, web
+from econsec.api import docs as api_docs
 from econsec.api.errors import MESSAGE_LIMIT, error_response, status_of, validation_response
 from econsec.app.platform import Platform, PlatformSettings
 from econsec.errors import EconsecError, PayloadTooLarge
@@ -123,6 +124,41 @@ class _BodyLimits:
         await self.app(scope, limited, send)
 
 
+class _SecurityHeaders:
+    """Security headers on every answer: no MIME sniffing, no referrer beyond the site, no
+    framing, and no caching of API answers; a strict CSP on whatever sets none (the API's JSON);
+    HSTS in production."""
+
+    def __init__(self, app: ASGIApp, production: bool) -> None:
+        self.app, self.production = app, production
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        api = not web.is_page(Request(scope))
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = message.setdefault("headers", [])
+                present = {k.lower() for k, _ in headers}
+                wanted = [
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"same-origin"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
+                ]
+                if api:
+                    wanted.append((b"cache-control", b"no-store"))
+                if self.production:
+                    wanted.append((b"strict-transport-security",
+                                   b"max-age=31536000; includeSubDomains"))  # fmt: skip
+                headers.extend(h for h in wanted if h[0] not in present)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 def request_id(request: Request) -> str:
     """The id of ``request`` (see the module docstring)."""
     return str(getattr(request.state, "request_id", ""))
@@ -137,12 +173,13 @@ def create_app(settings: PlatformSettings, *, migrate_schema: bool = True) -> Fa
         title="econsec platform",
         version="1",
         description="Confidential public–private sharing of supply-chain risk information.",
-        docs_url="/api/docs",
+        docs_url=None,  # served from local assets by econsec.api.docs
         redoc_url=None,
     )
     app.state.platform = platform
     # Room for a multipart upload's envelope around the largest accepted file.
     app.add_middleware(_BodyLimits, limit=settings.max_upload_bytes + 64_000)
+    app.add_middleware(_SecurityHeaders, production=settings.production)
     app.add_middleware(_RequestIds)
 
     @app.exception_handler(EconsecError)
@@ -194,6 +231,7 @@ def create_app(settings: PlatformSettings, *, migrate_schema: bool = True) -> Fa
 
     for router in api.ROUTERS:
         app.include_router(router)
+    app.mount("/api/docs/assets", api_docs.assets(), name="api-docs-assets")
     web.install(app)
     return app
 

@@ -68,3 +68,30 @@ def test_migrations_make_exactly_the_described_schema(database_url: str) -> None
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
     engine.dispose()
+
+
+def test_production_headers_local_api_docs_and_private_files(tmp_path: Path) -> None:
+    import os
+
+    from fastapi.testclient import TestClient
+
+    from econsec.server import create_app
+
+    env = {"ECONSEC_ENV": "production", "ECONSEC_SECRET_KEY": "k" * 8 + "Zq9#vT2@pL" * 4,
+           "ECONSEC_DATA_KEYS": "k1:" + new_key(),
+           "ECONSEC_DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}"}  # fmt: skip
+    app = create_app(load_settings(tmp_path, env))
+    client = TestClient(app, base_url="https://testserver")
+    assert stat.S_IMODE(os.stat(tmp_path / "prod.db").st_mode) == 0o600
+    for path in ("/healthz", "/api/v1/me", "/login", "/api/docs"):
+        r = client.get(path)
+        assert r.headers["strict-transport-security"].startswith("max-age=31536000"), path
+        assert r.headers["x-content-type-options"] == "nosniff", path
+        assert "frame-ancestors 'none'" in r.headers["content-security-policy"], path
+    assert client.get("/api/v1/me").headers["cache-control"] == "no-store"
+    docs = client.get("/api/docs").text
+    assert "cdn" not in docs.lower() and "<script>" not in docs  # no CDN, no inline script
+    for asset in ("/api/docs/assets/swagger-ui-bundle.js", "/api/docs/assets/swagger-ui.css",
+                  "/api/docs/init.js"):  # fmt: skip
+        assert client.get(asset).status_code == 200, asset
+    app.state.platform.dispose()

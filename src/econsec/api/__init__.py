@@ -2,8 +2,10 @@
 HTTP statuses (:mod:`econsec.api.errors`). The server (:mod:`econsec.server`) mounts
 :data:`ROUTERS`."""
 
-from econsec.api import audit, auth, intelligence, sharing, submissions, surveys, taxii
+from econsec.api import audit, auth, docs, intelligence, sharing, submissions, surveys, taxii
 
 __all__ = ["ROUTERS"]
 
-ROUTERS = tuple(m.router for m in (auth, submissions, sharing, intelligence, surveys, audit, taxii))
+ROUTERS = tuple(
+    m.router for m in (auth, submissions, sharing, intelligence, surveys, audit, taxii, docs)
+)

@@ -105,14 +105,18 @@ class Platform:
 
     def __post_init__(self) -> None:
         url = self.settings.database_url
-        self.engine = connect(url)
         sqlite = url.startswith("sqlite")
+        database = sa.make_url(url).database
+        if sqlite and database and database != ":memory:":
+            # owner only, before SQLite creates it (its -wal and -shm files follow its mode)
+            os.close(os.open(database, os.O_RDWR | os.O_CREAT, 0o600))
+            os.chmod(database, 0o600)
+        self.engine = connect(url)
         self._reader = connect(url, write=False)
         # SQLite has one writer at a time. Writers queue here — a thread lock within the process,
         # a file lock across worker processes — rather than in SQLite's busy handler, which
         # polls with sleeps of up to 100 ms.
         self._writing = threading.Lock() if sqlite else None
-        database = self.engine.url.database
         self._lock_file = (
             os.open(f"{database}.write-lock", os.O_RDWR | os.O_CREAT, 0o600)
             if sqlite and database

@@ -97,8 +97,12 @@ def test_key_rotation_reseals_everything(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["admin", "rotate-keys", "-w", str(tmp_path)], env=env)
     assert result.exit_code == 0 and "with key k2" in result.output
     assert f"re-encrypted {seeded.submissions + len(seeded.releases)} values" in result.output
+    assert "audit log sealed again" in result.output
     db = sqlite3.connect(tmp_path / "platform" / "platform.db")
     assert {r[0].split(".")[1] for r in db.execute("SELECT payload FROM submissions")} == {"k2"}
+    assert {h.split(".")[0] for (h,) in db.execute("SELECT hash FROM audit_log")} == {"k2"}
+    result = CliRunner().invoke(app, ["audit", "verify", "-w", str(tmp_path)], env=env)
+    assert result.exit_code == 0 and "intact" in result.output
 
 
 def test_demo_platform(tmp_path: Path) -> None:
@@ -193,3 +197,98 @@ def test_an_unknown_user_costs_one_verification_against_a_hash_made_once(
             accounts.sign_in(p, "nobody", "whatever password")
     assert calls == {"hash": 1, "check": 3}
     p.dispose()
+
+
+def _audit_rows(db: sqlite3.Connection) -> list[dict[str, object]]:
+    cols = ("seq", "at", "actor", "action", "resource", "allowed", "reason", "prev", "hash")
+    rows = db.execute(f"SELECT {', '.join(cols)} FROM audit_log ORDER BY seq").fetchall()
+    return [dict(zip(cols, (*r[:5], bool(r[5]), *r[6:]), strict=True)) for r in rows]
+
+
+def _rewrite(db: sqlite3.Connection, rows: list[dict[str, object]], sealer: object) -> None:
+    """Write ``rows`` back as a consistent chain, sealed with ``sealer`` (None: plain)."""
+    from econsec.sharing.audit import chain_entry
+
+    db.execute("DELETE FROM audit_log")
+    previous = None
+    for row in rows:
+        fields = {k: v for k, v in row.items() if k not in ("seq", "prev", "hash")}
+        previous = chain_entry(previous, sealer, **fields)  # type: ignore[arg-type]
+        db.execute("INSERT INTO audit_log VALUES (:seq, :at, :actor, :action, :resource, "
+                   ":allowed, :reason, :prev, :hash)", previous)  # fmt: skip
+    db.commit()
+
+
+def test_the_audit_chain_resists_truncation_and_rewrites(tmp_path: Path) -> None:
+    import json
+
+    from econsec.settings import load_settings as settings_of
+
+    ws = str(tmp_path)
+    for name in ("A", "B", "C", "D"):
+        _run("admin", "create-org", name, "--kind", "firm", "-w", ws)
+    head = tmp_path / "elsewhere" / "head.json"
+    head.parent.mkdir()
+    code, out = _run("audit", "export-head", "--output", str(head), "-w", ws)
+    assert code == 0 and json.loads(head.read_text())["seq"] == 3
+    assert _run("audit", "verify", "--head", str(head), "-w", ws) == (
+        0,
+        "audit log intact: 4 entries, consistent with the checkpoint\n",
+    )
+    db = sqlite3.connect(tmp_path / "platform" / "platform.db")
+    rows = _audit_rows(db)
+    assert all(str(r["hash"]).startswith("dev1.") for r in rows)  # sealed with the key ring
+    # 1. the last entries deleted: the rest is a valid chain; only the checkpoint shows it
+    db.execute("DELETE FROM audit_log WHERE seq >= 2")
+    db.commit()
+    assert _run("audit", "verify", "-w", ws)[0] == 0
+    code, out = _run("audit", "verify", "--head", str(head), "-w", ws)
+    assert code == 1 and "entries were removed" in out
+    # 2. a rewrite without the key (one org's entry taken out, the chain rebuilt): caught
+    #    without any checkpoint, sealed plainly or with a made-up key
+    kept = [r for r in rows if r["resource"] != "org/B"]
+
+    class Forger:
+        def tag(self, data: bytes) -> str:
+            import hashlib
+
+            return "dev1." + hashlib.sha256(b"guess" + data).hexdigest()
+
+    for sealer in (None, Forger()):
+        _rewrite(db, kept, sealer)
+        code, out = _run("audit", "verify", "-w", ws)
+        assert code == 1 and "broken at entry 0" in out
+    # 3. an insider with the key rewrites consistently: only the checkpoint shows it
+    ring = settings_of(tmp_path, {}).data_keys
+    _rewrite(db, [*kept, {**rows[1], "reason": "nothing to see"}], ring)
+    assert _run("audit", "verify", "-w", ws)[0] == 0
+    code, out = _run("audit", "verify", "--head", str(head), "-w", ws)
+    assert code == 1 and "rewritten since" in out
+    forged = {**json.loads(head.read_text()), "seq": 1}
+    head.write_text(json.dumps(forged))
+    code, out = _run("audit", "verify", "--head", str(head), "-w", ws)
+    assert code == 1 and "not signed with this platform's key" in out
+
+
+def test_a_chain_from_before_the_key_is_sealed_once_checked(tmp_path: Path) -> None:
+    ws = str(tmp_path)
+    for name in ("A", "B"):
+        _run("admin", "create-org", name, "--kind", "firm", "-w", ws)
+    db = sqlite3.connect(tmp_path / "platform" / "platform.db")
+    plain = _audit_rows(db)
+    _rewrite(db, plain, None)  # as an older econsec wrote it, without a key
+    _run("admin", "create-org", "C", "--kind", "firm", "-w", ws)  # a sealed entry after it
+    code, out = _run("audit", "verify", "-w", ws)
+    assert code == 1 and "broken at entry 0" in out  # not sealed: not yet to be trusted
+    code, out = _run("audit", "anchor", "-w", ws)
+    assert code == 0 and "3 entries" in out
+    assert _run("audit", "verify", "-w", ws) == (0, "audit log intact: 4 entries\n")
+    rows = _audit_rows(db)
+    assert all(str(r["hash"]).startswith("dev1.") for r in rows)
+    assert rows[-1]["action"] == "anchor_audit" and "3 entries sealed" in str(rows[-1]["reason"])
+    # later, an insider rewrites the log as a plain chain: anchoring again would launder it,
+    # so it is refused; the log stays broken
+    _rewrite(db, plain, None)
+    code, out = _run("audit", "anchor", "-w", ws)
+    assert code == 9 and "sealed before" in out
+    assert _run("audit", "verify", "-w", ws)[0] == 1

@@ -100,7 +100,7 @@ def sign_in(p: Platform, username: str, password: str, client: str = "") -> str:
     token = secrets.token_urlsafe(32)
     with p.write() as conn:
         store.create_session(conn, account.user_id, token_hash(token), p.settings.token_minutes)
-        store.append_audit(conn, username, "sign_in", "session", True, "password verified")
+        store.append_audit(conn, p.ring, username, "sign_in", "session", True, "password verified")
     return token
 
 
@@ -108,7 +108,7 @@ def sign_out(p: Platform, caller: Caller, how: str = "signed out") -> None:
     """End the caller's session: its token stops working."""
     with p.write() as conn:
         store.delete_session(conn, caller.token_hash)
-        store.append_audit(conn, caller.account.username, "sign_out", "session", True, how)
+        store.append_audit(conn, p.ring, caller.account.username, "sign_out", "session", True, how)
 
 
 def profile(caller: Caller) -> Profile:
@@ -155,7 +155,7 @@ def create_org(p: Platform, name: str, kind: str, sector: str | None, size: str 
     """Create an organisation (administrator's bootstrap); its id."""
     with p.write() as conn:
         org_id = store.create_org(conn, name, kind, sector, size)
-        store.append_audit(conn, ADMIN, "create_org", f"org/{name}", True, "bootstrap")
+        store.append_audit(conn, p.ring, ADMIN, "create_org", f"org/{name}", True, "bootstrap")
     return org_id
 
 
@@ -205,7 +205,7 @@ def create_user(
             raise InputError(f"{org!r} is a {kind} organisation; the role {role} is held in "
                              f"{ROLE_KINDS[role]} organisations only")  # fmt: skip
         user_id = store.create_user(conn, username, org, role, p.hash_password(password), granted)
-        store.append_audit(conn, ADMIN, "create_user", f"user/{username}", True, role)
+        store.append_audit(conn, p.ring, ADMIN, "create_user", f"user/{username}", True, role)
     return user_id
 
 
@@ -215,27 +215,34 @@ def reset_password(p: Platform, username: str, password: str) -> None:
     check_password_policy(password, username)
     with p.write() as conn:
         store.set_password(conn, username, p.hash_password(password))
-        store.append_audit(conn, ADMIN, "reset_password", f"user/{username}", True, "by admin")
+        store.append_audit(
+            conn, p.ring, ADMIN, "reset_password", f"user/{username}", True, "by admin"
+        )
 
 
 def deactivate_user(p: Platform, username: str) -> None:
     """Deactivate a user: sign-in and every session stop at once; the account stays for audit."""
     with p.write() as conn:
         store.deactivate_user(conn, username)
-        store.append_audit(conn, ADMIN, "deactivate_user", f"user/{username}", True, "by admin")
+        store.append_audit(
+            conn, p.ring, ADMIN, "deactivate_user", f"user/{username}", True, "by admin"
+        )
 
 
 def set_clearance(p: Platform, username: str, granted: Clearance, revoke: bool = False) -> None:
     """Grant, change or revoke a user's clearance (effective at the user's next request)."""
     with p.write() as conn:
         store.set_clearance(conn, username, dataclasses.replace(granted, revoked=revoke))
-        store.append_audit(conn, ADMIN, "set_clearance", f"user/{username}", True,
+        store.append_audit(conn, p.ring, ADMIN, "set_clearance", f"user/{username}", True,
                            "revoked" if revoke else granted.level)  # fmt: skip
 
 
-def rotate_keys(p: Platform) -> int:
-    """Re-encrypt every sealed value with the current data key; the number changed."""
+def rotate_keys(p: Platform) -> tuple[int, int]:
+    """Re-encrypt every sealed value with the current data key, and seal the audit chain with
+    it again (after checking it); the numbers of values and of audit entries changed."""
     with p.write() as conn:
         changed = store.reseal(conn, p.ring)
-        store.append_audit(conn, ADMIN, "rotate_keys", "data", True, f"{changed} values")
-    return changed
+        entries = store.reseal_audit(conn, p.ring)
+        store.append_audit(conn, p.ring, ADMIN, "rotate_keys", "data", True,
+                           f"{changed} values, {entries} audit entries")  # fmt: skip
+    return changed, entries

@@ -255,7 +255,7 @@ def release_outflow(p: Platform, caller: Caller, audience: str) -> OutflowReleas
     with p.write() as conn:
         for c in cells:
             label = f"outflow/{c.area}/{c.channel}"
-            store.append_audit(conn, s.user, "release_guard", label, c.releasable, c.rule)
+            store.append_audit(conn, p.ring, s.user, "release_guard", label, c.releasable, c.rule)
             if not c.releasable:
                 withheld.append(Withheld(c.area, c.channel, c.rule))
                 continue

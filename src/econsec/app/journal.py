@@ -17,6 +17,7 @@ from contextlib import AbstractContextManager
 import sqlalchemy as sa
 
 from econsec.storage import platform as store
+from econsec.storage.sealing import KeyRing
 
 __all__ = ["AuditJournal"]
 
@@ -27,9 +28,13 @@ class AuditJournal:
     """Appends audit entries in batches of up to ``batch`` through ``write`` transactions."""
 
     def __init__(
-        self, write: Callable[[], AbstractContextManager[sa.Connection]], batch: int = 500
+        self,
+        write: Callable[[], AbstractContextManager[sa.Connection]],
+        ring: KeyRing,
+        batch: int = 500,
     ) -> None:
         self._write = write
+        self._ring = ring
         self._batch = batch
         self._queue: queue.SimpleQueue[tuple[Entry, threading.Event, list[BaseException]] | None]
         self._queue = queue.SimpleQueue()
@@ -67,7 +72,7 @@ class AuditJournal:
                 batch.append(more)
             try:
                 with self._write() as conn:
-                    store.append_audits(conn, [entry for entry, _, _ in batch])
+                    store.append_audits(conn, self._ring, [entry for entry, _, _ in batch])
             except Exception as exc:  # handed to every waiting caller
                 for _, _, failure in batch:
                     failure.append(exc)

@@ -126,7 +126,7 @@ class Platform:
         s = self.settings
         self.throttle = SignInThrottle(s.signin_per_minute, s.lockout_failures, s.lockout_minutes)
         self._hashing = threading.BoundedSemaphore(s.hashing_slots)
-        self._journal = AuditJournal(self.write)
+        self._journal = AuditJournal(self.write, self.settings.data_keys)
 
     @contextlib.contextmanager
     def write(self) -> Iterator[sa.Connection]:

@@ -157,7 +157,7 @@ def seed_demo(platform: Platform, releases: int = 6) -> Seeded:
             )
             count += 1
         put_incidents(conn, known_incidents(), "demo")  # the register's documented cases
-        store.append_audit(conn, "demo", "seed", "platform", True, "demo data")
+        store.append_audit(conn, platform.ring, "demo", "seed", "platform", True, "demo data")
     found: list[Finding] = platform.findings()
     published: list[str] = []
     for f in found:

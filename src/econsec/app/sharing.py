@@ -148,14 +148,18 @@ def publish_finding(
             left = store.spend_privacy(conn, audience, round(noisy.epsilon, 6),
                                        p.settings.dp_budget)  # fmt: skip
             if left is None:
-                store.append_audit(conn, user, "release", label, False, "privacy budget spent")
+                store.append_audit(
+                    conn, p.ring, user, "release", label, False, "privacy budget spent"
+                )
                 raise DisclosureRefused("privacy_budget",
                                         f"the privacy budget of {audience} is spent")  # fmt: skip
             privacy = Privacy(round(noisy.epsilon, 6), "Laplace (OpenDP)", round(left, 6))
             release = finding_release(finding, audience, published, n_firms=noisy.count,
                                       share=noisy.mean, privacy=privacy)  # fmt: skip
         store.add_release(conn, p.ring, release, frozenset(finding.contributions), user)
-        store.append_audit(conn, user, "release", f"release/{release.id}", True, verdict.rule)
+        store.append_audit(
+            conn, p.ring, user, "release", f"release/{release.id}", True, verdict.rule
+        )
     return release
 
 

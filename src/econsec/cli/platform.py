@@ -166,16 +166,23 @@ def rotate_keys(workspace: WorkspaceOption = None) -> None:
     from econsec.app import accounts
 
     p = _platform(workspace)
-    changed = accounts.rotate_keys(p)
-    typer.echo(f"re-encrypted {changed} values with key {p.ring.current}")
+    changed, entries = accounts.rotate_keys(p)
+    typer.echo(f"re-encrypted {changed} values with key {p.ring.current}; "
+               f"audit log sealed again ({entries} entries)")  # fmt: skip
 
 
 @audit_app.command("verify")
-def audit_verify(workspace: WorkspaceOption = None) -> None:
-    """Check the audit chain; exit 1 naming the first entry that was changed or removed."""
-    from econsec.app.audit import check_chain
+def audit_verify(
+    head: Annotated[
+        Path | None, typer.Option("--head", help="A checkpoint from audit export-head.")
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Check the audit chain (and against a checkpoint); exit 1 naming what was changed,
+    removed or reordered."""
+    from econsec.app.audit import check_chain, read_head
 
-    check = check_chain(_platform(workspace))
+    check = check_chain(_platform(workspace), read_head(head) if head is not None else None)
     if check.first_bad_entry is not None:
         typer.echo(
             f"audit log broken at entry {check.first_bad_entry}: it or an entry before it was "
@@ -183,4 +190,40 @@ def audit_verify(workspace: WorkspaceOption = None) -> None:
             err=True,
         )
         raise typer.Exit(1)
-    typer.echo(f"audit log intact: {check.entries} entries")
+    if check.against_head is not None:
+        typer.echo(f"audit log does not match the checkpoint: {check.against_head}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"audit log intact: {check.entries} entries"
+               + (", consistent with the checkpoint" if head is not None else ""))  # fmt: skip
+
+
+@audit_app.command("anchor")
+def audit_anchor(workspace: WorkspaceOption = None) -> None:
+    """Seal an audit log written before econsec kept a key, once, after checking it (run it
+    after upgrading; it refuses a log that was sealed before)."""
+    from econsec.app.audit import anchor
+
+    changed = anchor(_platform(workspace))
+    typer.echo(f"audit log sealed: {changed} entries; now export a checkpoint (audit export-head)")
+
+
+@audit_app.command("export-head")
+def audit_export_head(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write it here (default: stdout).")
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Print (or write) a signed checkpoint of the audit log's head, to keep outside the
+    platform; ``audit verify --head FILE`` then detects truncation and rewrites since."""
+    import json
+
+    from econsec.app.audit import checkpoint_now
+
+    mark = checkpoint_now(_platform(workspace))
+    text = json.dumps(mark, indent=1)
+    if output is None:
+        typer.echo(text)
+    else:
+        output.write_text(text + "\n", "utf-8")
+        typer.echo(f"checkpoint of entry {mark['seq']} written to {output}; keep it elsewhere")

@@ -396,8 +396,8 @@ def sourcing_problem(
     ...     "value_usd": [80.0, 20.0, 50.0, 100.0, 200.0], "quantity_kg": [None] * 5}))
     >>> problem = sourcing_problem(engine, "JPN", "811292", 2024,
     ...                            like_minded=frozenset({"AUS", "KOR"}))
-    >>> problem.current, problem.capacity
-    ({'KOR': 0.2, 'CHN': 0.8}, {'AUS': 0.4, 'CHN': 1.0, 'KOR': 0.3})
+    >>> dict(sorted(problem.current.items())), problem.capacity
+    ({'CHN': 0.8, 'KOR': 0.2}, {'AUS': 0.4, 'CHN': 1.0, 'KOR': 0.3})
     """
     rows = engine.sql(
         "SELECT exporter, importer = $importer AS own, sum(value_usd) AS v, "

@@ -20,8 +20,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from econsec.access.policy import Classification, Clearance
-from econsec.errors import InputError, NotFoundError
-from econsec.sharing.audit import chain_entry
+from econsec.errors import ConfigError, InputError, NotFoundError
+from econsec.sharing.audit import chain_entry, verify
 from econsec.sharing.compartments import compartment_of
 from econsec.sharing.records import Record, product_of, record_from_json, record_json
 from econsec.sharing.releases import Release, release_from_json
@@ -58,6 +58,7 @@ __all__ = [
     "org_kind",
     "release_rows",
     "reseal",
+    "reseal_audit",
     "session_account",
     "set_clearance",
     "set_password",
@@ -496,16 +497,23 @@ def spend_privacy(
 
 
 def append_audit(
-    conn: sa.Connection, actor: str, action: str, resource: str, allowed: bool, reason: str
+    conn: sa.Connection,
+    ring: KeyRing,
+    actor: str,
+    action: str,
+    resource: str,
+    allowed: bool,
+    reason: str,
 ) -> dict[str, Any]:
-    """Append one entry to the hash chain."""
-    return append_audits(conn, [(actor, action, resource, allowed, reason)])[0]
+    """Append one entry to the chain, sealed with the key ring."""
+    return append_audits(conn, ring, [(actor, action, resource, allowed, reason)])[0]
 
 
 def append_audits(
-    conn: sa.Connection, entries: Sequence[tuple[str, str, str, bool, str]]
+    conn: sa.Connection, ring: KeyRing, entries: Sequence[tuple[str, str, str, bool, str]]
 ) -> list[dict[str, Any]]:
-    """Append entries (actor, action, resource, allowed, reason) to the hash chain, in order.
+    """Append entries (actor, action, resource, allowed, reason) to the chain, in order, each
+    sealed with the key ring's current key.
 
     Serialised: an advisory lock on PostgreSQL, the write lock that ``BEGIN IMMEDIATE`` took on
     SQLite.
@@ -519,6 +527,7 @@ def append_audits(
     for actor, action, resource, allowed, reason in entries:
         previous = chain_entry(
             previous,
+            ring,
             at=at,
             actor=actor,
             action=action,
@@ -529,6 +538,28 @@ def append_audits(
         rows.append(previous)
     conn.execute(audit_log.insert(), rows)
     return rows
+
+
+def reseal_audit(conn: sa.Connection, ring: KeyRing, *, legacy: bool = False) -> int:
+    """Seal the whole audit chain again with the current key — entries sealed with an older
+    key, and with ``legacy`` a plain prefix written before econsec kept a key — after checking
+    it as it stands; the entries sealed anew (0 when all already were). A chain that does not
+    hold is left as it is and :class:`ConfigError` names its first bad entry."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(7719)"))
+    rows = [dict(r._mapping) for r in conn.execute(sa.select(audit_log).order_by(audit_log.c.seq))]
+    bad = verify(rows, ring, legacy=legacy)
+    if bad is not None:
+        raise ConfigError(f"the audit log is broken at entry {bad}; it was left as it is")
+    if all(r["hash"].startswith(f"{ring.current}.") for r in rows):
+        return 0
+    previous: dict[str, Any] | None = None
+    for row in rows:
+        fields = {k: v for k, v in row.items() if k not in ("seq", "prev", "hash")}
+        previous = chain_entry(previous, ring, **fields)
+        conn.execute(audit_log.update().where(audit_log.c.seq == row["seq"])
+                     .values(prev=previous["prev"], hash=previous["hash"]))  # fmt: skip
+    return len(rows)
 
 
 @dataclass(frozen=True, slots=True)

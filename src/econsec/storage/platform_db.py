@@ -158,8 +158,8 @@ audit_log = sa.Table(
     sa.Column("resource", sa.String(200), nullable=False),
     sa.Column("allowed", sa.Boolean, nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
-    sa.Column("prev", sa.String(64), nullable=False),
-    sa.Column("hash", sa.String(64), nullable=False),
+    sa.Column("prev", sa.String(120), nullable=False),
+    sa.Column("hash", sa.String(120), nullable=False),
 )
 
 

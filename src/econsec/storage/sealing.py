@@ -10,6 +10,8 @@ drop the old key. See docs/platform.md.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -74,3 +76,25 @@ class KeyRing:
 
     def key_id(self, token: str) -> str:
         return token.split(".")[1]
+
+    def _mac_key(self, kid: str) -> bytes:
+        """A key for MACs derived from data key ``kid`` (never used to encrypt)."""
+        return hmac.new(_unb64(self.keys[kid]), b"econsec audit chain 1", hashlib.sha256).digest()
+
+    def tag(self, data: bytes) -> str:
+        """``data`` sealed with the current key: ``<key id>.<HMAC-SHA256, hex>``.
+
+        >>> ring = KeyRing({"k1": new_key()}, "k1")
+        >>> ring.valid(b"entry", ring.tag(b"entry")), ring.valid(b"other", ring.tag(b"entry"))
+        (True, False)
+        """
+        mac = hmac.new(self._mac_key(self.current), data, hashlib.sha256).hexdigest()
+        return f"{self.current}.{mac}"
+
+    def valid(self, data: bytes, tag: str) -> bool:
+        """Whether ``tag`` seals ``data`` under one of the ring's keys."""
+        kid, _, mac = tag.partition(".")
+        if kid not in self.keys:
+            return False
+        expected = hmac.new(self._mac_key(kid), data, hashlib.sha256).hexdigest()
+        return hmac.compare_digest(expected, mac)

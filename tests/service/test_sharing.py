@@ -236,3 +236,66 @@ def test_differentially_private_release_spends_the_audience_budget(world: World)
     )
     assert other.status_code == 201  # budgets are per audience
     assert len(world.client.get("/api/v1/alerts", headers=world.login("u-Firm0")).json()) == 3
+
+
+def _submit(world: World, firm: str, records: list[dict], sector: str = "C29") -> None:
+    h = world.firm(firm, sector) if not world.exists(firm) else world.login(f"u-{firm}")
+    r = world.client.post("/api/v1/submissions/suppliers", json=records, headers=h)
+    assert r.status_code == 201, r.text
+
+
+def _suppliers(world: World, analyst: dict) -> dict[str, int]:
+    """Shared-supplier findings: subject → number of firms."""
+    found = world.client.get("/api/v1/findings", headers=analyst).json()
+    return {f["subject"]: f["n_firms"] for f in found if f["kind"] == "shared_supplier"}
+
+
+def test_one_firms_identifier_does_not_merge_suppliers_others_keep_apart(world: World) -> None:
+    lei = "5493006W3QUS5LMH6R84"
+    analyst = world.analyst()
+    for firm in ("A", "B"):
+        _submit(world, firm, [supplier("Acme Metals")])
+    for firm in ("C", "D"):
+        _submit(world, firm, [supplier("Beta Mining")])
+    # E names both suppliers with one LEI: before, one 5-firm (releasable) finding
+    _submit(world, "E", [supplier("Acme Metals", supplier_lei=lei),
+                         supplier("Beta Mining", supplier_lei=lei)])  # fmt: skip
+    found = _suppliers(world, analyst)
+    assert found == {"Acme Metals (CHN)": 3, "Beta Mining (CHN)": 3}
+    # two firms giving one LEI to names that are not alike is evidence: those merge
+    other = "5493001KJTIIGC8Y1R12"
+    _submit(world, "F", [supplier("Gamma Alloys", supplier_lei=other)])
+    _submit(world, "G", [supplier("Delta Smelting Works", supplier_lei=other)])
+    found = _suppliers(world, analyst)
+    assert found == {
+        "Acme Metals (CHN)": 3,
+        "Beta Mining (CHN)": 3,
+        "Gamma Alloys (CHN)": 2,
+    }
+
+
+def test_names_do_not_chain_and_numbers_or_directions_keep_plants_apart(world: World) -> None:
+    names = ["China Northern Rare Earth Group", "China Southern Rare Earth Group",
+             "Acme Metals No. 1 Plant", "Acme Metals No. 2 Plant"]  # fmt: skip
+    for n, firm in enumerate("ABCDEFGH"):
+        _submit(world, firm, [supplier(names[n % 4])])
+    found = _suppliers(world, world.analyst())
+    assert sorted(found.values()) == [2, 2, 2, 2]
+    assert {s.split(" (")[0] for s in found} == set(names)
+
+
+def test_a_flood_of_one_firms_records_cannot_move_a_supplier(world: World) -> None:
+    for firm in "ABCDE":
+        _submit(world, firm, [supplier("Acme Metals")])
+    flood = [supplier("Acme Metals", country="VNM", tier=2, product=f"8112{n:02d}")
+             for n in range(50)]  # fmt: skip
+    _submit(world, "F", [supplier("Acme Metals"), *flood])
+    found = _suppliers(world, world.analyst())
+    assert found["Acme Metals (CHN)"] == 6
+
+
+def test_a_submission_may_not_flood_the_mash_up_with_names(world: World) -> None:
+    h = world.firm("Flooder")
+    records = [supplier(f"Supplier {n:05d} Holdings") for n in range(2_001)]
+    r = world.client.post("/api/v1/submissions/suppliers", json=records, headers=h)
+    assert r.status_code == 422 and "at most 2000 distinct supplier names" in r.text

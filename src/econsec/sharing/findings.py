@@ -184,6 +184,7 @@ def find(links: Sequence[SupplierLink], min_firms: int = 2) -> list[Finding]:
             link.record.country,
             link.record.supplier_lei,
             link.record.supplier_corporate_number,
+            link.org,
         )
         for i, link in enumerate(links)
     ]

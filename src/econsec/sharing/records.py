@@ -31,6 +31,7 @@ from econsec.reference.countries import to_alpha3
 
 __all__ = [
     "KINDS",
+    "MAX_SUPPLIER_NAMES",
     "Field",
     "IncidentReport",
     "OutflowReport",
@@ -55,6 +56,9 @@ IMPACTS = ("low", "medium", "high", "severe")
 AREAS = ("semiconductors", "ai", "quantum", "space", "fusion", "materials", "biotech", "other")
 CHANNELS = ("hiring_away", "joint_research", "acquisition", "cyber_theft", "licensing", "other")
 CLASSIFICATIONS = tuple(c.value for c in Classification)
+#: The most distinct supplier names one submission may carry (a firm's real supplier list is far
+#: shorter; a flood of names would only slow or steer the mash-up).
+MAX_SUPPLIER_NAMES = 2_000
 _TRUE = {"true", "1", "yes", "y"}
 #: A field's value in normal form.
 Value: TypeAlias = str | int | float | bool | list[str] | None
@@ -512,6 +516,13 @@ def validate(
 description=None, classification='RESTRICTED')
     """
     clean = check(KINDS[kind].fields, records, source=source, max_records=max_records)
+    if kind == "suppliers":
+        from econsec.sharing.entities import normalise
+
+        names = {normalise(str(values["supplier_name"])) for values in clean}
+        if len(names) > MAX_SUPPLIER_NAMES:
+            message = f"at most {MAX_SUPPLIER_NAMES} distinct supplier names per submission"
+            raise RecordsRejected([FieldProblem(None, "supplier_name", message)], source=source)
     return [record_from_json(kind, values) for values in clean]
 
 

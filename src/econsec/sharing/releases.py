@@ -38,7 +38,8 @@ __all__ = [
 ]
 
 FINDINGS_METHOD = (
-    "econsec mash-up 1 (entity resolution: identifiers, then RapidFuzz similarity >= 90)"
+    "econsec mash-up 2 (entity resolution: identifiers given by two firms, leader clusters of "
+    "RapidFuzz similarity >= 90 within blocks)"
 )
 TITLES = {
     "shared_supplier": "Many firms depend on one supplier",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from econsec.intelligence.incidents import dump_csv, known_incidents, load_file
-from service_world import World
+from service_world import World, supplier
 
 BARLEY = {
     "id": "barley", "title": "duties on barley", "implementing": ["CHN"], "affected": ["AUS"],
@@ -165,6 +165,10 @@ def test_outflow_summary_and_guarded_release(world: World) -> None:
     assert [x["area"] for x in r.json()["released"]] == ["semiconductors"]
     assert r.json()["withheld"] == [{"area": "quantum", "channel": "cyber_theft",
                                      "rule": "min_firms"}]  # fmt: skip
+    # outflow reports alone do not make a contributor (issue 15): with a supplier list it sees
+    # the alert
+    assert c.get("/api/v1/alerts", headers=firms[3]).json() == []
+    c.post("/api/v1/submissions/suppliers", json=[supplier()], headers=firms[3])
     alerts = c.get("/api/v1/alerts", headers=firms[3]).json()
     assert any(a["kind"] == "outflow" and "hiring away" in a["text"] for a in alerts)
     # differencing: after one firm withdraws, the cell would differ by one firm

@@ -299,3 +299,53 @@ def test_a_submission_may_not_flood_the_mash_up_with_names(world: World) -> None
     records = [supplier(f"Supplier {n:05d} Holdings") for n in range(2_001)]
     r = world.client.post("/api/v1/submissions/suppliers", json=records, headers=h)
     assert r.status_code == 422 and "at most 2000 distinct supplier names" in r.text
+
+
+def test_one_junk_record_does_not_make_a_firm_a_contributor(world: World) -> None:
+    _firms(world, 6)
+    analyst = world.analyst()
+    f = _finding(world, analyst)
+    r = world.client.post("/api/v1/releases", headers=analyst,
+                          json={"finding_id": f["id"], "audience": "all_firms"})  # fmt: skip
+    assert r.status_code == 201
+    junk = world.firm("Junk")
+    outflow = [{"area": "ai", "channel": "other", "severity": 1}]
+    assert world.client.post("/api/v1/submissions/outflow", json=outflow,
+                             headers=junk).status_code == 201  # fmt: skip
+    tier2 = [supplier("Nobody Inc", tier=2)]
+    assert world.client.post("/api/v1/submissions/suppliers", json=tier2,
+                             headers=junk).status_code == 201  # fmt: skip
+    assert world.client.get("/api/v1/alerts", headers=junk).json() == []
+    assert world.client.get("/api/v1/benchmarks", headers=junk).status_code == 403
+    assert world.client.get("/api/v1/me", headers=junk).json()["contributing"] is False
+    real = [supplier("Acme Gallium Co., Ltd.", tier=1, input_share=0.4)]
+    world.client.post("/api/v1/submissions/suppliers", json=real, headers=junk)
+    assert [a["id"] for a in world.client.get("/api/v1/alerts", headers=junk).json()] == [
+        r.json()["id"]
+    ]
+
+
+def test_a_country_share_is_stated_only_when_its_whole_cell_passes_the_guard(
+    world: World,
+) -> None:
+    analyst = world.analyst()
+    for n in range(5):  # five firms source the product from China
+        _submit(world, f"C{n}", [supplier(f"Supplier {n}", input_share=0.2)])
+
+    def released_text() -> str:
+        found = world.client.get("/api/v1/findings", headers=analyst).json()
+        f = next(x for x in found if x["kind"] == "shared_country" and x["subject"] == "CHN")
+        r = world.client.post("/api/v1/releases", headers=analyst,
+                              json={"finding_id": f["id"], "audience": "all_firms"})  # fmt: skip
+        assert r.status_code == 201, r.text
+        return str(r.json()["text"])
+
+    assert "It supplies 100% of these firms' reported sourcing" in released_text()
+    # one more firm sources the product from Korea on a scale that dominates the product's
+    # cell: the share of China would tell about that firm, so it is not stated
+    big = [supplier(f"Korea Source {n}", country="KOR", input_share=1.0) for n in range(10)]
+    _submit(world, "Giant", big)
+    for n in range(5):  # a new release of the China cell (not a differencing of the old one)
+        _submit(world, f"D{n}", [supplier(f"Other {n}", input_share=0.2)])
+    text = released_text()
+    assert "It supplies" not in text and "10 participating firms" in text

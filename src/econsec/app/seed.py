@@ -110,7 +110,7 @@ def _supplier_records(
     return out
 
 
-def seed_demo(platform: Platform, releases: int = 6) -> Seeded:
+def seed_demo(platform: Platform, releases: int = 4) -> Seeded:
     """Seed ``platform`` (an empty store) with the demo organisations, users and data."""
     from econsec.synthetic.world import generate_world
 

@@ -104,6 +104,16 @@ def visible_finding(p: Platform, caller: Caller, finding_id: str, action: str) -
     return finding
 
 
+def _country_share(p: Platform, finding: Finding) -> float | None:
+    """A ``shared_country`` finding's country share, if the guard passes the cell behind it
+    (every firm sourcing the product, from any country); else None: not stated."""
+    if finding.kind != "shared_country":
+        return None
+    if not check(finding.denominator, (), p.settings.guard).allowed:
+        return None
+    return finding.stats["country_share"]
+
+
 def preview_release(p: Platform, caller: Caller, finding_id: str) -> Preview:
     """The guard's verdict on releasing a finding, and the text (nothing is released; the
     preview is audited)."""
@@ -112,7 +122,7 @@ def preview_release(p: Platform, caller: Caller, finding_id: str) -> Preview:
     verdict = check(finding.contributions, p.earlier_contributors(finding), p.settings.guard)
     p.audit(caller.subject.user, "release_preview", label, verdict.allowed,
             f"{verdict.rule}: {verdict.message}")  # fmt: skip
-    text = preview_text(finding) if verdict.allowed else ""
+    text = preview_text(finding, _country_share(p, finding)) if verdict.allowed else ""
     return Preview(verdict.allowed, verdict.rule, verdict.message, text)
 
 
@@ -141,7 +151,8 @@ def publish_finding(
     if not verdict.allowed:
         raise DisclosureRefused(verdict.rule, verdict.message)
     published = p.now().isoformat(timespec="seconds").replace("+00:00", "Z")
-    release = finding_release(finding, audience, published)
+    release = finding_release(finding, audience, published,
+                              country_share=_country_share(p, finding))  # fmt: skip
     with p.write() as conn:
         if epsilon is not None:
             noisy = noisy_mean(list(finding.contributions.values()), epsilon)

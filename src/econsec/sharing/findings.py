@@ -77,6 +77,9 @@ class Finding:
     classification: Classification
     compartment: str
     stats: Mapping[str, float] = field(default_factory=dict)
+    #: ``shared_country``: each firm's sourcing of the product from every country — the cell
+    #: behind the country's share, which the guard must pass before the share is released
+    denominator: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def n_firms(self) -> int:
@@ -123,6 +126,7 @@ def _finding(
     links: Sequence[SupplierLink],
     share: Mapping[str, float],
     stats: Mapping[str, float] | None = None,
+    denominator: Mapping[str, float] | None = None,
 ) -> Finding:
     worst = max(
         (Classification(link.record.classification) for link in links), key=lambda c: _RANK[c]
@@ -138,6 +142,7 @@ def _finding(
         classification=worst,
         compartment=compartment_of(product),
         stats=dict(stats or {}),
+        denominator=dict(denominator or {}),
     )
 
 
@@ -222,6 +227,7 @@ def find(links: Sequence[SupplierLink], min_firms: int = 2) -> list[Finding]:
         totals = {c: sum(g.record.input_share for g in gs) for c, gs in countries.items()}
         grand = sum(totals.values())
         hhi = sum((t / grand) ** 2 for t in totals.values()) if grand > 0 else 0.0
+        everyone = _shares([g for gs in countries.values() for g in gs], "sum")
         for country, group in countries.items():
             if len({g.org for g in group}) >= min_firms:
                 stats = {"country_share": totals[country] / grand if grand else 0.0, "hhi": hhi}
@@ -235,6 +241,7 @@ def find(links: Sequence[SupplierLink], min_firms: int = 2) -> list[Finding]:
                         group,
                         _shares(group, "sum"),
                         stats,
+                        everyone,
                     )
                 )
     return sorted(out, key=lambda f: (-f.n_firms, f.kind, f.subject, f.product))

@@ -47,6 +47,7 @@ __all__ = [
     "product_of",
     "record_from_json",
     "record_json",
+    "substantive",
     "validate",
 ]
 
@@ -208,6 +209,37 @@ _KINDS = (
 )
 #: The registry of submission kinds, by name.
 KINDS: dict[str, SubmissionKind] = {k.name: k for k in _KINDS}
+
+
+def substantive(kind: str, records: Sequence[Record]) -> bool:
+    """Whether a submission makes its firm a contributor (alerts to all firms and its sector,
+    benchmarks): a supplier list with at least one direct (tier-1) supplier and a positive input
+    share — the data findings and benchmarks are made of. Incident and outflow reports, or a
+    supplier list without direct inputs, do not count.
+
+    Parameters
+    ----------
+    kind : str
+        The submission kind.
+    records : sequence of Record
+        Its records.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> substantive("suppliers", [SupplierRecord("Acme", "CHN", "811292", 1, 0.3, True, 45)])
+    True
+    >>> substantive("outflow", [OutflowReport("ai", "hiring_away", 1)])
+    False
+    >>> substantive("suppliers", [SupplierRecord("Acme", "CHN", "811292", 2, 0.3, True, 45)])
+    False
+    """
+    return kind == "suppliers" and any(
+        isinstance(r, SupplierRecord) and r.tier == 1 and r.input_share > 0 for r in records
+    )
 
 
 def product_of(record: Record) -> str | None:

@@ -84,10 +84,10 @@ class Release:
     mean_severity: float | None = None
 
 
-def _text(f: Finding, n_firms: int, share: float) -> str:
+def _text(f: Finding, n_firms: int, share: float, country_share: float | None) -> str:
     extra = ""
-    if f.kind == "shared_country":
-        extra = f" It supplies {f.stats['country_share']:.0%} of these firms' reported sourcing."
+    if country_share is not None:
+        extra = f" It supplies {country_share:.0%} of these firms' reported sourcing."
     return (
         f"{n_firms} participating firms in {len(f.sectors)} sector(s) report {f.subject} for "
         f"HS {f.product}, at a mean input share of {share:.0%}.{extra} Review your exposure and "
@@ -103,6 +103,7 @@ def finding_release(
     n_firms: int | None = None,
     share: float | None = None,
     privacy: Privacy | None = None,
+    country_share: float | None = None,
 ) -> Release:
     """The release of a finding to an audience.
 
@@ -119,6 +120,9 @@ def finding_release(
         differentially private ones).
     privacy : Privacy, optional
         The privacy of those.
+    country_share : float, optional
+        A ``shared_country`` finding's share of all sourcing of the product, when the guard
+        has passed the cell behind it (:attr:`Finding.denominator`); else not stated.
 
     Returns
     -------
@@ -141,7 +145,7 @@ def finding_release(
         finding_id=f.id,
         kind=f.kind,
         title=TITLES[f.kind],
-        text=_text(f, n, mean),
+        text=_text(f, n, mean, country_share),
         subject=f.subject,
         supplier=f.subject if f.kind != "shared_country" else None,
         product=f.product,
@@ -156,13 +160,15 @@ def finding_release(
     )
 
 
-def preview_text(f: Finding) -> str:
+def preview_text(f: Finding, country_share: float | None = None) -> str:
     """The text a release of ``f`` would carry.
 
     Parameters
     ----------
     f : Finding
         The finding.
+    country_share : float, optional
+        As in :func:`finding_release`.
 
     Returns
     -------
@@ -177,7 +183,7 @@ def preview_text(f: Finding) -> str:
     >>> preview_text(f)  # doctest: +ELLIPSIS
     '2 participating firms in 1 sector(s) report Acme (CHN) for HS 811292, at a mean ... of 30%...'
     """
-    return _text(f, f.n_firms, f.mean_share)
+    return _text(f, f.n_firms, f.mean_share, country_share)
 
 
 def outflow_release(cell: OutflowCell, audience: str, published: str) -> Release:

@@ -23,7 +23,13 @@ from econsec.access.policy import Classification, Clearance
 from econsec.errors import ConfigError, InputError, NotFoundError
 from econsec.sharing.audit import chain_entry, verify
 from econsec.sharing.compartments import compartment_of
-from econsec.sharing.records import Record, product_of, record_from_json, record_json
+from econsec.sharing.records import (
+    Record,
+    product_of,
+    record_from_json,
+    record_json,
+    substantive,
+)
 from econsec.sharing.releases import Release, release_from_json
 from econsec.storage.platform_db import (
     audit_log,
@@ -211,7 +217,11 @@ _ACCOUNT = sa.select(
     organisations.c.kind,
     organisations.c.sector,
     sa.exists()
-    .where(submissions.c.org_id == users.c.org_id, submissions.c.status == "current")
+    .where(
+        submissions.c.org_id == users.c.org_id,
+        submissions.c.status == "current",
+        submissions.c.substantive.is_(True),
+    )
     .label("contributing"),
 ).join(organisations, organisations.c.id == users.c.org_id)
 
@@ -335,6 +345,7 @@ def add_submission(
             classification=worst.value,
             compartments=json.dumps(compartments),
             n_records=len(records),
+            substantive=substantive(kind, records),
             payload=payload,
             created_at=now(),
             created_by=user_id,

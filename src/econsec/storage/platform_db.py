@@ -83,6 +83,8 @@ submissions = sa.Table(
     sa.Column("classification", sa.String(20), nullable=False),
     sa.Column("compartments", sa.Text, nullable=False),
     sa.Column("n_records", sa.Integer, nullable=False),
+    # counts for "contributing" (see econsec.sharing.records.substantive)
+    sa.Column("substantive", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("payload", sa.Text, nullable=False),
     sa.Column("created_at", _TS, nullable=False),
     sa.Column("created_by", sa.String(36), nullable=False),

@@ -14,7 +14,7 @@ The platform reads these environment variables (all optional on a developer's ma
 ``ECONSEC_MAX_UPLOAD_BYTES``   largest accepted upload (default 5,000,000)
 ``ECONSEC_TOKEN_MINUTES``      lifetime of an access token (default 480)
 ``ECONSEC_MIN_FIRMS``          the disclosure guard's k (default 5)
-``ECONSEC_DP_BUDGET``          differential-privacy budget ε per release audience (default 3)
+``ECONSEC_DP_BUDGET``          lifetime differential-privacy budget ε of each firm (default 3)
 ``ECONSEC_FINDINGS_MAX_AGE``   seconds a browsed list of findings may lag behind submissions
                                (default 5; releases always use fresh findings)
 ``ECONSEC_LOG_LEVEL``          DEBUG, INFO, WARNING (default) or ERROR: what the commands and

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 
+import pytest
+import sqlalchemy as sa
 import stix2
 
 from econsec.access.policy import Clearance
+from econsec.app.sharing import publish_finding
+from econsec.errors import InputError
 from econsec.sharing.exchange import TLP2
 from econsec.storage import platform as store
+from econsec.storage.platform_db import privacy_budget
 from service_world import World, supplier
 
 SPELLINGS = [
@@ -218,7 +224,7 @@ def test_benchmarks_for_contributing_firms(world: World) -> None:
     assert thin["metrics"]["inventory_days"]["sector_mean"] is None
 
 
-def test_differentially_private_release_spends_the_audience_budget(world: World) -> None:
+def test_differentially_private_release_spends_each_firms_lifetime_budget(world: World) -> None:
     _firms(world, 6)
     analyst = world.analyst()
     f = _finding(world, analyst)
@@ -231,11 +237,65 @@ def test_differentially_private_release_spends_the_audience_budget(world: World)
     assert 0 <= released[0].json()["mean_input_share"] <= 1
     spent = world.client.post("/api/v1/releases", json=request, headers=analyst)
     assert spent.status_code == 422 and spent.json()["rule"] == "privacy_budget"
+    # Attack: a new audience was once a fresh budget over the same firms' data.
     other = world.client.post(
         "/api/v1/releases", json={**request, "audience": "sector:C29"}, headers=analyst
     )
-    assert other.status_code == 201  # budgets are per audience
-    assert len(world.client.get("/api/v1/alerts", headers=world.login("u-Firm0")).json()) == 3
+    assert other.status_code == 422 and other.json()["rule"] == "privacy_budget"
+    assert len(world.client.get("/api/v1/alerts", headers=world.login("u-Firm0")).json()) == 2
+
+
+def test_a_private_release_states_only_noised_numbers(world: World) -> None:
+    # Attack: read the exact numbers from the alert's sentence instead of its fields.
+    _firms(world, 6)
+    analyst = world.analyst()
+    f = _finding(world, analyst)
+    request = {"finding_id": f["id"], "audience": "all_firms", "epsilon": 1.0}
+    r = world.client.post("/api/v1/releases", json=request, headers=analyst).json()
+    assert r["text"].startswith(f"About {r['n_firms']} participating firms")
+    assert f"mean input share of {r['mean_input_share']:.0%}" in r["text"]
+    assert "sector" not in r["text"]
+    alert = world.client.get("/api/v1/alerts", headers=world.login("u-Firm0")).json()[0]
+    assert alert["text"] == r["text"] and alert["n_firms"] == r["n_firms"]
+
+
+def test_an_exact_release_after_a_private_one_is_refused(world: World) -> None:
+    # Attack: release with noise, then ask for the exact numbers the noise was hiding.
+    _firms(world, 6)
+    analyst = world.analyst()
+    f = _finding(world, analyst)
+    noisy = {"finding_id": f["id"], "audience": "all_firms", "epsilon": 0.5}
+    assert world.client.post("/api/v1/releases", json=noisy, headers=analyst).status_code == 201
+    exact = {"finding_id": f["id"], "audience": "sector:C29"}
+    refused = world.client.post("/api/v1/releases", json=exact, headers=analyst)
+    assert refused.status_code == 422 and refused.json()["rule"] == "privacy"
+
+
+@pytest.mark.parametrize("epsilon", [5e-324, 1e-9, 0.0, -1.0, 3.0, "NaN", "Infinity"])
+def test_a_degenerate_epsilon_is_refused_and_spends_nothing(world: World, epsilon: object) -> None:
+    # Attack: a subnormal or non-finite epsilon once broke the mechanism or the budget.
+    _firms(world, 6)
+    analyst = world.analyst()
+    f = _finding(world, analyst)
+    body = json.dumps({"finding_id": f["id"], "audience": "all_firms", "epsilon": epsilon})
+    bad = world.client.post(
+        "/api/v1/releases",
+        content=body.replace('"NaN"', "NaN").replace('"Infinity"', "Infinity"),
+        headers={**analyst, "content-type": "application/json"},
+    )
+    assert bad.status_code == 422 and bad.json()["problems"][0]["field"] == "epsilon"
+    with world.platform.read() as conn:
+        assert conn.execute(sa.select(privacy_budget)).all() == []
+
+
+def test_the_library_refuses_a_degenerate_epsilon_too(world: World) -> None:
+    _firms(world, 6)
+    analyst = world.analyst()
+    f = _finding(world, analyst)
+    finding = next(x for x in world.platform.findings() if x.id == f["id"])
+    for epsilon in (5e-324, math.nan, math.inf):
+        with pytest.raises(InputError, match="epsilon"):
+            publish_finding(world.platform, finding, "all_firms", "analyst", epsilon)
 
 
 def _submit(world: World, firm: str, records: list[dict], sector: str = "C29") -> None:

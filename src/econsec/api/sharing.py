@@ -24,7 +24,12 @@ class ReleaseRequest(BaseModel):
     audience: Annotated[str, Field(pattern=AUDIENCE)]
     epsilon: Annotated[
         float | None,
-        Field(gt=0, le=2, description="release the count and mean with differential privacy"),
+        Field(
+            ge=0.01,
+            le=2,
+            allow_inf_nan=False,
+            description="release the count and mean with differential privacy",
+        ),
     ] = None
 
 

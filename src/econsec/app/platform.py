@@ -272,8 +272,8 @@ class Platform:
             ).allowed
         ]
 
-    def earlier_contributors(self, finding: Finding) -> Sequence[frozenset[str]]:
-        """Contributor sets of earlier releases on the same kind, product and country.
+    def earlier_releases(self, finding: Finding) -> list[tuple[Release, frozenset[str]]]:
+        """Earlier releases (with their contributor sets) on the same kind, product and country.
 
         Wider than the same finding id on purpose: an entity's id can change as submissions
         come and go, and differencing must not slip through such a change.
@@ -281,8 +281,12 @@ class Platform:
         with self.read() as conn:
             rows = store.release_rows(conn, self.ring)
         return [
-            c
+            (release, c)
             for release, c in rows
             if (release.kind, release.product, release.country)
             == (finding.kind, finding.product, finding.country)
         ]
+
+    def earlier_contributors(self, finding: Finding) -> Sequence[frozenset[str]]:
+        """The contributor sets of :meth:`earlier_releases`."""
+        return [c for _, c in self.earlier_releases(finding)]

@@ -3,6 +3,7 @@ back: alerts, their STIX bundle and benchmark reports."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from econsec.errors import (
     NotFoundError,
 )
 from econsec.sharing.benchmarks import Benchmark, Profile, benchmark, profile
-from econsec.sharing.disclosure import check
+from econsec.sharing.disclosure import Verdict, check
 from econsec.sharing.exchange import alert_bundle
 from econsec.sharing.findings import Finding, FindingSummary
 from econsec.sharing.privacy import noisy_mean
@@ -47,6 +48,9 @@ __all__ = [
     "visible_finding",
 ]
 
+#: The smallest privacy loss a release may state (below it the noise swamps the statistic, and
+#: subnormal numbers break the mechanism).
+MIN_EPSILON = 0.01
 #: Who a release may go to: every signed-in user, every contributing firm, or one sector's.
 AUDIENCE = r"^(all_firms|public|sector:[A-Za-z0-9_.-]{1,30})$"
 _NOT_FOUND = "no finding with this id"
@@ -142,11 +146,18 @@ def publish_finding(
     p: Platform, finding: Finding, audience: str, user: str, epsilon: float | None = None
 ) -> Release:
     """Release ``finding`` to ``audience`` through the guard — with differential privacy
-    charged to the audience's budget when ``epsilon`` is given — or raise
-    :class:`DisclosureRefused`. The guard's decision and the release are audited. (The caller
+    charged to every contributing firm's lifetime budget when ``epsilon`` is given — or raise
+    :class:`DisclosureRefused` (an exact release of a statistic released with differential
+    privacy before is refused too). The guard's decision and the release are audited. (The caller
     has been authorised: :func:`publish_release`, or the demo seed.)"""
     label = f"finding/{finding.id}"
-    verdict = check(finding.contributions, p.earlier_contributors(finding), p.settings.guard)
+    if epsilon is not None and not (math.isfinite(epsilon) and MIN_EPSILON <= epsilon <= 2):
+        raise InputError(f"epsilon {epsilon!r}", expected=f"a number from {MIN_EPSILON} to 2")
+    earlier = p.earlier_releases(finding)
+    verdict = check(finding.contributions, [c for _, c in earlier], p.settings.guard)
+    if verdict.allowed and epsilon is None and any(r.privacy for r, _ in earlier):
+        verdict = Verdict(False, "privacy", "an exact release after a differentially private "
+                          "one of this statistic would undo its privacy")  # fmt: skip
     p.audit(user, "release_guard", label, verdict.allowed, f"{verdict.rule}: {verdict.message}")
     if not verdict.allowed:
         raise DisclosureRefused(verdict.rule, verdict.message)
@@ -156,14 +167,14 @@ def publish_finding(
     with p.write() as conn:
         if epsilon is not None:
             noisy = noisy_mean(list(finding.contributions.values()), epsilon)
-            left = store.spend_privacy(conn, audience, round(noisy.epsilon, 6),
-                                       p.settings.dp_budget)  # fmt: skip
+            left = store.spend_privacy(conn, frozenset(finding.contributions),
+                                       round(noisy.epsilon, 6), p.settings.dp_budget)  # fmt: skip
             if left is None:
                 store.append_audit(
                     conn, p.ring, user, "release", label, False, "privacy budget spent"
                 )
-                raise DisclosureRefused("privacy_budget",
-                                        f"the privacy budget of {audience} is spent")  # fmt: skip
+                raise DisclosureRefused("privacy_budget", "the privacy budget of a firm whose "
+                                        "data this uses is spent")  # fmt: skip
             privacy = Privacy(round(noisy.epsilon, 6), "Laplace (OpenDP)", round(left, 6))
             release = finding_release(finding, audience, published, n_firms=noisy.count,
                                       share=noisy.mean, privacy=privacy)  # fmt: skip

@@ -51,7 +51,8 @@ TITLES = {
 
 @dataclass(frozen=True, slots=True)
 class Privacy:
-    """The differential privacy of a release: ε spent and the audience's remaining budget."""
+    """The differential privacy of a release: ε spent and the smallest budget left among the
+    firms whose data it uses."""
 
     epsilon: float
     mechanism: str
@@ -84,14 +85,20 @@ class Release:
     mean_severity: float | None = None
 
 
-def _text(f: Finding, n_firms: int, share: float, country_share: float | None) -> str:
+def _text(f: Finding, n_firms: int, share: float, country_share: float | None, noised: bool) -> str:
+    """The alert's sentence; with differential privacy only the noised numbers, and no exact
+    count such as the number of sectors."""
     extra = ""
     if country_share is not None:
         extra = f" It supplies {country_share:.0%} of these firms' reported sourcing."
+    firms = (
+        f"About {n_firms} participating firms (with differential privacy)"
+        if noised
+        else f"{n_firms} participating firms in {len(f.sectors)} sector(s)"
+    )
     return (
-        f"{n_firms} participating firms in {len(f.sectors)} sector(s) report {f.subject} for "
-        f"HS {f.product}, at a mean input share of {share:.0%}.{extra} Review your exposure and "
-        "alternatives."
+        f"{firms} report {f.subject} for HS {f.product}, at a mean input share of {share:.0%}."
+        f"{extra} Review your exposure and alternatives."
     )
 
 
@@ -119,7 +126,8 @@ def finding_release(
         The firm count and mean input share to publish instead of the finding's own (the
         differentially private ones).
     privacy : Privacy, optional
-        The privacy of those.
+        The privacy of those; the text then states only those numbers (no sector count and no
+        country share).
     country_share : float, optional
         A ``shared_country`` finding's share of all sourcing of the product, when the guard
         has passed the cell behind it (:attr:`Finding.denominator`); else not stated.
@@ -139,13 +147,13 @@ def finding_release(
     (2, 0.3, 'amber', 'Acme (CHN)')
     """
     n = f.n_firms if n_firms is None else n_firms
-    mean = f.mean_share if share is None else share
+    mean = round(f.mean_share if share is None else share, 3)
     return Release(
         id=str(uuid.uuid4()),
         finding_id=f.id,
         kind=f.kind,
         title=TITLES[f.kind],
-        text=_text(f, n, mean, country_share),
+        text=_text(f, n, mean, None if privacy else country_share, privacy is not None),
         subject=f.subject,
         supplier=f.subject if f.kind != "shared_country" else None,
         product=f.product,
@@ -155,7 +163,7 @@ def finding_release(
         tlp=tlp_of(audience),
         published=published,
         method=FINDINGS_METHOD,
-        mean_input_share=round(mean, 3),
+        mean_input_share=mean,
         privacy=privacy,
     )
 
@@ -183,7 +191,7 @@ def preview_text(f: Finding, country_share: float | None = None) -> str:
     >>> preview_text(f)  # doctest: +ELLIPSIS
     '2 participating firms in 1 sector(s) report Acme (CHN) for HS 811292, at a mean ... of 30%...'
     """
-    return _text(f, f.n_firms, f.mean_share, country_share)
+    return _text(f, f.n_firms, f.mean_share, country_share, noised=False)
 
 
 def outflow_release(cell: OutflowCell, audience: str, published: str) -> Release:

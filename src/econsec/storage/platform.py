@@ -484,27 +484,27 @@ def release_rows(
 
 
 def spend_privacy(
-    conn: sa.Connection, audience: str, epsilon: float, budget: float
+    conn: sa.Connection, firms: frozenset[str], epsilon: float, budget: float
 ) -> float | None:
-    """Charge ``epsilon`` to the audience's budget; the remainder, or None (nothing charged)
-    when it would exceed ``budget``. Call inside the release's write transaction."""
-    row = conn.execute(
-        sa.select(privacy_budget.c.spent)
-        .where(privacy_budget.c.audience == audience)
+    """Charge ``epsilon`` to the lifetime budget of every firm whose data a release uses (one
+    budget per firm, whatever the audience); the smallest remainder, or None (nothing charged)
+    when any firm's would exceed ``budget``. Call inside the release's write transaction."""
+    keys = sorted(f"firm:{org}" for org in firms)
+    rows = conn.execute(
+        sa.select(privacy_budget.c.audience, privacy_budget.c.spent)
+        .where(privacy_budget.c.audience.in_(keys))
         .with_for_update()
-    ).first()
-    spent = 0.0 if row is None else float(row.spent)
-    if spent + epsilon > budget + 1e-6:  # OpenDP's maps round up by about 1e-9
+    ).all()
+    spent = {r.audience: float(r.spent) for r in rows}
+    if any(spent.get(k, 0.0) + epsilon > budget + 1e-6 for k in keys):  # OpenDP rounds up
         return None
-    if row is None:
-        conn.execute(privacy_budget.insert().values(audience=audience, spent=epsilon))
-    else:
-        conn.execute(
-            privacy_budget.update()
-            .where(privacy_budget.c.audience == audience)
-            .values(spent=spent + epsilon)
-        )
-    return budget - spent - epsilon
+    for key in keys:
+        if key in spent:
+            conn.execute(privacy_budget.update().where(privacy_budget.c.audience == key)
+                         .values(spent=spent[key] + epsilon))  # fmt: skip
+        else:
+            conn.execute(privacy_budget.insert().values(audience=key, spent=epsilon))
+    return budget - max(spent.get(k, 0.0) for k in keys) - epsilon
 
 
 def append_audit(

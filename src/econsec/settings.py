@@ -15,6 +15,9 @@ The platform reads these environment variables (all optional on a developer's ma
 ``ECONSEC_TOKEN_MINUTES``      lifetime of an access token (default 480)
 ``ECONSEC_MIN_FIRMS``          the disclosure guard's k (default 5)
 ``ECONSEC_DP_BUDGET``          lifetime differential-privacy budget ε of each firm (default 3)
+``ECONSEC_UNANIMITY_MIN``      survey answers all alike from fewer firms are withheld (default 10)
+``ECONSEC_BENCHMARK_PERIOD``   how often benchmarks are published: day, week, month (default)
+                               or quarter (and sooner when k firms have changed)
 ``ECONSEC_FINDINGS_MAX_AGE``   seconds a browsed list of findings may lag behind submissions
                                (default 5; releases always use fresh findings)
 ``ECONSEC_LOG_LEVEL``          DEBUG, INFO, WARNING (default) or ERROR: what the commands and
@@ -115,6 +118,7 @@ def _development_secrets(folder: Path) -> dict[str, str]:
 def load_settings(workspace: Path, env: Mapping[str, str] | None = None) -> PlatformSettings:
     """Settings from the environment (``os.environ`` by default) for ``workspace``."""
     from econsec.app.platform import PlatformSettings
+    from econsec.sharing.benchmarks import PERIODS
     from econsec.sharing.disclosure import Guard
 
     env = os.environ if env is None else env
@@ -151,10 +155,21 @@ def load_settings(workspace: Path, env: Mapping[str, str] | None = None) -> Plat
         environment=environment,
         max_upload_bytes=_int(env, "ECONSEC_MAX_UPLOAD_BYTES", 5_000_000),
         token_minutes=_int(env, "ECONSEC_TOKEN_MINUTES", 480),
-        guard=Guard(min_firms=_int(env, "ECONSEC_MIN_FIRMS", 5)),
+        guard=Guard(
+            min_firms=_int(env, "ECONSEC_MIN_FIRMS", 5),
+            unanimity_min=_int(env, "ECONSEC_UNANIMITY_MIN", 10),
+        ),
         findings_max_age=float(_int(env, "ECONSEC_FINDINGS_MAX_AGE", 5, minimum=0)),
         dp_budget=_number(env, "ECONSEC_DP_BUDGET", 3.0),
         signin_per_minute=_int(env, "ECONSEC_SIGNIN_PER_MINUTE", 60),
         lockout_failures=_int(env, "ECONSEC_LOCKOUT_FAILURES", 5),
         lockout_minutes=_int(env, "ECONSEC_LOCKOUT_MINUTES", 15),
+        benchmark_period=_choice(env, "ECONSEC_BENCHMARK_PERIOD", PERIODS, "month"),
     )
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    value = env.get(name, default)
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value

@@ -96,7 +96,8 @@ def test_key_rotation_reseals_everything(tmp_path: Path) -> None:
     env = {"ECONSEC_DATA_KEYS": f"k2:{new_key()},{old.current}:{old.keys[old.current]}"}
     result = CliRunner().invoke(app, ["admin", "rotate-keys", "-w", str(tmp_path)], env=env)
     assert result.exit_code == 0 and "with key k2" in result.output
-    assert f"re-encrypted {seeded.submissions + len(seeded.releases)} values" in result.output
+    # each submission, each release's contributors and each release's ledger entry
+    assert f"re-encrypted {seeded.submissions + 2 * len(seeded.releases)} values" in result.output
     assert "audit log sealed again" in result.output
     db = sqlite3.connect(tmp_path / "platform" / "platform.db")
     assert {r[0].split(".")[1] for r in db.execute("SELECT payload FROM submissions")} == {"k2"}

@@ -130,7 +130,9 @@ def test_survey_round_trip_with_weights_and_the_guard(world: World) -> None:
     assert 1 <= lo <= q["risk"]["mean"] <= hi <= 5
     yes = next(o for o in q["plan"]["options"] if o["option"] == "yes")
     assert abs(yes["share"] - 2 / 7) < 1e-3
-    assert q["stock"]["mean"] == 30 and res["coverage"] == 1.0
+    # all five hold 30 days of stock: shown, each would learn the others' answers
+    assert q["stock"]["status"] == "withheld" and q["stock"]["rule"] == "unanimous"
+    assert "mean" not in q["stock"] and res["coverage"] == 1.0
     # a firm that did not answer gets nothing; a question with fewer than 5 firms is withheld
     assert c.get(f"/api/v1/surveys/{sid}/results", headers=firms[6]).status_code == 404
     r = c.post("/api/v1/surveys", json={"title": "small", "audience": "sector:C29",

@@ -11,7 +11,7 @@ import stix2
 from cryptography.exceptions import InvalidTag
 
 from econsec.errors import ConfigError
-from econsec.sharing.benchmarks import benchmark, profile
+from econsec.sharing.benchmarks import Profile, profile, report, snapshot
 from econsec.sharing.exchange import TLP2, TLP2_EXTENSION, alert_bundle
 from econsec.sharing.findings import SupplierLink, find
 from econsec.sharing.records import SupplierRecord
@@ -60,18 +60,23 @@ def test_findings_by_hand() -> None:
     assert korea.compartment == "semiconductors"
 
 
-def test_benchmark_needs_enough_peers() -> None:
+def test_benchmark_snapshot_keeps_what_was_published() -> None:
     records = [
         SupplierRecord("A", "CHN", "850511", 1, 0.5, True, 20),
         SupplierRecord("B", "JPN", "850511", 1, 0.5, False, 60),
     ]
     own = profile(records)
     assert own is not None and own.concern_share == 0.5 and own.inventory_days == 40
-    peers = {f"f{i}": ("C29", replace(own, inventory_days=10.0 * i)) for i in range(5)}
-    report = benchmark("f4", peers, min_firms=5)
-    assert report.metrics["inventory_days"].sector_mean == 20.0
-    assert report.metrics["inventory_days"].position == "highest quarter"
-    assert benchmark("f4", dict(list(peers.items())[1:]), 5).status == "insufficient data"
+    peers = {f"f{i}": replace(own, inventory_days=10.0 * (i + 1)) for i in range(5)}
+    snap = snapshot("C29", "2026-12", "2026-12-01T00:00:00Z", peers)
+    assert snap.means["inventory_days"] == 30.0  # (10 + 20 + 30 + 40 + 50) / 5
+    # f4 moves its own number: its report does not move until the next snapshot
+    moved: Profile = replace(own, inventory_days=1000.0)
+    report_ = report(snap, "f4", moved)
+    assert report_.metrics["inventory_days"].own == 50.0
+    assert report_.metrics["inventory_days"].sector_mean == 30.0
+    assert report_.metrics["inventory_days"].position == "highest quarter"
+    assert report(None, "f4", own).status == "insufficient data"
 
 
 def test_stix_bundle_round_trip() -> None:

@@ -10,7 +10,8 @@ from pydantic import BaseModel, Field
 
 from econsec.api.deps import CallerDep, PlatformDep
 from econsec.app import sharing as app
-from econsec.app.sharing import AUDIENCE, BenchmarkReport
+from econsec.app.benchmarks import BenchmarkReport, benchmarks
+from econsec.app.sharing import AUDIENCE
 from econsec.sharing.findings import FindingSummary
 from econsec.sharing.releases import Release
 
@@ -58,6 +59,6 @@ def alerts_stix(p: PlatformDep, caller: CallerDep) -> Response:
 
 
 @router.get("/benchmarks")
-def benchmarks(p: PlatformDep, caller: CallerDep) -> BenchmarkReport:
-    """Your firm's exposure against its sector (firms with a current supplier submission)."""
-    return app.benchmarks(p, caller)
+def benchmark_report(p: PlatformDep, caller: CallerDep) -> BenchmarkReport:
+    """Your firm's exposure against its sector, from the sector's latest published snapshot."""
+    return benchmarks(p, caller)

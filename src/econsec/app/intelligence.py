@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from econsec.access.policy import Classification, Resource
+from econsec.app import ledger
 from econsec.app.platform import Caller, Platform
 from econsec.app.sharing import check_audience
 from econsec.intelligence.incidents import (
@@ -20,6 +21,8 @@ from econsec.intelligence.incidents import (
 )
 from econsec.intelligence.warning import Event, check_flows, detect
 from econsec.sharing import outflow
+from econsec.sharing.disclosure import Verdict
+from econsec.sharing.ledger import Statistic
 from econsec.sharing.outflow import OutflowCell
 from econsec.sharing.records import IncidentReport, OutflowReport
 from econsec.sharing.releases import Release, outflow_release
@@ -253,13 +256,22 @@ def release_outflow(p: Platform, caller: Caller, audience: str) -> OutflowReleas
     released, withheld = [], []
     published = p.now().isoformat(timespec="seconds").replace("+00:00", "Z")
     with p.write() as conn:
+        admitted: list[Statistic] = []
         for c in cells:
             label = f"outflow/{c.area}/{c.channel}"
-            store.append_audit(conn, p.ring, s.user, "release_guard", label, c.releasable, c.rule)
-            if not c.releasable:
-                withheld.append(Withheld(c.area, c.channel, c.rule))
+            verdict = Verdict(c.releasable, c.rule, "")
+            if verdict.allowed:  # the ledger, against all earlier and this batch's releases
+                verdict = ledger.admit(p, conn, [*admitted, *outflow.statistics(c)])
+            store.append_audit(conn, p.ring, s.user, "release_guard", label, verdict.allowed,
+                               verdict.rule)  # fmt: skip
+            if not verdict.allowed:
+                withheld.append(Withheld(c.area, c.channel, verdict.rule))
                 continue
             release = outflow_release(c, audience, published)
             store.add_release(conn, p.ring, release, c.contributors, s.user)
+            ledger.record(p, conn, s.user, "outflow", f"release/{release.id}",
+                          outflow.statistics(c), {"n_firms": release.n_firms,
+                                                  "mean_severity": release.mean_severity})  # fmt: skip
+            admitted += outflow.statistics(c)
             released.append(release)
     return OutflowRelease(tuple(released), tuple(withheld))

@@ -31,9 +31,11 @@ from econsec.errors import AccessDenied
 from econsec.sharing.compartments import compartment_of
 from econsec.sharing.disclosure import Guard
 from econsec.sharing.findings import Finding, SupplierLink, find
+from econsec.sharing.ledger import Ledger
 from econsec.sharing.records import Record, SupplierRecord, product_of
 from econsec.sharing.releases import Release
 from econsec.storage import platform as store
+from econsec.storage.ledger import disclosures_since
 from econsec.storage.platform_db import connect, submissions
 from econsec.storage.sealing import KeyRing
 
@@ -61,6 +63,7 @@ class PlatformSettings:
     lockout_failures: int = 5  # failed sign-ins of one account that lock it ...
     lockout_minutes: int = 15  # ... for this long
     hashing_slots: int = 4  # password hashes computed at once (each takes 64 MiB)
+    benchmark_period: str = "month"  # day, week, month or quarter
 
     @property
     def production(self) -> bool:
@@ -102,6 +105,9 @@ class Platform:
     _hashing: threading.BoundedSemaphore = field(init=False)
     _cache: tuple[Any, list[Finding], float] | None = field(default=None, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    _ledger: Ledger = field(default_factory=Ledger, init=False)
+    _ledger_seq: int = field(default=0, init=False)
+    _ledger_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def __post_init__(self) -> None:
         url = self.settings.database_url
@@ -174,6 +180,18 @@ class Platform:
 
     def now(self) -> dt.datetime:
         return dt.datetime.now(dt.UTC)
+
+    @contextlib.contextmanager
+    def ledger(self) -> Iterator[Ledger]:
+        """The release ledger, brought up to date with the disclosures committed to the store
+        since last time, and held for one audit at a time in this process."""
+        with self._ledger_lock:
+            with self.read() as conn:
+                for seq, stats in disclosures_since(conn, self.ring, self._ledger_seq):
+                    for s in stats:
+                        self._ledger.add(s)
+                    self._ledger_seq = seq
+            yield self._ledger
 
     def caller(self, token: str) -> Caller | None:
         """The caller a session token belongs to, or None (unknown, expired or deactivated)."""

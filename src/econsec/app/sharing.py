@@ -1,44 +1,41 @@
 """Findings for cleared analysts, releases through the disclosure guard, and what firms get
-back: alerts, their STIX bundle and benchmark reports."""
+back: alerts and their STIX bundle."""
 
 from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+
 from econsec.access.policy import Classification, Resource, is_allowed
+from econsec.app import ledger
 from econsec.app.platform import Caller, Platform
 from econsec.errors import (
     AccessDenied,
     DisclosureRefused,
     InputError,
-    InsufficientData,
     NotFoundError,
 )
-from econsec.sharing.benchmarks import Benchmark, Profile, benchmark, profile
 from econsec.sharing.disclosure import Verdict, check
 from econsec.sharing.exchange import alert_bundle
 from econsec.sharing.findings import Finding, FindingSummary
 from econsec.sharing.privacy import noisy_mean
-from econsec.sharing.records import SupplierRecord
 from econsec.sharing.releases import (
-    FINDINGS_METHOD,
     Privacy,
     Release,
     finding_release,
+    finding_statistics,
     preview_text,
 )
 from econsec.storage import platform as store
 
 __all__ = [
     "AUDIENCE",
-    "BenchmarkReport",
     "Preview",
     "alerts",
     "alerts_stix",
-    "benchmarks",
     "check_audience",
     "list_findings",
     "preview_release",
@@ -64,13 +61,6 @@ class Preview:
     rule: str
     message: str
     text: str
-
-
-@dataclass(frozen=True, slots=True)
-class BenchmarkReport(Benchmark):
-    """A firm's benchmark report and the method behind it."""
-
-    method: str = FINDINGS_METHOD
 
 
 def check_audience(audience: str) -> str:
@@ -118,12 +108,25 @@ def _country_share(p: Platform, finding: Finding) -> float | None:
     return finding.stats["country_share"]
 
 
+def _guard(p: Platform, finding: Finding, private: bool) -> Verdict:
+    """The guard's verdict on one finding's cell (and the rule against an exact release of a
+    statistic released with differential privacy before)."""
+    earlier = p.earlier_releases(finding)
+    verdict = check(finding.contributions, [c for _, c in earlier], p.settings.guard)
+    if verdict.allowed and not private and any(r.privacy for r, _ in earlier):
+        return Verdict(False, "privacy", "an exact release after a differentially private one "
+                       "of this statistic would undo its privacy")  # fmt: skip
+    return verdict
+
+
 def preview_release(p: Platform, caller: Caller, finding_id: str) -> Preview:
-    """The guard's verdict on releasing a finding, and the text (nothing is released; the
-    preview is audited)."""
+    """The verdict of the guard and the release ledger on releasing a finding, and the text
+    (nothing is released; the preview is audited)."""
     finding = visible_finding(p, caller, finding_id, "publish_release")
     label = f"finding/{finding.id}"
-    verdict = check(finding.contributions, p.earlier_contributors(finding), p.settings.guard)
+    verdict = _guard(p, finding, private=False)
+    if verdict.allowed:
+        verdict = ledger.preview(p, finding_statistics(finding))
     p.audit(caller.subject.user, "release_preview", label, verdict.allowed,
             f"{verdict.rule}: {verdict.message}")  # fmt: skip
     text = preview_text(finding, _country_share(p, finding)) if verdict.allowed else ""
@@ -145,44 +148,78 @@ def publish_release(
 def publish_finding(
     p: Platform, finding: Finding, audience: str, user: str, epsilon: float | None = None
 ) -> Release:
-    """Release ``finding`` to ``audience`` through the guard — with differential privacy
-    charged to every contributing firm's lifetime budget when ``epsilon`` is given — or raise
-    :class:`DisclosureRefused` (an exact release of a statistic released with differential
-    privacy before is refused too). The guard's decision and the release are audited. (The caller
-    has been authorised: :func:`publish_release`, or the demo seed.)"""
+    """Release ``finding`` to ``audience`` through the guard and the release ledger — or, when
+    ``epsilon`` is given, with differential privacy charged to every contributing firm's
+    lifetime budget — else raise :class:`DisclosureRefused` (an exact release of a statistic
+    released with differential privacy before is refused too). Every decision and the release
+    are audited. (The caller has been authorised: :func:`publish_release`, or the demo seed.)"""
     label = f"finding/{finding.id}"
     if epsilon is not None and not (math.isfinite(epsilon) and MIN_EPSILON <= epsilon <= 2):
         raise InputError(f"epsilon {epsilon!r}", expected=f"a number from {MIN_EPSILON} to 2")
-    earlier = p.earlier_releases(finding)
-    verdict = check(finding.contributions, [c for _, c in earlier], p.settings.guard)
-    if verdict.allowed and epsilon is None and any(r.privacy for r, _ in earlier):
-        verdict = Verdict(False, "privacy", "an exact release after a differentially private "
-                          "one of this statistic would undo its privacy")  # fmt: skip
+    verdict = _guard(p, finding, private=epsilon is not None)
     p.audit(user, "release_guard", label, verdict.allowed, f"{verdict.rule}: {verdict.message}")
     if not verdict.allowed:
         raise DisclosureRefused(verdict.rule, verdict.message)
     published = p.now().isoformat(timespec="seconds").replace("+00:00", "Z")
-    release = finding_release(finding, audience, published,
-                              country_share=_country_share(p, finding))  # fmt: skip
     with p.write() as conn:
-        if epsilon is not None:
-            noisy = noisy_mean(list(finding.contributions.values()), epsilon)
-            left = store.spend_privacy(conn, frozenset(finding.contributions),
-                                       round(noisy.epsilon, 6), p.settings.dp_budget)  # fmt: skip
-            if left is None:
-                store.append_audit(
-                    conn, p.ring, user, "release", label, False, "privacy budget spent"
-                )
-                raise DisclosureRefused("privacy_budget", "the privacy budget of a firm whose "
-                                        "data this uses is spent")  # fmt: skip
-            privacy = Privacy(round(noisy.epsilon, 6), "Laplace (OpenDP)", round(left, 6))
-            release = finding_release(finding, audience, published, n_firms=noisy.count,
-                                      share=noisy.mean, privacy=privacy)  # fmt: skip
-        store.add_release(conn, p.ring, release, frozenset(finding.contributions), user)
-        store.append_audit(
-            conn, p.ring, user, "release", f"release/{release.id}", True, verdict.rule
-        )
+        if epsilon is None:
+            release, verdict = _exact(p, conn, finding, audience, published, user)
+        else:
+            release, verdict = _private(p, conn, finding, audience, published, user, epsilon)
+        store.append_audit(conn, p.ring, user, "release", label, release is not None,
+                           f"{verdict.rule}: {verdict.message}")  # fmt: skip
+    if release is None:
+        raise DisclosureRefused(verdict.rule, verdict.message)
     return release
+
+
+def _exact(
+    p: Platform, conn: sa.Connection, f: Finding, audience: str, published: str, user: str
+) -> tuple[Release | None, Verdict]:
+    """The exact release, if the ledger allows it; with the country share only if the ledger
+    allows its denominator too."""
+    stats = finding_statistics(f)
+    verdict = ledger.admit(p, conn, stats)
+    if not verdict.allowed:
+        return None, verdict
+    share = _country_share(p, f)
+    if share is not None and ledger.admit(p, conn, both := finding_statistics(f, True)).allowed:
+        stats = both
+    else:
+        share = None
+    release = finding_release(f, audience, published, country_share=share)
+    store.add_release(conn, p.ring, release, frozenset(f.contributions), user)
+    ledger.record(p, conn, user, "release", f"release/{release.id}", stats,
+                  {"n_firms": release.n_firms, "mean_input_share": release.mean_input_share,
+                   "country_share": share})  # fmt: skip
+    return release, verdict
+
+
+def _private(
+    p: Platform,
+    conn: sa.Connection,
+    f: Finding,
+    audience: str,
+    published: str,
+    user: str,
+    epsilon: float,
+) -> tuple[Release | None, Verdict]:
+    """The differentially private release, if every contributing firm's budget allows it. It
+    adds nothing exact to the ledger (its numbers are noised), but is recorded there."""
+    noisy = noisy_mean(list(f.contributions.values()), epsilon)
+    left = store.spend_privacy(conn, frozenset(f.contributions), round(noisy.epsilon, 6),
+                               p.settings.dp_budget)  # fmt: skip
+    if left is None:
+        return None, Verdict(False, "privacy_budget", "the privacy budget of a firm whose data "
+                             "this uses is spent")  # fmt: skip
+    privacy = Privacy(round(noisy.epsilon, 6), "Laplace (OpenDP)", round(left, 6))
+    release = finding_release(f, audience, published, n_firms=noisy.count, share=noisy.mean,
+                              privacy=privacy)  # fmt: skip
+    store.add_release(conn, p.ring, release, frozenset(f.contributions), user)
+    ledger.record(p, conn, user, "release", f"release/{release.id}", (),
+                  {"n_firms": release.n_firms, "mean_input_share": release.mean_input_share,
+                   "epsilon": privacy.epsilon})  # fmt: skip
+    return release, Verdict(True, "ok", "differentially private")
 
 
 def alerts(p: Platform, caller: Caller) -> list[Release]:
@@ -209,24 +246,3 @@ def readable_audiences(p: Platform, caller: Caller) -> list[str]:
     ]
     p.audit(s.user, "read", "taxii collections", True, f"{len(allowed)} audiences")
     return allowed
-
-
-def benchmarks(p: Platform, caller: Caller) -> BenchmarkReport:
-    """The caller's firm's exposure against its sector (firms with a current supplier
-    submission); :class:`InsufficientData` without tier-1 input shares."""
-    s = caller.subject
-    p.authorise(s, "read_benchmarks", Resource("benchmark", owner_org=s.org), "benchmarks")
-    by_org: dict[str, list[SupplierRecord]] = defaultdict(list)
-    sectors: dict[str, str] = {}
-    with p.read() as conn:
-        for org, sector, record in store.current_records(conn, p.ring, "suppliers"):
-            if isinstance(record, SupplierRecord):
-                by_org[org].append(record)
-                sectors[org] = sector or "unknown"
-    profiles: dict[str, tuple[str, Profile]] = {
-        o: (sectors[o], pr) for o, rs in by_org.items() if (pr := profile(rs))
-    }
-    if s.org not in profiles:
-        raise InsufficientData("insufficient data: submit tier-1 suppliers with input shares")
-    b = benchmark(s.org, profiles, p.settings.guard.min_firms)
-    return BenchmarkReport(b.sector, b.status, b.min_firms, b.metrics)

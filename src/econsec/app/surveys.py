@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from econsec.access.policy import Classification, Resource
+from econsec.app import ledger
 from econsec.app.platform import Caller, Platform
 from econsec.errors import (
     AccessDenied,
@@ -18,8 +19,10 @@ from econsec.errors import (
     RecordsRejected,
 )
 from econsec.sharing import surveys as sv
+from econsec.sharing.ledger import Statistic
 from econsec.sharing.surveys import Answer, Survey, SurveyResults
 from econsec.storage import intelligence as intel
+from econsec.storage import platform as store
 
 __all__ = [
     "AUDIENCE",
@@ -117,19 +120,32 @@ def answer(p: Platform, caller: Caller, survey_id: str, answers: object) -> Answ
 
 
 def close(p: Platform, caller: Caller, survey_id: str) -> Survey:
-    """Close a survey: no more answers; its results can be read."""
+    """Close a survey: no more answers; its results are computed, audited and kept as
+    published."""
     survey = _survey(p, caller, survey_id, "manage_intelligence")
     with p.write() as conn:
         intel.close_survey(conn, survey.id)
-        return intel.get_survey(conn, survey.id)
+        closed = intel.get_survey(conn, survey.id)
+    _publish(p, closed, caller.subject.user)
+    return closed
 
 
 def results(p: Platform, caller: Caller, survey_id: str) -> SurveyResults:
     """Weighted results with 95 % bootstrap intervals, per question, or withheld with the
-    disclosure rule; after the survey is closed, for analysts and the firms that answered."""
+    disclosure rule, as published when the survey closed; for analysts and the firms that
+    answered."""
     survey = _survey(p, caller, survey_id, "read_survey_results")
     if survey.status != "closed":
         raise InsufficientData("insufficient data: results are given once the survey closes")
+    with p.read() as conn:
+        kept = intel.get_results(conn, survey.id)
+    return kept or _publish(p, survey, caller.subject.user)
+
+
+def _publish(p: Platform, survey: Survey, user: str) -> SurveyResults:
+    """Compute a closed survey's results, let each shown question through the release ledger
+    (against every earlier disclosure, earlier surveys of the same population included) and
+    keep them; a question the ledger refuses is withheld with its rule."""
     with p.read() as conn:
         answers = intel.responses(conn, p.ring, survey.id)
         strata = intel.firm_strata(conn)
@@ -139,11 +155,31 @@ def results(p: Platform, caller: Caller, survey_id: str) -> SurveyResults:
     }
     respondents = {f: population[f] for f in answers if f in population}
     weights, coverage = sv.weights(respondents, population)
-    enough = len(respondents) >= p.settings.guard.min_firms
-    return SurveyResults(
-        survey_id=survey.id,
-        title=survey.title,
-        n_firms=len(respondents) if enough else None,
-        coverage=round(coverage, 4),
-        questions=sv.results(survey.id, survey.questions, answers, weights, p.settings.guard),
-    )
+    answers = {f: a for f, a in answers.items() if f in weights}
+    computed = sv.results(survey.id, survey.questions, answers, weights, p.settings.guard)
+    label = f"survey/{survey.id}"
+    with p.write() as conn:
+        kept = intel.get_results(conn, survey.id)
+        if kept is not None:  # another request published them meanwhile
+            return kept
+        shown: list[sv.QuestionResult] = []
+        admitted: list[Statistic] = []
+        for r in computed:
+            stats = sv.statistics(survey.questions, answers, weights, [r])
+            verdict = ledger.admit(p, conn, [*admitted, *stats])
+            if verdict.allowed:
+                shown.append(r)
+                admitted += stats
+            else:
+                shown.append(sv.WithheldResult(r.id, r.text, r.type, verdict.rule,
+                                               f"insufficient data: {verdict.message}"))  # fmt: skip
+        enough = len(respondents) >= p.settings.guard.min_firms
+        out = SurveyResults(survey.id, survey.title, len(respondents) if enough else None,
+                            round(coverage, 4), tuple(shown))  # fmt: skip
+        intel.put_results(conn, out)
+        ledger.record(p, conn, user, "survey", label, admitted,
+                      {"n_firms": out.n_firms, "questions": [q.id for q in shown
+                                                             if q.status == "ok"]})  # fmt: skip
+        store.append_audit(conn, p.ring, user, "release", label, True,
+                           f"{sum(q.status == 'ok' for q in shown)} questions shown")  # fmt: skip
+    return out

@@ -22,15 +22,13 @@ is within 10 % of the least risk on the frontier. :func:`stockpile_days` sizes a
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
-import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from econsec import highs
 from econsec.analysis.concentration import SqlEngine
 from econsec.errors import Infeasible, InputError, InsufficientData
 
@@ -100,20 +98,6 @@ def _check(p: Problem) -> None:
     )
 
 
-@contextlib.contextmanager
-def _quiet_stdout() -> Iterator[None]:
-    sys.stdout.flush()
-    saved = os.dup(1)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
-
-
 def solve(p: Problem, lam: float) -> Plan:
     """The plan minimising cost + λ · risk (see the module docstring), by HiGHS.
 
@@ -165,9 +149,7 @@ def solve(p: Problem, lam: float) -> Plan:
     )
     if p.risk == "expected_shortfall":
         c = c + lam * np.array([p.disruption.get(s, 0.0) for s in p.suppliers])
-    with _quiet_stdout():  # HiGHS prints a banner on stdout, which would spoil JSON output
-        h = highspy.Highs()  # type: ignore[no-untyped-call]
-    h.setOptionValue("output_flag", False)
+    h = highs.model()
     inf = highspy.kHighsInf
     upper = _bounds(p)
     hhi = p.risk == "hhi" and lam > 0

@@ -7,34 +7,45 @@ A firm's profile is computed from its own current supplier records (tier 1):
 * ``concern_share`` — share from the ``concern`` country group of the reference groups;
 * ``inventory_days`` — inventory days weighted by input share.
 
-The sector comparison is released only when at least ``min_firms`` firms of the sector have a
-current submission (else it says "insufficient data"), and shows the sector mean and the firm's
-own quarter, never another firm's value.
+The sector comparison is published as a :class:`Snapshot` per period — only when at least
+``min_firms`` firms of the sector contribute and the release ledger lets it through (else it
+says "insufficient data") — and shows the sector mean and the firm's own quarter, never another
+firm's value or the number of firms.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, datetime
 
 from econsec.reference.countries import group_members
+from econsec.sharing.disclosure import Guard, check
+from econsec.sharing.ledger import Statistic, statistic
 from econsec.sharing.records import SupplierRecord
 
 __all__ = [
+    "BOUNDS",
     "EXPOSURE_METHOD",
     "METRICS",
+    "PERIODS",
     "Benchmark",
     "Comparison",
     "CountryExposure",
     "Exposure",
     "GroupExposure",
     "Profile",
+    "Snapshot",
     "TierCount",
-    "benchmark",
+    "changed",
     "exposure",
+    "period_of",
     "profile",
+    "report",
+    "snapshot",
+    "statistics",
 ]
 
 
@@ -63,12 +74,15 @@ class Comparison:
 
 @dataclass(frozen=True, slots=True)
 class Benchmark:
-    """A firm's benchmark report: ``status`` is ``ok`` or ``insufficient data``."""
+    """A firm's benchmark report: ``status`` is ``ok`` or ``insufficient data``; ``period`` and
+    ``published`` say which snapshot it comes from."""
 
     sector: str
     status: str
     min_firms: int
     metrics: Mapping[str, Comparison]
+    period: str | None = None
+    published: str | None = None
 
 
 def profile(records: Sequence[SupplierRecord]) -> Profile | None:
@@ -116,18 +130,188 @@ def _quarter(own: float, values: Sequence[float]) -> str:
     return ("lowest", "second", "third", "highest")[min(3, int(below * 4))] + " quarter"
 
 
-def benchmark(
-    org: str, profiles: Mapping[str, tuple[str, Profile]], min_firms: int = 5
-) -> Benchmark:
-    """The benchmark report of ``org`` among the firms of its sector: its own values, the sector
-    mean and its quarter, only when at least ``min_firms`` firms of the sector contribute.
+#: How often benchmarks are published.
+PERIODS = ("day", "week", "month", "quarter")
+
+
+def period_of(moment: datetime, period: str) -> str:
+    """The label of the ``period`` (one of :data:`PERIODS`) that ``moment`` falls in.
 
     Parameters
     ----------
+    moment : datetime
+        A time.
+    period : str
+        ``day``, ``week`` (ISO weeks), ``month`` or ``quarter``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> moment = datetime(2026, 12, 1, 9, 30)
+    >>> [period_of(moment, p) for p in PERIODS]
+    ['2026-12-01', '2026-W49', '2026-12', '2026-Q4']
+    """
+    if period == "day":
+        return moment.strftime("%Y-%m-%d")
+    if period == "week":
+        year, week, _ = moment.isocalendar()
+        return f"{year}-W{week:02d}"
+    if period == "quarter":
+        return f"{moment.year}-Q{(moment.month - 1) // 3 + 1}"
+    return moment.strftime("%Y-%m")
+
+
+def changed(snap: Snapshot, profiles: Mapping[str, Profile]) -> int:
+    """How many firms joined, left or changed a value since ``snap``.
+
+    Parameters
+    ----------
+    snap : Snapshot
+        The latest snapshot (published or withheld).
+    profiles : mapping of str to Profile
+        The sector's firms' current profiles.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> profiles = {f"f{i}": Profile(0.5, 0.2, 0.3, 10.0 * i) for i in range(6)}
+    >>> snap = snapshot("C29", "2026-12", "2026-12-01T00:00:00Z", profiles)
+    >>> changed(snap, profiles | {"f0": Profile(0.5, 0.2, 0.3, 1.0), "f9": profiles["f1"]})
+    2
+    """
+    firms = set(snap.own) | set(profiles)
+    return sum(
+        f not in snap.own
+        or f not in profiles
+        or any(snap.own[f][m][0] != round(getattr(profiles[f], m), 4) for m in METRICS)
+        for f in firms
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A sector's benchmark as published for one period: the sector means, and each
+    contributing firm's own values and quarters at that time (each shown to that firm only).
+
+    Benchmarks are never recomputed per request: a firm that changes its submission sees the
+    same numbers until the next snapshot, so it cannot probe the others by moving its own."""
+
+    sector: str
+    period: str
+    created: str
+    means: Mapping[str, float | None]
+    own: Mapping[str, Mapping[str, tuple[float, str]]]
+    #: The rule that withheld it (a withheld snapshot is kept to compare with, never shown).
+    withheld: str | None = None
+
+    @property
+    def contributors(self) -> frozenset[str]:
+        return frozenset(self.own)
+
+
+def snapshot(
+    sector: str,
+    period: str,
+    created: str,
+    profiles: Mapping[str, Profile],
+    guard: Guard | None = None,
+) -> Snapshot:
+    """The snapshot of a sector's firms' ``profiles`` (firm → profile); a metric whose values
+    fail the disclosure guard (e.g. one firm's inventory days dominate) has no mean.
+
+    Parameters
+    ----------
+    sector, period, created : str
+        The sector, the period's label (:func:`period_of`) and the time of publication.
+    profiles : mapping of str to Profile
+        Firm → profile, of the sector's contributing firms.
+    guard : Guard, optional
+        The disclosure thresholds.
+
+    Returns
+    -------
+    Snapshot
+
+    Examples
+    --------
+    >>> profiles = {f"f{i}": Profile(0.5, 0.2, 0.3, 10.0 * i) for i in range(6)}
+    >>> snap = snapshot("C29", "2026-12", "2026-12-01T00:00:00Z", profiles)
+    >>> snap.means["inventory_days"], snap.own["f4"]["inventory_days"]
+    (25.0, (40.0, 'third quarter'))
+    >>> profiles["f5"] = Profile(0.5, 0.2, 0.3, 900.0)
+    >>> snapshot("C29", "2026-12", "2026-12-01T00:00:00Z", profiles).means["inventory_days"]
+    """
+    values = {m: {o: getattr(p, m) for o, p in profiles.items()} for m in METRICS}
+    return Snapshot(
+        sector=sector,
+        period=period,
+        created=created,
+        means={
+            m: round(sum(v.values()) / len(v), 4)
+            if check(v, (), guard or Guard()).allowed
+            else None
+            for m, v in values.items()
+        },
+        own={
+            org: {
+                m: (round(getattr(p, m), 4), _quarter(getattr(p, m), list(values[m].values())))
+                for m in METRICS
+            }
+            for org, p in profiles.items()
+        },
+    )
+
+
+#: The public range of each metric (shares in [0, 1], days from 0), for the release ledger.
+BOUNDS = {m: (0.0, math.inf if m == "inventory_days" else 1.0) for m in METRICS}
+
+
+def statistics(snap: Snapshot) -> list[Statistic]:
+    """What a snapshot discloses: one sum per metric with a mean (the mean times the count), as
+    the release ledger sees it (measure ``benchmark:<metric>``).
+
+    Parameters
+    ----------
+    snap : Snapshot
+        A snapshot to publish.
+
+    Returns
+    -------
+    list of Statistic
+
+    Examples
+    --------
+    >>> profiles = {f"f{i}": Profile(0.5, 0.2, 0.3, 10.0 * i) for i in range(6)}
+    >>> snap = snapshot("C29", "2026-12", "2026-12-01T00:00:00Z", profiles)
+    >>> [(s.measure, len(s.terms), s.high) for s in statistics(snap)][-1]
+    ('benchmark:inventory_days', 6, inf)
+    """
+    out = []
+    for m in METRICS:
+        if snap.means[m] is not None:
+            values = {o: own[m][0] for o, own in snap.own.items()}
+            out.append(statistic(f"benchmark:{m}", values, low=BOUNDS[m][0], high=BOUNDS[m][1]))
+    return out
+
+
+def report(snap: Snapshot | None, org: str, own: Profile, min_firms: int = 5) -> Benchmark:
+    """The benchmark report of ``org`` from its sector's latest snapshot: its own values and
+    quarter as they were then (its current values, without a quarter, when it joined after).
+
+    Parameters
+    ----------
+    snap : Snapshot or None
+        The sector's latest snapshot (None: nothing published yet).
     org : str
         The firm.
-    profiles : mapping of str to (str, Profile)
-        Firm → (sector, profile).
+    own : Profile
+        Its current profile.
     min_firms : int
         The guard's k.
 
@@ -137,26 +321,26 @@ def benchmark(
 
     Examples
     --------
-    >>> profiles = {f"f{i}": ("C29", Profile(0.5, 0.2, 0.3, 10.0 * i)) for i in range(5)}
-    >>> b = benchmark("f4", profiles)
+    >>> profiles = {f"f{i}": Profile(0.5, 0.2, 0.3, 10.0 * i) for i in range(6)}
+    >>> snap = snapshot("C29", "2026-12", "2026-12-01T00:00:00Z", profiles)
+    >>> b = report(snap, "f5", Profile(0.5, 0.2, 0.3, 99.0))
     >>> b.status, b.metrics["inventory_days"]
-    ('ok', Comparison(own=40.0, sector_mean=20.0, position='highest quarter'))
-    >>> benchmark("f4", dict(list(profiles.items())[1:])).status
+    ('ok', Comparison(own=50.0, sector_mean=25.0, position='highest quarter'))
+    >>> report(snap, "new", Profile(0.5, 0.2, 0.3, 99.0)).metrics["inventory_days"].position
+    >>> report(None, "f5", Profile(0.5, 0.2, 0.3, 99.0)).status
     'insufficient data'
     """
-    sector, own = profiles[org]
-    peers = [p for s, p in profiles.values() if s == sector]
-    enough = len(peers) >= min_firms
-    metrics = {}
-    for m in METRICS:
-        values = [getattr(p, m) for p in peers]
-        mine = getattr(own, m)
-        metrics[m] = Comparison(
-            own=round(mine, 4),
-            sector_mean=round(sum(values) / len(values), 4) if enough else None,
-            position=_quarter(mine, values) if enough else None,
-        )
-    return Benchmark(sector, "ok" if enough else "insufficient data", min_firms, metrics)
+    if snap is None:
+        metrics = {m: Comparison(round(getattr(own, m), 4), None, None) for m in METRICS}
+        return Benchmark("", "insufficient data", min_firms, metrics)
+    then = snap.own.get(org)
+    metrics = {
+        m: Comparison(then[m][0], snap.means[m], then[m][1])
+        if then
+        else Comparison(round(getattr(own, m), 4), snap.means[m], None)
+        for m in METRICS
+    }
+    return Benchmark(snap.sector, "ok", min_firms, metrics, snap.period, snap.created)
 
 
 EXPOSURE_METHOD = "econsec own exposure 1 (input-share weighted; critical lists of the catalogue)"

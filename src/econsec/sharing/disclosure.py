@@ -31,6 +31,8 @@ class Guard:
     dominance_n: int = 2
     dominance_share: float = 0.80
     p_percent: float = 10.0
+    #: Fewer respondents than this that all answer alike are withheld (surveys).
+    unanimity_min: int = 10
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from econsec.sharing.disclosure import Guard, check
+from econsec.sharing.ledger import Statistic, statistic
 from econsec.sharing.records import OutflowReport
 
-__all__ = ["METHOD", "OutflowCell", "summary"]
+__all__ = ["METHOD", "OutflowCell", "statistics", "summary"]
 
 METHOD = "econsec outflow 1 (cells: area × channel; guard on summed severity per firm)"
 
@@ -22,7 +23,8 @@ METHOD = "econsec outflow 1 (cells: area × channel; guard on summed severity pe
 @dataclass(frozen=True, slots=True)
 class OutflowCell:
     """One cell (technology area × channel) of firms' outflow reports, with the guard's verdict
-    on releasing it. ``contributors`` is for the caller to keep, never to show."""
+    on releasing it. ``contributions`` (each firm's summed severity) is for the caller to keep,
+    never to show."""
 
     area: str
     channel: str
@@ -32,7 +34,11 @@ class OutflowCell:
     max_severity: int
     releasable: bool
     rule: str
-    contributors: frozenset[str]
+    contributions: Mapping[str, float]
+
+    @property
+    def contributors(self) -> frozenset[str]:
+        return frozenset(self.contributions)
 
 
 def summary(
@@ -82,7 +88,30 @@ def summary(
                 max_severity=max(s for _, s in rows),
                 releasable=verdict.allowed,
                 rule=verdict.rule,
-                contributors=frozenset(per_firm),
+                contributions=dict(per_firm),
             )
         )
     return sorted(out, key=lambda c: (-c.n_firms, -c.n_reports, c.area, c.channel))
+
+
+def statistics(cell: OutflowCell) -> list[Statistic]:
+    """What releasing ``cell`` discloses, as the release ledger sees it: the sum of its firms'
+    summed severities (its mean severity times its number of reports).
+
+    Parameters
+    ----------
+    cell : OutflowCell
+        A cell to release.
+
+    Returns
+    -------
+    list of Statistic
+
+    Examples
+    --------
+    >>> r = OutflowReport("ai", "hiring_away", 3)
+    >>> (cell,) = summary([(f"firm{i}", r) for i in range(5)])
+    >>> [(s.measure, len(s.terms), s.low, s.integral) for s in statistics(cell)]
+    [('outflow_severity', 5, 1.0, True)]
+    """
+    return [statistic("outflow_severity", cell.contributions, low=1.0, integral=True)]

@@ -16,6 +16,7 @@ firms behind them, so that later releases can be checked against them.
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -23,6 +24,7 @@ from typing import Any
 
 from econsec.sharing.exchange import tlp_of
 from econsec.sharing.findings import Finding
+from econsec.sharing.ledger import Statistic, statistic
 from econsec.sharing.outflow import METHOD as OUTFLOW_METHOD
 from econsec.sharing.outflow import OutflowCell
 
@@ -32,6 +34,7 @@ __all__ = [
     "Privacy",
     "Release",
     "finding_release",
+    "finding_statistics",
     "outflow_release",
     "preview_text",
     "release_from_json",
@@ -166,6 +169,37 @@ def finding_release(
         mean_input_share=mean,
         privacy=privacy,
     )
+
+
+def finding_statistics(f: Finding, country_share: bool = False) -> list[Statistic]:
+    """What releasing ``f`` discloses, as the release ledger sees it: the sum of its firms' input
+    shares (measure ``input_share`` whatever the kind, so that findings of different kinds on the
+    same numbers are audited together), and with a country share the sum behind its
+    denominator (every firm's sourcing of the product).
+
+    Parameters
+    ----------
+    f : Finding
+        The finding to release.
+    country_share : bool
+        Whether the release states a ``shared_country`` finding's country share.
+
+    Returns
+    -------
+    list of Statistic
+
+    Examples
+    --------
+    >>> from econsec.access.policy import Classification
+    >>> f = Finding("f1", "shared_supplier", "Acme (CHN)", "811292", "CHN",
+    ...             {"a": 0.2, "b": 0.4}, ("C29",), Classification.RESTRICTED, "critical_minerals")
+    >>> [(s.measure, s.terms, s.high) for s in finding_statistics(f)]
+    [('input_share', (('a', 1.0, 0.2), ('b', 1.0, 0.4)), 1.0)]
+    """
+    cells = [f.contributions, f.denominator] if country_share else [f.contributions]
+    return [
+        statistic("input_share", c, high=1.0 if max(c.values()) <= 1 else math.inf) for c in cells
+    ]
 
 
 def preview_text(f: Finding, country_share: float | None = None) -> str:

@@ -17,12 +17,17 @@ respondents, seeded by the survey, so results are reproducible).
 
 **Disclosure**: each question's answers are one cell for :func:`econsec.sharing.disclosure.check`
 — at least ``k`` responding firms, and for numeric answers the dominance and p % rules on the
-values. A question that fails is withheld with the rule, never estimated from fewer firms.
+values. When fewer than ``unanimity_min`` firms all answer alike (every one chose the same
+option, or the interval would collapse to a point), each would learn the others' answers: the
+question is withheld with rule ``unanimous``. A question that fails is withheld with the rule,
+never estimated from fewer firms. What is shown then goes through the release ledger
+(:func:`statistics`), against earlier surveys of the same population asking the same question.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -32,7 +37,8 @@ from typing import TypeAlias
 import numpy as np
 
 from econsec.errors import FieldProblem, RecordsRejected
-from econsec.sharing.disclosure import Guard, check
+from econsec.sharing.disclosure import Guard, Verdict, check
+from econsec.sharing.ledger import Statistic, statistic
 
 __all__ = [
     "METHOD",
@@ -49,6 +55,7 @@ __all__ = [
     "check_answers",
     "parse_questions",
     "results",
+    "statistics",
     "weights",
 ]
 
@@ -407,12 +414,16 @@ def results(
     Efron, B. & Tibshirani, R. (1993), *An Introduction to the Bootstrap*, ch. 13.
     """
     seed = int(hashlib.sha256(survey_id.encode()).hexdigest()[:8], 16)
+    guard = guard or Guard()
     out: list[QuestionResult] = []
     for q in questions:
         firms = sorted(f for f, a in responses.items() if q.id in a and f in firm_weights)
         contributions = {f: abs(float(_number(responses[f][q.id]))) if q.type == "numeric"
                          else 1.0 for f in firms}  # fmt: skip
-        verdict = check(contributions, (), guard or Guard())
+        verdict = check(contributions, (), guard)
+        if verdict.allowed and len(firms) < guard.unanimity_min and _unanimous(q, responses, firms):
+            verdict = Verdict(False, "unanimous", "every respondent answered alike (fewer than "
+                              f"{guard.unanimity_min}): each would learn the others' answers")  # fmt: skip
         if not verdict.allowed:
             out.append(WithheldResult(q.id, q.text, q.type, verdict.rule,
                                       f"insufficient data: {verdict.message}"))  # fmt: skip
@@ -426,9 +437,88 @@ def results(
             continue
         shares = []
         for option in q.options:
-            chose = np.array([option == a or (isinstance(a, list) and option in a)
-                              for a in (responses[f][q.id] for f in firms)], dtype=float)  # fmt: skip
-            share, lo, hi = _estimate(chose, w, seed)
+            share, lo, hi = _estimate(_chose(option, responses, q.id, firms), w, seed)
             shares.append(OptionShare(option, round(share, 4), (round(lo, 4), round(hi, 4))))
         out.append(SharesResult(q.id, q.text, q.type, len(firms), tuple(shares)))
     return tuple(out)
+
+
+def _chose(
+    option: str, responses: Mapping[str, Mapping[str, Answer]], qid: str, firms: Sequence[str]
+) -> np.ndarray:
+    """1 for each firm that chose ``option``, else 0."""
+    answers = (responses[f][qid] for f in firms)
+    return np.array([option == a or (isinstance(a, list) and option in a) for a in answers],
+                    dtype=float)  # fmt: skip
+
+
+def _unanimous(
+    q: Question, responses: Mapping[str, Mapping[str, Answer]], firms: Sequence[str]
+) -> bool:
+    """Whether every respondent gave the same answer (its interval would collapse to a point),
+    or, for a choice question, every respondent chose one same option."""
+    if q.type in ("likert", "numeric"):
+        return len({float(_number(responses[f][q.id])) for f in firms}) == 1
+    return any(_chose(o, responses, q.id, firms).all() for o in q.options)
+
+
+def _measure(q: Question) -> str:
+    """The ledger's measure of a question: the same question in another survey is the same."""
+    spec = "|".join([q.type, q.text, str(q.scale), *q.options, str(q.minimum), str(q.maximum)])
+    return "survey:" + hashlib.sha256(spec.encode()).hexdigest()[:16]
+
+
+def statistics(
+    questions: Sequence[Question],
+    responses: Mapping[str, Mapping[str, Answer]],
+    firm_weights: Mapping[str, float],
+    shown: Sequence[QuestionResult],
+) -> list[Statistic]:
+    """What the ``shown`` results disclose, as the release ledger sees them: per mean, the
+    weighted sum of the answers; per option share, the weighted count of firms that chose it
+    (the weights are taken as known, the cautious assumption).
+
+    Parameters
+    ----------
+    questions : sequence of Question
+        The survey's questions.
+    responses : mapping of str to mapping of str to Answer
+        Firm → its answers.
+    firm_weights : mapping of str to float
+        From :func:`weights`.
+    shown : sequence of QuestionResult
+        The results to be shown (withheld ones disclose nothing).
+
+    Returns
+    -------
+    list of Statistic
+
+    Examples
+    --------
+    >>> qs = parse_questions([{"id": "plan", "text": "Plan?", "type": "single",
+    ...                        "options": ["yes", "no"]}])
+    >>> answers = {f"f{i}": {"plan": "yes" if i < 2 else "no"} for i in range(6)}
+    >>> shown = results("s1", qs, answers, {f: 1.0 for f in answers})
+    >>> [(s.measure.split(":")[-1], s.terms[0]) for s in statistics(qs, answers, {}, shown)]
+    [('yes', ('f0', 1.0, 1.0)), ('no', ('f0', 1.0, 0.0))]
+    """
+    by_id = {q.id: q for q in questions}
+    out = []
+    for r in shown:
+        if isinstance(r, WithheldResult):
+            continue
+        q = by_id[r.id]
+        firms = sorted(f for f, a in responses.items() if q.id in a)
+        w = {f: firm_weights.get(f, 1.0) for f in firms}
+        if q.type in ("likert", "numeric"):
+            lo = 1.0 if q.type == "likert" else (q.minimum if q.minimum is not None else -math.inf)
+            hi = float(q.scale) if q.type == "likert" else (q.maximum if q.maximum is not None
+                                                            else math.inf)  # fmt: skip
+            values = {f: float(_number(responses[f][q.id])) for f in firms}
+            out.append(statistic(_measure(q), values, w, low=lo, high=hi,
+                                 integral=q.type == "likert"))  # fmt: skip
+            continue
+        for option in q.options:
+            chose = dict(zip(firms, _chose(option, responses, q.id, firms).tolist(), strict=True))
+            out.append(statistic(f"{_measure(q)}:{option}", chose, w, high=1.0, integral=True))
+    return out

@@ -15,7 +15,17 @@ import sqlalchemy as sa
 from econsec.errors import NotFoundError
 from econsec.intelligence.incidents import Incident, load
 from econsec.intelligence.warning import Event
-from econsec.sharing.surveys import Answer, Question, Survey
+from econsec.sharing.surveys import (
+    Answer,
+    MeanResult,
+    OptionShare,
+    Question,
+    QuestionResult,
+    SharesResult,
+    Survey,
+    SurveyResults,
+    WithheldResult,
+)
 from econsec.storage.platform import now
 from econsec.storage.platform_db import (
     incidents,
@@ -31,6 +41,7 @@ __all__ = [
     "create_survey",
     "delete_incident",
     "firm_strata",
+    "get_results",
     "get_survey",
     "list_events",
     "list_incidents",
@@ -39,6 +50,7 @@ __all__ = [
     "put_events",
     "put_incidents",
     "put_response",
+    "put_results",
     "responses",
 ]
 
@@ -128,6 +140,32 @@ def list_surveys(conn: sa.Connection) -> list[Survey]:
 def close_survey(conn: sa.Connection, survey_id: str) -> None:
     conn.execute(surveys.update().where(surveys.c.id == survey_id)
                  .values(status="closed", closed_at=now()))  # fmt: skip
+
+
+def put_results(conn: sa.Connection, results: SurveyResults) -> None:
+    """Keep a closed survey's results as published."""
+    conn.execute(surveys.update().where(surveys.c.id == results.survey_id)
+                 .values(results=json.dumps(dataclasses.asdict(results), ensure_ascii=False)))  # fmt: skip
+
+
+def get_results(conn: sa.Connection, survey_id: str) -> SurveyResults | None:
+    """A closed survey's results as published (None before they are)."""
+    text = conn.execute(sa.select(surveys.c.results).where(surveys.c.id == survey_id)).scalar()
+    if text is None:
+        return None
+    d = json.loads(text)
+    questions: list[QuestionResult] = []
+    for q in d["questions"]:
+        if q["status"] == "withheld":
+            questions.append(WithheldResult(**q))
+        elif "options" in q:
+            options = tuple(OptionShare(o["option"], o["share"], tuple(o["ci95"]))
+                            for o in q["options"])  # fmt: skip
+            questions.append(SharesResult(**{**q, "options": options}))
+        else:
+            questions.append(MeanResult(**{**q, "ci95": tuple(q["ci95"])}))
+    return SurveyResults(d["survey_id"], d["title"], d["n_firms"], d["coverage"],
+                         tuple(questions), d["method"])  # fmt: skip
 
 
 def put_response(

@@ -33,6 +33,8 @@ from econsec.sharing.records import (
 from econsec.sharing.releases import Release, release_from_json
 from econsec.storage.platform_db import (
     audit_log,
+    benchmark_snapshots,
+    disclosures,
     organisations,
     privacy_budget,
     releases,
@@ -417,7 +419,9 @@ def current_records(
 def reseal(conn: sa.Connection, ring: KeyRing) -> int:
     """Re-encrypt every sealed value with the current key; the number changed."""
     changed = 0
-    for table, column in ((submissions, "payload"), (releases, "contributors")):
+    sealed_columns = ((submissions, "payload"), (releases, "contributors"),
+                      (disclosures, "statistics"), (benchmark_snapshots, "body"))  # fmt: skip
+    for table, column in sealed_columns:
         sealed = table.c[column]
         for row_id, token in conn.execute(sa.select(table.c.id, sealed)).all():
             if ring.key_id(token) != ring.current:

@@ -18,7 +18,9 @@ import sqlalchemy as sa
 
 __all__ = [
     "audit_log",
+    "benchmark_snapshots",
     "connect",
+    "disclosures",
     "incidents",
     "metadata",
     "migrate",
@@ -114,6 +116,26 @@ privacy_budget = sa.Table(
     sa.Column("audience", sa.String(60), primary_key=True),
     sa.Column("spent", sa.Float, nullable=False),
 )
+disclosures = sa.Table(
+    "disclosures",
+    metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("id", sa.String(36), nullable=False, unique=True),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("label", sa.String(200), nullable=False),
+    sa.Column("statistics", sa.Text, nullable=False),
+    sa.Column("created_at", _TS, nullable=False),
+    sa.Column("created_by", sa.String(36), nullable=False),
+)
+benchmark_snapshots = sa.Table(
+    "benchmark_snapshots",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("sector", sa.String(40), nullable=False, index=True),
+    sa.Column("period", sa.String(20), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("created_at", _TS, nullable=False),
+)
 incidents = sa.Table(
     "incidents",
     metadata,
@@ -141,6 +163,7 @@ surveys = sa.Table(
     sa.Column("created_at", _TS, nullable=False),
     sa.Column("created_by", sa.String(36), nullable=False),
     sa.Column("closed_at", _TS),
+    sa.Column("results", sa.Text),
 )
 survey_responses = sa.Table(
     "survey_responses",

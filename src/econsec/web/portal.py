@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from econsec.access.policy import Classification, Resource, Subject
 from econsec.app import sharing
 from econsec.app import submissions as subs
+from econsec.app.benchmarks import benchmarks
 from econsec.errors import AccessDenied, FieldProblem, InsufficientData, RecordsRejected
 from econsec.report.html import Figure
 from econsec.sharing import records as rec
@@ -142,7 +143,7 @@ def alerts(request: Request) -> Response:
     shown = sharing.alerts(p, caller)
     benchmark, message = None, ""
     try:
-        benchmark = sharing.benchmarks(p, caller)
+        benchmark = benchmarks(p, caller)
     except InsufficientData as exc:
         message = str(exc)
     except AccessDenied:

@@ -195,3 +195,11 @@ def test_what_the_audit_lets_through_never_determines_a_firm(stats: list[Statist
         if audit(ledger, [s], min_firms=2).allowed:
             ledger.add(s)
     assert _naive_determined(ledger.statistics) == set()
+
+
+def test_too_large_a_system_is_refused_not_half_audited() -> None:
+    A = {f"a{i}": 0.2 + 0.01 * i for i in range(6)}
+    ledger = Ledger([share(A)])
+    B = A | {f"b{i}": 0.3 for i in range(6)}
+    assert audit(ledger, [share(B)], max_unknowns=10).rule == "complexity"
+    assert audit(ledger, [share(B)], max_unknowns=12).allowed

@@ -11,7 +11,7 @@ from econsec.sharing.releases import TITLES
 from econsec.web import i18n
 from econsec.web.console import COLUMNS
 from econsec.web.portal import METRIC_LABELS
-from econsec.web.render import navigation
+from econsec.web.render import RULE_LABELS, navigation
 from web.conftest import Site, csrf_of, form_post, sign_in
 
 FIRM_PAGES = ["/portal/submissions", "/portal/suppliers", "/portal/exposure", "/portal/alerts"]
@@ -118,6 +118,7 @@ def test_every_message_has_a_japanese_translation() -> None:
         {p.label for p in navigation()}
         | {label for _, label in COLUMNS}
         | set(METRIC_LABELS.values())
+        | set(RULE_LABELS.values())
     )
     dynamic |= {f.name for f in KINDS["suppliers"].fields} | set(KINDS) | {"current", "withdrawn"}
     dynamic |= {"open", "closed"} | set(TITLES.values())

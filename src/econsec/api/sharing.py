@@ -40,6 +40,12 @@ def findings(p: PlatformDep, caller: CallerDep) -> list[FindingSummary]:
     return app.list_findings(p, caller)
 
 
+@router.get("/findings/{finding_id}/preview")
+def preview(finding_id: str, p: PlatformDep, caller: CallerDep) -> app.Preview:
+    """What the disclosure guard and the release ledger say about releasing a finding now."""
+    return app.preview_release(p, caller, finding_id)
+
+
 @router.post("/releases", status_code=201)
 def publish(request: ReleaseRequest, p: PlatformDep, caller: CallerDep) -> Release:
     """Publish a finding to an audience, if the disclosure guard allows it (else 422 + rule)."""

@@ -90,10 +90,11 @@ def _take(
     label = f"benchmark/{sector}/{period}"
     k = p.settings.guard.min_firms
     with p.write() as conn:
-        verdict = ledger.admit(p, conn, statistics(snap))
+        ledger.lock(conn)
         latest, published = snapshots.latest_snapshots(conn, p.ring, sector)
         if not _due(latest, period, profiles, k):  # another request took it meanwhile
             return published
+        verdict = ledger.admit(p, conn, statistics(snap))
         if len(profiles) < k:
             snap = Snapshot(sector, period, created, {}, snap.own, "min_firms")
         elif not verdict.allowed:

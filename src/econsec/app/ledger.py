@@ -15,13 +15,20 @@ from econsec.sharing.disclosure import Verdict
 from econsec.sharing.ledger import Statistic, audit
 from econsec.storage import ledger as store
 
-__all__ = ["admit", "preview", "record"]
+__all__ = ["admit", "lock", "preview", "record"]
+
+
+def lock(conn: sa.Connection) -> None:
+    """Hold the ledger's lock for the rest of the write transaction ``conn``: no other
+    disclosure is audited or recorded meanwhile (check what others may have published after
+    this)."""
+    store.lock_ledger(conn)
 
 
 def admit(p: Platform, conn: sa.Connection, statistics: Sequence[Statistic]) -> Verdict:
     """The audit of ``statistics`` against every earlier disclosure, inside the write
     transaction ``conn`` (which from now on holds the ledger's lock)."""
-    store.lock_ledger(conn)
+    lock(conn)
     return preview(p, statistics)
 
 
@@ -43,5 +50,5 @@ def record(
 ) -> None:
     """Record a disclosure the audit allowed, with the values as released (in the transaction
     of :func:`admit`)."""
-    store.lock_ledger(conn)
+    lock(conn)
     store.add_disclosure(conn, p.ring, kind, label, statistics, released, user)

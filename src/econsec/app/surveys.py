@@ -159,6 +159,7 @@ def _publish(p: Platform, survey: Survey, user: str) -> SurveyResults:
     computed = sv.results(survey.id, survey.questions, answers, weights, p.settings.guard)
     label = f"survey/{survey.id}"
     with p.write() as conn:
+        ledger.lock(conn)
         kept = intel.get_results(conn, survey.id)
         if kept is not None:  # another request published them meanwhile
             return kept

@@ -55,11 +55,15 @@ from econsec.sharing.disclosure import Verdict
 __all__ = ["METHOD", "Ledger", "Statistic", "audit", "statistic"]
 
 METHOD = (
-    "econsec ledger 1 (differencing; query auditing for sums with one colluding firm, "
-    "Chin & Özsoyoglu 1982; interval inference by linear programming, p % rule)"
+    "econsec ledger 1 (unknowns per firm, measure and value; differencing; query auditing "
+    "for sums with one colluding firm, Chin & Özsoyoglu 1982; interval inference by linear "
+    "programming, p % rule)"
 )
 #: An unknown: (firm, measure, value).
 Key = tuple[str, str, float]
+#: The most unknowns one audit takes on (its matrices grow with their square); a release
+#: connected to more earlier numbers than this is refused rather than half-audited.
+MAX_UNKNOWNS = 3000
 _TOL = 1e-9
 
 
@@ -161,7 +165,11 @@ class Ledger:
 
 
 def audit(
-    ledger: Ledger, new: Sequence[Statistic], min_firms: int = 5, p_percent: float = 10.0
+    ledger: Ledger,
+    new: Sequence[Statistic],
+    min_firms: int = 5,
+    p_percent: float = 10.0,
+    max_unknowns: int = MAX_UNKNOWNS,
 ) -> Verdict:
     """Whether the statistics ``new`` may be released after every statistic in ``ledger`` (the
     three tests of the module docstring, in order).
@@ -176,12 +184,14 @@ def audit(
         The guard's k (differencing).
     p_percent : float
         The guard's p (interval disclosure).
+    max_unknowns : int
+        Refuse (rule ``complexity``) rather than audit a system of more unknowns.
 
     Returns
     -------
     Verdict
-        Rule ``differencing``, ``exact`` or ``interval`` when refused; the message names no firm
-        and no count.
+        Rule ``differencing``, ``exact``, ``interval`` or ``complexity`` when refused; the
+        message names no firm and no count.
 
     Examples
     --------
@@ -209,6 +219,9 @@ def audit(
     if not new:
         return Verdict(True, "ok", "nothing to disclose")
     earlier = ledger.connected(k for s in new for k in s.keys)
+    if len({k for s in [*earlier, *new] for k in s.keys}) > max_unknowns:
+        return Verdict(False, "complexity", "this release is connected to too many earlier ones "
+                       "to audit; a differentially private release may still be possible")  # fmt: skip
     for verdict in (
         _differencing(earlier, new, min_firms),
         _inference(Ledger([*earlier, *new]), p_percent),

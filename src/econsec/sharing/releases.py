@@ -173,9 +173,9 @@ def finding_release(
 
 def finding_statistics(f: Finding, country_share: bool = False) -> list[Statistic]:
     """What releasing ``f`` discloses, as the release ledger sees it: the sum of its firms' input
-    shares (measure ``input_share`` whatever the kind, so that findings of different kinds on the
-    same numbers are audited together), and with a country share the sum behind its
-    denominator (every firm's sourcing of the product).
+    shares (measure ``input_share:<product>`` whatever the kind, supplier, country or entity id,
+    so that findings of different kinds on the same numbers are audited together), and with a
+    country share the sum behind its denominator (every firm's sourcing of the product).
 
     Parameters
     ----------
@@ -194,11 +194,12 @@ def finding_statistics(f: Finding, country_share: bool = False) -> list[Statisti
     >>> f = Finding("f1", "shared_supplier", "Acme (CHN)", "811292", "CHN",
     ...             {"a": 0.2, "b": 0.4}, ("C29",), Classification.RESTRICTED, "critical_minerals")
     >>> [(s.measure, s.terms, s.high) for s in finding_statistics(f)]
-    [('input_share', (('a', 1.0, 0.2), ('b', 1.0, 0.4)), 1.0)]
+    [('input_share:811292', (('a', 1.0, 0.2), ('b', 1.0, 0.4)), 1.0)]
     """
     cells = [f.contributions, f.denominator] if country_share else [f.contributions]
     return [
-        statistic("input_share", c, high=1.0 if max(c.values()) <= 1 else math.inf) for c in cells
+        statistic(f"input_share:{f.product}", c, high=1.0 if max(c.values()) <= 1 else math.inf)
+        for c in cells
     ]
 
 

@@ -23,6 +23,7 @@ from econsec.report.html import Figure
 from econsec.web import i18n, session
 
 __all__ = [
+    "RULE_LABELS",
     "Page",
     "chart",
     "checked_form",
@@ -39,6 +40,21 @@ CSP = (
     "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
     "form-action 'self'"
 )
+
+#: What each refusal rule of the disclosure guard, the release ledger and the privacy budget
+#: means, for people (translated; the rule's code is shown beside it).
+RULE_LABELS = {
+    "min_firms": "too few firms contribute",
+    "dominance": "one or two firms dominate the total",
+    "p_percent": "a contributor could estimate another's value closely (the p-percent rule)",
+    "differencing": "with an earlier release it would single out a few firms",
+    "exact": "with earlier releases it would determine a firm's value",
+    "interval": "with earlier releases it would narrow a firm's value too closely",
+    "privacy": "an exact release after a differentially private one would undo its privacy",
+    "privacy_budget": "a contributing firm's privacy budget is spent",
+    "unanimous": "every respondent answered alike",
+    "complexity": "it is connected to too many earlier releases to audit",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +100,7 @@ def _environment(locale: str) -> jinja2.Environment:
     env.install_gettext_translations(i18n.translations(locale), newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(i18n.filters(locale))
     env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
+    env.globals["rule_labels"] = RULE_LABELS
     return env
 
 

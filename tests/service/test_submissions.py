@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import httpx
 import sqlalchemy as sa
 
@@ -192,3 +196,42 @@ def test_guessing_a_password_locks_the_account_and_floods_are_limited(world: Wor
     # one address trying many names is limited as a whole
     codes = [attempt(f"user{n}", "x").status_code for n in range(61)]
     assert codes[-1] == 429 and set(codes[:40]) == {401}
+
+
+class _Watched:
+    """The platform's real password hasher, watched: how many verifications run at once. Each
+    holds its slot a little longer, as argon2's full memory profile would."""
+
+    def __init__(self, hasher: object) -> None:
+        self.hasher, self.running, self.most = hasher, 0, 0
+        self.lock = threading.Lock()
+
+    def verify(self, stored: str, password: str) -> bool:
+        with self.lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+        try:
+            time.sleep(0.05)
+            return bool(self.hasher.verify(stored, password))  # type: ignore[attr-defined]
+        finally:
+            with self.lock:
+                self.running -= 1
+
+
+def test_concurrent_sign_ins_hash_a_few_at_a_time(world: World) -> None:
+    # 16 sign-ins at once once took the server from 0.4 to 1.4 GB: each argon2 hash takes
+    # 64 MiB. At most hashing_slots (4) run together; the rest wait their turn and succeed.
+    for n in range(16):
+        world.firm(f"Crowd{n}")
+    watched = _Watched(world.platform.hasher)
+    world.platform.hasher = watched
+
+    def sign_in(n: int) -> int:
+        r = world.client.post("/api/v1/auth/token",
+                              data={"username": f"u-Crowd{n}", "password": PASSWORD})  # fmt: skip
+        return r.status_code
+
+    with ThreadPoolExecutor(16) as pool:
+        codes = list(pool.map(sign_in, range(16)))
+    assert codes == [200] * 16
+    assert watched.most == world.platform.settings.hashing_slots == 4

@@ -203,3 +203,31 @@ def test_too_large_a_system_is_refused_not_half_audited() -> None:
     B = A | {f"b{i}": 0.3 for i in range(6)}
     assert audit(ledger, [share(B)], max_unknowns=10).rule == "complexity"
     assert audit(ledger, [share(B)], max_unknowns=12).allowed
+
+
+def test_row_space_by_blocks_matches_one_svd() -> None:
+    # 700 statistics over 40 unknowns: reduced three blocks at a time, the projector is the
+    # one of the whole matrix.
+    from econsec.sharing import ledger as lg
+
+    rng = np.random.default_rng(5)
+    firms = [f"f{i}" for i in range(40)]
+    stats = [
+        statistic(
+            "m",
+            {f: 0.5 for f in rng.choice(firms, size=3, replace=False)},
+            {f: float(rng.integers(1, 4)) for f in firms},
+        )
+        for _ in range(700)
+    ]
+    keys = sorted({k for s in stats for k in s.keys})
+    col = {k: j for j, k in enumerate(keys)}
+    A = np.zeros((len(stats), len(keys)))
+    for i, s in enumerate(stats):
+        for k, (_, w, _) in zip(s.keys, s.terms, strict=True):
+            A[i, col[k]] = w
+    V = lg._row_space(stats, col)
+    assert V.shape[0] == np.linalg.matrix_rank(A)
+    _, _sv, Vt = np.linalg.svd(A, full_matrices=False)
+    W = Vt[: V.shape[0]]
+    np.testing.assert_allclose(V.T @ V, W.T @ W, atol=1e-9)

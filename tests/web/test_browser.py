@@ -160,6 +160,7 @@ def test_analyst_previews_and_publishes_then_another_firm_sees_the_alert(
     expect(firm.locator("html")).to_have_attribute("lang", "ja")
     expect(firm.get_by_role("heading", level=1)).to_have_text("警報とベンチマーク")
     expect(firm.locator(".alert .meta").first).to_contain_text("/")
+    expect(firm.locator(".alert").first).to_contain_text("参加企業")  # the alert itself too
     firm.goto("/portal/submissions")
     expect(firm.get_by_role("button", name="ログアウト")).to_be_visible()
     _shot(firm, "12-firm-submissions-ja")

@@ -61,6 +61,7 @@ class Preview:
     rule: str
     message: str
     text: str
+    text_ja: str = ""
 
 
 def check_audience(audience: str) -> str:
@@ -129,8 +130,10 @@ def preview_release(p: Platform, caller: Caller, finding_id: str) -> Preview:
         verdict = ledger.preview(p, finding_statistics(finding))
     p.audit(caller.subject.user, "release_preview", label, verdict.allowed,
             f"{verdict.rule}: {verdict.message}")  # fmt: skip
-    text = preview_text(finding, _country_share(p, finding)) if verdict.allowed else ""
-    return Preview(verdict.allowed, verdict.rule, verdict.message, text)
+    text, text_ja = (
+        preview_text(finding, _country_share(p, finding)) if verdict.allowed else ("", "")
+    )
+    return Preview(verdict.allowed, verdict.rule, verdict.message, text, text_ja)
 
 
 def publish_release(

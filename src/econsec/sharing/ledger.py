@@ -248,14 +248,8 @@ def _differencing(earlier: Sequence[Statistic], new: Sequence[Statistic], k: int
 def _inference(group: Ledger, p_percent: float) -> Verdict:
     """Tests 2 and 3 on one connected system."""
     keys = sorted({k for s in group.statistics for k in s.keys})
-    col = {k: j for j, k in enumerate(keys)}
-    A = np.zeros((len(group), len(keys)))
-    for i, s in enumerate(group.statistics):
-        for key, (_, w, _) in zip(s.keys, s.terms, strict=True):
-            A[i, col[key]] = w
     x = np.array([k[2] for k in keys])
-    _, sv, Vt = np.linalg.svd(A, full_matrices=False)
-    V = Vt[: int((sv > _TOL * max(1.0, sv[0])).sum())]
+    V = _row_space(group.statistics, {k: j for j, k in enumerate(keys)})
     R = np.eye(len(keys)) - V.T @ V
     owner = np.array([k[0] for k in keys])
     if _determined(R, owner).any():
@@ -273,6 +267,24 @@ def _inference(group: Ledger, p_percent: float) -> Verdict:
                 return Verdict(False, "interval", "together with earlier releases this would "
                                f"narrow a firm's value to within {p_percent:g} %")  # fmt: skip
     return Verdict(True, "ok", "")
+
+
+def _row_space(rows: Sequence[Statistic], col: Mapping[Key, int]) -> np.ndarray:
+    """An orthonormal basis (as rows) of the row space of ``A``, the statistics' weights over
+    the unknowns. ``A`` is reduced a block of rows at a time to its triangular QR factor, which
+    has the same row space and singular values, so memory stays at the unknowns' square however
+    many statistics there are."""
+    n = len(col)
+    factor: np.ndarray = np.zeros((0, n))
+    step = max(n, 256)
+    for start in range(0, len(rows), step):
+        block = np.zeros((min(step, len(rows) - start), n))
+        for i, s in enumerate(rows[start : start + step]):
+            for key, (_, w, _) in zip(s.keys, s.terms, strict=True):
+                block[i, col[key]] = w
+        factor = np.asarray(np.linalg.qr(np.vstack([factor, block]), mode="r"))
+    _, sv, Vt = np.linalg.svd(factor, full_matrices=False)
+    return Vt[: int((sv > _TOL * max(1.0, sv[0])).sum())]
 
 
 def _determined(R: np.ndarray, owner: np.ndarray) -> np.ndarray:

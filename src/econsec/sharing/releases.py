@@ -29,8 +29,11 @@ from econsec.sharing.outflow import METHOD as OUTFLOW_METHOD
 from econsec.sharing.outflow import OutflowCell
 
 __all__ = [
+    "AREAS_JA",
+    "CHANNELS_JA",
     "FINDINGS_METHOD",
     "TITLES",
+    "TITLES_JA",
     "Privacy",
     "Release",
     "finding_release",
@@ -50,6 +53,26 @@ TITLES = {
     "hidden_tier2_overlap": "A hidden tier-2 supplier shared by many firms",
     "shared_country": "Many firms source this product from one country",
 }
+TITLES_JA = {
+    "shared_supplier": "多くの企業が同じ調達先に依存しています",
+    "single_source_cluster": "多くの企業が同じ調達先から単一調達しています",
+    "hidden_tier2_overlap": "多くの企業に共通する隠れた二次調達先",
+    "shared_country": "多くの企業がこの品目を同じ国から調達しています",
+}
+#: Technology areas and outflow channels, in Japanese (their codes stay beside them).
+AREAS_JA = {
+    "semiconductors": "半導体",
+    "ai": "人工知能",
+    "quantum": "量子",
+    "space": "宇宙",
+    "fusion": "核融合",
+    "materials": "先端素材",
+    "biotech": "バイオ",
+    "other": "その他",
+}
+CHANNELS_JA = {"hiring_away": "人材の引き抜き", "joint_research": "共同研究",
+               "acquisition": "買収", "cyber_theft": "サイバー窃取",
+               "licensing": "技術ライセンス", "other": "その他"}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,22 +109,34 @@ class Release:
     area: str | None = None
     channel: str | None = None
     mean_severity: float | None = None
+    title_ja: str = ""
+    text_ja: str = ""
 
 
-def _text(f: Finding, n_firms: int, share: float, country_share: float | None, noised: bool) -> str:
-    """The alert's sentence; with differential privacy only the noised numbers, and no exact
-    count such as the number of sectors."""
-    extra = ""
+def _text(
+    f: Finding, n_firms: int, share: float, country_share: float | None, noised: bool
+) -> tuple[str, str]:
+    """The alert's sentence in English and Japanese; with differential privacy only the noised
+    numbers, and no exact count such as the number of sectors."""
+    en = ja = ""
     if country_share is not None:
-        extra = f" It supplies {country_share:.0%} of these firms' reported sourcing."
-    firms = (
+        en = f" It supplies {country_share:.0%} of these firms' reported sourcing."
+        ja = f"この国はこれらの企業が報告した調達の{country_share:.0%}を占めます。"
+    firms_en = (
         f"About {n_firms} participating firms (with differential privacy)"
         if noised
         else f"{n_firms} participating firms in {len(f.sectors)} sector(s)"
     )
+    firms_ja = (
+        f"約{n_firms}社の参加企業（差分プライバシー適用）"
+        if noised
+        else f"{len(f.sectors)}業種の参加企業{n_firms}社"
+    )
     return (
-        f"{firms} report {f.subject} for HS {f.product}, at a mean input share of {share:.0%}."
-        f"{extra} Review your exposure and alternatives."
+        f"{firms_en} report {f.subject} for HS {f.product}, at a mean input share of "
+        f"{share:.0%}.{en} Review your exposure and alternatives.",
+        f"{firms_ja}が、HS {f.product} の調達先として {f.subject} を報告しています（平均調達"
+        f"比率 {share:.0%}）。{ja}自社の依存状況と代替策をご確認ください。",
     )
 
 
@@ -151,12 +186,15 @@ def finding_release(
     """
     n = f.n_firms if n_firms is None else n_firms
     mean = round(f.mean_share if share is None else share, 3)
+    text, text_ja = _text(f, n, mean, None if privacy else country_share, privacy is not None)
     return Release(
         id=str(uuid.uuid4()),
         finding_id=f.id,
         kind=f.kind,
         title=TITLES[f.kind],
-        text=_text(f, n, mean, None if privacy else country_share, privacy is not None),
+        text=text,
+        text_ja=text_ja,
+        title_ja=TITLES_JA[f.kind],
         subject=f.subject,
         supplier=f.subject if f.kind != "shared_country" else None,
         product=f.product,
@@ -203,7 +241,7 @@ def finding_statistics(f: Finding, country_share: bool = False) -> list[Statisti
     ]
 
 
-def preview_text(f: Finding, country_share: float | None = None) -> str:
+def preview_text(f: Finding, country_share: float | None = None) -> tuple[str, str]:
     """The text a release of ``f`` would carry.
 
     Parameters
@@ -215,7 +253,8 @@ def preview_text(f: Finding, country_share: float | None = None) -> str:
 
     Returns
     -------
-    str
+    (str, str)
+        The text in English and in Japanese.
 
     Examples
     --------
@@ -223,8 +262,11 @@ def preview_text(f: Finding, country_share: float | None = None) -> str:
     >>> from econsec.sharing.findings import Finding
     >>> f = Finding("f1", "shared_supplier", "Acme (CHN)", "811292", "CHN",
     ...             {"a": 0.2, "b": 0.4}, ("C29",), Classification.RESTRICTED, "critical_minerals")
-    >>> preview_text(f)  # doctest: +ELLIPSIS
+    >>> en, ja = preview_text(f)
+    >>> en  # doctest: +ELLIPSIS
     '2 participating firms in 1 sector(s) report Acme (CHN) for HS 811292, at a mean ... of 30%...'
+    >>> ja  # doctest: +ELLIPSIS
+    '1業種の参加企業2社が、HS 811292 の調達先として Acme (CHN) を報告しています（平均調達比率 30%）...'
     """
     return _text(f, f.n_firms, f.mean_share, country_share, noised=False)
 
@@ -247,12 +289,16 @@ def outflow_release(cell: OutflowCell, audience: str, published: str) -> Release
 
     Examples
     --------
-    >>> cell = OutflowCell("ai", "hiring_away", 6, 5, 3.5, 5, True, "ok", frozenset("abcde"))
+    >>> cell = OutflowCell("ai", "hiring_away", 6, 5, 3.5, 5, True, "ok", dict.fromkeys("abcde", 3))
     >>> r = outflow_release(cell, "all_firms", "2026-12-01T00:00:00Z")
     >>> r.title, r.n_firms, r.country
     ('Technology outflow: hiring away in ai', 5, None)
+    >>> r.title_ja
+    '技術流出：人工知能（ai）における人材の引き抜き'
     """
     channel = cell.channel.replace("_", " ")
+    area_ja = AREAS_JA.get(cell.area, cell.area)
+    channel_ja = CHANNELS_JA.get(cell.channel, cell.channel)
     return Release(
         id=str(uuid.uuid4()),
         finding_id=f"outflow:{cell.area}:{cell.channel}"[:32],
@@ -261,6 +307,10 @@ def outflow_release(cell: OutflowCell, audience: str, published: str) -> Release
         text=f"{cell.n_firms} participating firms report {channel} concerns in {cell.area} "
         f"(mean severity {cell.mean_severity} of 5). Review your protection of people, research "
         "and data in this area.",
+        title_ja=f"技術流出：{area_ja}（{cell.area}）における{channel_ja}",
+        text_ja=f"参加企業{cell.n_firms}社が、{area_ja}（{cell.area}）分野で{channel_ja}"
+        f"（{cell.channel}）の懸念を報告しています（平均深刻度 {cell.mean_severity}／5）。この分野"
+        "の人材・研究・データの保護をご確認ください。",
         subject=f"{cell.area} / {channel}",
         supplier=None,
         product=None,

@@ -53,7 +53,11 @@ def test_reads_firms_and_links(tmp_path: Path) -> None:
             ["firms.csv, line 5", "appears twice (also line 2)"],
         ),
         (FIRMS.replace("KOR", "XYZ"), LINKS, ["line 4", "unknown country 'XYZ'"]),
-        (FIRMS, LINKS + "C,B,1,5,maybe\n", ["line 4", "column 'essential'", "true or false"]),
+        (
+            FIRMS,
+            LINKS + "C,B,1,5,maybe\n",
+            ["line 4", "column 'essential'", "true, false or irrelevant"],
+        ),
     ],
 )
 def test_bad_networks(tmp_path: Path, firms: str, links: str, expected: list[str]) -> None:
@@ -84,6 +88,8 @@ def test_essentiality_from_a_sector_matrix(tmp_path: Path) -> None:
     n = read_network(*_files(tmp_path))  # B (C20) -> A (C26) essential, C (C26) -> A not
     matrix = {("C20", "C26"): "non-essential", ("C26", "C26"): "irrelevant"}
     m = with_sector_essentiality(n, matrix)
-    assert m.n_links == 1 and m.essential.tolist() == [False]  # C -> A dropped as irrelevant
+    # C -> A is irrelevant: it stays (in B's inputs and the demand side) but constrains nothing
+    assert m.n_links == 2 and m.essential.tolist() == [False, False]
+    assert m.relevant.tolist() == [True, False]
     with pytest.raises(InputError, match="unknown essentiality"):
         with_sector_essentiality(n, {("C20", "C26"): "vital"})

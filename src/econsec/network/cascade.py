@@ -22,10 +22,16 @@ output :math:`x_i` (sales to final demand are unaffected),
 
     h^{u}_i = 1 - \\frac{1}{x_i} \\sum_j W_{ij} (1 - h_j \\kappa_{ij}).
 
-From the initial levels :math:`h^0` (failed firms 0, partly failed firms in between),
-:math:`h(t+1) = \\min(h^0, h^d(h(t)), h^u(h(t)))` until no level moves by more than ``tol``. The
-map is monotone, so the sequence decreases to the largest fixed point below :math:`h^0`. The
-loss is :math:`L = \\sum_j x_j (1 - h_j) / \\sum_j x_j`; the economic systemic risk index
+Two rules (:data:`MODELS`). ``published``, as the authors' own implementation computes it: from
+the initial levels :math:`h^0` (failed firms 0, partly failed firms in between), the supply
+cascade :math:`d(t+1) = \\min(h^0, h^d(d(t)))` and the demand cascade
+:math:`u(t+1) = \\min(h^0, h^u(u(t)))` run apart, and each firm's level is
+:math:`\\min(d, u)` at the end. ``coupled``, econsec's extension, feeds both sides into every
+step: :math:`h(t+1) = \\min(h^0, h^d(h(t)), h^u(h(t)))`. Either runs until no level moves by
+more than ``tol``. Each map is monotone, so each sequence decreases to the largest fixed point
+below :math:`h^0`; the coupled one lies at or below the published one. Irrelevant links (not
+``relevant``) constrain nothing but count in :math:`\\Pi_j` and in the demand side. The loss
+is :math:`L = \\sum_j x_j (1 - h_j) / \\sum_j x_j`; the economic systemic risk index
 :math:`\\mathrm{ESRI}_i` is the loss when firm *i* alone fails.
 
 With only non-essential inputs and no demand side this is linear: the losses
@@ -48,7 +54,13 @@ from econsec.network.model import Network
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
+#: The cascade models: ``published`` as the ESRI's authors compute it (the supply and the demand
+#: cascades run apart, each firm's lower level taken at the end), and ``coupled``, econsec's
+#: extension (both sides in every step, so that shortages and lost demand feed each other).
+MODELS = ("published", "coupled")
+
 __all__ = [
+    "MODELS",
     "Impact",
     "Propagator",
     "Shock",
@@ -172,7 +184,7 @@ class Propagator:
     slots_to_firms: sp.csr_matrix  # n × slots
     links_to_suppliers: sp.csr_matrix  # n × links
     slot_total: FloatArray
-    linear_share: FloatArray  # Pi_jk / Pi_j for non-essential slots, 0 for essential ones
+    linear_share: FloatArray  # Pi_jk / Pi_j for non-essential slots, 0 for essential or irrelevant
     output: FloatArray
     ess_order: IntArray  # essential slots sorted by buyer
     ess_starts: IntArray
@@ -188,7 +200,9 @@ class Propagator:
         slot_buyer = (unique // len(types)).astype(np.int64)
         k = unique.size
         slot_total = np.bincount(slot, weights=network.value, minlength=k).astype(np.float64)
-        essential = np.bincount(slot, weights=network.essential.astype(float), minlength=k) > 0
+        constraining = network.essential & network.relevant
+        essential = np.bincount(slot, weights=constraining.astype(float), minlength=k) > 0
+        relevant = np.bincount(slot, weights=network.relevant.astype(float), minlength=k) > 0
         inputs = np.bincount(slot_buyer, weights=slot_total, minlength=n)
         share = np.divide(
             slot_total, inputs[slot_buyer], out=np.zeros(k), where=inputs[slot_buyer] > 0
@@ -206,16 +220,24 @@ class Propagator:
                 (ones, (network.supplier, np.arange(m))), shape=(n, m)
             ),
             slot_total=slot_total,
-            linear_share=np.where(essential, 0.0, share),
+            linear_share=np.where(essential | ~relevant, 0.0, share),
             output=np.maximum(np.maximum(network.output, sales), 1e-300),
             ess_order=ess.astype(np.int64),
             ess_starts=ess_starts.astype(np.int64),
             ess_buyers=ess_buyers.astype(np.int64),
         )
 
-    def step(self, h: FloatArray, keep: FloatArray, upstream: bool = True) -> FloatArray:
-        """One update of the levels ``h`` (n × b) given the links kept (m)."""
+    def step(
+        self, h: FloatArray, keep: FloatArray, upstream: bool = True, downstream: bool = True
+    ) -> FloatArray:
+        """One update of the levels ``h`` (n × b) given the links kept (m): both sides, or the
+        supply side (``upstream=False``) or the demand side (``downstream=False``) alone."""
         net = self.network
+        if not downstream:
+            unsold = (1.0 - h[net.buyer] * keep[:, None]) * net.value[:, None]
+            missing = np.asarray(self.links_to_suppliers @ unsold)
+            only_up: FloatArray = np.clip(1.0 - missing / self.output[:, None], 0.0, 1.0)
+            return only_up
         delivered = h[net.supplier] * (net.value * keep)[:, None]
         remaining = np.asarray(self.links_to_slots @ delivered)
         total = self.slot_total[:, None]
@@ -240,6 +262,7 @@ def propagate(
     tol: float = 1e-9,
     max_iter: int = 10_000,
     upstream: bool = True,
+    model: str = "coupled",
 ) -> Impact:
     """Run the cascade from ``shock`` to its fixed point (see the module docstring).
 
@@ -255,6 +278,9 @@ def propagate(
         The iteration limit.
     upstream : bool
         False switches the demand side off (supply shortages only).
+    model : str
+        ``coupled`` (both sides in every step) or ``published`` (each side its own cascade,
+        the lower level taken at the end; see :data:`MODELS`).
 
     Returns
     -------
@@ -286,12 +312,40 @@ def propagate(
     prop = network if isinstance(network, Propagator) else Propagator.of(network)
     keep = (~shock.cut).astype(float)
     h0 = shock.h0.astype(float)[:, None]
+    sides = _sides(model, upstream)
+    levels, iterations = [], 0
+    for up, down in sides:
+        h, used = _settle(prop, h0, keep, up, down, tol, max_iter)
+        levels.append(h)
+        iterations += used
+    final = np.minimum.reduce(levels)[:, 0]
+    return Impact(final, _loss(prop, final), iterations, shock)
+
+
+def _sides(model: str, upstream: bool = True) -> list[tuple[bool, bool]]:
+    """The cascades a model runs, as (upstream, downstream) switches of :meth:`Propagator.step`."""
+    if model not in MODELS:
+        raise InputError(f"model {model!r}", expected=" or ".join(MODELS))
+    if model == "coupled" or not upstream:
+        return [(upstream, True)]
+    return [(False, True), (True, False)]
+
+
+def _settle(
+    prop: Propagator,
+    h0: FloatArray,
+    keep: FloatArray,
+    upstream: bool,
+    downstream: bool,
+    tol: float,
+    max_iter: int,
+) -> tuple[FloatArray, int]:
+    """Iterate ``h <- min(h0, step(h))`` from ``h0`` until no level moves by more than ``tol``."""
     h = h0.copy()
     for iteration in range(1, max_iter + 1):
-        new = np.minimum(h0, prop.step(h, keep, upstream))
+        new = np.minimum(h0, prop.step(h, keep, upstream, downstream))
         if np.max(np.abs(new - h), initial=0.0) <= tol:
-            final = new[:, 0]
-            return Impact(final, _loss(prop, final), iteration, shock)
+            return new, iteration
         h = new
     raise NotConverged(f"the cascade did not converge in {max_iter} iterations (tolerance {tol})")
 
@@ -309,6 +363,7 @@ def esri(
     tol: float = 1e-9,
     max_iter: int = 10_000,
     progress: Callable[[int, int], None] | None = None,
+    model: str = "coupled",
 ) -> np.ndarray:
     """The economic systemic risk index of ``firms``: the share of total output lost when each
     fails alone (the reference implementation; :func:`~econsec.network.systemic.scan_esri` is
@@ -326,6 +381,8 @@ def esri(
         As in :func:`propagate`.
     progress : callable, optional
         Called with (done, total) after each batch.
+    model : str
+        ``coupled`` or ``published`` (see :func:`propagate`).
 
     Returns
     -------
@@ -354,19 +411,20 @@ def esri(
     out = np.zeros(todo.size)
     keep = np.ones(network.n_links)
     x = network.output
+    sides = _sides(model)
     for start in range(0, todo.size, batch):
         chunk = todo[start : start + batch]
         h0 = np.ones((network.n_firms, chunk.size))
         h0[chunk, np.arange(chunk.size)] = 0.0
-        h = h0.copy()
-        for _ in range(max_iter):
-            new = np.minimum(h0, prop.step(h, keep))
-            if np.max(np.abs(new - h), initial=0.0) <= tol:
-                break
-            h = new
-        else:
-            raise NotConverged(f"an ESRI cascade did not converge in {max_iter} iterations")
-        out[start : start + chunk.size] = x @ (1.0 - new) / x.sum()
+        try:
+            final = np.minimum.reduce(
+                [_settle(prop, h0, keep, up, down, tol, max_iter)[0] for up, down in sides]
+            )
+        except NotConverged:
+            raise NotConverged(
+                f"an ESRI cascade did not converge in {max_iter} iterations"
+            ) from None
+        out[start : start + chunk.size] = x @ (1.0 - final) / x.sum()
         if progress is not None:
             progress(min(start + batch, todo.size), todo.size)
     return out

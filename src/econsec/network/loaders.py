@@ -1,7 +1,9 @@
 """Reading supply networks: ``firms.csv`` + ``links.csv``, Willems' real chains, the demo world.
 
 ``firms.csv``: ``firm_id,name,country,sector,output``; ``links.csv``:
-``supplier_id,buyer_id,product,value,essential`` (``essential``: true/false, yes/no, 1/0).
+``supplier_id,buyer_id,product,value,essential`` (``essential``: true/false, yes/no, 1/0, or
+``irrelevant``: the input constrains nothing but counts in the buyer's inputs and carries lost
+demand upstream).
 Errors name the file, line and column: a link to an unknown firm, a self-loop, a negative or
 non-numeric value, a duplicate link (same supplier, buyer and product), a duplicate firm id, an
 unknown country, a missing column.
@@ -145,12 +147,14 @@ def read_network(firms: Path, links: Path) -> Network:
         )
     essential_text = np.char.lower(g["essential"].astype(str))
     is_true = np.isin(essential_text, _TRUE)
-    if (bad := first_true(pa.array(~(is_true | np.isin(essential_text, _FALSE))))) is not None:
+    irrelevant = essential_text == "irrelevant"
+    known = is_true | irrelevant | np.isin(essential_text, _FALSE)
+    if (bad := first_true(pa.array(~known))) is not None:
         raise lt.error(
             f"essential is {g['essential'][bad]!r}",
             at=int(g["_line"][bad]),
             column="essential",
-            expected="true or false",
+            expected="true, false or irrelevant",
         )
     _check_duplicates(lt, supplier, buyer, g["product"], g["_line"])
     return Network(
@@ -165,6 +169,7 @@ def read_network(firms: Path, links: Path) -> Network:
         value=g["value"].astype(np.float64),
         essential=is_true,
         source=f"{firms.name} + {links.name}",
+        relevant=~irrelevant,
     )
 
 

@@ -6,7 +6,10 @@ A network is stored as arrays (firm index 0..n-1, link index 0..m-1) so that alg
 ``W`` is the n × n matrix of annual link values, ``W[i, j]`` = value supplied by firm i to firm j.
 Each link has an input type (its HS6 product, or the supplier's sector when no product is given)
 and an ``essential`` flag: an essential input limits the buyer's production (Leontief), a
-non-essential one reduces it linearly (see :mod:`econsec.network.cascade`).
+non-essential one reduces it linearly (see :mod:`econsec.network.cascade`). A link that is not
+``relevant`` (``irrelevant`` in the files) does not constrain its buyer's production at all, but
+still counts in the buyer's inputs and carries lost demand upstream, as in the ESRI authors'
+model.
 """
 
 from __future__ import annotations
@@ -39,11 +42,15 @@ class Network:
     value: np.ndarray  # float64, annual value of each link
     essential: np.ndarray  # bool, whether each link is an essential input of its buyer
     source: str = "user data"
+    #: bool, whether each link constrains its buyer's production (default: all do)
+    relevant: np.ndarray = field(default_factory=lambda: np.ones(0, bool))
     _index: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if not self._index:
             object.__setattr__(self, "_index", {f: i for i, f in enumerate(self.firm_ids)})
+        if self.relevant.size != self.supplier.size:
+            object.__setattr__(self, "relevant", np.ones(self.supplier.size, bool))
 
     @property
     def n_firms(self) -> int:
@@ -75,8 +82,8 @@ def with_sector_essentiality(network: Network, matrix: Mapping[tuple[str, str], 
         The network.
     matrix : mapping of (str, str) to str
         ``essential``, ``non-essential`` or ``irrelevant`` by (supplier sector, buyer
-        sector). Irrelevant links are dropped (the input plays no role in production); pairs
-        missing from the matrix keep their flag.
+        sector). Irrelevant links stay (they count in the buyer's inputs and carry lost demand)
+        but constrain nothing; pairs missing from the matrix keep their flags.
 
     Returns
     -------
@@ -91,8 +98,8 @@ def with_sector_essentiality(network: Network, matrix: Mapping[tuple[str, str], 
     --------
     >>> net = with_sector_essentiality(example_network(), {("C28", "C29"): "essential",
     ...                                                    ("B07", "C20"): "irrelevant"})
-    >>> net.n_links, net.essential.tolist()
-    (3, [True, True, True])
+    >>> net.n_links, net.essential.tolist(), net.relevant.tolist()
+    (4, [False, True, True, True], [False, True, True, True])
     """
     bad = {v for v in matrix.values() if v not in ESSENTIALITY_LEVELS}
     if bad:
@@ -102,21 +109,13 @@ def with_sector_essentiality(network: Network, matrix: Mapping[tuple[str, str], 
     sectors = np.array(network.sectors, dtype=object)
     pairs = zip(sectors[network.supplier], sectors[network.buyer], strict=True)
     levels = [matrix.get((a, b)) for a, b in pairs]
-    essential = np.array(
-        [
-            (lvl == "essential") if lvl is not None else bool(old)
-            for lvl, old in zip(levels, network.essential, strict=True)
-        ],
-        dtype=bool,
-    )
-    keep = np.array([lvl != "irrelevant" for lvl in levels], dtype=bool)
+    old = zip(levels, network.essential, network.relevant, strict=True)
+    flags = [(lvl == "essential", lvl != "irrelevant") if lvl is not None else (bool(e), bool(r))
+             for lvl, e, r in old]  # fmt: skip
     return replace(
         network,
-        supplier=network.supplier[keep],
-        buyer=network.buyer[keep],
-        product=tuple(p for p, k in zip(network.product, keep, strict=True) if k),
-        value=network.value[keep],
-        essential=essential[keep],
+        essential=np.array([e for e, _ in flags], dtype=bool),
+        relevant=np.array([r for _, r in flags], dtype=bool),
     )
 
 

@@ -65,10 +65,12 @@ def test_star_and_export_ban() -> None:
     assert ban.cut.sum() == 5
     impact = propagate(n, ban, upstream=False)
     assert impact.h.tolist() == [1.0, 1.0, 0, 0, 0, 0, 0]
-    # With the demand side the hub loses its 25 of 50 sales, and K loses 5 of 50.
-    impact = propagate(n, ban)
+    # With the demand side the hub loses its 25 of 50 sales; coupled, K loses 5 of 50 too (J0
+    # stops); published, J0's demand cascade never sees its supply stop, so K keeps its sales.
+    assert propagate(n, ban).h[:2] == pytest.approx([0.5, 1.0])
+    impact = propagate(n, ban, model="coupled")
     assert impact.h[:2] == pytest.approx([0.5, 0.9])
-    scores = esri(n)
+    scores = esri(n, model="coupled")
     assert scores[0] == pytest.approx(impact.loss + 25 / 150)  # the hub itself fails too
     # J3 fails: H loses 5 of 50 sales, produces less and so delivers less to the other four J
     # (essential input), which buy less in turn: h_H = 1 - (5 + 20 (1 - h_H)) / 50 = 5/6, the

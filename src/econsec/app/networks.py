@@ -11,6 +11,7 @@ import numpy as np
 
 from econsec.errors import InputError
 from econsec.network import Network, articulation_points, exposure, shared_suppliers
+from econsec.network.cascade import MODELS
 from econsec.network.exposure import SharedSupplier
 from econsec.network.systemic import scan_esri
 
@@ -64,6 +65,9 @@ class EsriRow:
     firm_id: str
     esri: float
     error_bound: float
+    #: whether ``error_bound`` is within the tolerance asked for (else the scan ran out of
+    #: sweeps and the value is only known to lie within ``esri ± error_bound``)
+    certified: bool
 
 
 def summary(net: Network, top: int = 10) -> NetworkSummary:
@@ -95,12 +99,19 @@ def esri_ranking(
     top: int | None = None,
     tol: float = 1e-6,
     progress: Callable[[int, int], None] | None = None,
+    model: str = "published",
+    replaceability: bool = False,
 ) -> list[EsriRow]:
-    """Every firm's ESRI within ``tol`` (certified), riskiest first (the ``top`` riskiest)."""
+    """Every firm's ESRI within ``tol`` (certified where the sweep budget allows), riskiest
+    first (the ``top`` riskiest), by the ``published`` or the ``coupled`` rule."""
     if not 0 < tol < 1:
         raise InputError(f"--tol {tol}", expected="a number between 0 and 1, e.g. 1e-6")
-    scan = scan_esri(net, tol=tol, progress=progress)
+    if model not in MODELS:
+        raise InputError(f"--model {model!r}", expected=" or ".join(MODELS))
+    scan = scan_esri(net, tol=tol, progress=progress, model=model, replaceability=replaceability)
     order = sorted(range(net.n_firms), key=lambda i: (-scan.esri[i], net.firm_ids[i]))
     return [
-        EsriRow(net.firm_ids[i], float(scan.esri[i]), float(scan.bound[i])) for i in order[:top]
-    ]
+        EsriRow(net.firm_ids[i], float(scan.esri[i]), float(scan.bound[i]),
+                bool(scan.certified[i]))
+        for i in order[:top]
+    ]  # fmt: skip

@@ -75,6 +75,21 @@ def network_esri(
     tol: Annotated[
         float, typer.Option(help="Largest error allowed in each ESRI (certified, see docs).")
     ] = 1e-6,
+    model: Annotated[
+        str,
+        typer.Option(
+            help="published (the authors' rule: supply and demand cascades apart, the lower "
+            "level at the end) or coupled (econsec's extension: both sides in every step)."
+        ),
+    ] = "published",
+    replaceability: Annotated[
+        bool,
+        typer.Option(
+            "--replaceability",
+            help="A lost supplier is replaced by other firms of its sector in proportion to "
+            "their market shares (Diem et al. 2022).",
+        ),
+    ] = False,
     format: FormatOption = "table",
 ) -> None:
     """The economic systemic risk index of every firm (share of output lost when it fails)."""
@@ -87,11 +102,21 @@ def network_esri(
     with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
         task = progress.add_task("ESRI", total=net.n_firms)
         rows = esri_ranking(
-            net, top, tol, lambda done, total: progress.update(task, completed=done)
-        )
+            net, top, tol, lambda done, total: progress.update(task, completed=done),
+            model=model, replaceability=replaceability,
+        )  # fmt: skip
     where = {f: (net.countries[i], net.sectors[i]) for i, f in enumerate(net.firm_ids)}
     text = [f"{r.firm_id:<12} {where[r.firm_id][0]}  {where[r.firm_id][1]:<8} {r.esri:.4f}"
+            + ("" if r.certified else f" ± {r.error_bound:.2g}")
             for r in rows]  # fmt: skip
+    if uncertified := sum(not r.certified for r in rows):
+        typer.echo(
+            f"note: {uncertified} firms' ESRI could not be certified to {tol:g} within the "
+            "sweep budget; their bounds are given (error_bound)\n"
+            f"注: {uncertified} 社の ESRI は反復上限内で許容誤差 {tol:g} を保証できませんでした。"
+            "誤差の上限 (error_bound) を示します",
+            err=True,
+        )
     emit(rows, format, text)
 
 

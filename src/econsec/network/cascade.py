@@ -189,9 +189,12 @@ class Propagator:
     ess_order: IntArray  # essential slots sorted by buyer
     ess_starts: IntArray
     ess_buyers: IntArray
+    #: supplier replaceability: each firm's sector (its market) and network sales; None: off
+    market: IntArray | None = None
+    strength: FloatArray | None = None
 
     @classmethod
-    def of(cls, network: Network) -> Propagator:
+    def of(cls, network: Network, replaceability: bool = False) -> Propagator:
         n, m = network.n_firms, network.n_links
         types = {p: t for t, p in enumerate(sorted(set(network.product)))} or {"": 0}
         kind = np.fromiter((types[p] for p in network.product), np.int64, m)
@@ -225,7 +228,27 @@ class Propagator:
             ess_order=ess.astype(np.int64),
             ess_starts=ess_starts.astype(np.int64),
             ess_buyers=ess_buyers.astype(np.int64),
+            market=(
+                np.unique(np.array(network.sectors, dtype=object), return_inverse=True)[1]
+                .reshape(-1)
+                .astype(np.int64)
+                if replaceability
+                else None
+            ),
+            strength=sales.astype(np.float64) if replaceability else None,
         )
+
+    def replaced(self, h: FloatArray) -> FloatArray:
+        """The share σ of each supplier's lost deliveries that its buyers cannot replace (n × b):
+        its sales over the sales its sector can still make, at most 1 (Diem et al. 2022); all
+        1 without replaceability."""
+        if self.market is None or self.strength is None:
+            return np.ones_like(h)
+        s = self.strength[:, None]
+        available = np.zeros((int(self.market.max()) + 1, h.shape[1]))
+        np.add.at(available, self.market, s * h)
+        available = np.where(available > 1e-10, available, 1.0)
+        return np.minimum(1.0, s / available[self.market])
 
     def step(
         self, h: FloatArray, keep: FloatArray, upstream: bool = True, downstream: bool = True
@@ -238,8 +261,9 @@ class Propagator:
             missing = np.asarray(self.links_to_suppliers @ unsold)
             only_up: FloatArray = np.clip(1.0 - missing / self.output[:, None], 0.0, 1.0)
             return only_up
-        delivered = h[net.supplier] * (net.value * keep)[:, None]
-        remaining = np.asarray(self.links_to_slots @ delivered)
+        sigma = self.replaced(h)[net.supplier]
+        lost = sigma * (1.0 - h[net.supplier] * keep[:, None]) * net.value[:, None]
+        remaining = np.asarray(self.links_to_slots @ (net.value[:, None] - lost))
         total = self.slot_total[:, None]
         s = np.divide(remaining, total, out=np.ones_like(remaining), where=total > 0)
         down = np.ones_like(h)
@@ -262,7 +286,8 @@ def propagate(
     tol: float = 1e-9,
     max_iter: int = 10_000,
     upstream: bool = True,
-    model: str = "coupled",
+    model: str = "published",
+    replaceability: bool = False,
 ) -> Impact:
     """Run the cascade from ``shock`` to its fixed point (see the module docstring).
 
@@ -281,6 +306,9 @@ def propagate(
     model : str
         ``coupled`` (both sides in every step) or ``published`` (each side its own cascade,
         the lower level taken at the end; see :data:`MODELS`).
+    replaceability : bool
+        Lost suppliers replaced by others of their sector in proportion to their market shares
+        (see :meth:`Propagator.replaced`); ignored when ``network`` is already prepared.
 
     Returns
     -------
@@ -309,7 +337,7 @@ def propagate(
     Diem, C., Borsos, A., Reisch, T., Kertész, J. & Thurner, S. (2022), Quantifying firm-level
     economic systemic risk from nation-wide supply networks, *Scientific Reports* 12:7719.
     """
-    prop = network if isinstance(network, Propagator) else Propagator.of(network)
+    prop = network if isinstance(network, Propagator) else Propagator.of(network, replaceability)
     keep = (~shock.cut).astype(float)
     h0 = shock.h0.astype(float)[:, None]
     sides = _sides(model, upstream)
@@ -363,7 +391,8 @@ def esri(
     tol: float = 1e-9,
     max_iter: int = 10_000,
     progress: Callable[[int, int], None] | None = None,
-    model: str = "coupled",
+    model: str = "published",
+    replaceability: bool = False,
 ) -> np.ndarray:
     """The economic systemic risk index of ``firms``: the share of total output lost when each
     fails alone (the reference implementation; :func:`~econsec.network.systemic.scan_esri` is
@@ -383,6 +412,8 @@ def esri(
         Called with (done, total) after each batch.
     model : str
         ``coupled`` or ``published`` (see :func:`propagate`).
+    replaceability : bool
+        Supplier replaceability (see :meth:`Propagator.replaced`).
 
     Returns
     -------
@@ -406,7 +437,7 @@ def esri(
     Diem, C., Borsos, A., Reisch, T., Kertész, J. & Thurner, S. (2022), Quantifying firm-level
     economic systemic risk from nation-wide supply networks, *Scientific Reports* 12:7719.
     """
-    prop = Propagator.of(network)
+    prop = Propagator.of(network, replaceability)
     todo = np.arange(network.n_firms) if firms is None else np.asarray(firms)
     out = np.zeros(todo.size)
     keep = np.ones(network.n_links)

@@ -3,7 +3,7 @@
 ``firms.csv``: ``firm_id,name,country,sector,output``; ``links.csv``:
 ``supplier_id,buyer_id,product,value,essential`` (``essential``: true/false, yes/no, 1/0, or
 ``irrelevant``: the input constrains nothing but counts in the buyer's inputs and carries lost
-demand upstream).
+demand upstream; ``product`` may be left out or empty: the input is then the supplier's sector).
 Errors name the file, line and column: a link to an unknown firm, a self-loop, a negative or
 non-numeric value, a duplicate link (same supplier, buyer and product), a duplicate firm id, an
 unknown country, a missing column.
@@ -121,8 +121,9 @@ def read_network(firms: Path, links: Path) -> Network:
                 expected="an ISO 3166 alpha-3 code such as JPN",
             ) from None
     lt = open_table(links)
-    lt.require(LINK_COLUMNS, "links.csv")
-    g = _read_all(lt, LINK_COLUMNS, ("value",))
+    columns = tuple(c for c in LINK_COLUMNS if c != "product" or "product" in lt.columns)
+    lt.require(columns, "links.csv")
+    g = _read_all(lt, columns, ("value",))
     index = {firm: i for i, firm in enumerate(ids)}
     ends = []
     for column in ("supplier_id", "buyer_id"):
@@ -156,7 +157,11 @@ def read_network(firms: Path, links: Path) -> Network:
             column="essential",
             expected="true, false or irrelevant",
         )
-    _check_duplicates(lt, supplier, buyer, g["product"], g["_line"])
+    # without a product, an input is the supplier's sector (as in the ESRI reference)
+    sectors = np.asarray(f["sector"], dtype=object)
+    product = g["product"] if "product" in g else sectors[supplier].astype(str)
+    product = np.where(product == "", sectors[supplier].astype(str), product)
+    _check_duplicates(lt, supplier, buyer, product, g["_line"])
     return Network(
         firm_ids=tuple(str(x) for x in ids),
         names=tuple(str(x) for x in f["name"]),
@@ -165,7 +170,7 @@ def read_network(firms: Path, links: Path) -> Network:
         output=f["output"].astype(np.float64),
         supplier=supplier,
         buyer=buyer,
-        product=tuple(str(p) for p in g["product"]),
+        product=tuple(str(p) for p in product),
         value=g["value"].astype(np.float64),
         essential=is_true,
         source=f"{firms.name} + {links.name}",

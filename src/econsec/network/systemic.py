@@ -42,8 +42,8 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from econsec.errors import NotConverged
-from econsec.network.cascade import Propagator
+from econsec.errors import InputError
+from econsec.network.cascade import MODELS, Propagator
 from econsec.network.model import Network
 
 __all__ = [
@@ -62,7 +62,7 @@ IntArray = npt.NDArray[np.int64]
 ROUNDING = 1e-13  # allowance per level in the check y <= G(y), for floating-point rounding
 MARGIN = 0.5  # how far past the predicted limit the lower levels are pushed
 CHECK_EVERY = 4  # sweeps between checks of the lower levels
-MAX_SWEEPS = 10_000
+MAX_SWEEPS = 10_000  # sweeps per cascade before its bounds are reported as they are
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,6 +86,17 @@ class Compiled:
     out_ptr: IntArray  # links sold by firm i: out_ptr[i] .. out_ptr[i + 1]
     out_buyer: IntArray
     out_value: FloatArray
+    #: published rule: row j + n is firm j's demand cascade, twin of row j (its supply cascade);
+    #: -1 everywhere for the coupled rule (one row per firm)
+    twin: IntArray
+    #: supplier replaceability: each row's market (its firm's sector; -1: none) and sales
+    market: IntArray
+    strength: FloatArray
+    model: str = "coupled"
+
+    @property
+    def n_firms(self) -> int:
+        return int(self.output.size if self.model == "coupled" else self.output.size // 2)
 
     def arrays(self) -> tuple[npt.NDArray[Any], ...]:
         return (
@@ -102,6 +113,9 @@ class Compiled:
             self.out_ptr,
             self.out_buyer,
             self.out_value,
+            self.twin,
+            self.market,
+            self.strength,
         )
 
 
@@ -113,6 +127,13 @@ class EsriScan:
     esri: FloatArray
     bound: FloatArray
     sweeps: IntArray  # Gauss-Seidel sweeps each cascade needed
+    tol: float = 0.0  # the tolerance asked for
+
+    @property
+    def certified(self) -> npt.NDArray[np.bool_]:
+        """Whether each value is within the tolerance asked for (otherwise only its bounds
+        ``esri ± bound`` are certain: the cascade ran out of sweeps)."""
+        return np.asarray(self.bound <= self.tol)
 
 
 def _pointers(groups: IntArray, size: int) -> IntArray:
@@ -165,13 +186,24 @@ def supply_order(network: Network) -> IntArray:
     return np.lexsort((np.arange(n), label, depth[label])).astype(np.int64)
 
 
-def compile_network(network: Network) -> Compiled:
+def compile_network(
+    network: Network, model: str = "published", replaceability: bool = False
+) -> Compiled:
     """Flatten a network for :func:`scan_esri` (done once; reuse it for many scans).
+
+    For the published rule (see :mod:`econsec.network.cascade`) every firm has two rows of
+    levels: row j its supply cascade, with its input slots and no sales, and row j + n its demand
+    cascade, with its sales and no input slots. The scan's one monotone map on these 2n rows is
+    then the two cascades side by side, and its loss takes each firm's lower level.
 
     Parameters
     ----------
     network : Network
         The network.
+    model : str
+        ``coupled`` or ``published``.
+    replaceability : bool
+        Supplier replaceability (see :meth:`~econsec.network.cascade.Propagator.replaced`).
 
     Returns
     -------
@@ -183,8 +215,12 @@ def compile_network(network: Network) -> Compiled:
     >>> net = example_network()
     >>> compile_network(net).output
     array([100., 100., 100., 100., 100.])
+    >>> compile_network(net, "published").twin.tolist()
+    [5, 6, 7, 8, 9, 0, 1, 2, 3, 4]
     """
-    prop = Propagator.of(network)
+    if model not in MODELS:
+        raise InputError(f"model {model!r}", expected=" or ".join(MODELS))
+    prop = Propagator.of(network, replaceability)
     n = network.n_firms
     coo = prop.links_to_slots.tocoo()
     slot = np.empty(network.n_links, np.int64)
@@ -193,20 +229,42 @@ def compile_network(network: Network) -> Compiled:
     by_supplier = np.argsort(network.supplier, kind="stable")
     essential = np.zeros(prop.slot_total.size, bool)
     essential[prop.ess_order] = True
+    slot_ptr = _pointers(prop.slots_to_firms.tocoo().row, n)
+    out_ptr = _pointers(network.supplier, n)
+    output = network.output.astype(np.float64)
+    order = supply_order(network)
+    out_buyer = network.buyer[by_supplier].astype(np.int64)
+    twin = np.full(n, -1, np.int64)
+    capacity = prop.output
+    market = np.full(n, -1, np.int64) if prop.market is None else prop.market
+    strength = np.zeros(n) if prop.strength is None else prop.strength
+    if model == "published":
+        slot_ptr = np.concatenate([slot_ptr, np.full(n, slot_ptr[-1], np.int64)])
+        out_ptr = np.concatenate([np.zeros(n, np.int64), out_ptr])
+        output, capacity = np.tile(output, 2), np.tile(capacity, 2)
+        order = np.concatenate([order, order + n])
+        out_buyer = out_buyer + n
+        twin = np.concatenate([np.arange(n, 2 * n), np.arange(n)]).astype(np.int64)
+        market = np.concatenate([market, np.full(n, -1, np.int64)])  # the supply side's levels
+        strength = np.concatenate([strength, np.zeros(n)])
     return Compiled(
-        output=network.output.astype(np.float64),
-        capacity=prop.output,
-        order=supply_order(network),
-        slot_ptr=_pointers(prop.slots_to_firms.tocoo().row, n),
+        output=output,
+        capacity=capacity,
+        order=order,
+        slot_ptr=slot_ptr,
         slot_link_ptr=_pointers(slot, prop.slot_total.size),
         link_supplier=network.supplier[by_slot].astype(np.int64),
         link_value=network.value[by_slot].astype(np.float64),
         slot_total=prop.slot_total,
         slot_essential=essential,
         slot_share=prop.linear_share,
-        out_ptr=_pointers(network.supplier, n),
-        out_buyer=network.buyer[by_supplier].astype(np.int64),
+        out_ptr=out_ptr,
+        out_buyer=out_buyer,
         out_value=network.value[by_supplier].astype(np.float64),
+        twin=twin,
+        market=market,
+        strength=strength.astype(np.float64),
+        model=model,
     )
 
 
@@ -221,13 +279,26 @@ def _kernel() -> Any:
     import numba
 
     @numba.njit(cache=True, nogil=True)
+    def available(h, market, strength, m):  # type: ignore[no-untyped-def]
+        # the sales each market (sector) can still make at levels h, for replaceability
+        out = np.zeros((m, h.shape[1]))
+        for j in range(h.shape[0]):
+            if market[j] >= 0:
+                for c in range(h.shape[1]):
+                    out[market[j], c] += strength[j] * h[j, c]
+        return out
+
+    @numba.njit(cache=True, nogil=True)
     def evaluate(  # type: ignore[no-untyped-def]
         j, sides, h, res, down, lin, acc, miss, output, capacity, slot_ptr, slot_link_ptr,
         link_supplier, link_value, slot_total, slot_ess, slot_share, out_ptr, out_buyer, out_value,
+        market, strength, avail,
     ):  # fmt: skip
         # res[c] = T(h)_j for every cascade c: the tightest essential input, the linear loss of
         # the non-essential ones and the lost sales, as in cascade.Propagator.step; sides 1
-        # evaluates the supply side only, 2 the demand side only (each is an upper bound of T)
+        # evaluates the supply side only, 2 the demand side only (each is an upper bound of T).
+        # With replaceability a supplier's lost deliveries count times sigma = min(1, its sales
+        # / the sales its market can still make), as in cascade.Propagator.replaced.
         b = res.size
         for c in range(b):
             down[c] = 1.0
@@ -238,9 +309,19 @@ def _kernel() -> Any:
                 acc[c] = 0.0
             for q in range(slot_link_ptr[s], slot_link_ptr[s + 1]):
                 w = link_value[q]
-                hs = h[link_supplier[q]]
-                for c in range(b):
-                    acc[c] += w * hs[c]
+                supplier = link_supplier[q]
+                hs = h[supplier]
+                k = market[supplier]
+                if k < 0:
+                    for c in range(b):
+                        acc[c] += w * hs[c]
+                else:
+                    for c in range(b):
+                        a = avail[k, c] if avail[k, c] > 1e-10 else 1.0
+                        sigma = strength[supplier] / a
+                        if sigma > 1.0:
+                            sigma = 1.0
+                        acc[c] += w * (1.0 - sigma * (1.0 - hs[c]))
             inv = 1.0 / slot_total[s]
             if slot_ess[s]:
                 for c in range(b):
@@ -266,16 +347,86 @@ def _kernel() -> Any:
             res[c] = new if new > 0.0 else 0.0
 
     @numba.njit(cache=True, nogil=True)
+    def lower(j, c, value, h, lost, avail, output, twin, market, strength):  # type: ignore[no-untyped-def]
+        # h[j, c] <- value (below it), keeping the loss and the markets' sales up to date
+        old = h[j, c]
+        t = twin[j]
+        if t < 0:
+            lost[c] += output[j] * (old - value)
+        else:  # the loss moves only below the twin's level
+            other = h[t, c]
+            before = old if old < other else other
+            after = value if value < other else other
+            lost[c] += output[j] * (before - after)
+        if market[j] >= 0:
+            avail[market[j], c] += strength[j] * (value - old)
+        h[j, c] = value
+
+    @numba.njit(cache=True, nogil=True)
+    def start(f, c, h, lost, avail, output, twin, market, strength):  # type: ignore[no-untyped-def]
+        # firm f's cascade in column c, whose levels are all 1
+        lost[c] = 0.0
+        lower(f, c, 0.0, h, lost, avail, output, twin, market, strength)
+        if twin[f] >= 0:
+            lower(twin[f], c, 0.0, h, lost, avail, output, twin, market, strength)
+
+    @numba.njit(cache=True, nogil=True)
+    def propose(c, push, shift, h, prev, y):  # type: ignore[no-untyped-def]
+        # levels below h[:, c]: pushed past the predicted limit along the last sweep's change,
+        # and lowered by shift
+        for j in range(h.shape[0]):
+            v = h[j, c] - push * (prev[j, c] - h[j, c]) - shift
+            y[j, c] = v if v > 0.0 else 0.0
+
+    @numba.njit(cache=True, nogil=True)
+    def check(  # type: ignore[no-untyped-def]
+        cols, y, upper, holds, res, down, lin, acc, miss, rounding, output, capacity, slot_ptr,
+        slot_link_ptr, link_supplier, link_value, slot_total, slot_ess, slot_share, out_ptr,
+        out_buyer, out_value, twin, market, strength, m,
+    ):  # fmt: skip
+        # upper[c] = the output lost at levels y; holds[c] = cols[c] and y <= G(y)
+        n, b = y.shape
+        upper[:] = 0.0
+        for j in range(n):
+            if twin[j] >= 0 and twin[j] < j:
+                continue  # counted on its first row
+            for c in range(b):
+                low = y[j, c]
+                if twin[j] >= 0 and y[twin[j], c] < low:
+                    low = y[twin[j], c]
+                upper[c] += output[j] * (1.0 - low)
+        avail_y = available(y, market, strength, m)
+        holds[:] = cols
+        for j in range(n):
+            evaluate(
+                j, 0, y, res, down, lin, acc, miss, output, capacity, slot_ptr, slot_link_ptr,
+                link_supplier, link_value, slot_total, slot_ess, slot_share, out_ptr, out_buyer,
+                out_value, market, strength, avail_y,
+            )  # fmt: skip
+            for c in range(b):
+                if y[j, c] > res[c] + rounding:
+                    holds[c] = False
+
+    @numba.njit(cache=True, nogil=True)
     def scan(  # type: ignore[no-untyped-def]
         firms, b, tol, margin, rounding, check_every, max_sweeps, order, output, capacity,
         slot_ptr, slot_link_ptr, link_supplier, link_value, slot_total, slot_ess, slot_share,
-        out_ptr, out_buyer, out_value,
+        out_ptr, out_buyer, out_value, twin, market, strength,
     ):  # fmt: skip
+        # With twins (the published rule), a firm's loss is x (1 - min(own row, twin row)),
+        # counted once, on its first row. A cascade still running after max_sweeps gets the
+        # check with ever larger shifts (up to y = 0, loss 1, which always holds): its bounds.
         n = output.size
-        total = output.sum()
+        m = market.max() + 1
+        total = 0.0
+        for j in range(n):
+            if twin[j] < j:
+                total += output[j]
         h = np.ones((n, b))  # levels from above, one column per cascade
         prev = np.ones((n, b))  # the levels before the last sweep
         y = np.ones((n, b))  # proposed levels from below
+        avail0 = available(h[:, :1], market, strength, m)[:, 0]
+        avail = available(h, market, strength, m)  # kept up to date with h
         column_firm = np.full(b, -1, np.int64)  # position in `firms` of each column's cascade
         column_sweeps = np.zeros(b, np.int64)
         loss = np.zeros((3, b))  # the loss after the last three sweeps
@@ -294,11 +445,11 @@ def _kernel() -> Any:
         upper = np.zeros(b)
         started = 0
         running = 0
+
         for c in range(b):
             if started < firms.size:
                 column_firm[c] = started
-                h[firms[started], c] = 0.0
-                lost[c] = output[firms[started]]
+                start(firms[started], c, h, lost, avail, output, twin, market, strength)
                 started += 1
                 running += 1
         sweep = 0
@@ -311,22 +462,17 @@ def _kernel() -> Any:
                     evaluate(
                         j, direction + 1, h, res, down, lin, acc, miss, output, capacity, slot_ptr,
                         slot_link_ptr, link_supplier, link_value, slot_total, slot_ess,
-                        slot_share, out_ptr, out_buyer, out_value,
+                        slot_share, out_ptr, out_buyer, out_value, market, strength, avail,
                     )  # fmt: skip
-                    hj = h[j]
-                    x = output[j]
                     for c in range(b):
-                        if res[c] < hj[c]:
-                            lost[c] += x * (hj[c] - res[c])
-                            hj[c] = res[c]
+                        if res[c] < h[j, c]:
+                            lower(j, c, res[c], h, lost, avail, output, twin, market, strength)
             any_wanted = False
             for c in range(b):
                 wanted[c] = False
                 if column_firm[c] < 0:
                     continue
                 column_sweeps[c] += 1
-                if column_sweeps[c] > max_sweeps:
-                    return result, bound, sweeps, firms[column_firm[c]]
                 loss[0, c] = loss[1, c]
                 loss[1, c] = loss[2, c]
                 loss[2, c] = lost[c] / total
@@ -340,72 +486,78 @@ def _kernel() -> Any:
                     alpha[c] = (1.0 + margin) * rate / (1.0 - rate)
                     wanted[c] = step * alpha[c] <= 2.0 * tol
                 any_wanted = any_wanted or wanted[c]
-            if not any_wanted or sweep % check_every != 0:
-                continue
-            # propose levels from below and check y <= G(y) for the columns that want it
-            upper[:] = 0.0
-            for j in range(n):
-                x = output[j]
+            finished = np.zeros(b, np.bool_)
+            if any_wanted and sweep % check_every == 0:
                 for c in range(b):
-                    v = h[j, c] - alpha[c] * (prev[j, c] - h[j, c])
-                    y[j, c] = v if v > 0.0 else 0.0
-                    upper[c] += x * (1.0 - y[j, c])
-            holds[:] = wanted
-            for j in range(n):
-                evaluate(
-                    j, 0, y, res, down, lin, acc, miss, output, capacity, slot_ptr, slot_link_ptr,
-                    link_supplier, link_value, slot_total, slot_ess, slot_share, out_ptr,
-                    out_buyer, out_value,
+                    propose(c, alpha[c], 0.5 * tol, h, prev, y)
+                check(
+                    wanted, y, upper, holds, res, down, lin, acc, miss, rounding, output,
+                    capacity, slot_ptr, slot_link_ptr, link_supplier, link_value, slot_total,
+                    slot_ess, slot_share, out_ptr, out_buyer, out_value, twin, market, strength, m,
                 )  # fmt: skip
                 for c in range(b):
-                    if y[j, c] > res[c] + rounding:
-                        holds[c] = False
-            finished = 0
+                    high = upper[c] / total
+                    if holds[c] and high - loss[2, c] <= 2.0 * tol:
+                        p = column_firm[c]
+                        result[p] = 0.5 * (high + loss[2, c])
+                        bound[p] = 0.5 * (high - loss[2, c])
+                        sweeps[p] = column_sweeps[c]
+                        finished[c] = True
             for c in range(b):
-                high = upper[c] / total
-                if holds[c] and high - loss[2, c] <= 2.0 * tol:
-                    p = column_firm[c]
-                    result[p] = 0.5 * (high + loss[2, c])
-                    bound[p] = 0.5 * (high - loss[2, c])
-                    sweeps[p] = column_sweeps[c]
-                    finished += 1
-                else:
-                    holds[c] = False
-            if finished == 0:
-                continue
-            for j in range(n):  # row by row: the levels of a firm's cascades are adjacent
-                for c in range(b):
+                if column_firm[c] < 0 or finished[c] or column_sweeps[c] < max_sweeps:
+                    continue
+                # out of budget: the smallest shift that the check certifies (y falls with it;
+                # each level's map is 1-Lipschitz, so near a fixed point a small one holds)
+                shift = 1e-15
+                one = np.zeros(b, np.bool_)
+                one[c] = True
+                high = 1.0
+                for _ in range(64):
+                    propose(c, 0.0, shift, h, prev, y)
+                    check(
+                        one, y, upper, holds, res, down, lin, acc, miss, rounding, output,
+                        capacity, slot_ptr, slot_link_ptr, link_supplier, link_value, slot_total,
+                        slot_ess, slot_share, out_ptr, out_buyer, out_value, twin, market,
+                        strength, m,
+                    )  # fmt: skip
                     if holds[c]:
-                        h[j, c] = 1.0
+                        high = min(upper[c] / total, 1.0)
+                        break
+                    shift *= 2.0
+                p = column_firm[c]
+                result[p] = 0.5 * (high + loss[2, c])
+                bound[p] = 0.5 * (high - loss[2, c])
+                sweeps[p] = column_sweeps[c]
+                finished[c] = True
+            if not finished.any():
+                continue
             for c in range(b):
-                if holds[c]:
+                if finished[c]:
+                    for j in range(n):
+                        h[j, c] = 1.0
+                    avail[:, c] = avail0
                     loss[:, c] = 0.0
-                    lost[c] = 0.0
                     column_sweeps[c] = 0
                     if started < firms.size:
                         column_firm[c] = started
-                        h[firms[started], c] = 0.0
-                        lost[c] = output[firms[started]]
+                        start(firms[started], c, h, lost, avail, output, twin, market, strength)
                         started += 1
                     else:
                         column_firm[c] = -1
                         running -= 1
-        return result, bound, sweeps, -1
+        return result, bound, sweeps
 
     _KERNEL = scan
     return _KERNEL
 
 
-def _run(c: Compiled, firms: IntArray, tol: float, batch: int) -> tuple[FloatArray, ...]:
-    result, bound, sweeps, stuck = _kernel()(
-        firms, min(batch, max(firms.size, 1)), tol, MARGIN, ROUNDING, CHECK_EVERY, MAX_SWEEPS,
+def _run(
+    c: Compiled, firms: IntArray, tol: float, batch: int, budget: int
+) -> tuple[FloatArray, ...]:
+    result, bound, sweeps = _kernel()(
+        firms, min(batch, max(firms.size, 1)), tol, MARGIN, ROUNDING, CHECK_EVERY, budget,
         *c.arrays(),
     )  # fmt: skip
-    if stuck >= 0:
-        raise NotConverged(
-            f"the ESRI cascade of firm index {stuck} did not reach tolerance {tol} in "
-            f"{MAX_SWEEPS} sweeps"
-        )
     return result, bound, sweeps
 
 
@@ -418,6 +570,9 @@ def scan_esri(
     batch: int = 128,
     piece: int = 4096,
     progress: Callable[[int, int], None] | None = None,
+    model: str = "published",
+    replaceability: bool = False,
+    max_sweeps: int = MAX_SWEEPS,
 ) -> EsriScan:
     """ESRI of ``firms``, each within a certified bound of its true value (see
     docs/networks.md): batched Gauss-Seidel sweeps give a lower bound of the loss, levels pushed
@@ -439,16 +594,19 @@ def scan_esri(
         Firms per unit of work.
     progress : callable, optional
         Called with (done, total) after each piece.
+    model : str
+        ``published`` or ``coupled`` (see :mod:`econsec.network.cascade`); a compiled network
+        keeps the model it was compiled for.
+    replaceability : bool
+        Supplier replaceability (likewise).
+    max_sweeps : int
+        Sweeps per cascade; a cascade not certified within ``tol`` by then reports the bounds
+        it has (``EsriScan.certified`` says which).
 
     Returns
     -------
     EsriScan
         ``esri`` and ``bound`` for each firm, and the sweeps each cascade needed.
-
-    Raises
-    ------
-    NotConverged
-        When a cascade does not settle within the sweep limit.
 
     Examples
     --------
@@ -463,17 +621,19 @@ def scan_esri(
     Diem, C., Borsos, A., Reisch, T., Kertész, J. & Thurner, S. (2022), Quantifying firm-level
     economic systemic risk from nation-wide supply networks, *Scientific Reports* 12:7719.
     """
-    c = network if isinstance(network, Compiled) else compile_network(network)
-    todo = (
-        np.arange(c.output.size, dtype=np.int64) if firms is None else np.asarray(firms, np.int64)
+    c = (
+        network
+        if isinstance(network, Compiled)
+        else compile_network(network, model, replaceability)
     )
+    todo = np.arange(c.n_firms, dtype=np.int64) if firms is None else np.asarray(firms, np.int64)
     pieces = [todo[s : s + piece] for s in range(0, todo.size, piece)]
     parts: list[tuple[FloatArray, ...]] = []
-    _run(c, todo[:1], tol, batch)  # compile once before the threads start
+    _run(c, todo[:1], tol, batch, max_sweeps)  # compile once before the threads start
     with ThreadPoolExecutor(max_workers=threads or os.cpu_count() or 1) as pool:
         for done, part in zip(
             itertools.accumulate(p.size for p in pieces),
-            pool.map(lambda p: _run(c, p, tol, batch), pieces),
+            pool.map(lambda p: _run(c, p, tol, batch, max_sweeps), pieces),
             strict=True,
         ):
             parts.append(part)
@@ -482,11 +642,18 @@ def scan_esri(
     esri, bound, sweeps = (
         np.concatenate([p[i] for p in parts]) if parts else np.zeros(0) for i in range(3)
     )
-    return EsriScan(todo, esri, bound, sweeps.astype(np.int64))
+    return EsriScan(todo, esri, bound, sweeps.astype(np.int64), tol)
 
 
 def esri_spark(
-    network: Network, spark: Any, *, tol: float = 1e-6, partitions: int = 8, batch: int = 128
+    network: Network,
+    spark: Any,
+    *,
+    tol: float = 1e-6,
+    partitions: int = 8,
+    batch: int = 128,
+    model: str = "published",
+    replaceability: bool = False,
 ) -> EsriScan:
     """ESRI of every firm with the firms spread over Spark executors (the network is broadcast):
     the same certified scan as :func:`scan_esri`.
@@ -503,6 +670,10 @@ def esri_spark(
         Units of work.
     batch : int
         Cascades run side by side in each.
+    model : str
+        ``published`` or ``coupled``.
+    replaceability : bool
+        Supplier replaceability.
 
     Returns
     -------
@@ -516,15 +687,15 @@ def esri_spark(
         from pyspark.sql import SparkSession
         scan = esri_spark(example_network(), SparkSession.builder.getOrCreate())
     """
-    c = compile_network(network)
+    c = compile_network(network, model, replaceability)
     shared = spark.sparkContext.broadcast(c)
-    n = c.output.size
+    n = c.n_firms
     bounds = np.linspace(0, n, partitions + 1).astype(int)
     ranges = [(int(a), int(b)) for a, b in itertools.pairwise(bounds) if b > a]
 
     def work(part: Any) -> Any:
         for a, b in part:
-            parts = _run(shared.value, np.arange(a, b, dtype=np.int64), tol, batch)
+            parts = _run(shared.value, np.arange(a, b, dtype=np.int64), tol, batch, MAX_SWEEPS)
             yield a, [p.tolist() for p in parts]
 
     out = np.zeros((3, n))
@@ -533,4 +704,4 @@ def esri_spark(
     ):
         for i, values in enumerate(parts):
             out[i, a : a + len(values)] = values
-    return EsriScan(np.arange(n, dtype=np.int64), out[0], out[1], out[2].astype(np.int64))
+    return EsriScan(np.arange(n, dtype=np.int64), out[0], out[1], out[2].astype(np.int64), tol)

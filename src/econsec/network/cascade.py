@@ -323,14 +323,16 @@ def propagate(
     Examples
     --------
     The refiner R fails: the makers P and Q lose their essential chemicals; upstream, the mine
-    M loses its sales to R (20 of 100) and U its sales to P (10 of 100). Loss (0.2 + 1 + 0.1 +
-    1 + 1) / 5 = 0.66.
+    M loses its sales to R (20 of 100). Loss (0.2 + 1 + 1 + 1) / 5 = 0.64. Coupled, P's stop
+    also costs U its sales to P (10 of 100): (0.2 + 1 + 0.1 + 1 + 1) / 5 = 0.66.
 
     >>> from econsec.network import example_network
     >>> net = example_network()
     >>> impact = propagate(net, firm_failure(net, {"R": 0.0}))
     >>> impact.h.round(3), round(impact.loss, 4)
-    (array([0.8, 0. , 0.9, 0. , 0. ]), 0.66)
+    (array([0.8, 0. , 1. , 0. , 0. ]), 0.64)
+    >>> round(propagate(net, firm_failure(net, {"R": 0.0}), model="coupled").loss, 4)
+    0.66
 
     References
     ----------
@@ -430,6 +432,8 @@ def esri(
     >>> from econsec.network import example_network
     >>> net = example_network()
     >>> esri(net).round(4)
+    array([0.8  , 0.64 , 0.25 , 0.292, 0.212])
+    >>> esri(net, model="coupled").round(4)
     array([0.82  , 0.66  , 0.2847, 0.3589, 0.2329])
 
     References

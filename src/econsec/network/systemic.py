@@ -213,9 +213,9 @@ def compile_network(
     --------
     >>> from econsec.network import example_network
     >>> net = example_network()
-    >>> compile_network(net).output
+    >>> compile_network(net, "coupled").output
     array([100., 100., 100., 100., 100.])
-    >>> compile_network(net, "published").twin.tolist()
+    >>> compile_network(net).twin.tolist()  # published: each firm's two rows
     [5, 6, 7, 8, 9, 0, 1, 2, 3, 4]
     """
     if model not in MODELS:
@@ -614,7 +614,7 @@ def scan_esri(
     >>> net = example_network()
     >>> scan = scan_esri(net, tol=1e-9)
     >>> scan.esri.round(4), bool(scan.bound.max() <= 1e-9)
-    (array([0.82  , 0.66  , 0.2847, 0.3589, 0.2329]), True)
+    (array([0.8  , 0.64 , 0.25 , 0.292, 0.212]), True)
 
     References
     ----------

@@ -1,9 +1,11 @@
 """The critical product catalogue: government lists of critical products mapped to HS6 codes.
 
 Lists (``japan``, ``eu_crma``, ``us_critical_minerals``) hold groups; a group and each of its
-HS6 mappings apply from a date (``from``) and, when removed, until a date (``until``,
-exclusive). Queries answer "what was on list L on date D" (:func:`groups_on`) and "which groups
-contain HS6 code K" (:func:`groups_containing`). Products are selected on the command line as
+HS6 mappings apply from a date (``from``, when the designation took legal effect; ``decided``,
+when it was decided, is kept beside it) and, when removed, until a date (``until``, exclusive);
+each group's ``hs_note`` and ``hs_source`` give the evidence of its HS6 mapping. Queries answer
+"what was on list L on date D" (:func:`groups_on`) and "which groups contain HS6 code K"
+(:func:`groups_containing`). Products are selected on the command line as
 ``critical:japan`` or ``critical:japan/permanent_magnets`` (:func:`select_products`).
 """
 
@@ -32,6 +34,7 @@ __all__ = [
 ]
 
 _FAR_FUTURE = dt.date(9999, 12, 31)
+HS_SOURCE = "HS 2022 nomenclature (WCO), subheading texts"  # a mapping's evidence by default
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,11 @@ class Group:
     source: str
     mappings: tuple[Mapping, ...]
     note: str = ""
+    #: when the designation was decided or adopted (``start`` is when it took legal effect)
+    decided: dt.date | None = None
+    #: the evidence of the HS6 mapping: why these codes, and where they are broader or shared
+    hs_note: str = ""
+    hs_source: str = ""
 
     @property
     def key(self) -> str:
@@ -143,6 +151,9 @@ def _parse(raw: Any, origin: str) -> Catalogue:
                     source=str(g["source"]),
                     mappings=tuple(mappings),
                     note=str(g.get("note", "")),
+                    decided=_date(g["decided"], gwhere) if g.get("decided") else None,
+                    hs_note=str(g.get("hs_note", "")),
+                    hs_source=str(g.get("hs_source", HS_SOURCE)),
                 )
             )
         lists[str(list_id)] = tuple(groups)

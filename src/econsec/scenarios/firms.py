@@ -127,8 +127,9 @@ def firm_impact(net: Network, s: Scenario, top: int = 10) -> FirmImpact:
 
     Examples
     --------
-    Korea stops hydrogen fluoride to Japan: P and Q stop; R loses 35 of its sales, U the 10
-    P bought, M 7 of ore R no longer needs: (1 + 1 + 0.35 + 0.1 + 0.07) / 5 = 0.504.
+    Korea stops hydrogen fluoride to Japan: P and Q stop; R loses the 35 of sales cut, and M 7
+    of ore R no longer needs: (1 + 1 + 0.35 + 0.07) / 5 = 0.484 (the published rule; coupled, U
+    also loses the 10 P bought: 0.504).
 
     >>> from econsec.network import example_network
     >>> from econsec.scenarios import parse_scenario
@@ -139,7 +140,7 @@ def firm_impact(net: Network, s: Scenario, top: int = 10) -> FirmImpact:
     ...      "start": "2019-07", "months": 12}]})
     >>> impact = firm_impact(net, hf)
     >>> round(impact.loss_share, 4), [f for f, *_ in impact.most_affected]
-    (0.504, ['P', 'Q', 'R', 'U', 'M'])
+    (0.484, ['P', 'Q', 'R', 'M'])
 
     References
     ----------

@@ -8,7 +8,8 @@ For an export restriction by X on importer i and product p, in the base year:
   ``C_p = ρ · Σ_s f_s,rest,p``; the capacity is shared among the targets in proportion to their
   trade at risk, so ``S_ip = min(R_ip, C_p · R_ip / Σ_j R_jp)``;
 * shortfall ``U_ip = R_ip − S_ip`` per year;
-* stockpile: D days of use (``stockpile_days``, default 60, the JOGMEC norm for rare metals),
+* stockpile: D days of use (``stockpile_days``, default 60: an assumption, Japan's former uniform
+  rare-metal target, replaced in 2020 by targets per mineral; see docs/scenarios.md),
   use being i's imports of p, ``M_ip``; days until shortage ``D · M_ip / U_ip`` (none when
   nothing is short);
 * the monthly timeline of unmet demand: the shortfall accrues evenly from the start month and

@@ -76,9 +76,34 @@ def test_crma65_and_meti() -> None:
             {"importer": ["JPN"], "product": ["811292"], "year": [2024], "production_usd": [1300.0]}
         ),
     )
-    # domestic use = 1300 + 700 - 0 = 2000; CHN 600 -> 0.3
+    # METI 2024: HHI (6/7)^2 + (1/7)^2 = 0.755 >= 0.5, and CHN supplies more than half
     (row,) = run_screen(con, Screen(JPN, 2024, preset("meti"), production="production")).to_pylist()
-    assert row["single_source_share__value"] == pytest.approx(0.3) and not row["flagged"]
+    c = criteria_of(row, preset("meti"))
+    assert c["concentration"]["value"] == pytest.approx(37 / 49) and row["flagged"]
+    assert c["majority_supplier"]["value"] == pytest.approx(6 / 7)
+    # domestic use = 1300 + 700 - 0 = 2000; CHN 600 -> 0.3 (reported beside, not a criterion)
+    assert row["single_source_share"] == pytest.approx(0.3)
+    # METI 2022: imports 700 / production 1300 < 1: Japan could replace them, not flagged
+    (row,) = run_screen(
+        con, Screen(JPN, 2024, preset("meti2022"), production="production")
+    ).to_pylist()
+    c = criteria_of(row, preset("meti2022"))
+    assert c["imports_over_production"]["value"] == pytest.approx(7 / 13) and not row["flagged"]
+    # without production data the criterion is undecided, not a silent pass or fail
+    (row,) = run_screen(_con(rows), Screen(JPN, 2024, preset("meti2022"))).to_pylist()
+    c = criteria_of(row, preset("meti2022"))
+    assert c["imports_over_production"]["met"] is None and row["flagged"] is False
+    assert "insufficient data" in c["imports_over_production"]["note"]
+    # no domestic production at all: fully dependent
+    con.register(
+        "none_made",
+        pa.table({"importer": ["JPN"], "product": ["811292"], "year": [2024],
+                  "production_usd": [0.0]}),
+    )  # fmt: skip
+    (row,) = run_screen(
+        con, Screen(JPN, 2024, preset("meti2022"), production="none_made")
+    ).to_pylist()
+    assert row["flagged"]
 
 
 def test_eu2021_for_a_group() -> None:
@@ -108,20 +133,26 @@ def test_unknown_preset_and_criterion() -> None:
 def test_the_registry_holds_the_published_thresholds() -> None:
     """The packaged registry against the sources' own numbers (SWD(2021) 352: HHI > 0.4,
     share > 0.5, ratio > 1; GeoDep: C1-C3 at 0.4, 0.4, 1 and 2 of 3 years; CRMA Art. 5(1)(d):
-    65 %; METI: a majority share)."""
+    65 %; METI 2024: HHI of at least 50 on 0-100 and a majority share; METI 2022: the EU
+    method with domestic production)."""
     published = {
         "eu2021": {"concentration": 0.4, "extra_bloc_share": 0.5, "imports_over_exports": 1.0},
         "geodep": {"C1_import_hhi": 0.4, "C2_world_export_hhi": 0.4,
                    "C3_imports_over_exports": 1.0, "C4_persistence": 2.0},
         "crma65": {"single_supplier_share": 0.65},
-        "meti": {"single_source_share": 0.5},
+        "meti": {"concentration": 0.5, "majority_supplier": 0.5},
+        "meti2022": {"concentration": 0.4, "imports_over_production": 1.0},
     }  # fmt: skip
     found = {
         name: {c.name: c.threshold for c in (*p.criteria, *([p.persistence] * bool(p.persistence)))}
         for name, p in PRESETS.items()
     }
     assert found == published
-    assert all(p.source and p.method_version == f"{name}/v1" for name, p in PRESETS.items())
+    versions = {name: p.method_version for name, p in PRESETS.items()}
+    assert versions == {"eu2021": "eu2021/v1", "geodep": "geodep/v1", "crma65": "crma65/v1",
+                        "meti": "meti/v2", "meti2022": "meti2022/v1"}  # fmt: skip
+    assert all(p.source for p in PRESETS.values())
+    assert preset("meti").criteria[0].inclusive  # "HHI 50 or more"
 
 
 @pytest.mark.parametrize(

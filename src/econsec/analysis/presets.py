@@ -13,21 +13,30 @@ interpretation, the interpretation is stated here and in ``docs/screening.md``.
     total demand: their share of total imports (extra- plus intra-EU) > 0.5; (3) they are hard
     to substitute with EU production: extra-EU imports exceed total EU exports (extra- plus
     intra-EU), ratio > 1. For a single country, intra-group trade is zero and criterion 2 reduces
-    to "imports > 0".
+    to "imports > 0". The Commission then kept the products of its "sensitive ecosystems" (137 of
+    390); its HS6 → ecosystem mapping is not public, so that filter is not reproduced here.
 ``geodep``
-    CEPII GeoDep (Lefebvre & Wibaux 2024; Vicard & Wibaux 2023, CEPII PB 2023-41): C1 import
-    HHI > 0.4; C2 world-export HHI > 0.4; C3 imports / exports > 1, a product the importer does
-    not export counts as dependent; C4 C1-C3 hold together in at least two of three consecutive
-    years (the screened year and the two before). The flag is C4; with fewer than three years
-    of data C4 is "insufficient data" and the product is not flagged.
+    CEPII GeoDep (Lefebvre & Wibaux 2024, CEPII Policy Brief 47; Vicard & Wibaux 2023, CEPII
+    Policy Brief 41): C1 import HHI > 0.4; C2 world-export HHI > 0.4; C3 imports / exports > 1,
+    a product the importer does not export counts as dependent; C4 C1-C3 hold together in at
+    least two of three consecutive years (the screened year and the two before). The flag is C4;
+    with fewer than three years of data C4 is "insufficient data" and the product is not
+    flagged.
 ``crma65``
     EU Critical Raw Materials Act, Regulation (EU) 2024/1252, Art. 5(1)(d) benchmark: no single
     third country should supply more than 65 % of the Union's consumption of a strategic raw
-    material. Imports stand in for consumption: flagged when the top supplier's share > 0.65.
+    material at any relevant stage of processing. Here imports of an HS line stand in for
+    consumption: flagged when the top supplier's share of imports > 0.65 (a proxy, not the
+    Act's measure; see docs/screening.md).
 ``meti``
-    Single-country dependence as used in METI's supply-chain analyses: the largest supplier
-    country's share of domestic use (production + imports - exports) when production data are
-    given, otherwise of imports; flagged above 0.5 (configurable).
+    METI, White Paper on International Economy and Trade 2024 (通商白書2024), Part I Ch. 2
+    Sec. 1: for each HS6 item, the HHI of import-source shares, counted at or above 50 on its
+    0-100 scale (0.5 here), and the items where one country supplies more than half. Flagged
+    when both hold (an HHI of at least 0.5 implies a largest share of at least 0.5).
+``meti2022``
+    METI, White Paper 2022: the EU method of SWD(2021) 352 with domestic production instead of
+    exports as the substitutability denominator: HHI > 0.4 and imports / domestic production > 1
+    (production from the ``production`` relation; without it, "insufficient data").
 """
 
 from __future__ import annotations

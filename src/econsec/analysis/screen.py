@@ -125,6 +125,7 @@ def screen_sql(
         )
     else:
         single, join = "m.top_share", ""
+    production = "p.production_usd" if s.production else "CAST(NULL AS DOUBLE)"
     columns = ", ".join(f"m.{c}" for c in METRIC_COLUMNS)
     criteria = ", ".join(
         f"({c.value}) AS {c.name}__value, CAST({c.threshold!r} AS DOUBLE) AS {c.name}__threshold, "
@@ -152,12 +153,13 @@ def screen_sql(
         )
         flagged = f"coalesce(CAST({verdict} AS BOOLEAN), FALSE)"
     else:
-        extra, flagged = "", "base_flag"
+        extra, flagged = "", "coalesce(base_flag, FALSE)"  # undecided is not flagged
     return f"""
     WITH metrics AS ({metrics}),
     judged AS (
         SELECT {columns}, m.single_source_share, {criteria}, ({all_met}) AS base_flag
-        FROM (SELECT m.*, {single} AS single_source_share FROM metrics m {join}) m
+        FROM (SELECT m.*, {single} AS single_source_share, {production} AS production_usd
+              FROM metrics m {join}) m
     ),
     windowed AS (SELECT *, {persistence} AS persistence FROM judged)
     SELECT {", ".join(METRIC_COLUMNS)}, single_source_share, persistence, {explained}{extra},
@@ -302,5 +304,7 @@ def criteria_of(row: dict[str, Any], preset: Preset) -> dict[str, dict[str, Any]
         }
         if value is None and preset.persistence is not None and name == preset.persistence.name:
             entry["note"] = "insufficient data: needs the screened year and the two before"
+        elif entry["met"] is None:
+            entry["note"] = "insufficient data: the data given do not determine this value"
         out[name] = entry
     return out

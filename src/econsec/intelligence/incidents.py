@@ -13,11 +13,13 @@ or JSON.
 one of its two countries implements the measure and the other is affected by it (an export
 control, ``flow = exports``, runs from the implementer; an import ban, ``flow = imports``,
 towards it; an incident without affected jurisdictions hits every partner), the product matches one of the
-incident's (equal, or an HS code under a shorter one; an incident without products matches all)
-and the event starts within the incident's *onset window*: from the month before it was
-announced (or implemented) to ``onset_months`` after it took effect, and not after it was
-removed. An annual event matches when its year overlaps the window. The same rule links the
-incidents of firms' reports (country = implementing jurisdiction, date in the window).
+incident's (equal, or an HS code under a shorter one; ``*`` stands for every product, and an
+incident that names no product has no trade signature) and the event's onset lies within the
+incident's *onset window*: from the month before it was announced (or implemented) to
+``onset_months`` after it took effect, and not after it was removed. A monthly event's month
+must start in the window; an annual event's year must lie between the window's first and last
+years. Firms' reports link by the same window (country = implementing jurisdiction, date in
+the window; the product is checked when the incident names products).
 """
 
 from __future__ import annotations
@@ -241,7 +243,7 @@ def dump_csv(incidents: Iterable[Incident]) -> str:
 
 
 def _product_matches(product: str, wanted: Sequence[str]) -> bool:
-    if not wanted:
+    if "*" in wanted:
         return True
     p = product.strip().lower()
     return any(p == w.lower() or (w.isdigit() and p.isdigit() and p.startswith(w)) for w in wanted)
@@ -265,15 +267,19 @@ def matches(incident: Incident, event: Event, onset_months: int = 12) -> bool:
     if not _product_matches(event.product, incident.products):
         return False
     begin, end = incident.window(onset_months)
-    first, last = _period_bounds(event.period)
-    return first <= end and last >= begin
+    first, _ = _period_bounds(event.period)
+    if len(event.period) == 4:
+        return begin.year <= first.year <= end.year
+    return begin <= first <= end
 
 
 def supports(incident: Incident, report: IncidentReport, onset_months: int = 12) -> bool:
     """Whether a firm's incident report (country, product, date) fits ``incident``."""
     if report.country not in incident.implementing:
         return False
-    if report.product and not _product_matches(report.product, incident.products):
+    if report.product and incident.products and not _product_matches(
+        report.product, incident.products
+    ):
         return False
     begin, end = incident.window(onset_months)
     return begin <= dt.date.fromisoformat(report.date) <= end

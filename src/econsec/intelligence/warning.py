@@ -12,7 +12,9 @@ For a series ``v_t`` (exporter → importer, product), monthly or annual:
   in excess of the larger of the two control drops (a world-wide slump is not coercion). A
   control the data cannot give (e.g. only one importer's records) is left out of the
   ``comparison``, not taken as zero;
-* **persistence**: how many of the following ``horizon`` periods stay below half the baseline.
+* **persistence**: how many of the following ``horizon`` periods stay below half the baseline;
+  the event is *confirmed* by the period in which the ``min_persistence``-th of them falls, so it
+  can be known only once that period's data are published.
 
 An event is the first period of a run where ``d_t ≥ min_drop`` and ``z_t ≤ −min_z``, the
 excess drop is at least ``min_excess`` and at least ``min_persistence`` of the next
@@ -199,6 +201,9 @@ class Event:
     persistence: int
     confidence: float
     comparison: Mapping[str, float] = field(default_factory=dict)
+    #: the period whose data confirmed the event (the last of the ``min_persistence`` low
+    #: periods after it): the event is known once that period's data are published
+    confirmed: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -210,6 +215,7 @@ class Event:
             "persistence": self.persistence,
             "confidence": round(self.confidence, 4),
             "comparison": {k: round(v, 4) for k, v in self.comparison.items()},
+            "confirmed": self.confirmed,
         }
 
 
@@ -322,7 +328,8 @@ def detect(
             later = range(t + 1, min(t + 1 + cfg.horizon, len(periods)))
             # monthly: against each month's own season; annual: against the level before the
             # drop (a moving baseline would sink with the flow)
-            persistence = sum(values[k] < 0.5 * (bases[k] if monthly else base) for k in later)
+            low = [k for k in later if values[k] < 0.5 * (bases[k] if monthly else base)]
+            persistence = len(low)
             if persistence < min_persistence:  # a one-off gap in lumpy shipments
                 t += 1
                 continue
@@ -337,6 +344,7 @@ def detect(
                         "robust_z": z,
                         **{k: v for k, v in controls.items() if v is not None},
                     },
+                    periods[low[min_persistence - 1]] if min_persistence else periods[t],
                 )
             )  # fmt: skip
             # skip the rest of this run of low values

@@ -16,7 +16,9 @@ confirm the event, plus the source's publication lag), the events, and the false
 that match no incident) per series-year. An event matches an incident when its onset lies in the
 incident's window and its product is one the incident names (see
 ``econsec.intelligence.incidents``). The baseline flags the first period of every run in which
-a flow fell by half or more against the same period a year before.
+a flow fell by half or more against the same period a year before. Where the data carry
+quantities (Korea's customs), the unit-value signal (quantity down by half, value per kg up by a
+fifth) runs too; its thresholds were set on those same data, so it is calibration only.
 
     python benchmarks/warning_evaluation.py      # data: $ECONSEC_SHARED_DATA or ../shared/data
 """
@@ -33,7 +35,7 @@ from pathlib import Path
 
 from econsec.intelligence import detect, sources
 from econsec.intelligence.incidents import Evaluation, evaluate, known_incidents
-from econsec.intelligence.warning import Event, Flow, series_years
+from econsec.intelligence.warning import Event, Flow, Quantity, series_years, unit_value_signals
 
 DATA = Path(os.environ.get("ECONSEC_SHARED_DATA", Path(__file__).parents[2] / "shared" / "data"))
 
@@ -45,13 +47,17 @@ class Case:
     incidents: tuple[str, ...]  # ids of the incidents the data can show
     held_out: bool  # declared before evaluating: False for the data the rules were tuned on
     lag_months: int  # publication lag of the source, months after a period ends
+    quantities: Callable[[], list[Quantity]] | None = None  # for the unit-value signal
 
 
 CASES = (
     Case("Korea Customs monthly, imports by HS10 and partner",
          lambda: sources.kcs_monthly(DATA / "korea_japan_semiconductor_materials"
                                      / "kcs_korea_monthly_hs10_by_country_2000_2021.parquet"),
-         ("jpn-kor-fluorides-2019",), held_out=False, lag_months=1),
+         ("jpn-kor-fluorides-2019",), held_out=False, lag_months=1,
+         quantities=lambda: sources.kcs_quantities(
+             DATA / "korea_japan_semiconductor_materials"
+             / "kcs_korea_monthly_hs10_by_country_2000_2021.parquet")),
     Case("China's critical-mineral exports by partner and group, monthly",
          lambda: sources.china_minerals(DATA / "china_critical_minerals_exports_monthly"
                                         / "country_monthly_stats.csv"),
@@ -121,15 +127,28 @@ class Result:
 def run(case: Case) -> tuple[Result, Result, int]:
     """The detector and the baseline on one dataset, and its number of series."""
     rows = case.read()
-    register = [i for i in known_incidents() if i.id in case.incidents]
     exposure = series_years(rows)
-    results = []
-    for method, find in (("early warning", detect), ("naive: -50 % year on year", naive)):
-        start = time.perf_counter()
-        events = find(rows)
-        seconds = time.perf_counter() - start
-        results.append(Result(method, evaluate(events, register, exposure), events, seconds))
-    return results[0], results[1], len({(x, i, p) for _, x, i, p, _ in rows})
+    first = _result(case, "early warning", lambda: detect(rows), exposure)
+    second = _result(case, "naive: -50 % year on year", lambda: naive(rows), exposure)
+    return first, second, len({(x, i, p) for _, x, i, p, _ in rows})
+
+
+def unit_values(case: Case) -> Result | None:
+    """The unit-value signal on a dataset with quantities (None without them)."""
+    if case.quantities is None:
+        return None
+    rows = case.quantities()
+    exposure = series_years([r[:5] for r in rows])
+    return _result(case, "unit value: kg -50 %, price +20 %",
+                   lambda: unit_value_signals(rows), exposure)  # fmt: skip
+
+
+def _result(case: Case, method: str, find: Callable[[], list[Event]], exposure: float) -> Result:
+    register = [i for i in known_incidents() if i.id in case.incidents]
+    start = time.perf_counter()
+    events = find()
+    seconds = time.perf_counter() - start
+    return Result(method, evaluate(events, register, exposure), events, seconds)
 
 
 def _found(result: Result, lag_months: int) -> str:
@@ -154,7 +173,9 @@ def main() -> None:
         print("|---|---|---|---|---|---|---|---|")
         for case in (c for c in CASES if c.held_out == held_out):
             warning, baseline, n_series = run(case)
-            for r in (warning, baseline):
+            for r in (warning, baseline, unit_values(case)):
+                if r is None:
+                    continue
                 ev = r.evaluation
                 print(
                     f"| {case.name if r is warning else ''} | {n_series if r is warning else ''}"

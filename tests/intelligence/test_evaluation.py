@@ -89,3 +89,15 @@ def test_japanese_customs_groups_show_the_sanctions_on_russia_not_the_seafood_ba
     found = _first("Japan Customs annual exports by area and goods")
     assert found["jpn-rus-sanctions-2022"][:2] == ("JPN", "RUS")
     assert "chn-jpn-seafood-2023" not in found  # seafood is a small part of "Foodstuff"
+
+
+def test_the_unit_value_signal_sees_hf_at_once() -> None:
+    """Quantity down 79 %, price per kg up 28 % in July 2019: known a month later, without
+    waiting for persistence (calibration data: its thresholds were set here)."""
+    result = evaluation.unit_values(CASES["Korea Customs monthly"])
+    assert result is not None
+    first = result.evaluation.found["jpn-kor-fluorides-2019"][0]
+    assert first.period == "2019-07" and first.comparison["unit_value"] > 1.2 * first.comparison[
+        "unit_value_baseline"]  # fmt: skip
+    assert evaluation.known_on(first, 1).isoformat() == "2019-08-31"
+    assert result.evaluation.false_alarm_rate < 0.02

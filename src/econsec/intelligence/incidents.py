@@ -277,8 +277,10 @@ def supports(incident: Incident, report: IncidentReport, onset_months: int = 12)
     """Whether a firm's incident report (country, product, date) fits ``incident``."""
     if report.country not in incident.implementing:
         return False
-    if report.product and incident.products and not _product_matches(
-        report.product, incident.products
+    if (
+        report.product
+        and incident.products
+        and not _product_matches(report.product, incident.products)
     ):
         return False
     begin, end = incident.window(onset_months)

@@ -19,16 +19,35 @@ from pathlib import Path
 import duckdb
 
 from econsec.errors import InputError
-from econsec.intelligence.warning import FLOW_COLUMNS, Flow, check_flows, series_of
+from econsec.intelligence.warning import (
+    FLOW_COLUMNS,
+    Flow,
+    Quantity,
+    check_flows,
+    quantities_of,
+    series_of,
+)
 from econsec.reference.countries import code_or_name
 from econsec.trade import statistics
 
-__all__ = ["china_minerals", "comtrade_monthly", "faostat", "japan_customs", "kcs_monthly"]
+__all__ = [
+    "china_minerals",
+    "comtrade_monthly",
+    "faostat",
+    "japan_customs",
+    "kcs_monthly",
+    "kcs_quantities",
+]
 
 
 def kcs_monthly(path: Path) -> list[Flow]:
     """Korea's monthly imports by HS10 and partner (:func:`econsec.trade.statistics.kcs_monthly`)."""
     return series_of(statistics.kcs_monthly(path))
+
+
+def kcs_quantities(path: Path) -> list[Quantity]:
+    """The same with each flow's quantity in kg, for the unit-value signal."""
+    return quantities_of(statistics.kcs_monthly(path))
 
 
 def comtrade_monthly(path: Path) -> list[Flow]:

@@ -46,17 +46,22 @@ __all__ = [
     "METHOD",
     "Event",
     "Flow",
+    "Quantity",
     "Settings",
     "check_flow",
     "check_flows",
     "detect",
+    "quantities_of",
     "series_of",
     "series_years",
+    "unit_value_signals",
 ]
 
 METHOD = "econsec early warning 1 (seasonal robust drop net of the partners' trends)"
 
 Flow = tuple[str, str, str, str, float]
+#: (period, exporter, importer, product, value, quantity in kg)
+Quantity = tuple[str, str, str, str, float, float]
 _PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
 
 
@@ -134,6 +139,22 @@ def series_of(flows: pa.Table) -> list[Flow]:
                exporter, importer, product, sum(value_usd) AS value
         FROM ({best_flows_sql("econsec_flows")}) GROUP BY ALL ORDER BY ALL""").to_arrow_table()
     return check_flows(rows.to_pylist())
+
+
+def quantities_of(flows: pa.Table) -> list[Quantity]:
+    """Like :func:`series_of`, with each flow's quantity in kilograms (the rows that have one):
+    the input of :func:`unit_value_signals`."""
+    con = duckdb.connect()
+    con.register("econsec_flows", flows)
+    return [
+        (str(p), str(x), str(i), str(q), float(v), float(kg))
+        for p, x, i, q, v, kg in con.sql(f"""
+            SELECT CASE WHEN month IS NULL THEN CAST(year AS VARCHAR)
+                        ELSE printf('%04d-%02d', year, month) END AS period,
+                   exporter, importer, product, sum(value_usd), sum(quantity_kg)
+            FROM ({best_flows_sql("econsec_flows")}) WHERE quantity_kg IS NOT NULL
+            GROUP BY ALL ORDER BY ALL""").fetchall()
+    ]
 
 
 def check_flows(records: Sequence[object], *, source: str | None = None) -> list[Flow]:
@@ -351,4 +372,77 @@ def detect(
             while t < len(periods) and values[t] < 0.5 * base:
                 t += 1
             t += 1
+    return sorted(events, key=lambda e: (-e.confidence, e.period))
+
+
+def unit_value_signals(
+    rows: Iterable[Quantity], settings: Settings | None = None, min_rise: float = 0.2
+) -> list[Event]:
+    """The signature of a restriction that lets some trade through (licensing, quotas): the
+    quantity of a flow falls by ``min_drop`` or more against its baseline (the same months of
+    the previous years) while its unit value (value per kg) rises by ``min_rise`` or more
+    against the unit values of those months. The detector's filters apply: a series that traded
+    regularly, mattered (``min_share`` of the importer's quantity) and seldom fell this far
+    before (``max_past_rate``); an event is the first period of a run. ``comparison`` holds the
+    quantities and unit values. No persistence is awaited: the event is known with its month.
+
+    Examples
+    --------
+    Three years of 100 kg at 10 a kg each July; then 30 kg at 15 a kg:
+
+    >>> rows = [(f"{y}-{m:02d}", "JPN", "KOR", "281111", 1000.0, 100.0)
+    ...         for y in (2016, 2017, 2018) for m in range(1, 13)]
+    >>> rows += [(f"2019-{m:02d}", "JPN", "KOR", "281111", 1000.0, 100.0) for m in range(1, 7)]
+    >>> rows += [("2019-07", "JPN", "KOR", "281111", 450.0, 30.0)]
+    >>> (e,) = unit_value_signals(rows)
+    >>> e.period, round(e.drop_share, 2), e.comparison["unit_value"]
+    ('2019-07', 0.7, 15.0)
+    """
+    cfg = settings or Settings()
+    kg: dict[tuple[str, str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    value: dict[tuple[str, str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    imports: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for period, x, i, p, v, q in rows:
+        kg[(x, i, p)][period] += q
+        value[(x, i, p)][period] += v
+        imports[(i, p)][period] += q
+    periods = _periods({k for s in kg.values() for k in s})
+    monthly = bool(periods) and len(periods[0]) == 7
+    start = cfg.min_history if monthly else cfg.years
+    window = cfg.lookback_years * (12 if monthly else 1)
+    events = []
+    for key, quantity in sorted(kg.items()):
+        values = value[key]
+        amounts = [quantity.get(q, 0.0) for q in periods]
+        bases = [_baseline(quantity, periods, k, cfg.years) for k in range(len(periods))]
+        falling = False
+        for t in range(start, len(periods)):
+            base, now = bases[t], amounts[t]
+            hit = base > 0 and 0 < now <= (1 - cfg.min_drop) * base
+            recent = amounts[t - start : t]
+            if (
+                not hit
+                or sum(q > 0 for q in recent) < cfg.min_regularity * len(recent)
+                or base < cfg.min_share * _baseline(imports[key[1:]], periods, t, cfg.years)
+                or _past_rate(bases, amounts, t, cfg.min_drop, window) > cfg.max_past_rate
+            ):
+                falling = hit
+                continue
+            same = (
+                [f"{int(periods[t][:4]) - k:04d}{periods[t][4:]}" for k in range(1, cfg.years + 1)]
+                if monthly
+                else periods[max(0, t - cfg.years) : t]
+            )
+            past = [values.get(q, 0.0) / quantity[q] for q in same if quantity.get(q, 0.0) > 0]
+            unit, before = values.get(periods[t], 0.0) / now, median(past) if past else 0.0
+            if not falling and before > 0 and unit >= (1 + min_rise) * before:
+                drop = 1 - now / base
+                rise = unit / before - 1
+                score = 4 * (drop - cfg.min_drop) + 2 * (rise - min_rise)
+                events.append(
+                    Event(*key, periods[t], drop, 0, 1 / (1 + math.exp(-score)),
+                          {"quantity_baseline_kg": base, "quantity_kg": now,
+                           "unit_value_baseline": before, "unit_value": unit}, periods[t])
+                )  # fmt: skip
+            falling = True
     return sorted(events, key=lambda e: (-e.confidence, e.period))

@@ -38,19 +38,22 @@ def _table(path: Path, sql: str, source: str, classification: str, **params: obj
     except duckdb.Error as exc:
         raise InputError(f"not in the expected format: {exc}", file=str(path)) from None
     n = raw.num_rows
-    columns = {name: raw.column(i) for i, name in enumerate(_SELECTED)}
+    # an eighth column, when the query selects one, is the quantity in kilograms
+    columns = {
+        name: raw.column(i) for i, name in enumerate((*_SELECTED, "quantity_kg")[: raw.num_columns])
+    }
     for side in ("exporter", "importer"):
         names = columns[side].to_pylist()
         columns[side] = pa.array([_country(str(x)) for x in names], pa.string())
     columns["hs_revision"] = pa.array([classification] * n, pa.string())
-    columns["quantity_kg"] = pa.nulls(n, pa.float64())
+    columns.setdefault("quantity_kg", pa.nulls(n, pa.float64()))
     columns["source"] = pa.array([source] * n, pa.string())
     return pa.table([pc.cast(columns[f.name], f.type) for f in FLOW_SCHEMA], schema=FLOW_SCHEMA)
 
 
 def kcs_monthly(path: Path) -> pa.Table:
     """Korea's monthly imports by HS10 and partner (``year, month, partner, hs10,
-    import_usd``), as Korea reported them.
+    import_usd, import_kg``), as Korea reported them, with their quantities.
 
     Examples
     --------
@@ -59,9 +62,12 @@ def kcs_monthly(path: Path) -> pa.Table:
     >>> hf = t.filter(pa.compute.equal(t["product"], "2811111000")).to_pylist()
     >>> sorted({r["exporter"] for r in hf}), hf[0]["hs_revision"], hf[0]["reported_by"]
     (['CHN', 'JPN', 'TWN', 'USA'], 'KCS HS10', 'importer')
+    >>> all(r["quantity_kg"] is not None for r in hf)
+    True
     """
     return _table(path, """
-        SELECT year, month, partner, 'KOR', CAST(hs10 AS VARCHAR), sum(import_usd), 'importer'
+        SELECT year, month, partner, 'KOR', CAST(hs10 AS VARCHAR), sum(import_usd), 'importer',
+               sum(import_kg)
         FROM read_parquet($path) WHERE partner <> '' GROUP BY ALL""", "kcs", "KCS HS10")  # fmt: skip
 
 

@@ -73,11 +73,24 @@ __all__ = [
 
 @dataclass(frozen=True, eq=False)
 class Shock:
-    """Initial production levels ``h0`` (n) and links cut (bool, m) by the shock."""
+    """Initial production levels ``h0`` (n) and links cut (bool, m) by the shock; optionally,
+    for each cut link, the share of its deliveries that substitute suppliers make good
+    (``replaced``) and the share of its sales the supplier makes elsewhere (``resold``)."""
 
     h0: np.ndarray
     cut: np.ndarray
     description: str
+    replaced: np.ndarray | None = None
+    resold: np.ndarray | None = None
+
+    def kept(self) -> tuple[FloatArray, FloatArray]:
+        """Each link's delivered and sold shares (1 for uncut links)."""
+        cut = self.cut.astype(bool)
+        delivered, sold = (
+            np.where(cut, 0.0 if share is None else share, 1.0).astype(np.float64)
+            for share in (self.replaced, self.resold)
+        )
+        return delivered, sold
 
 
 @dataclass(frozen=True, eq=False)
@@ -251,13 +264,20 @@ class Propagator:
         return np.minimum(1.0, s / available[self.market])
 
     def step(
-        self, h: FloatArray, keep: FloatArray, upstream: bool = True, downstream: bool = True
+        self,
+        h: FloatArray,
+        keep: FloatArray,
+        upstream: bool = True,
+        downstream: bool = True,
+        sold: FloatArray | None = None,
     ) -> FloatArray:
-        """One update of the levels ``h`` (n × b) given the links kept (m): both sides, or the
-        supply side (``upstream=False``) or the demand side (``downstream=False``) alone."""
+        """One update of the levels ``h`` (n × b) given each link's delivered share ``keep``
+        and sold share ``sold`` (m; default ``keep``): both sides, or the supply side
+        (``upstream=False``) or the demand side (``downstream=False``) alone."""
         net = self.network
+        sold = keep if sold is None else sold
         if not downstream:
-            unsold = (1.0 - h[net.buyer] * keep[:, None]) * net.value[:, None]
+            unsold = (1.0 - h[net.buyer] * sold[:, None]) * net.value[:, None]
             missing = np.asarray(self.links_to_suppliers @ unsold)
             only_up: FloatArray = np.clip(1.0 - missing / self.output[:, None], 0.0, 1.0)
             return only_up
@@ -272,7 +292,7 @@ class Propagator:
         linear = np.asarray(self.slots_to_firms @ ((1.0 - s) * self.linear_share[:, None]))
         down = np.minimum(down, 1.0 - linear)
         if upstream:
-            unsold = (1.0 - h[net.buyer] * keep[:, None]) * net.value[:, None]
+            unsold = (1.0 - h[net.buyer] * sold[:, None]) * net.value[:, None]
             missing = np.asarray(self.links_to_suppliers @ unsold)
             down = np.minimum(down, 1.0 - missing / self.output[:, None])
         result: FloatArray = np.clip(down, 0.0, 1.0)
@@ -340,12 +360,12 @@ def propagate(
     economic systemic risk from nation-wide supply networks, *Scientific Reports* 12:7719.
     """
     prop = network if isinstance(network, Propagator) else Propagator.of(network, replaceability)
-    keep = (~shock.cut).astype(float)
+    keep, sold = shock.kept()
     h0 = shock.h0.astype(float)[:, None]
     sides = _sides(model, upstream)
     levels, iterations = [], 0
     for up, down in sides:
-        h, used = _settle(prop, h0, keep, up, down, tol, max_iter)
+        h, used = _settle(prop, h0, keep, up, down, tol, max_iter, sold)
         levels.append(h)
         iterations += used
     final = np.minimum.reduce(levels)[:, 0]
@@ -369,11 +389,12 @@ def _settle(
     downstream: bool,
     tol: float,
     max_iter: int,
+    sold: FloatArray | None = None,
 ) -> tuple[FloatArray, int]:
     """Iterate ``h <- min(h0, step(h))`` from ``h0`` until no level moves by more than ``tol``."""
     h = h0.copy()
     for iteration in range(1, max_iter + 1):
-        new = np.minimum(h0, prop.step(h, keep, upstream, downstream))
+        new = np.minimum(h0, prop.step(h, keep, upstream, downstream, sold))
         if np.max(np.abs(new - h), initial=0.0) <= tol:
             return new, iteration
         h = new

@@ -7,6 +7,10 @@ How each family acts (assumptions documented in docs/scenarios.md, values in the
 * ``export_restriction``: links from firms of the acting country to firms of the targets for
   the restricted products are cut, largest first, until the share blocked of their value is cut;
 * ``import_ban``: links from firms of the origins to firms of the banning country are cut;
+* a cut link is then partly made good by the trade layer's substitution rule
+  (:mod:`econsec.scenarios.substitution`): the product's other suppliers redirect a share ρ of
+  their sales elsewhere to the blocked buyers, and a banned origin resells a share α of its
+  other markets' purchases from others;
 * ``people``: firms of ``against`` in the named sectors produce at
   ``1 − severity · people_output_loss``;
 * ``business``: a ``suspension`` stops the named firms (or the sectors' firms in the acting
@@ -23,6 +27,7 @@ import numpy as np
 
 from econsec.network import Network, Shock, propagate
 from econsec.scenarios.model import Measure, Scenario
+from econsec.scenarios.substitution import shares as substitution_shares
 
 __all__ = ["FirmImpact", "firm_impact", "scenario_shock"]
 
@@ -47,7 +52,44 @@ def _cut_share(value: np.ndarray, candidates: np.ndarray, share: float) -> np.nd
     return cut
 
 
-def _apply(m: Measure, net: Network, h0: np.ndarray, cut: np.ndarray, s: Scenario) -> None:
+def _reroute(
+    m: Measure, net: Network, hit: np.ndarray, replaced: np.ndarray, resold: np.ndarray,
+    s: Scenario,
+) -> None:  # fmt: skip
+    """The trade layer's substitution rule on the links ``hit`` (see
+    :mod:`econsec.scenarios.substitution`): for each product, suppliers outside the blocked
+    side redirect a share ρ of their sales elsewhere to the blocked buyers (``replaced``, in
+    proportion to the blocked value); after an import ban, each banned origin wins a share α of
+    its other markets' purchases from others (``resold``)."""
+    countries = np.array(net.countries, dtype=object)
+    product = np.array(net.product, dtype=object)
+    supplier_country, buyer_country = countries[net.supplier], countries[net.buyer]
+    blocked_from = m.by if m.type == "export_restriction" else m.countries
+    blocked_to = m.countries if m.type == "export_restriction" else m.by
+    for p in sorted(set(product[hit])):
+        of_p = product == p
+        shares = substitution_shares(s, str(p))
+        at_risk = net.value[hit & of_p].sum()
+        elsewhere = (
+            of_p
+            & ~np.isin(supplier_country, list(blocked_from))
+            & ~np.isin(buyer_country, list(blocked_to))
+        )
+        capacity = shares.redirect * net.value[elsewhere].sum()
+        replaced[hit & of_p] = min(1.0, capacity / at_risk) if at_risk > 0 else 0.0
+        if m.type != "import_ban":
+            continue
+        for o in sorted(set(supplier_country[hit & of_p])):
+            lost = hit & of_p & (supplier_country == o)
+            others = of_p & ~np.isin(buyer_country, [*m.by, o]) & (supplier_country != o)
+            headroom = shares.absorb * net.value[others].sum()
+            resold[lost] = min(1.0, headroom / net.value[lost].sum())
+
+
+def _apply(
+    m: Measure, net: Network, h0: np.ndarray, cut: np.ndarray, replaced: np.ndarray,
+    resold: np.ndarray, s: Scenario,
+) -> None:  # fmt: skip
     countries = np.array(net.countries, dtype=object)
     sectors = np.array(net.sectors, dtype=object)
     by = np.isin(countries, list(m.by))
@@ -55,9 +97,11 @@ def _apply(m: Measure, net: Network, h0: np.ndarray, cut: np.ndarray, s: Scenari
         products = np.isin(np.array(net.product, dtype=object), list(m.products))
         if m.type == "export_restriction":
             links = by[net.supplier] & np.isin(countries[net.buyer], list(m.countries)) & products
-            cut |= _cut_share(net.value, links, m.share_blocked)
+            hit = _cut_share(net.value, links, m.share_blocked)
         else:
-            cut |= np.isin(countries[net.supplier], list(m.countries)) & by[net.buyer] & products
+            hit = np.isin(countries[net.supplier], list(m.countries)) & by[net.buyer] & products
+        cut |= hit
+        _reroute(m, net, hit, replaced, resold, s)
     elif m.type == "people":
         hit = np.isin(countries, list(m.countries)) & np.isin(sectors, list(m.sectors))
         h0[hit] = np.minimum(h0[hit], 1 - m.severity * s.assumption("people_output_loss"))
@@ -103,9 +147,10 @@ def scenario_shock(net: Network, s: Scenario) -> Shock:
     """
     h0 = np.ones(net.n_firms)
     cut = np.zeros(net.n_links, dtype=bool)
+    replaced, resold = np.zeros(net.n_links), np.zeros(net.n_links)
     for m in s.measures:
-        _apply(m, net, h0, cut, s)
-    return Shock(h0, cut, s.name)
+        _apply(m, net, h0, cut, replaced, resold, s)
+    return Shock(h0, cut, s.name, replaced, resold)
 
 
 def firm_impact(net: Network, s: Scenario, top: int = 10) -> FirmImpact:

@@ -47,6 +47,7 @@ class ScenarioResult:
                 name: self.scenario.assumption(name)
                 for name in ("redirect_share", "stockpile_days", "absorb_share")
             },
+            "substitution": [sh.as_dict() for sh in self.trade.shares],
         }
         if self.sectors is not None:
             out["sectors"] = {

@@ -3,8 +3,10 @@
 For an export restriction by X on importer i and product p, in the base year:
 
 * trade at risk ``R_ip = b · Σ_{x∈X} f_xip`` (b = share blocked);
-* substitution: every other supplier s can redirect a share ρ (``redirect_share``, default 0.2)
-  of its exports of p to the rest of the world (importers that are neither targets nor s),
+* substitution: every other supplier s can redirect a share ρ of its exports of p to the rest
+  of the world (importers that are neither targets nor s) — ρ estimated from observed
+  reallocation for the product or its HS section where the data allow, else ``redirect_share``
+  (default 0.2, an assumption; see :mod:`econsec.scenarios.substitution`),
   ``C_p = ρ · Σ_s f_s,rest,p``; the capacity is shared among the targets in proportion to their
   trade at risk, so ``S_ip = min(R_ip, C_p · R_ip / Σ_j R_jp)``;
 * shortfall ``U_ip = R_ip − S_ip`` per year;
@@ -17,7 +19,8 @@ For an export restriction by X on importer i and product p, in the base year:
 
 For an import ban by Y on origins O: each origin's revenue at risk ``Σ_{y∈Y} f_oyp``, and the
 alternative markets: importers m of p (not Y, not o) with demand above what they buy from o,
-of which a share α (``absorb_share``, default 0.2) can be won, largest first.
+of which a share α can be won (estimated like ρ, else ``absorb_share``, default 0.2), largest
+first.
 
 Flows come from the ``flows`` relation of a query engine (DuckDB or Spark); values in USD.
 """
@@ -33,6 +36,7 @@ from econsec.analysis.concentration import SqlEngine as Engine
 from econsec.analysis.concentration import in_set, register_sets
 from econsec.errors import InsufficientData
 from econsec.scenarios.model import Measure, Scenario
+from econsec.scenarios.substitution import Shares, shares
 
 __all__ = ["BanImpact", "Flows", "ProductImpact", "TradeImpact", "load_flows", "trade_impact"]
 
@@ -92,6 +96,7 @@ class TradeImpact:
     bans: tuple[BanImpact, ...]
     timeline: tuple[tuple[str, float], ...]  # (YYYY-MM, unmet demand in USD that month)
     notes: tuple[str, ...] = field(default_factory=tuple)
+    shares: tuple[Shares, ...] = ()  # the substitution shares used, by product, with sources
 
     @property
     def trade_at_risk_usd(self) -> float:
@@ -158,7 +163,7 @@ def _rows(m: Measure, flows: Flows) -> Iterable[tuple[str, str, str, float]]:
 
 
 def _restriction(m: Measure, flows: Flows, s: Scenario) -> list[ProductImpact]:
-    rho = s.assumption("redirect_share")
+    rho = {p: shares(s, p).redirect for p in m.products}
     imports: dict[tuple[str, str], float] = defaultdict(float)
     blocked: dict[tuple[str, str], float] = defaultdict(float)
     rest: dict[str, float] = defaultdict(float)  # spare capacity of other suppliers per product
@@ -167,7 +172,7 @@ def _restriction(m: Measure, flows: Flows, s: Scenario) -> list[ProductImpact]:
         if x in m.by and i in m.countries:
             blocked[(i, p)] += m.share_blocked * v
         elif x not in m.by and i not in m.countries:
-            rest[p] += rho * v
+            rest[p] += rho[p] * v
     at_risk_total: dict[str, float] = defaultdict(float)
     for (_, p), r in blocked.items():
         at_risk_total[p] += r
@@ -195,7 +200,7 @@ def _restriction(m: Measure, flows: Flows, s: Scenario) -> list[ProductImpact]:
 
 
 def _ban(m: Measure, flows: Flows, s: Scenario) -> list[BanImpact]:
-    alpha = s.assumption("absorb_share")
+    alpha = {p: shares(s, p).absorb for p in m.products}
     revenue: dict[tuple[str, str], float] = defaultdict(float)
     demand: dict[tuple[str, str], float] = defaultdict(float)  # (importer, product)
     bought: dict[tuple[str, str, str], float] = defaultdict(float)  # (origin, importer, product)
@@ -208,7 +213,7 @@ def _ban(m: Measure, flows: Flows, s: Scenario) -> list[BanImpact]:
     for (o, p), r in sorted(revenue.items()):
         headroom = sorted(
             (
-                (i, alpha * (d - bought[(o, i, p)]))
+                (i, alpha[p] * (d - bought[(o, i, p)]))
                 for (i, q), d in demand.items()
                 if q == p and i not in m.by and i != o and d - bought[(o, i, p)] > 0
             ),
@@ -303,4 +308,5 @@ def trade_impact(engine: Engine | None, s: Scenario, flows: Flows | None = None)
         tuple(sorted(bans, key=lambda b: -b.revenue_at_risk_usd)),
         tuple(sorted(unmet.items())),
         tuple(notes),
+        tuple(shares(s, p) for p in sorted(products)),
     )

@@ -31,6 +31,7 @@ import numpy as np
 from econsec import highs
 from econsec.analysis.concentration import SqlEngine
 from econsec.errors import Infeasible, InputError, InsufficientData
+from econsec.scenarios.substitution import shares
 
 __all__ = [
     "Plan",
@@ -326,15 +327,16 @@ def sourcing_problem(
     *,
     cap: float = 0.65,
     like_minded: frozenset[str] = frozenset(),
-    redirect_share: float = 0.2,
+    redirect_share: float | None = None,
     risk: str = "hhi",
     disruption: Mapping[str, float] | None = None,
 ) -> Problem:
     """The sourcing problem of ``importer`` for ``product`` from the engine's ``flows``.
 
     Suppliers are every exporter of the product in ``year``; the current shares are the
-    importer's; a supplier's capacity is what it sells the importer plus ``redirect_share`` of
-    what it sells others, as a share of the importer's imports; relative unit costs come from
+    importer's; a supplier's capacity is what it sells the importer plus the redirect share of
+    what it sells others (the scenarios' rule, :mod:`econsec.scenarios.substitution`), as a
+    share of the importer's imports; relative unit costs come from
     unit values (USD per kg) where quantities are known, else 1.
 
     Parameters
@@ -351,8 +353,9 @@ def sourcing_problem(
         The largest share of one country.
     like_minded : frozenset of str
         Suppliers without the premium.
-    redirect_share : float
-        The share of a supplier's other sales it could redirect.
+    redirect_share : float, optional
+        The share of a supplier's other sales it could redirect (default: the product's
+        estimate, else its HS section's, else 0.2).
     risk : str
         ``hhi`` or ``expected_shortfall``.
     disruption : mapping of str to float, optional
@@ -395,12 +398,12 @@ def sourcing_problem(
     unit = {s: v / q for s, (v, q) in own.items() if q}
     mean_unit = sum(unit.values()) / len(unit) if unit else 0.0
     suppliers = tuple(sorted(set(own) | set(other)))
+    rho = shares(None, product).redirect if redirect_share is None else redirect_share
     return Problem(
         suppliers=suppliers,
         current={s: own[s][0] / demand for s in own},
         capacity={
-            s: (own.get(s, (0.0, None))[0] + redirect_share * other.get(s, 0.0)) / demand
-            for s in suppliers
+            s: (own.get(s, (0.0, None))[0] + rho * other.get(s, 0.0)) / demand for s in suppliers
         },
         cost={s: unit[s] / mean_unit for s in unit} if mean_unit > 0 else {},
         like_minded=like_minded,

@@ -134,9 +134,9 @@ class Shares:
         }
 
 
-def _pick(s: Scenario, product: str, share: str) -> tuple[float, str]:
+def _pick(s: Scenario | None, product: str, share: str) -> tuple[float, str]:
     name = f"{share}_share"
-    if name in s.assumptions:
+    if s is not None and name in s.assumptions:
         return s.assumption(name), "the scenario's assumption"
     exact = [e for e in ESTIMATES if e.share == share and e.product == product]
     if exact:
@@ -152,8 +152,9 @@ def _pick(s: Scenario, product: str, share: str) -> tuple[float, str]:
     return DEFAULTS[name], "assumption (no estimate from data for this HS section)"
 
 
-def shares(s: Scenario, product: str) -> Shares:
-    """The substitution shares for ``product`` in scenario ``s`` (see the module docstring).
+def shares(s: Scenario | None, product: str) -> Shares:
+    """The substitution shares for ``product`` in scenario ``s`` (None: no scenario, so no
+    override; see the module docstring).
 
     >>> from econsec.scenarios import parse_scenario
     >>> s = parse_scenario({"name": "x", "base_year": 2024, "measures": [

@@ -195,3 +195,20 @@ def test_report_dependency(ws: Path, tmp_path: Path) -> None:
         assert title in html
     assert html.count("Method: crma65/v1") == 4
     assert "BACI_HS17_Y2024_V202601.csv" in html  # data source named in every caption
+
+
+def test_crma_json_contract_on_real_data(ws: Path) -> None:
+    """On BACI 2024 with USGS's production: one row per material and stage, each computed or
+    saying why not (here: never computed; see tests/analysis/test_crma.py)."""
+    from shared_data import DATA
+
+    usgs = DATA / "usgs_mcs2026_subset" / "mcs2026_world_production_reserves_subset.csv"
+    rows = json.loads(_run("crma", "--year", "2024", "--production", str(usgs), "-w", str(ws),
+                           "--format", "json"))  # fmt: skip
+    assert len(rows) == 24 and {r["bloc"] for r in rows} == {"EU27"}
+    gallium = next(r for r in rows if r["material"] == "gallium")
+    assert gallium["status"].startswith("insufficient data: 811292 also hold germanium")
+    assert {"top_share", "consumption_kg", "flagged", "name_ja", "hs6"} <= set(gallium)
+    assert "Titanium metal (チタン金属), processing" in _run(
+        "crma", "--year", "2024", "-w", str(ws)
+    )

@@ -1,4 +1,5 @@
-"""``econsec screen``, ``econsec indispensable`` and ``econsec report dependency``."""
+"""``econsec screen``, ``econsec crma``, ``econsec indispensable`` and ``econsec report
+dependency``."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ ImporterOption = Annotated[
 ]
 YearOption = Annotated[int, typer.Option(help="Year to screen.")]
 PresetOption = Annotated[
-    str, typer.Option("--preset", help="Method: eu2021, geodep, crma65 or meti.")
+    str,
+    typer.Option("--preset", help="Method: eu2021, geodep, crma65 (proxy), meti or meti2022."),
 ]
 ProductsOption = Annotated[
     str | None,
@@ -153,6 +155,58 @@ def _print_screen(rows: list[dict[str, Any]], title: str, source: str, output: P
     Console(width=140).print(table)
     if len(flagged) > 50:
         typer.echo(f"... and {len(flagged) - 50} more; use --format csv or json for all rows")
+
+
+@app.command("crma")
+def crma(
+    year: YearOption,
+    bloc: Annotated[str, typer.Option(help="The bloc whose consumption is measured.")] = "EU27",
+    production: Annotated[
+        Path | None,
+        typer.Option(
+            help="USGS Mineral Commodity Summaries data-release CSV (commodity, country, "
+            "statistic_detail, year, value_raw) for the bloc's production."
+        ),
+    ] = None,
+    materials: Annotated[
+        Path | None, typer.Option(help="YAML file of materials and stages (default: built in).")
+    ] = None,
+    source: SourceOption = None,
+    workspace_dir: WorkspaceOption = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    output: OutputOption = None,
+) -> None:
+    """The CRMA Art. 5(1)(d) benchmark: each third country's share of the bloc's apparent
+    consumption of each strategic raw material at each processing stage (or why it cannot be
+    computed)."""
+    import dataclasses
+
+    from econsec.analysis.crma import crma_benchmark, load_stages, read_usgs
+    from econsec.reference.countries import group_members
+    from econsec.storage.engines import duckdb_engine
+    from econsec.storage.workspace import choose_source
+
+    ws = workspace(workspace_dir)
+    src = choose_source(ws, year, source)
+    found = crma_benchmark(
+        duckdb_engine(ws, sources=(src,)), group_members(bloc), year,
+        read_usgs(production) if production else None, load_stages(materials),
+    )  # fmt: skip
+    rows = [dataclasses.asdict(b) | {"bloc": bloc, "year": year, "source": src} for b in found]
+    if format == "json":
+        import pyarrow as pa
+
+        write_table(pa.table({}), "json", output, rows)
+        return
+    typer.echo(f"CRMA Art. 5(1)(d), {bloc} {year} (source {src}): largest third-country share "
+               "of apparent consumption, flagged above 65 %")  # fmt: skip
+    for b in found:
+        verdict = (
+            f"{b.top_supplier} {b.top_share:.0%}{'  FLAGGED' if b.flagged else ''}"
+            if b.status == "computed" and b.top_share is not None
+            else b.status
+        )
+        typer.echo(f"  {b.name_en} ({b.name_ja}), {b.stage}: {verdict}")
 
 
 @app.command("indispensable")

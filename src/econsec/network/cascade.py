@@ -251,7 +251,7 @@ class Propagator:
             strength=sales.astype(np.float64) if replaceability else None,
         )
 
-    def replaced(self, h: FloatArray) -> FloatArray:
+    def irreplaceable(self, h: FloatArray) -> FloatArray:
         """The share σ of each supplier's lost deliveries that its buyers cannot replace (n × b):
         its sales over the sales its sector can still make, at most 1 (Diem et al. 2022); all
         1 without replaceability."""
@@ -281,7 +281,7 @@ class Propagator:
             missing = np.asarray(self.links_to_suppliers @ unsold)
             only_up: FloatArray = np.clip(1.0 - missing / self.output[:, None], 0.0, 1.0)
             return only_up
-        sigma = self.replaced(h)[net.supplier]
+        sigma = self.irreplaceable(h)[net.supplier]
         lost = sigma * (1.0 - h[net.supplier] * keep[:, None]) * net.value[:, None]
         remaining = np.asarray(self.links_to_slots @ (net.value[:, None] - lost))
         total = self.slot_total[:, None]
@@ -328,7 +328,7 @@ def propagate(
         the lower level taken at the end; see :data:`MODELS`).
     replaceability : bool
         Lost suppliers replaced by others of their sector in proportion to their market shares
-        (see :meth:`Propagator.replaced`); ignored when ``network`` is already prepared.
+        (see :meth:`Propagator.irreplaceable`); ignored when ``network`` is already prepared.
 
     Returns
     -------
@@ -436,7 +436,7 @@ def esri(
     model : str
         ``coupled`` or ``published`` (see :func:`propagate`).
     replaceability : bool
-        Supplier replaceability (see :meth:`Propagator.replaced`).
+        Supplier replaceability (see :meth:`Propagator.irreplaceable`).
 
     Returns
     -------

@@ -25,6 +25,11 @@ demand side with buyers before suppliers (lost demand travels in one pass). Each
 an upper bound of :math:`T`, so these half updates keep the levels above :math:`h^*`, and their
 limit is :math:`h^*`; the check uses the whole map.
 
+The published rule (the default; see :mod:`econsec.network.cascade`) runs on a doubled network
+whose rows are each firm's supply and demand cascades, a monotone map again, so both bounds
+carry over; supplier replaceability keeps the map monotone too. A cascade not certified within
+``max_sweeps`` reports the bounds it has, never an error (``EsriScan.certified``).
+
 Cascades of different firms are independent: :func:`scan_esri` splits the firms over threads;
 :func:`esri_spark` fans them out over Spark executors.
 """
@@ -92,7 +97,7 @@ class Compiled:
     #: supplier replaceability: each row's market (its firm's sector; -1: none) and sales
     market: IntArray
     strength: FloatArray
-    model: str = "coupled"
+    model: str  # published or coupled
 
     @property
     def n_firms(self) -> int:
@@ -203,7 +208,7 @@ def compile_network(
     model : str
         ``coupled`` or ``published``.
     replaceability : bool
-        Supplier replaceability (see :meth:`~econsec.network.cascade.Propagator.replaced`).
+        Supplier replaceability (see :meth:`~econsec.network.cascade.Propagator.irreplaceable`).
 
     Returns
     -------
@@ -298,7 +303,7 @@ def _kernel() -> Any:
         # the non-essential ones and the lost sales, as in cascade.Propagator.step; sides 1
         # evaluates the supply side only, 2 the demand side only (each is an upper bound of T).
         # With replaceability a supplier's lost deliveries count times sigma = min(1, its sales
-        # / the sales its market can still make), as in cascade.Propagator.replaced.
+        # / the sales its market can still make), as in cascade.Propagator.irreplaceable.
         b = res.size
         for c in range(b):
             down[c] = 1.0

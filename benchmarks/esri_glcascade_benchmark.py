@@ -164,7 +164,7 @@ def measure(
         else np.union1d(sample, rng.choice(n, size=args.scan_limit, replace=False))
     )
     t = time.perf_counter()
-    scan = scan_esri(compiled, firms, tol=args.tol, threads=2)
+    scan = scan_esri(compiled, firms, tol=args.tol, threads=2, piece=firms.size // 2 + 1)
     scan_time = time.perf_counter() - t
     print(f"  {n:,} firms: econsec {scan_time:.1f} s for {firms.size:,} firms", flush=True)
     at = np.searchsorted(firms, sample)

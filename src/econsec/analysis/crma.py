@@ -84,7 +84,28 @@ class Benchmark:
 
 
 def load_stages(path: Path | None = None) -> tuple[Stage, ...]:
-    """The materials and stages: the packaged table, or the YAML file ``path``."""
+    """The materials and stages: the packaged table, or the YAML file ``path``.
+
+    Parameters
+    ----------
+    path : Path, optional
+        A YAML list of the packaged table's shape (default: the packaged table).
+
+    Returns
+    -------
+    tuple of Stage
+
+    Raises
+    ------
+    ConfigError
+        Naming the file and entry at fault.
+
+    Examples
+    --------
+    >>> stages = load_stages()
+    >>> len(stages), len({s.material for s in stages})
+    (24, 17)
+    """
     where = str(path) if path else "econsec/analysis/crma_materials.yaml"
     try:
         text = (
@@ -121,7 +142,37 @@ def _stage(r: Any, where: str) -> Stage:
 
 def read_usgs(path: Path) -> Usgs:
     """A USGS Mineral Commodity Summaries data-release table (columns ``commodity, country,
-    statistic_detail, year, value_raw``): "—" is zero, "W" (withheld) and "NA" unknown."""
+    statistic_detail, year, value_raw``): "—" is zero, "W" (withheld) and "NA" unknown.
+
+    Parameters
+    ----------
+    path : Path
+        The CSV file.
+
+    Returns
+    -------
+    mapping
+        (commodity, statistic detail, year) → country name → value in the series' unit.
+
+    Raises
+    ------
+    InputError
+        Naming the file, line and column at fault.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "mcs.csv"
+    >>> _ = f.write_text("commodity,country,statistic_detail,year,value_raw\\n"
+    ...                  "Gallium,China,Primary production,2024,839000\\n"
+    ...                  "Gallium,Other countries,Primary production,2024,—\\n"
+    ...                  "Lithium,United States,Mine production,2024,W\\n")
+    >>> usgs = read_usgs(f)
+    >>> usgs[("Gallium", "Primary production", 2024)]
+    {'China': 839000.0, 'Other countries': 0.0}
+    >>> usgs[("Lithium", "Mine production", 2024)]
+    {'United States': None}
+    """
     out: dict[tuple[str, str, int], dict[str, float | None]] = defaultdict(dict)
     try:
         with path.open(newline="", encoding="utf-8") as f:
@@ -152,6 +203,19 @@ def bloc_production(series: Mapping[str, float | None], members: frozenset[str])
     """The bloc's production in a USGS series, or None when the series cannot tell it: a member
     withheld, or members possibly among a non-zero "Other countries".
 
+    Parameters
+    ----------
+    series : mapping of str to float or None
+        Country name → value, as :func:`read_usgs` gives them.
+    members : frozenset of str
+        The bloc's ISO alpha-3 codes.
+
+    Returns
+    -------
+    float or None
+
+    Examples
+    --------
     >>> eu = frozenset({"PRT", "FIN"})
     >>> bloc_production({"Portugal": 380.0, "Chile": 9.0, "Other countries": 0.0}, eu)
     380.0
@@ -182,6 +246,24 @@ def crma_benchmark(
 ) -> list[Benchmark]:
     """The benchmark for every material and stage on the engine's ``flows`` of ``year`` (with
     ``quantity_kg``) for the bloc ``members`` (see the module docstring).
+
+    Parameters
+    ----------
+    engine : SqlEngine
+        An engine with the relation ``flows``.
+    members : frozenset of str
+        The bloc (ISO alpha-3).
+    year : int
+        The year.
+    usgs : mapping, optional
+        Production series from :func:`read_usgs` (none: no stage has production).
+    stages : tuple of Stage, optional
+        The materials and stages (default: :func:`load_stages`).
+
+    Returns
+    -------
+    list of Benchmark
+        One per stage, computed or saying why not.
 
     Examples
     --------

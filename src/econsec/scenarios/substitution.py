@@ -48,6 +48,18 @@ _SECTIONS = (
 def hs_section(code: str) -> str:
     """The HS section of an HS code.
 
+    Parameters
+    ----------
+    code : str
+        An HS code (two digits or more).
+
+    Returns
+    -------
+    str
+        The section's Roman numeral.
+
+    Examples
+    --------
     >>> hs_section("100390"), hs_section("220421"), hs_section("811292")
     ('II', 'IV', 'XV')
     """
@@ -90,6 +102,24 @@ def observed(
     """(ρ̂, α̂) for a measure between ``origin`` and ``by`` on ``product``, from the flows of a
     year before and a year after (see the module docstring).
 
+    Parameters
+    ----------
+    before, after : mapping
+        Product → (exporter, importer, value) in the two years.
+    origin : str
+        The blocked exporter.
+    by : str
+        The importer that blocks it (or that it was blocked from).
+    product : str
+        The product.
+
+    Returns
+    -------
+    tuple of float
+        ρ̂ and α̂ (0 where the denominator is empty).
+
+    Examples
+    --------
     >>> before = {"p": [("A", "T", 100.0), ("B", "T", 10.0), ("B", "M", 50.0),
     ...                 ("C", "M", 40.0), ("A", "M", 10.0)]}
     >>> after = {"p": [("B", "T", 30.0), ("B", "M", 30.0), ("C", "M", 30.0), ("A", "M", 20.0)]}
@@ -156,6 +186,20 @@ def shares(s: Scenario | None, product: str) -> Shares:
     """The substitution shares for ``product`` in scenario ``s`` (None: no scenario, so no
     override; see the module docstring).
 
+    Parameters
+    ----------
+    s : Scenario or None
+        The scenario, whose own ``redirect_share``/``absorb_share`` win when it sets them.
+    product : str
+        The HS6 code.
+
+    Returns
+    -------
+    Shares
+        Both shares and where each comes from.
+
+    Examples
+    --------
     >>> from econsec.scenarios import parse_scenario
     >>> s = parse_scenario({"name": "x", "base_year": 2024, "measures": [
     ...     {"type": "import_ban", "by": "CHN", "products": ["100390"], "origins": ["AUS"],

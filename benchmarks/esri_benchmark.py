@@ -105,7 +105,9 @@ def measure(
             last[0] = time.perf_counter()
             print(f"  scan: {done:,}/{total:,} firms, {last[0] - started:,.0f} s", flush=True)
 
-    scan = scan_esri(compiled, firms, tol=tol, threads=2, progress=progress)
+    scan = scan_esri(
+        compiled, firms, tol=tol, threads=2, piece=min(4096, firms.size // 2 + 1), progress=progress
+    )
     scan_time = time.perf_counter() - started
     at = np.searchsorted(firms, sample)
     diff = np.abs(scan.esri[at] - base)

@@ -103,6 +103,14 @@ def test_lists_as_published_on_each_date() -> None:
     assert decided == {dt.date(2022, 12, 20)}
 
 
+def test_uranium_joined_the_critical_minerals_in_2024() -> None:
+    minerals = next(
+        g for g in groups_on("japan", dt.date(2025, 1, 1)) if g.id == "critical_minerals"
+    )
+    assert "261210" in minerals.hs6_on(dt.date(2024, 3, 1))
+    assert "261210" not in minerals.hs6_on(dt.date(2023, 12, 31))
+
+
 def test_doubtful_mappings_reviewed() -> None:
     """Whole spacecraft are not satellite parts, parts of semiconductor devices are not filters,
     streptomycins and tetracyclines are not β-lactams, and a shared code says so."""

@@ -61,7 +61,11 @@ def test_trade_layer_by_hand() -> None:
         "importer": "JPN", "product": "811292", "imports_usd": 150.0,
         "trade_at_risk_usd": 100.0, "substitutable_usd": 60.0, "shortfall_usd": 40.0,
         "stockpile_days": 60.0, "days_to_shortage": 225.0,  # 60 days · 150 / 40
+        "lasts_beyond_measure": False,  # the measure lasts 12 months
     }  # fmt: skip
+    # a 6-month measure ends before the stock (225 days) runs out
+    (short,) = run_scenario(engine, _scenario({**RESTRICT, "months": 6})).as_dict()["by_product"]
+    assert short["lasts_beyond_measure"] is True
     unmet = [t["unmet_usd"] for t in result["timeline"]]
     stock = 60 / 365 * 150
     assert sum(unmet) == pytest.approx(40 - stock, abs=0.05)
@@ -84,6 +88,7 @@ def test_no_shortfall_means_no_shortage() -> None:
     engine = _engine([("CHN", "JPN", 10), ("AUS", "USA", 1000)])
     (row,) = run_scenario(engine, _scenario(RESTRICT)).as_dict()["by_product"]
     assert row["shortfall_usd"] == 0 and row["days_to_shortage"] is None
+    assert row["lasts_beyond_measure"] is True
 
 
 def test_import_ban_revenue_and_alternative_markets() -> None:

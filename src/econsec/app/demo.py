@@ -103,7 +103,11 @@ def _scenario_summary(ws: Workspace, con: Any) -> list[str]:
         f"firm network output lost {data['firms']['output_loss_share']:.1%}",
     ]
     for p in data["by_product"][:3]:
-        days = "never" if p["days_to_shortage"] is None else f"{p['days_to_shortage']:.0f} days"
+        days = (
+            "beyond the measure"
+            if p["lasts_beyond_measure"]
+            else f"{p['days_to_shortage']:.0f} days"
+        )
         lines.append(
             f"  {p['importer']} {p['product']}: short {p['shortfall_usd']:,.0f}, stock lasts {days}"
         )

@@ -72,13 +72,13 @@ def scenario_run(
     text = [
         f"{scenario.name} ({scenario.base_year}): {data['trade_at_risk_usd']:,.0f} USD/year at "
         f"risk, {data['substitutable_usd']:,.0f} substitutable, {data['shortfall_usd']:,.0f} short",
-        f"{'importer':<9}{'product':<8}{'at risk':>15}{'short':>15}{'days to shortage':>18}",
+        f"{'importer':<9}{'product':<8}{'at risk':>15}{'short':>15}{'days to shortage':>20}",
     ]
     for p in data["by_product"][:20]:
-        days = "never" if p["days_to_shortage"] is None else f"{p['days_to_shortage']:.0f}"
+        days = "beyond the measure" if p["lasts_beyond_measure"] else f"{p['days_to_shortage']:.0f}"
         text.append(
             f"{p['importer']:<9}{p['product']:<8}{p['trade_at_risk_usd']:>15,.0f}"
-            f"{p['shortfall_usd']:>15,.0f}{days:>18}"
+            f"{p['shortfall_usd']:>15,.0f}{days:>20}"
         )
     if "firms" in data:
         text.append(f"firm network output lost: {data['firms']['output_loss_share']:.2%}")

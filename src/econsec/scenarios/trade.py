@@ -27,6 +27,7 @@ Flows come from the ``flows`` relation of a query engine (DuckDB or Spark); valu
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -53,6 +54,12 @@ class ProductImpact:
     shortfall_usd: float
     stockpile_days: float
     days_to_shortage: float | None
+    measure_days: float = math.inf  # how long the measure lasts
+
+    @property
+    def lasts_beyond_measure(self) -> bool:
+        """Whether the stock outlasts the measure (or nothing is short)."""
+        return self.days_to_shortage is None or self.days_to_shortage >= self.measure_days
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -66,6 +73,7 @@ class ProductImpact:
             "days_to_shortage": None
             if self.days_to_shortage is None
             else round(self.days_to_shortage, 1),
+            "lasts_beyond_measure": self.lasts_beyond_measure,
         }
 
 
@@ -194,6 +202,7 @@ def _restriction(m: Measure, flows: Flows, s: Scenario) -> list[ProductImpact]:
                 shortfall_usd=short,
                 stockpile_days=days,
                 days_to_shortage=days * imports[(i, p)] / short if short > 1e-9 else None,
+                measure_days=m.months * 365 / 12,
             )
         )
     return out

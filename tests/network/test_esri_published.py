@@ -9,11 +9,11 @@ import csv
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from econsec.network import Network, read_network
 from econsec.network.cascade import esri, firm_failure, propagate
 from shared_data import DATA
+from small_networks import random_networks
 
 REFERENCE = DATA / "esri_reference"
 FOLDERS = ["tier30", "hub200", "tier200", "tier200z"]
@@ -75,38 +75,10 @@ def test_the_published_and_the_coupled_rule_by_hand() -> None:
 
 
 @settings(max_examples=30, deadline=None)
-@given(
-    st.integers(2, 6).flatmap(
-        lambda n: st.tuples(
-            st.just(n),
-            st.lists(
-                st.tuples(
-                    st.integers(0, n - 1),
-                    st.integers(0, n - 1),
-                    st.booleans(),
-                    st.floats(0.1, 10.0),
-                ),
-                max_size=3 * n,
-            ),
-            st.lists(st.floats(1.0, 40.0), min_size=n, max_size=n),
-        )
-    )
-)
-def test_the_coupled_rule_never_loses_less(
-    case: tuple[int, list[tuple[int, int, bool, float]], list[float]],
-) -> None:
+@given(random_networks(max_firms=6))
+def test_the_coupled_rule_never_loses_less(net: Network) -> None:
     # Each coupled step is below both of the published rule's steps, and all are monotone: its
     # fixed point lies below both cascades', so its ESRI is at least the published one.
-    n, links, output = case
-    kept = list({(s, b): (s, b, e, v) for s, b, e, v in links if s != b}.values())
-    net = Network(
-        firm_ids=tuple(f"F{i}" for i in range(n)), names=("",) * n, countries=("XXX",) * n,
-        sectors=("S",) * n, output=np.array(output),
-        supplier=np.array([s for s, *_ in kept], np.int64),
-        buyer=np.array([b for _, b, *_ in kept], np.int64), product=("p",) * len(kept),
-        value=np.array([v for *_, v in kept], float),
-        essential=np.array([e for *_, e, _ in kept], bool),
-    )  # fmt: skip
     published = esri(net, model="published", tol=1e-13, max_iter=200_000)
     coupled = esri(net, model="coupled", tol=1e-13, max_iter=200_000)
     assert np.all(coupled >= published - 1e-9)

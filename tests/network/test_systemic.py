@@ -14,30 +14,13 @@ from econsec.network.cascade import MODELS
 from econsec.network.systemic import esri_spark, scan_esri, supply_order
 from econsec.synthetic import generate_world
 from shared_data import DATA
+from small_networks import indexed, random_networks
 
 
 @pytest.fixture(scope="module")
 def demo_network() -> Network:
     world = generate_world(n_filler_products=5)
     return network_from_tables(world.firms, world.links, "demo")
-
-
-def _network(
-    n: int, links: list[tuple[int, int, int, bool, float]], output: list[float]
-) -> Network:
-    kept = list({(s, b): (s, b, p, e, v) for s, b, p, e, v in links if s != b}.values())
-    return Network(
-        firm_ids=tuple(f"F{i}" for i in range(n)),
-        names=("",) * n,
-        countries=("XXX",) * n,
-        sectors=tuple("ST"[i % 2] for i in range(n)),
-        output=np.array(output),
-        supplier=np.array([s for s, *_ in kept], np.int64),
-        buyer=np.array([b for _, b, *_ in kept], np.int64),
-        product=tuple(f"p{p}" for _, _, p, _, _ in kept),
-        value=np.array([v for *_, v in kept], float),
-        essential=np.array([e for *_, e, _ in kept], bool),
-    )
 
 
 @pytest.mark.parametrize("model", MODELS)
@@ -60,28 +43,13 @@ def test_scan_of_chosen_firms(demo_network: Network) -> None:
 
 @settings(max_examples=40, deadline=None)
 @given(
-    st.integers(2, 7).flatmap(
-        lambda n: st.tuples(
-            st.just(n),
-            st.lists(
-                st.tuples(
-                    st.integers(0, n - 1),
-                    st.integers(0, n - 1),
-                    st.integers(0, 2),
-                    st.booleans(),
-                    st.floats(0.1, 10.0),
-                ),
-                max_size=3 * n,
-            ),
-            st.lists(st.floats(1.0, 40.0), min_size=n, max_size=n),
-        )
-    ),
+    random_networks(),
     st.sampled_from([1e-3, 1e-6]),
     st.sampled_from(MODELS),
     st.sampled_from([2, 10_000]),
 )
 def test_bounds_hold_on_any_small_network(
-    case: tuple[int, list[tuple[int, int, int, bool, float]], list[float]],
+    net: Network,
     tol: float,
     model: str,
     budget: int,
@@ -89,7 +57,6 @@ def test_bounds_hold_on_any_small_network(
     """Cycles, mixed essentiality, lost demand, both rules, and a budget of sweeps too small to
     certify: the true ESRI is within the bound reported. (With replaceability the synchronous
     cascade can converge too slowly for an exact value here: see the reference outputs.)"""
-    net = _network(*case)
     exact = esri(net, tol=1e-14, max_iter=200_000, model=model)
     scan = scan_esri(net, tol=tol, batch=3, model=model, max_sweeps=budget)
     assert np.all(np.abs(scan.esri - exact) <= scan.bound + 1e-11)
@@ -128,7 +95,7 @@ def test_an_exhausted_budget_reports_bounds_not_an_error() -> None:
 
 def test_supply_order_puts_suppliers_first() -> None:
     # 3 -> 0 -> 1 -> 2 and a cycle 4 <-> 5 fed by 2
-    net = _network(
+    net = indexed(
         6,
         [
             (3, 0, 0, True, 1.0),

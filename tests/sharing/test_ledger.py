@@ -3,6 +3,8 @@ computations (rank tests with NumPy, linear programs with SciPy) and Hypothesis 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -145,18 +147,24 @@ _firms = st.sampled_from([f"f{i}" for i in range(8)])
 _stat = st.dictionaries(_firms, _values, min_size=2, max_size=6).map(share)
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(_stat, min_size=1, max_size=6))
-def test_exact_check_matches_rank_tests(stats: list[Statistic]) -> None:
-    from econsec.sharing import ledger as lg
-
-    group = Ledger(stats)
+def _matrix(group: Ledger) -> tuple[list[Any], np.ndarray]:
+    """The unknowns, sorted, and the released statistics' weights on them (one row each)."""
     keys = sorted({k for s in group.statistics for k in s.keys})
     col = {k: j for j, k in enumerate(keys)}
     A = np.zeros((len(group), len(keys)))
     for i, s in enumerate(group.statistics):
         for k, (_, w, _) in zip(s.keys, s.terms, strict=True):
             A[i, col[k]] = w
+    return keys, A
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_stat, min_size=1, max_size=6))
+def test_exact_check_matches_rank_tests(stats: list[Statistic]) -> None:
+    from econsec.sharing import ledger as lg
+
+    group = Ledger(stats)
+    keys, A = _matrix(group)
     _, sv, Vt = np.linalg.svd(A, full_matrices=False)
     V = Vt[: int((sv > 1e-9 * max(1.0, sv[0])).sum())]
     R = np.eye(len(keys)) - V.T @ V
@@ -170,12 +178,7 @@ def test_ranges_match_scipy_linprog(stats: list[Statistic]) -> None:
     from econsec.sharing import ledger as lg
 
     group = Ledger(stats)
-    keys = sorted({k for s in group.statistics for k in s.keys})
-    col = {k: j for j, k in enumerate(keys)}
-    A = np.zeros((len(group), len(keys)))
-    for i, s in enumerate(group.statistics):
-        for k, (_, w, _) in zip(s.keys, s.terms, strict=True):
-            A[i, col[k]] = w
+    keys, A = _matrix(group)
     x = np.array([k[2] for k in keys])
     _, sv, Vt = np.linalg.svd(A, full_matrices=False)
     V = Vt[: int((sv > 1e-9 * max(1.0, sv[0])).sum())]

@@ -187,3 +187,32 @@ def test_bad_period_in_a_mapped_table(workspace: Path, tmp_path: Path) -> None:
         and "'2023-13'" in result.output
     )
     assert snapshot(workspace) == before
+
+
+def test_one_pass_reports_up_to_twenty_problems(workspace: Path, tmp_path: Path) -> None:
+    # Three kinds of fault in three columns, and more than twenty in all: one run names the
+    # first twenty by line, with a "did you mean" for a misspelt country, and changes nothing.
+    table = tmp_path / "customs.csv"
+    rows = ["year,exporter,importer,hs6,usd", "2023,Chna,Japan,811292,5", "2023,CHN,JPN,81129,x"]
+    rows += [f"20x3,CHN,JPN,811292,{i}" for i in range(30)]
+    table.write_text("\n".join(rows) + "\n")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "source: customs\ncolumns: {year: year, exporter: exporter, importer: importer, "
+        "product: hs6, value: usd}\n"
+    )
+    before = snapshot(workspace)
+    result = CliRunner().invoke(
+        app,
+        ["data", "import", "table", str(table), "--mapping", str(mapping), "-w", str(workspace)],
+    )
+    assert result.exit_code == 2, result.output
+    out = result.output
+    assert "20 problems (the first 20; checking stopped there)" in out
+    assert "line 2, column 'exporter': unknown country code: 'Chna'" in out
+    assert "did you mean China (CHN)?" in out
+    assert "line 3, column 'usd': not a number: 'x'" in out
+    assert "column 'hs6'" not in out  # five digits: a leading zero lost by a spreadsheet
+    assert "line 4, column 'year': not a year: '20x3'" in out
+    assert len([line for line in out.splitlines() if line.startswith("  line ")]) == 20
+    assert snapshot(workspace) == before

@@ -38,6 +38,7 @@ __all__ = [
     "FieldProblem",
     "Infeasible",
     "InputError",
+    "InputProblems",
     "InsufficientData",
     "NotConverged",
     "NotFoundError",
@@ -97,6 +98,25 @@ class InputError(EconsecError):
         if self.expected:
             text += f" (expected {self.expected})"
         return text
+
+
+class InputProblems(InputError):
+    """Several problems found in one pass over a file (up to a limit).
+
+    >>> print(InputProblems("t.csv", [InputError("unknown country code: 'XX'", line=2, column="i"),
+    ...                                InputError("not a number: 'x'", line=3, column="v")]))
+    t.csv: 2 problems
+      line 2, column 'i': unknown country code: 'XX'
+      line 3, column 'v': not a number: 'x'
+    """
+
+    def __init__(self, file: str, problems: list[InputError], *, limit: int | None = None) -> None:
+        self.problems = tuple(
+            sorted(problems, key=lambda e: (e.line or e.row or 0, e.column or ""))
+        )
+        stopped = f" (the first {limit}; checking stopped there)" if limit else ""
+        listing = "\n".join(f"  {e}" for e in self.problems)
+        super().__init__(f"{len(problems)} problems{stopped}\n{listing}", file=file)
 
 
 class PayloadTooLarge(InputError):

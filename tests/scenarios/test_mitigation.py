@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import math
 
 import pytest
@@ -9,7 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from econsec.errors import Infeasible, InputError
-from econsec.scenarios.mitigation import Problem, frontier, recommend, solve, stockpile_days
+from econsec.scenarios.mitigation import (
+    Problem,
+    frontier,
+    recommend,
+    rounded_shares,
+    solve,
+    stockpile_days,
+)
 
 
 def test_cost_only_fills_the_cheapest_suppliers_up_to_the_cap() -> None:
@@ -90,6 +99,89 @@ def test_plans_are_feasible(costs: list[float], lam: float) -> None:
     plan = solve(p, lam)
     assert sum(plan.shares.values()) == pytest.approx(1, abs=1e-6)
     assert all(-1e-9 <= v <= p.cap + 1e-6 for v in plan.shares.values())
+
+
+def test_least_share_and_most_suppliers_shape_the_plan() -> None:
+    # Without limits the HHI weight spreads demand over all ten equal suppliers (10 % each);
+    # at most four suppliers gives four at 25 %, a least share of 15 % gives six at 1/6 or
+    # fewer; an excluded supplier is never used.
+    names = tuple(f"S{i}" for i in range(10))
+    free = Problem(names, {}, dict.fromkeys(names, 1.0), switching=0.0, premium=0.0,
+                   min_share=0.0, max_suppliers=10)  # fmt: skip
+    assert len(solve(free, 1.0).shares) == 10
+    four = solve(dataclasses.replace(free, max_suppliers=4), 1.0)
+    assert sorted(four.shares.values()) == pytest.approx([0.25] * 4, abs=STEP)
+    least = solve(dataclasses.replace(free, min_share=0.15), 1.0)
+    assert len(least.shares) <= 6 and min(least.shares.values()) >= 0.15 - 1e-6
+    banned = solve(dataclasses.replace(free, excluded=frozenset({"S0", "S1"})), 1.0)
+    assert not {"S0", "S1"} & set(banned.shares)
+
+
+def test_too_few_suppliers_is_infeasible_and_says_why() -> None:
+    p = Problem(("CHN", "PHL", "VNM"), {"CHN": 1.0}, {"CHN": 1.0, "PHL": 0.4, "VNM": 0.35},
+                excluded=frozenset({"CHN"}))  # fmt: skip
+    with pytest.raises(Infeasible) as err:
+        solve(p, 0)
+    assert "2 suppliers can cover at most 75%" in str(err.value)
+    assert "excluded: CHN" in str(err.value)
+    with pytest.raises(InputError, match="least share"):
+        solve(dataclasses.replace(p, min_share=0.9), 0)
+
+
+def _best_by_enumeration(p: Problem, lam: float) -> float:
+    """The least objective over every allowed set of suppliers, each an LP without the
+    integer variables (the cross-check of the branch and bound)."""
+    best = math.inf
+    for k in range(1, p.max_suppliers + 1):
+        for chosen in itertools.combinations(p.suppliers, k):
+            sub = dataclasses.replace(p, capacity={s: p.capacity[s] for s in chosen},
+                                      min_share=p.min_share, max_suppliers=k)  # fmt: skip
+            try:
+                plan = solve(sub, lam)
+            except Infeasible:
+                continue
+            if set(plan.shares) == set(chosen):  # a smaller set is met on its own
+                best = min(best, plan.cost + lam * plan.hhi)
+    return best
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.floats(0.8, 1.5), min_size=3, max_size=6),
+    st.lists(st.floats(0.05, 1.0), min_size=6, max_size=6),
+    st.integers(1, 4),
+    st.sampled_from([0.0, 0.3, 1.0]),
+)
+def test_mixed_integer_plan_matches_enumeration(
+    costs: list[float], capacity: list[float], most: int, lam: float
+) -> None:
+    names = tuple(f"S{i}" for i in range(len(costs)))
+    p = Problem(names, {names[0]: 1.0}, dict(zip(names, capacity, strict=False)),
+                cost=dict(zip(names, costs, strict=True)), cap=1.0, min_share=0.1,
+                max_suppliers=most)  # fmt: skip
+    try:
+        plan = solve(p, lam)
+    except Infeasible:
+        assert _best_by_enumeration(p, lam) == math.inf
+        return
+    assert len(plan.shares) <= most
+    assert all(v >= 0.1 - 1e-6 for v in plan.shares.values())
+    assert sum(plan.shares.values()) == pytest.approx(1.0, abs=1e-9)
+    # the linearised HHI is exact at the tangents only: compare within its error
+    assert plan.cost + lam * plan.hhi == pytest.approx(_best_by_enumeration(p, lam), abs=2e-3)
+
+
+@given(st.lists(st.floats(0.0, 1.0), min_size=1, max_size=30))
+def test_rounded_shares_add_up_to_one(values: list[float]) -> None:
+    shares = {f"S{i}": v for i, v in enumerate(values)}
+    if sum(values) == 0:
+        assert rounded_shares(shares) == {}
+        return
+    for unit in (1e-4, 1e-3, 0.01):
+        rounded = rounded_shares(shares, unit)
+        assert sum(round(v / unit) for v in rounded.values()) == round(1 / unit)
+        total = sum(values)
+        assert all(abs(rounded.get(s, 0) - v / total) < unit + 1e-12 for s, v in shares.items())
 
 
 def test_stockpile_days() -> None:

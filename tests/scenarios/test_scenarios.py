@@ -214,5 +214,18 @@ def test_cli_on_real_baci(tmp_path: Path, baci_dir: Path) -> None:
     )
     assert r.exit_code == 0, r.output
     plan = json.loads(r.output)
-    assert abs(sum(plan["recommended"]["shares"].values()) - 1) < 1e-6
-    assert max(plan["recommended"]["shares"].values()) <= 0.65 + 1e-6
+    shares = plan["recommended"]["shares"]
+    assert round(sum(shares.values()), 9) == 1.0  # exactly, after rounding
+    assert max(shares.values()) <= 0.65 + 1e-6 and min(shares.values()) >= 0.02 - 1e-4
+    assert len(shares) <= 8 and plan["excluded_groups"] == ["concern"]
+    assert not set(shares) & {"CHN", "RUS", "IRN", "PRK"}
+    r = CliRunner().invoke(
+        app, ["mitigate", "--importer", "JPN", "--product", "811292", "-w", str(ws),
+              "--exclude", "none", "--max-suppliers", "3", "--min-share", "0.1"],
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    table = [line.split() for line in r.output.splitlines()]
+    rows = {t[0]: t[1:] for t in table if len(t) == 3 and t[2].endswith("%")}
+    assert rows["total"] == ["100.0%", "100.0%"]
+    chosen = [s for s, (_, new) in rows.items() if s != "total" and new != "0.0%"]
+    assert 1 <= len(chosen) <= 3

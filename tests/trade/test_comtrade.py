@@ -84,3 +84,42 @@ def test_exporter_side_is_the_fallback(tmp_path: Path) -> None:
         {"importer": "KOR", "month": 8, "value_usd": 7.0, "reported_by": "exporter"},
         {"importer": "KOR", "month": None, "value_usd": 50.0, "reported_by": "exporter"},
     ]
+
+
+def test_legacy_codes_and_names_and_dedupe(tmp_path: Path) -> None:
+    # Comtrade's legacy partner codes (381 Italy, 736 Sudan before 2011, 530 the Netherlands
+    # Antilles) and its abbreviated names are read through the country table; two values for
+    # one flow fail naming both lines, and --dedupe keeps the largest.
+    from typer.testing import CliRunner
+
+    from econsec.cli import app
+
+    path = tmp_path / "legacy.csv"
+    path.write_text(
+        "period,reporterCode,partnerCode,cmdCode,flowCode,primaryValue,classificationCode\n"
+        "2010,392,381,811292,M,10,H3\n2010,392,736,811292,M,20,H3\n"
+        "2010,392,530,811292,M,30,H3\n2010,392,381,811292,M,12,H3\n",
+        "utf-8",
+    )
+    ws = tmp_path / "ws"
+    refused = CliRunner().invoke(app, ["data", "import", "comtrade", str(path), "-w", str(ws)])
+    assert refused.exit_code == 2
+    assert "lines 2 and 5 give different values" in refused.output
+    assert "--dedupe" in refused.output
+    done = CliRunner().invoke(
+        app, ["data", "import", "comtrade", str(path), "--dedupe", "-w", str(ws)]
+    )
+    assert done.exit_code == 0, done.output
+    assert "1 rows giving a second value for a flow left out" in done.output
+    flows = duckdb_engine(Workspace(ws)).sql("SELECT exporter, value_usd FROM flows").to_pylist()
+    assert sorted((r["exporter"], r["value_usd"]) for r in flows) == [
+        ("ANT", 30.0), ("ITA", 12.0), ("SDN", 20.0)
+    ]  # fmt: skip
+    names = tmp_path / "names.csv"
+    names.write_text(
+        "period,reporterISO,partnerISO,cmdCode,flowCode,primaryValue,classificationCode\n"
+        "2010,Japan,Bosnia Herzegovina,811292,M,1,H3\n2010,Japan,Rep. of Korea,811292,M,2,H3\n",
+        "utf-8",
+    )
+    read = pa.Table.from_batches(list(read_comtrade(names).batches)).to_pylist()
+    assert sorted(r["exporter"] for r in read) == ["BIH", "KOR"]

@@ -21,6 +21,7 @@ from econsec.errors import (
     EconsecError,
     Infeasible,
     InputError,
+    InputProblems,
     InsufficientData,
     NotFoundError,
     NotSignedIn,
@@ -62,6 +63,9 @@ def _problems(exc: EconsecError) -> list[dict[str, Any]]:
     if isinstance(exc, RecordsRejected):
         return [{"row": p.row, "field": p.field, "message": p.message[:MESSAGE_LIMIT]}
                 for p in exc.problems[:100]]  # fmt: skip
+    if isinstance(exc, InputProblems):
+        return [{"row": e.row or e.line, "field": e.column, "message": str(e)[:MESSAGE_LIMIT]}
+                for e in exc.problems]  # fmt: skip
     if isinstance(exc, InputError):
         return [{"row": exc.row, "field": exc.column, "message": exc.problem}]
     return []

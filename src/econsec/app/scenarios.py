@@ -4,6 +4,7 @@ product it leaves shortest."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ from econsec.storage.engines import Engine, duckdb_engine
 from econsec.storage.workspace import Workspace, choose_source
 
 __all__ = [
+    "DEFAULT_EXCLUDED",
     "MITIGATION_METHOD",
     "MitigationPlan",
     "MitigationRequest",
@@ -98,7 +100,9 @@ def frontier_of_most_exposed(
 @dataclass(frozen=True, slots=True)
 class MitigationRequest:
     """A sourcing plan as asked for: importer, HS6 product, the largest share of one country,
-    the base year (None: the latest), the risk measure and the stockpile's assumption."""
+    the base year (None: the latest), the risk measure, the stockpile's assumption, the least
+    share of a chosen supplier, the most suppliers, and the country groups the plan may not use
+    (None: :data:`DEFAULT_EXCLUDED` for the importer)."""
 
     importer: str
     product: str
@@ -107,6 +111,15 @@ class MitigationRequest:
     risk: str = "hhi"
     disruption_days: float = 90.0
     probability: float = 0.9
+    min_share: float = 0.02
+    max_suppliers: int = 8
+    exclude: tuple[str, ...] | None = None
+
+
+#: Country groups a plan leaves out unless told otherwise, by importer: for Japan the
+#: ``concern`` group of ``reference/groups.yaml`` (an editable analyst judgement, documented
+#: there). ``--exclude none`` plans with every supplier.
+DEFAULT_EXCLUDED: Mapping[str, tuple[str, ...]] = {"JPN": ("concern",)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +139,10 @@ class MitigationPlan:
     method: str = MITIGATION_METHOD
     hhi: float = 0.0  # the recommended plan's
     current_hhi: float = 0.0
+    min_share: float = 0.02
+    max_suppliers: int = 8
+    excluded_groups: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()  # the countries those groups hold
 
 
 def plan_mitigation(ws: Workspace, request: MitigationRequest) -> MitigationPlan:
@@ -134,14 +151,24 @@ def plan_mitigation(ws: Workspace, request: MitigationRequest) -> MitigationPlan
         raise InputError(f"unknown risk {request.risk!r}", expected="hhi or expected_shortfall")
     if not 0 < request.cap <= 1:
         raise InputError(f"cap {request.cap}", expected="a share in (0, 1]")
+    if not 0 <= request.min_share <= request.cap:
+        raise InputError(f"min share {request.min_share}", expected="a share in [0, cap]")
+    if request.max_suppliers < 1:
+        raise InputError(f"max suppliers {request.max_suppliers}", expected="a whole number ≥ 1")
     code, hs6 = to_alpha3(request.importer), normalise_hs6(request.product)
     src = choose_source(ws, request.year, None)
     engine = duckdb_engine(ws, sources=(src,))
     base = request.year or max(engine.years or {0})
     concern = group_members("concern")
-    problem = sourcing_problem(
-        engine, code, hs6, base, cap=request.cap, like_minded=group_members("like_minded"),
-        risk=request.risk, disruption={c: 0.2 for c in concern},
+    groups = DEFAULT_EXCLUDED.get(code, ()) if request.exclude is None else request.exclude
+    groups = tuple(g for g in groups if g.lower() != "none")
+    excluded = frozenset().union(*(group_members(g) for g in groups)) - {code}
+    problem = dataclasses.replace(
+        sourcing_problem(
+            engine, code, hs6, base, cap=request.cap, like_minded=group_members("like_minded"),
+            risk=request.risk, disruption={c: 0.2 for c in concern},
+        ),
+        min_share=request.min_share, max_suppliers=request.max_suppliers, excluded=excluded,
     )  # fmt: skip
     plans = frontier(problem)
     best = recommend(plans)
@@ -163,4 +190,8 @@ def plan_mitigation(ws: Workspace, request: MitigationRequest) -> MitigationPlan
         ),
         hhi=best.hhi,
         current_hhi=sum(v * v for v in problem.current.values()),
+        min_share=request.min_share,
+        max_suppliers=request.max_suppliers,
+        excluded_groups=groups,
+        excluded=tuple(sorted(excluded & set(problem.suppliers))),
     )

@@ -17,9 +17,16 @@ if TYPE_CHECKING:
 ReplaceOption = Annotated[
     bool, typer.Option(help="Supersede the source's earlier data for the years the file covers.")
 ]
+DedupeOption = Annotated[
+    bool,
+    typer.Option(
+        help="Keep one row per flow where the file gives several values: the largest value, "
+        "then the largest quantity, then the first line."
+    ),
+]
 
 
-def _import(ws: Workspace, reading: Reading, replace: bool) -> None:
+def _import(ws: Workspace, reading: Reading, replace: bool, dedupe: bool = False) -> None:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from econsec.storage.workspace import import_flows
@@ -36,6 +43,7 @@ def _import(ws: Workspace, reading: Reading, replace: bool) -> None:
             ws,
             reading,
             replace=replace,
+            dedupe=dedupe,
             progress=lambda rows: progress.update(task, description=f"read {rows:,} rows"),
         )
     _report(ws, result)
@@ -55,6 +63,11 @@ def _report(ws: Workspace, result: ImportResult) -> None:
     notes = [f"{result.rows_read:,} rows read"]
     if result.duplicates_removed:
         notes.append(f"{result.duplicates_removed:,} exact duplicate rows removed")
+    if result.conflicting_removed:
+        notes.append(
+            f"{result.conflicting_removed:,} rows giving a second value for a flow left out "
+            "(--dedupe kept the largest)"
+        )
     if result.already_present:
         notes.append(f"{result.already_present:,} flows already in the workspace skipped")
     for reason, count in (result.dropped or {}).items():
@@ -77,6 +90,7 @@ def import_baci(
         str | None, typer.Option(help="HS revision, e.g. HS17 (default: from the file name).")
     ] = None,
     replace: ReplaceOption = False,
+    dedupe: DedupeOption = False,
     workspace_dir: WorkspaceOption = None,
 ) -> None:
     """Import a CEPII BACI file (t,i,j,k,v,q; v in kUSD, q in tonnes)."""
@@ -86,6 +100,7 @@ def import_baci(
         workspace(workspace_dir),
         read_baci(file, country_codes=country_codes, hs_rev=hs_revision),
         replace,
+        dedupe,
     )
 
 
@@ -96,12 +111,13 @@ def import_comtrade(
         str | None, typer.Option(help="HS revision when the file has no classificationCode column.")
     ] = None,
     replace: ReplaceOption = False,
+    dedupe: DedupeOption = False,
     workspace_dir: WorkspaceOption = None,
 ) -> None:
     """Import a UN Comtrade extract, keeping both reporting sides."""
     from econsec.trade.comtrade import read_comtrade
 
-    _import(workspace(workspace_dir), read_comtrade(file, hs_rev=hs_revision), replace)
+    _import(workspace(workspace_dir), read_comtrade(file, hs_rev=hs_revision), replace, dedupe)
 
 
 @import_app.command("table")
@@ -109,12 +125,13 @@ def import_table(
     file: Annotated[Path, typer.Argument(help="A CSV or Parquet table.")],
     mapping: Annotated[Path, typer.Option(help="YAML or JSON column mapping (see docs/data.md).")],
     replace: ReplaceOption = False,
+    dedupe: DedupeOption = False,
     workspace_dir: WorkspaceOption = None,
 ) -> None:
     """Import any other trade table through a column mapping."""
     from econsec.trade.mapped import load_mapping, read_table
 
-    _import(workspace(workspace_dir), read_table(file, load_mapping(mapping)), replace)
+    _import(workspace(workspace_dir), read_table(file, load_mapping(mapping)), replace, dedupe)
 
 
 @data_app.command("list")

@@ -100,21 +100,46 @@ def mitigate(
     risk: Annotated[str, typer.Option(help="hhi or expected_shortfall.")] = "hhi",
     disruption_days: Annotated[float, typer.Option(help="Mean disruption length.")] = 90.0,
     probability: Annotated[float, typer.Option(help="Chance the stock must cover.")] = 0.9,
+    min_share: Annotated[
+        float, typer.Option(help="Least share of a chosen supplier (0.02 = 2 %).")
+    ] = 0.02,
+    max_suppliers: Annotated[int, typer.Option(help="Most suppliers in the plan.")] = 8,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Country group the plan may not use (repeatable; 'none' for none). "
+            "Default for JPN: concern."
+        ),
+    ] = None,
     workspace_dir: WorkspaceOption = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
 ) -> None:
     """Plan sourcing shares for a product: the cost–risk frontier and a recommended plan."""
     from econsec.app.scenarios import MitigationRequest, plan_mitigation
+    from econsec.scenarios.mitigation import rounded_shares
 
     plan = plan_mitigation(workspace(workspace_dir), MitigationRequest(
-        importer, product, cap, year, risk, disruption_days, probability))  # fmt: skip
+        importer, product, cap, year, risk, disruption_days, probability, min_share,
+        max_suppliers, tuple(exclude) if exclude is not None else None))  # fmt: skip
     data = dataclasses.asdict(plan)
     code, hs6, base = plan.importer, plan.product, plan.base_year
-    current = list(plan.current.items())[:5]
     shares = plan.recommended["shares"]
     assert isinstance(shares, dict)
-    text = [f"{code} {hs6} ({base}): current " + ", ".join(f"{s} {v:.0%}" for s, v in current)]
-    text.append("recommended: " + ", ".join(f"{s} {v:.0%}" for s, v in shares.items() if v > 0.005))
+    text = [f"{code} {hs6} ({base})", "", f"{'supplier':<10}{'now':>8}{'plan':>8}"]
+    now = rounded_shares(plan.current, 0.001)
+    new = rounded_shares(shares, 0.001)
+    for s in sorted(set(now) | set(new), key=lambda s: (-new.get(s, 0), -now.get(s, 0), s)):
+        if s in new or now[s] >= 0.01:
+            text.append(f"{s:<10}{now.get(s, 0):>8.1%}{new.get(s, 0):>8.1%}")
+    rest = sum(v for s, v in now.items() if s not in new and v < 0.01)
+    if rest:
+        text.append(f"{'others':<10}{rest:>8.1%}{0:>8.1%}")
+    text.append(f"{'total':<10}{sum(now.values()):>8.1%}{sum(new.values()):>8.1%}")
+    text.append("")
+    if plan.excluded:
+        text.append(f"excluded ({', '.join(plan.excluded_groups)}): {', '.join(plan.excluded)}")
+    text.append(f"at most {plan.max_suppliers} suppliers, each at least {plan.min_share:.0%}; "
+                f"no country above {plan.cap:.0%}")  # fmt: skip
     text.append(f"HHI {plan.hhi:.3f} (now {plan.current_hhi:.3f}), "
                 f"stockpile {plan.stockpile_days:.0f} days")  # fmt: skip
     emit(data, format, text)

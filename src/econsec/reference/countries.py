@@ -30,18 +30,67 @@ __all__ = [
     "country",
     "group_members",
     "load_groups",
+    "suggest_country",
     "to_alpha3",
 ]
 
 #: Codes that are not ISO 3166 but appear in trade statistics, mapped to what they stand for.
 #: UN M49 490 "Other Asia, nes" is Taiwan in BACI and Comtrade; 158 is Taiwan's ISO numeric.
+#: Comtrade's legacy reporter and partner codes name a country with its dependencies (842 USA
+#: with Puerto Rico and the US Virgin Islands, 251 France with Monaco, 381 Italy with San Marino
+#: and the Holy See, 579 Norway with Svalbard, 699 India with Sikkim, 757 Switzerland with
+#: Liechtenstein) or a country before a split (736 Sudan before South Sudan's independence in
+#: 2011; 230 Ethiopia with Eritrea; 280 the Federal Republic of Germany): each reads as the
+#: country it mostly is. Codes of dissolved states read as their ISO 3166-3 codes (530 and 532
+#: the Netherlands Antilles, ANT; 200 Czechoslovakia, CSK; 810 the USSR, SUN; 890 Yugoslavia,
+#: YUG; 891 Serbia and Montenegro, SCG; 278 the German Democratic Republic, DDR).
 NON_ISO_NUMERIC: dict[int, str] = {
     490: "TWN",
     842: "USA",
     251: "FRA",
+    381: "ITA",
+    58: "BEL",  # Belgium-Luxembourg until 1998, as BACI reads it
     579: "NOR",
     699: "IND",
     757: "CHE",
+    736: "SDN",
+    230: "ETH",
+    280: "DEU",
+    530: "ANT",
+    532: "ANT",
+    200: "CSK",
+    810: "SUN",
+    890: "YUG",
+    891: "SCG",
+    278: "DDR",
+}
+
+#: Three-letter codes that are not ISO 3166-1 alpha-3 but appear in trade data: BACI's "S19"
+#: (Other Asia, nes: Taiwan) and old codes of countries renamed (ROM Romania, ZAR Zaire, TMP
+#: East Timor). The ISO 3166-3 codes of dissolved states (ANT, CSK, SUN, …) are kept as they are.
+NON_ISO_ALPHA3: dict[str, str] = {
+    "S19": "TWN",
+    "ROM": "ROU",
+    "ZAR": "COD",
+    "TMP": "TLS",
+}
+
+#: Abbreviations in UN Comtrade's country names ("Rep. of Korea", "Br. Virgin Isds").
+_ABBREVIATIONS = {
+    "rep": "republic",
+    "dem": "democratic",
+    "isds": "islands",
+    "is": "islands",
+    "br": "british",
+    "fed": "federated",
+    "n": "northern",
+    "st": "saint",
+    "s": "south",
+    "sth": "south",
+    "fmr": "",
+    "terr": "territory",
+    "fr": "french",
+    "misc": "miscellaneous",
 }
 
 #: Names used by customs offices (e.g. Korea Customs Service; Japan Customs' abbreviated area
@@ -103,6 +152,14 @@ NAME_ALIASES: dict[str, str] = {
     "ivorycoast": "CIV",
     "cotedivoire": "CIV",
     "otherasianes": "TWN",
+    "nethantilles": "ANT",
+    "fsmicronesia": "FSM",
+    "faeroeislands": "FRO",
+    "saintmaarten": "SXM",
+    "democraticrepublicgermany": "DDR",
+    "federatedrepublicgermany": "DEU",
+    "frenchsouthantarcticterritory": "ATF",
+    "belgiumluxembourg": "BEL",
 }
 
 
@@ -137,16 +194,69 @@ def _key(text: str) -> str:
     return re.sub(r"[^a-z]", "", text.lower())
 
 
+def _variants(text: str, heads: bool = True) -> list[str]:
+    """Keys under which a country name may be found, most specific first: as written; with
+    Comtrade's abbreviations spelled out; without a parenthesis; with "X, Y of" turned round
+    ("Republic of Korea" for "Korea, Republic of"); without "and", "the", "of" or "islands";
+    "China, Hong Kong SAR" as "Hong Kong"; last, the part before a comma alone."""
+
+    def spell(form: str) -> str:
+        words = re.findall(r"[a-z\u00c0-\u024f]+", form)
+        return " ".join(w for w in (_ABBREVIATIONS.get(w, w) for w in words) if w)
+
+    base = text.lower().replace("&", " and ")
+    forms = [base, spell(base), spell(re.sub(r"\(.*?\)", " ", base))]
+    heads_ = []
+    for form in (base, re.sub(r"\(.*?\)", " ", base)):
+        head, _, tail = form.partition(",")
+        if tail:
+            forms += [spell(f"{tail} {head}"), spell(tail.replace(" sar", ""))]
+            heads_ += [spell(head)] if heads else []
+    keys = []
+    for form in forms:
+        keys.append(_key(form.replace("ü", "u").replace("ô", "o").replace("é", "e")))
+        keys.append(_key(re.sub(r"\b(and|the|of|islands?)\b", " ", form)))
+    return [k for k in dict.fromkeys(keys + [_key(h) for h in heads_]) if k]
+
+
 @cache
 def _by_name() -> dict[str, str]:
     table: dict[str, str] = {}
-    for c in pycountry.countries:
-        for attr in ("name", "official_name", "common_name"):
-            value = getattr(c, attr, None)
-            if value:
-                table[_key(value)] = c.alpha_3
+    for heads in (False, True):  # "Congo" is the Republic; "Congo, The Democratic Republic of
+        for c in pycountry.countries:  # the" only under its full names
+            for attr in ("name", "official_name", "common_name"):
+                value = getattr(c, attr, None)
+                if value:
+                    for key in _variants(value, heads):
+                        table.setdefault(key, c.alpha_3)
+    for old in pycountry.historic_countries:  # dissolved states, after every current name
+        for key in _variants(old.name):
+            table.setdefault(key, old.alpha_3)
     table.update(NAME_ALIASES)
     return table
+
+
+def suggest_country(text: str) -> str | None:
+    """The country name closest to ``text`` (rapidfuzz's weighted ratio, score ≥ 80), as
+    "Name (ISO3)", for a "did you mean" in error messages; None when nothing is close.
+
+    >>> suggest_country("Jpan")
+    'Japan (JPN)'
+    >>> suggest_country("Atlantis") is None
+    True
+    """
+    from rapidfuzz import fuzz, process, utils
+
+    names = {str(c.name): str(c.alpha_3) for c in pycountry.countries}
+    found = process.extractOne(
+        text, list(names), scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=80
+    )
+    return None if found is None else f"{found[0]} ({names[found[0]]})"
+
+
+def _unknown(kind: str, code: object) -> NotFoundError:
+    hint = suggest_country(str(code)) if not str(code).strip().isdigit() else None
+    return NotFoundError(f"unknown {kind} {code!r}" + (f"; did you mean {hint}?" if hint else ""))
 
 
 def country(code: str | int) -> Country:
@@ -162,10 +272,11 @@ def country(code: str | int) -> Country:
     'TWN'
     """
     alpha3 = to_alpha3(code)
-    c = pycountry.countries.get(alpha_3=alpha3)
+    c = pycountry.countries.get(alpha_3=alpha3) or pycountry.historic_countries.get(alpha_3=alpha3)
     if c is None:  # pragma: no cover - to_alpha3 only returns known codes
         raise NotFoundError(f"unknown country {code!r}")
-    return Country(alpha2=c.alpha_2, alpha3=c.alpha_3, numeric=int(c.numeric), name=c.name)
+    numeric = int(getattr(c, "numeric", 0) or 0)
+    return Country(alpha2=c.alpha_2, alpha3=c.alpha_3, numeric=numeric, name=c.name)
 
 
 def code_or_name(text: str) -> str:
@@ -188,27 +299,41 @@ def to_alpha3(code: str | int) -> str:
 
     >>> to_alpha3("kor"), to_alpha3("410"), to_alpha3("HongKong")
     ('KOR', 'KOR', 'HKG')
+    >>> to_alpha3(381), to_alpha3("Bosnia Herzegovina"), to_alpha3("Rep. of Korea")
+    ('ITA', 'BIH', 'KOR')
     """
     if isinstance(code, int) or (isinstance(code, str) and code.strip().isdigit()):
         number = int(code)
         if number in NON_ISO_NUMERIC:
             return NON_ISO_NUMERIC[number]
-        c = pycountry.countries.get(numeric=f"{number:03d}")
+        c = pycountry.countries.get(numeric=f"{number:03d}") or next(
+            (
+                h
+                for h in pycountry.historic_countries
+                if getattr(h, "numeric", "") == f"{number:03d}"
+            ),
+            None,
+        )
         if c is None:
-            raise NotFoundError(f"unknown numeric country code {code!r}")
+            raise _unknown("numeric country code", code)
         return str(c.alpha_3)
     text = code.strip()
+    if text.upper() in NON_ISO_ALPHA3:
+        return NON_ISO_ALPHA3[text.upper()]
     if len(text) == 3 and text.isalpha():
-        c = pycountry.countries.get(alpha_3=text.upper())
+        c = pycountry.countries.get(alpha_3=text.upper()) or pycountry.historic_countries.get(
+            alpha_3=text.upper()
+        )
         if c is not None:
             return str(c.alpha_3)
     if len(text) == 2 and text.isalpha():
         c = pycountry.countries.get(alpha_2=text.upper())
         if c is not None:
             return str(c.alpha_3)
-    found = _by_name().get(_key(text))
+    table = _by_name()
+    found = next((table[k] for k in _variants(text) if k in table), None)
     if found is None:
-        raise NotFoundError(f"unknown country {code!r}")
+        raise _unknown("country", code)
     return found
 
 

@@ -3,18 +3,21 @@
 For one importer and product, choose shares ``x_s`` of its demand from supplier countries s:
 
     minimise   Σ_s (c_s + π·[s not like-minded]) x_s + σ Σ_s |x_s − x0_s| + λ · risk(x)
-    subject to Σ_s x_s = 1,   0 ≤ x_s ≤ min(cap, k_s)
+    subject to Σ_s x_s = 1,   m z_s ≤ x_s ≤ min(cap, k_s) z_s,   Σ_s z_s ≤ K,   z_s ∈ {0, 1}
 
 with ``c_s`` the relative unit cost (1 when unknown), π the premium on suppliers outside the
 like-minded group, σ the switching cost per unit of share moved away from the current shares
 ``x0``, ``cap`` the per-country cap (default 0.65, the EU CRMA benchmark), ``k_s`` the
-supplier's capacity as a share of demand, and risk either the HHI of the plan ``Σ x_s²`` or the
+supplier's capacity as a share of demand, ``m`` the least share of a chosen supplier (default
+2 %: a contract nobody would sign below it), ``K`` the most suppliers (default 8), suppliers in
+excluded country groups fixed at zero, and risk either the HHI of the plan ``Σ x_s²`` or the
 expected shortfall ``Σ q_s x_s`` for disruption probabilities ``q_s``. Both are linear
 programmes solved by HiGHS (highspy): the absolute values are linearised with
 ``t_s ≥ ±(x_s − x0_s)``, and each ``x_s²`` by the tangents at shares 0, 0.025, …, 1
 (``y_s ≥ 2a x_s − a²``), exact at those shares and at most 1.6e-4 below between them. (HiGHS's
-QP solver stalled or failed on real sourcing problems with 68 suppliers; the LP does not.)
-Plans report the exact HHI of the chosen shares.
+QP solver stalled or failed on real sourcing problems with 68 suppliers; the LP does not.) The
+choice of suppliers ``z_s`` makes it a mixed-integer programme, which HiGHS solves by branch and
+bound. Plans report the exact HHI of the chosen shares.
 
 :func:`frontier` solves over a range of λ; the recommended plan is the cheapest one whose risk
 is within 10 % of the least risk on the frontier. :func:`stockpile_days` sizes a stockpile.
@@ -39,6 +42,7 @@ __all__ = [
     "describe",
     "frontier",
     "recommend",
+    "rounded_shares",
     "solve",
     "sourcing_problem",
     "stockpile_days",
@@ -59,6 +63,9 @@ class Problem:
     cap: float = 0.65
     risk: str = "hhi"  # or "expected_shortfall"
     disruption: Mapping[str, float] = field(default_factory=dict)  # q_s
+    min_share: float = 0.02  # m, the least share of a chosen supplier
+    max_suppliers: int = 8  # K
+    excluded: frozenset[str] = frozenset()  # suppliers the plan may not use
 
 
 @dataclass(frozen=True)
@@ -79,23 +86,43 @@ _TANGENTS = np.linspace(0.0, 1.0, 41)  # x² is met exactly at these shares, wit
 
 
 def _bounds(p: Problem) -> np.ndarray:
-    return np.array([min(p.cap, max(0.0, p.capacity.get(s, 0.0))) for s in p.suppliers])
+    """Each supplier's largest share: the cap, its capacity, zero when excluded or when it
+    cannot reach the least share."""
+    upper = np.array([
+        0.0 if s in p.excluded else min(p.cap, max(0.0, p.capacity.get(s, 0.0)))
+        for s in p.suppliers
+    ])  # fmt: skip
+    upper[upper < p.min_share - 1e-12] = 0.0
+    return upper
 
 
 def _check(p: Problem) -> None:
+    if not 0 <= p.min_share <= p.cap:
+        raise InputError(f"least share {p.min_share}", expected=f"a share in [0, cap {p.cap}]")
+    if p.max_suppliers < 1:
+        raise InputError(f"most suppliers {p.max_suppliers}", expected="a whole number ≥ 1")
     upper = _bounds(p)
-    if upper.sum() >= 1 - 1e-9:
+    best = np.sort(upper)[::-1][: p.max_suppliers]
+    if best.sum() >= 1 - 1e-9:
         return
     binding = []
-    for s, _ in sorted(zip(p.suppliers, upper, strict=True), key=lambda t: -t[1]):
+    for s, u in sorted(zip(p.suppliers, upper, strict=True), key=lambda t: -t[1]):
         k = p.capacity.get(s, 0.0)
-        binding.append(
-            f"{s} capacity {k:.0%}" if k < p.cap else f"{s} cap {p.cap:.0%} (capacity {k:.0%})"
-        )
+        if u > 0:
+            binding.append(
+                f"{s} capacity {k:.0%}" if k < p.cap else f"{s} cap {p.cap:.0%} (capacity {k:.0%})"
+            )
+    small = sum(1 for s, u in zip(p.suppliers, upper, strict=True)
+                if u == 0 and s not in p.excluded and p.capacity.get(s, 0.0) > 0)  # fmt: skip
+    if small:
+        binding.append(f"{small} more below the least share {p.min_share:.0%}")
+    excluded = sorted(p.excluded & set(p.suppliers))
     raise Infeasible(
-        f"no plan covers the demand: the suppliers can cover at most {upper.sum():.0%}; "
-        f"binding: {', '.join(binding) or 'no supplier'}. Raise the cap, add suppliers or "
-        "plan a stockpile for the rest"
+        f"no plan covers the demand: {min(p.max_suppliers, int((upper > 0).sum()))} suppliers can "
+        f"cover at most {best.sum():.0%}; binding: {', '.join(binding) or 'no supplier'}"
+        + (f"; excluded: {', '.join(excluded)}" if excluded else "")
+        + ". Raise the cap or the number of suppliers, allow an excluded group, or plan a "
+        "stockpile for the rest"
     )
 
 
@@ -154,18 +181,25 @@ def solve(p: Problem, lam: float) -> Plan:
     inf = highspy.kHighsInf
     upper = _bounds(p)
     hhi = p.risk == "hhi" and lam > 0
-    # variables: x (shares), t (|x - x0|), and for the HHI y (≥ x², by tangents)
-    m = 3 * n if hhi else 2 * n
-    h.addVars(m, np.zeros(m), np.concatenate([upper, np.full(m - n, inf)]))
-    costs = [c, np.full(n, p.switching)] + ([np.full(n, lam)] if hhi else [])
+    # variables: x (shares), t (|x - x0|), z (supplier chosen), and for the HHI y (≥ x²)
+    m = 4 * n if hhi else 3 * n
+    h.addVars(m, np.zeros(m), np.concatenate([upper, np.full(n, inf), np.ones(n),
+                                              np.full(m - 3 * n, inf)]))  # fmt: skip
+    costs = [c, np.full(n, p.switching), np.zeros(n)] + ([np.full(n, lam)] if hhi else [])
     h.changeColsCost(m, np.arange(m, dtype=np.int32), np.concatenate(costs))
+    z = np.arange(2 * n, 3 * n, dtype=np.int32)
+    h.changeColsIntegrality(n, z, np.full(n, highspy.HighsVarType.kInteger))
     h.addRow(1.0, 1.0, n, np.arange(n, dtype=np.int32), np.ones(n))
+    h.addRow(-inf, float(p.max_suppliers), n, z, np.ones(n))
     for i in range(n):  # t_i - x_i >= -x0_i and t_i + x_i >= x0_i
         h.addRow(-x0[i], inf, 2, np.array([n + i, i], dtype=np.int32), np.array([1.0, -1.0]))
         h.addRow(x0[i], inf, 2, np.array([n + i, i], dtype=np.int32), np.array([1.0, 1.0]))
+        # m z_i <= x_i <= u_i z_i
+        h.addRow(-inf, 0.0, 2, np.array([i, z[i]], dtype=np.int32), np.array([1.0, -upper[i]]))
+        h.addRow(0.0, inf, 2, np.array([i, z[i]], dtype=np.int32), np.array([1.0, -p.min_share]))
         if hhi:  # y_i >= 2 a x_i - a² for tangent points a (outer linearisation of x_i²)
             for a in _TANGENTS[upper[i] + _STEP >= _TANGENTS]:
-                h.addRow(-a * a, inf, 2, np.array([2 * n + i, i], dtype=np.int32),
+                h.addRow(-a * a, inf, 2, np.array([3 * n + i, i], dtype=np.int32),
                          np.array([1.0, -2.0 * a]))  # fmt: skip
     h.run()
     status = h.getModelStatus()
@@ -173,6 +207,8 @@ def solve(p: Problem, lam: float) -> Plan:
         raise Infeasible(f"HiGHS found no optimal plan ({h.modelStatusToString(status)})")
     values = np.array(h.getSolution().col_value[:n])
     values = np.clip(values, 0.0, None)
+    values[values < 1e-9] = 0.0
+    values = values / values.sum()  # the solver's tolerance, not a change of plan
     shares = {s: float(v) for s, v in zip(p.suppliers, values, strict=True) if v > 1e-9}
     moved = float(np.abs(values - x0).sum())
     q = np.array([p.disruption.get(s, 0.0) for s in p.suppliers])
@@ -293,6 +329,46 @@ def stockpile_days(mean_disruption_days: float, probability: float, uncovered: f
     return -mean_disruption_days * math.log(1 - probability) * max(0.0, min(1.0, uncovered))
 
 
+def rounded_shares(shares: Mapping[str, float], unit: float = 1e-4) -> dict[str, float]:
+    """Shares rounded to multiples of ``unit`` that still add up to exactly 1, largest first.
+
+    Rounding each share on its own can leave a plan adding up to 99.9 % or 100.1 %; the
+    largest-remainder method (Hamilton's) rounds down and gives the missing units to the
+    shares that lost most.
+
+    Parameters
+    ----------
+    shares : mapping of str to float
+        Shares adding up to 1 (within the solver's tolerance).
+    unit : float
+        The rounding unit (1e-4: hundredths of a percent).
+
+    Returns
+    -------
+    dict of str to float
+
+    Examples
+    --------
+    >>> rounded_shares({"A": 1 / 3, "B": 1 / 3, "C": 1 / 3}, 0.01)
+    {'A': 0.34, 'B': 0.33, 'C': 0.33}
+    """
+    total = sum(shares.values())
+    if total <= 0:
+        return {}
+    steps = round(1 / unit)
+    exact = {s: v / total * steps for s, v in shares.items()}
+    whole = {s: math.floor(e) for s, e in exact.items()}
+    order = sorted(exact, key=lambda s: (-(exact[s] - whole[s]), -exact[s], s))
+    for s in order[: steps - sum(whole.values())]:
+        whole[s] += 1
+    digits = max(0, -math.floor(math.log10(unit)))
+    return {
+        s: round(k / steps, digits)
+        for s, k in sorted(whole.items(), key=lambda t: (-t[1], t[0]))
+        if k > 0
+    }
+
+
 def describe(plan: Plan) -> dict[str, object]:
     """The plan as a user sees it (JSON): shares largest first, rounded.
 
@@ -307,12 +383,12 @@ def describe(plan: Plan) -> dict[str, object]:
 
     Examples
     --------
-    >>> describe(Plan(0.0, {"KOR": 0.3, "AUS": 0.4}, 1.035, 0.25, 0.0))["shares"]
-    {'AUS': 0.4, 'KOR': 0.3}
+    >>> describe(Plan(0.0, {"KOR": 0.3, "AUS": 0.4, "USA": 0.3}, 1.035, 0.34, 0.0))["shares"]
+    {'AUS': 0.4, 'KOR': 0.3, 'USA': 0.3}
     """
     return {
         "lambda": plan.lam,
-        "shares": {s: round(v, 4) for s, v in sorted(plan.shares.items(), key=lambda t: -t[1])},
+        "shares": rounded_shares(plan.shares),
         "cost": round(plan.cost, 6),
         "hhi": round(plan.hhi, 6),
         "expected_shortfall": round(plan.expected_shortfall, 6),

@@ -118,6 +118,7 @@ class ImportResult:
     rows_read: int = 0
     rows_stored: int = 0
     duplicates_removed: int = 0
+    conflicting_removed: int = 0  # rows left out by ``dedupe`` (another value kept)
     already_present: int = 0
     dropped: dict[str, int] | None = None
     years: tuple[int, ...] = ()
@@ -206,7 +207,8 @@ def _check_conflicts(con: duckdb.DuckDBPyConnection, reading: Reading, position:
         raise InputError(
             f"{position}s {first} and {second} give different values for the same flow ({key})",
             file=str(reading.path),
-            expected="one value per flow; remove one of the rows",
+            expected="one value per flow; remove one of the rows, or import with --dedupe to "
+            "keep the largest",
         )
 
 
@@ -231,12 +233,16 @@ def import_flows(
     reading: Reading,
     *,
     replace: bool = False,
+    dedupe: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import the flows of ``reading`` into the workspace, atomically.
 
     Importing a file whose bytes were imported before for the same source changes nothing.
-    Exact duplicate rows are removed; two values for one flow are an error naming both lines.
+    Exact duplicate rows are removed; two values for one flow are an error naming both lines,
+    unless ``dedupe`` is true, which keeps one row per flow: the one with the largest value
+    (a total is never smaller than its breakdowns, and a revision that adds late declarations
+    is larger than the first release), then the largest quantity, then the first line.
     Flows already in the workspace with the same values are skipped; with different values the
     import fails unless ``replace`` is true, which supersedes the source's earlier data for the
     years the new file covers.
@@ -254,7 +260,7 @@ def import_flows(
         moved: list[Path] = []
         try:
             result, entry, superseded = _prepare(
-                ws, manifest, reading, staging, replace, progress, sha
+                ws, manifest, reading, staging, replace, dedupe, progress, sha
             )
             for relative in entry.files:
                 target = ws.path(relative)
@@ -291,6 +297,7 @@ def _prepare(
     reading: Reading,
     staging: Path,
     replace: bool,
+    dedupe: bool,
     progress: Callable[[int], None] | None,
     sha: str,
 ) -> tuple[ImportResult, Import, dict[str, list[str]]]:
@@ -310,9 +317,23 @@ def _prepare(
         config={"memory_limit": IMPORT_MEMORY, "temp_directory": str(staging / "spill")},
     )
     try:
-        con.read_parquet(str(raw)).create_view("staged")  # the path is bound, never SQL text
-        _check_conflicts(con, reading, position)
         columns = ", ".join(f.name for f in FLOW_SCHEMA)
+        conflicting = 0
+        if dedupe:
+            con.read_parquet(str(raw)).create_view("read")  # the path is bound, never SQL text
+            con.execute(
+                f"""CREATE VIEW staged AS SELECT * FROM read QUALIFY row_number() OVER (
+                    PARTITION BY {_key_sql()}, product_raw
+                    ORDER BY value_usd DESC, quantity_kg DESC NULLS LAST, line) = 1"""
+            )
+            counted = con.execute(
+                f"SELECT count(*) FROM (SELECT DISTINCT {columns}, product_raw FROM read)"
+            ).fetchone()
+            kept = con.execute("SELECT count(*) FROM staged").fetchone()
+            conflicting = int(counted[0] if counted else 0) - int(kept[0] if kept else 0)
+        else:
+            con.read_parquet(str(raw)).create_view("staged")
+            _check_conflicts(con, reading, position)
         con.execute(
             f"CREATE TABLE distinct_rows AS SELECT DISTINCT {columns}, product_raw FROM staged"
         )
@@ -327,7 +348,7 @@ def _prepare(
         )
         distinct_count = con.execute("SELECT count(*) FROM distinct_rows").fetchone()
         con.execute("DROP TABLE distinct_rows")
-        duplicates = rows_read - int(distinct_count[0] if distinct_count else 0)
+        duplicates = rows_read - conflicting - int(distinct_count[0] if distinct_count else 0)
         years = {int(r[0]) for r in con.execute("SELECT DISTINCT year FROM clean").fetchall()}
         earlier = _existing_files(manifest, reading.source, years)
         already = 0
@@ -384,6 +405,7 @@ def _prepare(
         rows_read=rows_read,
         rows_stored=stored,
         duplicates_removed=duplicates,
+        conflicting_removed=conflicting,
         already_present=already,
         dropped=dropped,
         years=entry.years,

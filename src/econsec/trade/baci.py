@@ -122,19 +122,19 @@ def _batches(
         if n == 0:
             continue
         product = fields.hs6(tf, batch, "k")
-        yield canonical_batch(
-            {
-                "year": fields.years(tf, batch, "t"),
-                "month": pa.nulls(n, pa.int8()),
-                "exporter": fields.countries(tf, batch, "i", resolve, expected),
-                "importer": fields.countries(tf, batch, "j", resolve, expected),
-                "product": product,
-                "hs_revision": constant(revision, n),
-                "value_usd": fields.numbers(tf, batch, "v", scale=1000.0),
-                "quantity_kg": fields.numbers(tf, batch, "q", scale=1000.0, optional=True),
-                "source": constant("baci", n),
-                "reported_by": constant("reconciled", n),
-                "line": positions(batch),
-                "product_raw": product,
-            }
-        )
+        columns = {
+            "year": fields.years(tf, batch, "t"),
+            "month": pa.nulls(n, pa.int8()),
+            "exporter": fields.countries(tf, batch, "i", resolve, expected),
+            "importer": fields.countries(tf, batch, "j", resolve, expected),
+            "product": product,
+            "hs_revision": constant(revision, n),
+            "value_usd": fields.numbers(tf, batch, "v", scale=1000.0),
+            "quantity_kg": fields.numbers(tf, batch, "q", scale=1000.0, optional=True),
+            "source": constant("baci", n),
+            "reported_by": constant("reconciled", n),
+            "line": positions(batch),
+            "product_raw": product,
+        }
+        if not tf.problems:  # else read on for more problems, and fail at the end
+            yield canonical_batch(columns)

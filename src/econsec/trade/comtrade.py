@@ -166,20 +166,19 @@ def _batches(
             if "netWgt" in batch.columns
             else pa.nulls(n, pa.float64())
         )
-        yield canonical_batch(
-            {
-                "year": year,
-                "month": month,
-                "exporter": pc.if_else(is_m, partner, reporter),
-                "importer": pc.if_else(is_m, reporter, partner),
-                "product": product,
-                "hs_revision": _revisions(tf, batch, hs_rev),
-                "value_usd": fields.numbers(tf, batch, "primaryValue"),
-                "quantity_kg": weight,
-                "source": constant("comtrade", n),
-                "reported_by": pc.if_else(is_m, "importer", "exporter"),
-                "line": positions(batch),
-                "product_raw": product,
-            },
-            keep,
-        )
+        flows = {
+            "year": year,
+            "month": month,
+            "exporter": pc.if_else(is_m, partner, reporter),
+            "importer": pc.if_else(is_m, reporter, partner),
+            "product": product,
+            "hs_revision": _revisions(tf, batch, hs_rev),
+            "value_usd": fields.numbers(tf, batch, "primaryValue"),
+            "quantity_kg": weight,
+            "source": constant("comtrade", n),
+            "reported_by": pc.if_else(is_m, "importer", "exporter"),
+            "line": positions(batch),
+            "product_raw": product,
+        }
+        if not tf.problems:  # else read on for more problems, and fail at the end
+            yield canonical_batch(flows, keep)

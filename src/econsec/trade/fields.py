@@ -1,8 +1,9 @@
 """Checked conversion of text columns into the values of the flows table.
 
 Each function converts one column of a :class:`~econsec.trade.tablefile.Batch` at once
-(vectorised) and, on the first bad value, raises an :class:`~econsec.errors.InputError` that
-names the file, line, column, the value and the expected form.
+(vectorised). Bad values are noted on the :class:`~econsec.trade.tablefile.TableFile` (file,
+line, column, the value and the expected form) and read as null, so that one pass reports up to
+the first 20 problems of a file; the reading then fails with all of them.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from econsec.errors import NotFoundError
-from econsec.trade.tablefile import Batch, TableFile, first_true
+from econsec.trade.tablefile import MAX_PROBLEMS, Batch, TableFile, first_true
 
-__all__ = ["countries", "hs6", "missing", "numbers", "periods", "years"]
+__all__ = ["blank", "countries", "flag", "hs6", "missing", "numbers", "periods", "years"]
 
 _NUMBER = r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$"
 _MISSING = ("", "NA", "N/A", "NaN", "nan", "null", "NULL")
@@ -26,13 +27,23 @@ def missing(values: pa.Array) -> pa.Array:
     return pc.is_in(pc.utf8_trim_whitespace(values), value_set=pa.array(_MISSING))
 
 
-def _fail(
-    tf: TableFile, batch: Batch, column: str, index: int, problem: str, expected: str
-) -> None:
-    value = batch.columns[column][index].as_py()
-    raise tf.error(
-        f"{problem}: {value!r}", at=batch.first + index, column=column, expected=expected
-    )
+def flag(
+    tf: TableFile, batch: Batch, column: str, bad: pa.Array, problem: str, expected: str
+) -> pa.Array:
+    """Note the values where ``bad`` is true (the first :data:`MAX_PROBLEMS` of the batch);
+    return ``bad`` with nulls read as false, for masking."""
+    bad = pc.fill_null(bad, False)
+    if first_true(bad) is None:
+        return bad
+    for index in pc.indices_nonzero(bad).to_pylist()[:MAX_PROBLEMS]:
+        value = batch.columns[column][index].as_py()
+        tf.note(f"{problem}: {value!r}", at=batch.first + index, column=column, expected=expected)
+    return bad
+
+
+def blank(values: pa.Array, bad: pa.Array) -> pa.Array:
+    """``values`` with nulls where ``bad`` is true."""
+    return pc.if_else(bad, pa.scalar(None, values.type), values)
 
 
 def numbers(
@@ -41,17 +52,13 @@ def numbers(
     """Non-negative numbers, multiplied by ``scale``; empty/NA become null when ``optional``."""
     values = batch.columns[column]
     absent = missing(values)
-    if not optional and (bad := first_true(absent)) is not None:
-        _fail(tf, batch, column, bad, "missing value", "a number")
+    if not optional:
+        flag(tf, batch, column, absent, "missing value", "a number")
     ok = pc.or_(absent, pc.match_substring_regex(values, _NUMBER))
-    if (bad := first_true(pc.invert(ok))) is not None:
-        _fail(tf, batch, column, bad, "not a number", "a number such as 1234.5")
-    parsed = pc.cast(
-        pc.if_else(absent, pa.scalar(None, pa.string()), pc.utf8_trim_whitespace(values)),
-        pa.float64(),
-    )
-    if (bad := first_true(pc.less(parsed, 0))) is not None:
-        _fail(tf, batch, column, bad, "negative value", "a number >= 0")
+    bad = flag(tf, batch, column, pc.invert(ok), "not a number", "a number such as 1234.5")
+    parsed = pc.cast(blank(pc.utf8_trim_whitespace(values), pc.or_(absent, bad)), pa.float64())
+    negative = flag(tf, batch, column, pc.less(parsed, 0), "negative value", "a number >= 0")
+    parsed = blank(parsed, negative)
     return pc.multiply(parsed, scale) if scale != 1.0 else parsed
 
 
@@ -59,17 +66,16 @@ def years(tf: TableFile, batch: Batch, column: str) -> pa.Array:
     """Four-digit years between 1900 and 2100 as int16."""
     values = pc.utf8_trim_whitespace(batch.columns[column])
     ok = pc.match_substring_regex(values, r"^(19|20)\d\d$|^2100$")
-    if (bad := first_true(pc.invert(ok))) is not None:
-        _fail(tf, batch, column, bad, "not a year", "a four-digit year such as 2022")
-    return pc.cast(values, pa.int16())
+    bad = flag(tf, batch, column, pc.invert(ok), "not a year", "a four-digit year such as 2022")
+    return pc.cast(blank(values, bad), pa.int16())
 
 
 def periods(tf: TableFile, batch: Batch, column: str) -> tuple[pa.Array, pa.Array]:
     """Periods ``YYYY``, ``YYYYMM`` or ``YYYY-MM`` as (year int16, month int8 or null)."""
     values = pc.replace_substring(pc.utf8_trim_whitespace(batch.columns[column]), "-", "")
     ok = pc.match_substring_regex(values, r"^(19|20)\d\d((0[1-9])|(1[0-2]))?$")
-    if (bad := first_true(pc.invert(ok))) is not None:
-        _fail(tf, batch, column, bad, "bad period", "YYYY, YYYYMM or YYYY-MM")
+    bad = flag(tf, batch, column, pc.invert(ok), "bad period", "YYYY, YYYYMM or YYYY-MM")
+    values = blank(values, bad)
     year = pc.cast(pc.utf8_slice_codeunits(values, 0, 4), pa.int16())
     monthly = pc.equal(pc.utf8_length(values), 6)
     digits = pc.if_else(
@@ -87,16 +93,9 @@ def hs6(tf: TableFile, batch: Batch, column: str, *, digits: int = 6) -> pa.Arra
         pc.equal(length, digits - 1), pc.binary_join_element_wise("0", values, ""), values
     )
     ok = pc.and_(is_digits, pc.equal(pc.utf8_length(padded), digits))
-    if (bad := first_true(pc.invert(ok))) is not None:
-        _fail(
-            tf,
-            batch,
-            column,
-            bad,
-            f"HS code is not {digits} digits",
-            f"a {digits}-digit HS code such as "
-            f"{'850511' if digits == 6 else '8505110000'[:digits]}",
-        )
+    example = "850511" if digits == 6 else "8505110000"[:digits]
+    flag(tf, batch, column, pc.invert(ok), f"HS code is not {digits} digits",
+          f"a {digits}-digit HS code such as {example}")  # fmt: skip
     return pc.utf8_slice_codeunits(padded, 0, 6) if digits > 6 else padded
 
 
@@ -113,9 +112,12 @@ def countries(
     for code in unique:
         try:
             table[code] = resolve(code)
-        except NotFoundError:
-            index = pc.index(values, code).as_py()
-            _fail(tf, batch, column, index, "unknown country code", expected)
+        except NotFoundError as err:  # noted once per unknown code, at its first row
+            table[code] = None
+            hint = str(err).partition("; ")[2]
+            tf.note(f"unknown country code: {code!r}", column=column,
+                    at=batch.first + pc.index(values, code).as_py(),
+                    expected=expected + (f"; {hint}" if hint else ""))  # fmt: skip
     keys = pa.array(list(table), pa.string())
     mapped = pa.array(list(table.values()), pa.string())
     return pc.take(mapped, pc.index_in(values, value_set=keys))

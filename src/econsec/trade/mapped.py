@@ -228,27 +228,16 @@ def _time(tf: TableFile, batch: Batch, m: TableMapping) -> tuple[pa.Array, pa.Ar
     b, column = _column(tf, batch, m, "month")
     values = pc.utf8_trim_whitespace(b.columns[column])
     ok = pc.match_substring_regex(values, r"^(0?[1-9]|1[0-2])$")
-    if (bad := first_true(pc.invert(ok))) is not None:
-        raise tf.error(
-            f"bad month {values[bad].as_py()!r}",
-            at=batch.first + bad,
-            column=column,
-            expected="a month number 1-12",
-        )
-    return year, pc.cast(values, pa.int8())
+    bad = fields.flag(tf, b, column, pc.invert(ok), "bad month", "a month number 1-12")
+    return year, pc.cast(fields.blank(values, bad), pa.int8())
 
 
 def _product(tf: TableFile, batch: Batch, m: TableMapping) -> tuple[pa.Array, pa.Array]:
     b, column = _column(tf, batch, m, "product")
     raw = pc.utf8_trim_whitespace(b.columns[column])
     if not m.is_hs:
-        if (bad := first_true(pc.equal(raw, ""))) is not None:
-            raise tf.error(
-                "missing product",
-                at=batch.first + bad,
-                column=column,
-                expected=f"a {m.product_classification} product code",
-            )
+        expected = f"a {m.product_classification} product code"
+        fields.flag(tf, b, column, pc.equal(raw, ""), "missing product", expected)
         return raw, raw
     return fields.hs6(tf, b, column, digits=m.product_digits), raw
 
@@ -273,6 +262,8 @@ def _batches(tf: TableFile, m: TableMapping, dropped: Counter[str]) -> Iterator[
             exporter, importer, reported_by, value, quantity, keep = part
             absent = pc.or_(pc.is_null(exporter), pc.is_null(importer))
             dropped["rows without a country"] += pc.sum(pc.and_(keep, absent)).as_py() or 0
+            if tf.problems:  # read on for more problems, and fail at the end
+                continue
             yield canonical_batch(
                 {
                     **common,

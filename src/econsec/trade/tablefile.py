@@ -11,7 +11,7 @@ from __future__ import annotations
 import gzip
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -19,9 +19,12 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from econsec.errors import InputError
+from econsec.errors import InputError, InputProblems
 
-__all__ = ["Batch", "TableFile", "first_true", "open_table"]
+__all__ = ["MAX_PROBLEMS", "Batch", "TableFile", "first_true", "open_table"]
+
+#: How many bad values one reading of a file reports before it stops.
+MAX_PROBLEMS = 20
 
 BLOCK_BYTES = 16 << 20
 
@@ -43,6 +46,8 @@ class TableFile:
     columns: tuple[str, ...]
     kind: str  # "csv" or "parquet"
     delimiter: str = ","
+    #: Bad values found so far; reading goes on to report up to :data:`MAX_PROBLEMS` at once.
+    problems: list[InputError] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def position(self) -> str:
@@ -61,6 +66,35 @@ class TableFile:
         where = {"line": at} if self.kind == "csv" else {"row": at}
         return InputError(problem, file=str(self.path), column=column, expected=expected, **where)
 
+    def note(
+        self, problem: str, *, at: int | None, column: str | None, expected: str | None
+    ) -> None:
+        """Record a bad value and read on (the reading fails after the batch, with the first
+        :data:`MAX_PROBLEMS` by position, or at the end)."""
+        line, row = (at, None) if self.kind == "csv" else (None, at)
+        self.problems.append(
+            InputError(problem, line=line, row=row, column=column, expected=expected)
+        )
+
+    def failure(self, stopped: bool = False) -> InputError:
+        """The problems found, first by position, as one error naming this file; a single
+        problem reads as before: file, position, column, value and the expected form."""
+        found = sorted(self.problems, key=lambda e: (e.line or e.row or 0, e.column or ""))
+        if len(found) == 1:
+            (one,) = found
+            return InputError(one.problem, file=str(self.path), line=one.line, row=one.row,
+                              column=one.column, expected=one.expected)  # fmt: skip
+        limit = MAX_PROBLEMS if stopped or len(found) > MAX_PROBLEMS else None
+        return InputProblems(str(self.path), found[:MAX_PROBLEMS], limit=limit)
+
+    def _check(self, batches: Iterator[Batch]) -> Iterator[Batch]:
+        for batch in batches:
+            yield batch
+            if len(self.problems) >= MAX_PROBLEMS:
+                raise self.failure(stopped=True)
+        if self.problems:
+            raise self.failure()
+
     def require(self, names: tuple[str, ...], layout: str) -> None:
         """Fail naming the missing columns (and near misses) unless all ``names`` are present."""
         missing = [n for n in names if n not in self.columns]
@@ -75,10 +109,8 @@ class TableFile:
 
     def batches(self) -> Iterator[Batch]:
         """The rows in batches; raises :class:`InputError` on unreadable content."""
-        if self.kind == "parquet":
-            yield from self._parquet_batches()
-        else:
-            yield from self._csv_batches()
+        batches = self._parquet_batches() if self.kind == "parquet" else self._csv_batches()
+        yield from self._check(batches)
 
     def _parquet_batches(self) -> Iterator[Batch]:
         first = 1

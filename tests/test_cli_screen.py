@@ -212,3 +212,29 @@ def test_crma_json_contract_on_real_data(ws: Path) -> None:
     assert "Titanium metal (チタン金属), processing" in _run(
         "crma", "--year", "2024", "-w", str(ws)
     )
+
+
+def test_names_beside_codes_in_both_languages_and_reasons_for_an_empty_screen(ws: Path) -> None:
+    # GeoDep needs three consecutive years; 2023 is missing: nothing is flagged, and the table
+    # says which criterion is undecided and why, in the reader's language.
+    out = _run("--lang", "ja", "screen", "--importer", "JPN", "--year", "2024", "-w", str(ws))
+    assert "該当はありません" in out and "判定不能 30" in out
+    assert "データ不足：対象年とその前の2年のデータが必要です" in out
+    out = _run("--lang", "ja", "screen", "--importer", "JPN", "--year", "2024", "--preset",
+               "meti", "-w", str(ws))  # fmt: skip
+    assert "JPN 日本" in out and "CHN 中国" in out and "マグネシウム金属" in out
+    assert "最大供給国" in out and "経済産業省『通商白書2024』" in out
+    rows = json.loads(_run("screen", "--importer", "JPN", "--year", "2024", "--preset", "meti",
+                           "-w", str(ws), "-f", "json"))  # fmt: skip
+    magnesium = next(r for r in rows if r["product"] == "810411")
+    assert magnesium["importer_name"] == "Japan" and magnesium["top_supplier_name"] == "China"
+    assert magnesium["product_name"].startswith("Magnesium; unwrought")
+    assert all(r["product_name"] for r in rows)
+
+
+def test_product_codes_are_checked_with_a_suggestion(ws: Path) -> None:
+    result = CliRunner().invoke(app, ["screen", "--importer", "JPN", "--year", "2024",
+                                      "--products", "811298", "-w", str(ws)])  # fmt: skip
+    assert result.exit_code == 2
+    assert "HS code '811298' is in no HS revision" in result.output
+    assert "did you mean 811299" in result.output

@@ -142,24 +142,6 @@ def test_screen_sorts_and_filters_and_charts_name_their_data(site: Site) -> None
     assert c.get("/assets/plotly.min.js").status_code == 200
 
 
-def test_translations_keep_their_placeholders() -> None:
-    from importlib import resources
-
-    from babel.messages.pofile import read_po
-
-    po = resources.files("econsec.web").joinpath("locales", "ja", "LC_MESSAGES", "messages.po")
-    with po.open("rb") as f:
-        catalog = read_po(f)
-    names = re.compile(r"%\((\w+)\)s")
-    for m in catalog:
-        if not m.id:
-            continue
-        assert m.string, m.id
-        assert sorted(names.findall(m.id)) == sorted(names.findall(m.string)), m.id
-        # newstyle gettext formats every message: a bare % would fail at render time
-        assert "%" not in names.sub("", m.string).replace("%%", ""), m.id
-
-
 def test_a_firm_withdraws_its_submission_and_not_another_firms(site: Site) -> None:
     c = site.client()
     sign_in(c, "firm06")

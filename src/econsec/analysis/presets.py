@@ -65,6 +65,11 @@ class Criterion:
     description: str
     inclusive: bool = False
     when_missing: bool | None = False
+    description_ja: str = ""
+
+    def describe(self, lang: str = "en") -> str:
+        """The criterion in words, in ``lang`` (English when there is no translation)."""
+        return self.description_ja if lang == "ja" and self.description_ja else self.description
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +82,11 @@ class Preset:
     criteria: tuple[Criterion, ...]
     persistence: Criterion | None = None
     version: str = "1"
+    title_ja: str = ""
+
+    def title_in(self, lang: str = "en") -> str:
+        """The method's title in ``lang`` (English when there is no translation)."""
+        return self.title_ja if lang == "ja" and self.title_ja else self.title
 
     def with_thresholds(self, overrides: dict[str, float]) -> Preset:
         """The preset with some thresholds changed (by criterion name)."""
@@ -108,8 +118,9 @@ class Preset:
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _VERSION = re.compile(r"^[0-9A-Za-z.]{1,20}$")
-_CRITERION = {"name", "value", "threshold", "description", "inclusive", "when_missing"}
-_PRESET = {"id", "version", "title", "source", "criteria", "persistence"}
+_CRITERION = {"name", "value", "threshold", "description", "description_ja", "inclusive",
+              "when_missing"}  # fmt: skip
+_PRESET = {"id", "version", "title", "title_ja", "source", "criteria", "persistence"}
 
 
 def _criterion(raw: object, where: str) -> Criterion:
@@ -124,7 +135,8 @@ def _criterion(raw: object, where: str) -> Criterion:
         raise ConfigError(f"{where}: when_missing must be true, false or null")
     return Criterion(str(raw["name"]), str(raw["value"]), float(raw["threshold"]),
                      str(raw.get("description", "")), bool(raw.get("inclusive", False)),
-                     raw.get("when_missing", False))  # fmt: skip
+                     raw.get("when_missing", False),
+                     str(raw.get("description_ja", "")))  # fmt: skip
 
 
 def parse_presets(raw: object, where: str = "presets") -> dict[str, Preset]:
@@ -163,9 +175,10 @@ def parse_presets(raw: object, where: str = "presets") -> dict[str, Preset]:
         if (
             not isinstance(item, dict)
             or set(item) - _PRESET
-            or not _PRESET - {"persistence"} <= set(item)
+            or not _PRESET - {"persistence", "title_ja"} <= set(item)
         ):
-            raise ConfigError(f"{here}: expected {', '.join(sorted(_PRESET))}")
+            raise ConfigError(f"{here}: expected {', '.join(sorted(_PRESET))} (title_ja and "
+                              "persistence optional)")  # fmt: skip
         ident, version = str(item["id"]), str(item["version"])
         if not _ID.match(ident) or not _VERSION.match(version) or ident in out:
             raise ConfigError(f"{here}: a new id like geodep and a version like 1")
@@ -182,6 +195,7 @@ def parse_presets(raw: object, where: str = "presets") -> dict[str, Preset]:
             if persistence is None
             else _criterion(persistence, f"{here}.persistence"),
             version=version,
+            title_ja=str(item.get("title_ja", "")),
         )
     return out
 

@@ -25,7 +25,15 @@ from econsec.analysis.concentration import (
 )
 from econsec.analysis.presets import Criterion, Preset
 
-__all__ = ["Screen", "criteria_of", "prepare_screen", "run_screen", "screen_sql"]
+__all__ = [
+    "CriterionCount",
+    "Screen",
+    "criteria_counts",
+    "criteria_of",
+    "prepare_screen",
+    "run_screen",
+    "screen_sql",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,4 +315,62 @@ def criteria_of(row: dict[str, Any], preset: Preset) -> dict[str, dict[str, Any]
         elif entry["met"] is None:
             entry["note"] = "insufficient data: the data given do not determine this value"
         out[name] = entry
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionCount:
+    """How many result rows meet one criterion, fail it, or leave it undecided (and why)."""
+
+    criterion: Criterion
+    met: int
+    not_met: int
+    undecided: int
+    note: str = ""
+
+
+def criteria_counts(rows: list[dict[str, Any]], preset: Preset) -> list[CriterionCount]:
+    """Each criterion's verdicts over the rows: the reason a screen flags nothing (or little).
+
+    Parameters
+    ----------
+    rows : list of dict
+        Rows of :func:`run_screen`.
+    preset : Preset
+        The preset the screen ran with.
+
+    Returns
+    -------
+    list of CriterionCount
+        In the preset's order, persistence last.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> from econsec.analysis.concentration import Importer
+    >>> from econsec.analysis.presets import preset
+    >>> from econsec.storage.engines import duckdb_engine
+    >>> engine = duckdb_engine(None)
+    >>> engine.register("flows", pa.table({
+    ...     "year": [2024] * 3, "exporter": ["CHN", "KOR", "CHN"],
+    ...     "importer": ["JPN", "JPN", "USA"], "product": ["811292"] * 3,
+    ...     "value_usd": [900.0, 100.0, 5000.0]}))
+    >>> s = Screen((Importer("JPN", frozenset({"JPN"})),), 2024, preset("geodep"))
+    >>> [(c.criterion.name, c.met, c.not_met, c.undecided) for c in
+    ...  criteria_counts(run_screen(engine, s).to_pylist(), s.preset)][-1]
+    ('C4_persistence', 0, 0, 1)
+    """
+    criteria = (*preset.criteria, *((preset.persistence,) if preset.persistence else ()))
+    explained = [criteria_of(r, preset) for r in rows]
+    out = []
+    for c in criteria:
+        verdicts = [e[c.name] for e in explained]
+        notes = sorted({v["note"] for v in verdicts if v["met"] is None and "note" in v})
+        out.append(CriterionCount(
+            c,
+            met=sum(1 for v in verdicts if v["met"] is True),
+            not_met=sum(1 for v in verdicts if v["met"] is False),
+            undecided=sum(1 for v in verdicts if v["met"] is None),
+            note="; ".join(notes),
+        ))  # fmt: skip
     return out

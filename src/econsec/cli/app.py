@@ -98,8 +98,21 @@ def _options(
             "--version", callback=_version, is_eager=True, help="Show the version and exit."
         ),
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="Language of tables and messages: en or ja (default: $ECONSEC_LANG, else $LANG).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """econsec: supply-chain chokepoints, dependency screens and economic-security analytics."""
+    if lang is not None:
+        from econsec.i18n import LOCALES
+
+        if lang not in LOCALES:
+            raise InputError(f"--lang {lang!r}", expected=" or ".join(LOCALES))
     level = os.environ.get("ECONSEC_LOG_LEVEL", "WARNING").upper()
     if level not in logging.getLevelNamesMapping():
         raise ConfigError(
@@ -151,6 +164,26 @@ def _plain(value: object) -> object:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+def language() -> str:
+    """The language of this command's output: ``--lang``, else the environment's
+    (:func:`econsec.i18n.cli_language`)."""
+    from typer._click.globals import get_current_context  # the click that Typer vendors
+
+    from econsec.i18n import cli_language
+
+    context = get_current_context(silent=True)
+    chosen = context.find_root().params.get("lang") if context is not None else None
+    return str(chosen) if chosen else cli_language()
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """``text`` padded to ``width`` terminal columns (a Japanese character takes two)."""
+    from rich.cells import cell_len
+
+    fill = " " * max(0, width - cell_len(text))
+    return fill + text if right else text + fill
 
 
 def emit(data: object, fmt: str, text: list[str]) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from econsec.cli.app import WorkspaceOption, app, emit, usage, workspace
+from econsec.cli.app import WorkspaceOption, app, emit, language, pad, usage, workspace
 
 scenario_app = typer.Typer(help="Simulate coercion scenarios.", no_args_is_help=True)
 app.add_typer(scenario_app, name="scenario")
@@ -116,30 +116,42 @@ def mitigate(
 ) -> None:
     """Plan sourcing shares for a product: the cost–risk frontier and a recommended plan."""
     from econsec.app.scenarios import MitigationRequest, plan_mitigation
+    from econsec.i18n import tr
+    from econsec.reference.names import country_name, label, product_name
     from econsec.scenarios.mitigation import rounded_shares
 
     plan = plan_mitigation(workspace(workspace_dir), MitigationRequest(
         importer, product, cap, year, risk, disruption_days, probability, min_share,
         max_suppliers, tuple(exclude) if exclude is not None else None))  # fmt: skip
-    data = dataclasses.asdict(plan)
-    code, hs6, base = plan.importer, plan.product, plan.base_year
+    lang = language()
     shares = plan.recommended["shares"]
     assert isinstance(shares, dict)
-    text = [f"{code} {hs6} ({base})", "", f"{'supplier':<10}{'now':>8}{'plan':>8}"]
+    data = dataclasses.asdict(plan) | {
+        "importer_name": country_name(plan.importer, lang),
+        "product_name": product_name(plan.product, lang),
+        "supplier_names": {s: country_name(s, lang) for s in sorted({*plan.current, *shares})},
+    }
     now = rounded_shares(plan.current, 0.001)
     new = rounded_shares(shares, 0.001)
+    text = [f"{label('country', plan.importer, lang)}, {label('product', plan.product, lang)} "
+            f"({plan.base_year})", "",
+            pad(tr("supplier", lang), 24) + pad(tr("now", lang), 8, True)
+            + pad(tr("plan", lang), 8, True)]  # fmt: skip
     for s in sorted(set(now) | set(new), key=lambda s: (-new.get(s, 0), -now.get(s, 0), s)):
         if s in new or now[s] >= 0.01:
-            text.append(f"{s:<10}{now.get(s, 0):>8.1%}{new.get(s, 0):>8.1%}")
+            text.append(pad(label("country", s, lang, width=18), 24)
+                        + f"{now.get(s, 0):>8.1%}{new.get(s, 0):>8.1%}")  # fmt: skip
     rest = sum(v for s, v in now.items() if s not in new and v < 0.01)
     if rest:
-        text.append(f"{'others':<10}{rest:>8.1%}{0:>8.1%}")
-    text.append(f"{'total':<10}{sum(now.values()):>8.1%}{sum(new.values()):>8.1%}")
+        text.append(pad(tr("others", lang), 24) + f"{rest:>8.1%}{0:>8.1%}")
+    text.append(pad(tr("total", lang), 24) + f"{sum(now.values()):>8.1%}{sum(new.values()):>8.1%}")
     text.append("")
     if plan.excluded:
-        text.append(f"excluded ({', '.join(plan.excluded_groups)}): {', '.join(plan.excluded)}")
-    text.append(f"at most {plan.max_suppliers} suppliers, each at least {plan.min_share:.0%}; "
-                f"no country above {plan.cap:.0%}")  # fmt: skip
-    text.append(f"HHI {plan.hhi:.3f} (now {plan.current_hhi:.3f}), "
-                f"stockpile {plan.stockpile_days:.0f} days")  # fmt: skip
+        text.append(tr("excluded ({groups}): {countries}", lang,
+                       groups=", ".join(plan.excluded_groups),
+                       countries=", ".join(label("country", c, lang) for c in plan.excluded)))  # fmt: skip
+    text.append(tr("at most {n} suppliers, each at least {least:.0%}; no country above {cap:.0%}",
+                   lang, n=plan.max_suppliers, least=plan.min_share, cap=plan.cap))  # fmt: skip
+    text.append(tr("HHI {hhi:.3f} (now {now:.3f}), stockpile {days:.0f} days", lang,
+                   hhi=plan.hhi, now=plan.current_hhi, days=plan.stockpile_days))  # fmt: skip
     emit(data, format, text)

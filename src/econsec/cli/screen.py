@@ -5,11 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from econsec.cli.app import WorkspaceOption, app, report_app, usage, workspace, write_table
+from econsec.cli.app import (
+    WorkspaceOption,
+    app,
+    language,
+    report_app,
+    usage,
+    workspace,
+    write_table,
+)
+
+if TYPE_CHECKING:
+    from econsec.analysis.presets import Preset
 
 ImporterOption = Annotated[
     list[str] | None,
@@ -101,7 +112,7 @@ def screen(
         return
     table = runner.sql(query)
     if format == "table":
-        _print_screen(table.to_pylist(), spec.preset.title, src, output)
+        _print_screen(table.to_pylist(), spec.preset, src, output)
         return
     rows = None
     if format == "json":
@@ -110,51 +121,75 @@ def screen(
 
 
 def _json_row(r: dict[str, Any], criteria: dict[str, Any], source: str) -> dict[str, Any]:
-    """A result row for JSON: every metric, the verdict and the criteria as an object."""
+    """A result row for JSON: every metric, the verdict and the criteria as an object, with
+    the names of the importer, product and top supplier in the reader's language."""
     from econsec.analysis.concentration import METRIC_COLUMNS
+    from econsec.reference.names import country_name, product_name
 
+    lang = language()
     fields = (*METRIC_COLUMNS, "single_source_share", "persistence", "flagged", "method")
-    return {**{k: r[k] for k in fields}, "criteria": criteria, "source": source}
+    names = {
+        "importer_name": country_name(r["importer"], lang),
+        "product_name": product_name(r["product"], lang),
+        "top_supplier_name": country_name(r["top_supplier"] or "", lang),
+    }
+    return {**{k: r[k] for k in fields}, **names, "criteria": criteria, "source": source}
 
 
-def _print_screen(rows: list[dict[str, Any]], title: str, source: str, output: Path | None) -> None:
+def _print_screen(
+    rows: list[dict[str, Any]], preset: Preset, source: str, output: Path | None
+) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from econsec.analysis.screen import criteria_counts
+    from econsec.i18n import tr
+    from econsec.reference.names import label
+
     if output is not None:
         usage("--output needs --format csv, json or parquet")
+    lang = language()
     flagged = sorted((r for r in rows if r["flagged"]), key=lambda r: -r["imports_usd"])
-    table = Table(
-        title=f"{title}: {len(flagged)} of {len(rows)} importer × product rows flagged "
-        f"(source {source})"
-    )
-    for name in (
-        "importer",
-        "product",
-        "imports USD",
-        "suppliers",
-        "HHI",
-        "top supplier",
-        "share",
-        "persistence",
-    ):
-        table.add_column(
-            name, justify="left" if name in ("importer", "product", "top supplier") else "right"
+    title = tr("{title}: {flagged} of {rows} importer × product rows flagged (source {source})",
+               lang, title=preset.title_in(lang), flagged=len(flagged), rows=len(rows),
+               source=source)  # fmt: skip
+    if not rows:
+        typer.echo(title)
+        typer.echo(tr("No importer bought any of these products in the year: nothing to "
+                      "screen.", lang))  # fmt: skip
+        return
+    if not flagged:
+        typer.echo(title)
+        typer.echo(
+            tr("None is flagged. Each criterion over the {rows} rows:", lang, rows=len(rows))
         )
+        for c in criteria_counts(rows, preset):
+            line = tr("  {description}: met {met}, not met {not_met}, undecided {undecided}",
+                      lang, description=c.criterion.describe(lang), met=c.met,
+                      not_met=c.not_met, undecided=c.undecided)  # fmt: skip
+            typer.echo(line + (f" ({tr(c.note, lang)})" if c.note else ""))
+        return
+    table = Table(title=title)
+    headers = ("importer", "product", "imports USD", "supplier countries", "HHI",
+               "top supplier", "share", "years flagged")  # fmt: skip
+    for name in headers:
+        table.add_column(tr(name, lang), justify="left" if name in headers[:2] + headers[5:6]
+                         else "right", overflow="fold")  # fmt: skip
     for r in flagged[:50]:
         table.add_row(
-            r["importer"],
-            r["product"],
+            label("country", r["importer"], lang, width=14),
+            label("product", r["product"], lang, width=36),
             f"{r['imports_usd']:,.0f}",
             str(r["n_suppliers"]),
             f"{r['hhi']:.3f}",
-            r["top_supplier"],
+            label("country", r["top_supplier"], lang, width=14),
             f"{r['top_share']:.0%}",
-            str(r["persistence"]),
+            "–" if r["persistence"] is None else str(r["persistence"]),
         )
-    Console(width=140).print(table)
+    Console(width=160).print(table)
     if len(flagged) > 50:
-        typer.echo(f"... and {len(flagged) - 50} more; use --format csv or json for all rows")
+        typer.echo(tr("... and {more} more; use --format csv or json for all rows", lang,
+                      more=len(flagged) - 50))  # fmt: skip
 
 
 @app.command("crma")

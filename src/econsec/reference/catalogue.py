@@ -236,14 +236,16 @@ def select_products(
     >>> import datetime as dt
     >>> sorted(select_products("critical:japan/permanent_magnets", dt.date(2024, 1, 1)))
     ['850511', '850519']
-    >>> sorted(select_products("850511,81129", dt.date(2024, 1, 1)))
-    ['081129', '850511']
+    >>> sorted(select_products("850511,10121", dt.date(2024, 1, 1)))
+    ['010121', '850511']
     """
     cat = catalogue or _builtin()
     codes: set[str] = set()
     for part in (p.strip() for p in selector.split(",") if p.strip()):
         if not part.startswith("critical:"):
-            codes.add(normalise_hs6(part))
+            from econsec.reference.names import check_hs6
+
+            codes.add(check_hs6(part, field="--products"))
             continue
         path = part.removeprefix("critical:")
         list_id, _, group_id = path.partition("/")

@@ -177,8 +177,9 @@ def product_name(code: str, lang: str = "en") -> str:
     code : str
         An HS code.
     lang : str
-        ``en`` or ``ja`` (Japanese: the English description after the chapter's Japanese name,
-        as the WCO publishes no Japanese descriptions).
+        ``en`` or ``ja`` (Japanese: the Japanese name of the group of Japan's critical products
+        that holds the code, before the English description, as the WCO publishes no Japanese
+        descriptions).
 
     Returns
     -------
@@ -190,6 +191,8 @@ def product_name(code: str, lang: str = "en") -> str:
     'Magnets; permanent magnets and articles '
     >>> product_name("81", "ja")
     'その他の卑金属及びサーメット並びにこれらの製品'
+    >>> product_name("810411", "ja")
+    'マグネシウム金属：Magnesium; unwrought, containing at least 99.8% by weight of magnesium'
     >>> product_name("811298")
     ''
     """
@@ -203,9 +206,27 @@ def product_name(code: str, lang: str = "en") -> str:
         name = "; ".join(descriptions[t] for t in targets[:2]) + (
             " ..." if len(targets) > 2 else ""
         )
-    if name and _lang(lang) == "ja":
-        return f"{chapter_name(text[:2], 'ja')}：{name}"
+    if name and _lang(lang) == "ja" and len(text) == 6 and (group := _japan_group(text)):
+        return f"{group}：{name}"
     return name
+
+
+@cache
+def _japan_group(hs6: str) -> str:
+    """The Japanese name of the critical-product group holding ``hs6``: Japan's own group,
+    else (for Japan's broad "critical minerals") the material of the EU's and then the US
+    lists; two names and 等 when a list has several; "" when no list holds it."""
+    from econsec.reference.catalogue import groups_containing
+
+    groups = groups_containing(hs6)
+    for prefix in ("japan/", "eu_crma/critical/", "us_critical_minerals/"):
+        names = list(dict.fromkeys(
+            g.name_ja for g in groups
+            if g.key.startswith(prefix) and g.key != "japan/critical_minerals"
+        ))  # fmt: skip
+        if names:
+            return "・".join(names[:2]) + ("等" if len(names) > 2 else "")
+    return "重要鉱物" if any(g.key == "japan/critical_minerals" for g in groups) else ""
 
 
 def chapter_name(code: str, lang: str = "en") -> str:

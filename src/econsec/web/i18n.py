@@ -1,8 +1,5 @@
-"""Languages of the web pages: English and Japanese message catalogues (gettext ``.po``, read
-with Babel), the choice of language, and locale-aware number and date formats.
-
-The catalogues are compiled in memory when first used, so there is no build step; the
-languages are English and every folder under ``locales/``. The language
+"""Languages of the web pages: the choice of language and locale-aware number and date formats
+(the catalogues are :mod:`econsec.i18n`'s). The language
 is the user's setting when it is ``en`` or ``ja``, otherwise (``auto``, or before signing in)
 the ``lang`` cookie, otherwise the browser's ``Accept-Language``.
 """
@@ -10,42 +7,13 @@ the ``lang`` cookie, otherwise the browser's ``Accept-Language``.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import io
-from importlib import resources
 from typing import Any
 
 from babel import Locale, dates, numbers
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
+
+from econsec.i18n import LOCALES, translations
 
 __all__ = ["LOCALES", "choose", "filters", "translations"]
-
-
-def _discovered() -> tuple[str, ...]:
-    """English, and every language with a catalogue ``locales/<code>/LC_MESSAGES/messages.po``
-    (adding a language is adding its folder)."""
-    folder = resources.files("econsec.web").joinpath("locales")
-    found = sorted(d.name for d in folder.iterdir()
-                   if d.joinpath("LC_MESSAGES", "messages.po").is_file())  # fmt: skip
-    return ("en", *found)
-
-
-LOCALES = _discovered()
-
-
-@functools.cache
-def translations(locale: str) -> NullTranslations:
-    if locale == "en":
-        return NullTranslations()
-    po = resources.files("econsec.web").joinpath("locales", locale, "LC_MESSAGES", "messages.po")
-    with po.open("rb") as f:
-        catalog = read_po(f, locale=locale)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return Translations(buffer)
 
 
 def choose(user_locale: str | None, cookie: str | None, accept_language: str | None) -> str:

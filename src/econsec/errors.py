@@ -114,6 +114,7 @@ class InputProblems(InputError):
         self.problems = tuple(
             sorted(problems, key=lambda e: (e.line or e.row or 0, e.column or ""))
         )
+        self.limit = limit
         stopped = f" (the first {limit}; checking stopped there)" if limit else ""
         listing = "\n".join(f"  {e}" for e in self.problems)
         super().__init__(f"{len(problems)} problems{stopped}\n{listing}", file=file)

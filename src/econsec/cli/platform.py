@@ -50,9 +50,12 @@ def serve(
         usage("--demo is refused in production")
     app_ = create_app(settings)  # migrates the schema once, before any worker starts
     if demo:
+        from econsec.app.demo import ensure_demo_world
         from econsec.app.seed import seed_demo
+        from econsec.storage.workspace import Workspace
 
         typer.echo(seed_demo(app_.state.platform).summary())
+        ensure_demo_world(Workspace(settings.workspace), typer.echo)  # the trade world too
     typer.echo(
         f"econsec platform on http://{host}:{port} (sign in at /, API docs at /api/docs)",
         err=True,

@@ -33,6 +33,8 @@ def _intelligence_resource(s: Subject) -> Resource:
 
 
 register(
+    Page("/console/data", "Trade data and networks", "read_intelligence", _intelligence_resource,
+         55),
     Page("/console/screen", "Dependency screen", "read_intelligence", _intelligence_resource, 60),
     Page("/console/scenarios", "Scenarios", "read_intelligence", _intelligence_resource, 70),
     Page("/console/findings", "Findings", "read_findings", lambda s: Resource("finding"), 80),
@@ -126,17 +128,29 @@ def screen(
     return render(request, p, caller, "console_screen.html", **context)
 
 
+def _scenario_page(
+    request: Request, p: Platform, caller: Caller, status: int = 200, **extra: Any
+) -> Response:
+    from econsec.app.datasets import networks
+
+    context: dict[str, Any] = {"text": DEMO_SCENARIO.read_text("utf-8"), "result": None,
+                               "error": None, "network": "",
+                               "networks": networks(_workspace(p)), **extra}  # fmt: skip
+    return render(request, p, caller, "console_scenarios.html", status=status, **context)
+
+
 @router.get("/scenarios")
 def scenarios(request: Request) -> Response:
     p, caller = require(request, "/console/scenarios")
-    return render(request, p, caller, "console_scenarios.html",
-                  text=DEMO_SCENARIO.read_text("utf-8"), result=None, error=None)  # fmt: skip
+    return _scenario_page(request, p, caller)
 
 
 @router.post("/scenarios")
 async def run(request: Request) -> Response:
-    """Run a scenario (edited or uploaded) on the workspace's data and network."""
-    from econsec.app.scenarios import demo_network, run_in_workspace
+    """Run a scenario (edited or uploaded) on the workspace's trade data and, when one is
+    chosen, a firm network (without one, the firm layer is skipped with a note)."""
+    from econsec.app.datasets import load_network, networks
+    from econsec.app.scenarios import run_in_workspace
     from econsec.report.scenario import scenario_report
     from econsec.scenarios import read_scenario
 
@@ -144,20 +158,102 @@ async def run(request: Request) -> Response:
     form = await checked_form(request)
     upload = form.get("upload")
     text = str(form.get("scenario", ""))
+    name = str(form.get("network", ""))[:40]
     if upload is not None and not isinstance(upload, str) and upload.filename:
         text = (await upload.read(200_000)).decode("utf-8", "replace")
     await form.close()
+    ws = _workspace(p)
+    choice = next((n for n in networks(ws) if n.name == name), None)
     try:
-        ws = _workspace(p)
-        run = run_in_workspace(ws, read_scenario(text, "scenario"), network=demo_network(ws))
+        network = load_network(ws, name) if name else None
+        run = run_in_workspace(ws, read_scenario(text, "scenario"), network=network)
     except EconsecError as exc:
-        return render(request, p, caller, "console_scenarios.html", status=422, text=text,
-                      result=None, error=str(exc))  # fmt: skip
+        return _scenario_page(request, p, caller, 422, text=text, error=str(exc), network=name)
     data = run.result.as_dict()
     report = scenario_report(data, data_source=data["data_source"])
-    return render(request, p, caller, "console_scenarios.html", text=text, result=data,
-                  error=None, charts=[chart(f) for f in report.figures[:2]],
-                  charts_used=True)  # fmt: skip
+    return _scenario_page(request, p, caller, text=text, result=data, network=name,
+                          network_label=choice.label if choice else "",
+                          charts=[chart(f) for f in report.figures[:2]],
+                          charts_used=True)  # fmt: skip
+
+
+def _data_page(
+    request: Request, p: Platform, caller: Caller, status: int = 200, **extra: Any
+) -> Response:
+    from econsec.app.datasets import TRADE_KINDS, networks
+    from econsec.storage.workspace import imports
+
+    ws = _workspace(p)
+    context: dict[str, Any] = {"imports": imports(ws), "networks": networks(ws),
+                               "kinds": TRADE_KINDS, "errors": [], "imported": None,
+                               "saved": None, "error_file": None, **extra}  # fmt: skip
+    return render(request, p, caller, "console_data.html", status=status, **context)
+
+
+@router.get("/data")
+def data(request: Request) -> Response:
+    """The workspace's trade data and firm networks, and forms to add more."""
+    p, caller = require(request, "/console/data")
+    return _data_page(request, p, caller)
+
+
+async def _uploads(request: Request, *names: str) -> tuple[dict[str, str], dict[str, Any]]:
+    """The form's text fields and its files as (file name, content), up to 200 MB each."""
+    form = await checked_form(request)
+    fields, files = {}, {}
+    for key, value in form.multi_items():
+        if isinstance(value, str):
+            fields[key] = value[:200]
+        elif key in names and value.filename:
+            files[key] = (value.filename, await value.read(200_000_001))
+    await form.close()
+    return fields, files
+
+
+def _problems_of(exc: EconsecError) -> list[dict[str, Any]]:
+    from econsec.errors import InputError, InputProblems
+
+    if not isinstance(exc, InputError):
+        return [{"row": None, "field": "", "message": str(exc)}]
+    found = exc.problems if isinstance(exc, InputProblems) else (exc,)
+    return [{"row": e.line or e.row, "field": e.column or "",
+             "message": e.problem + (f" (expected {e.expected})" if e.expected else "")}
+            for e in found]  # fmt: skip
+
+
+@router.post("/data/import")
+async def import_trade_file(request: Request) -> Response:
+    """Import a trade file through the CLI's loaders; every problem is listed, nothing kept."""
+    from econsec.app.datasets import import_trade
+
+    p, caller = require(request, "/console/data")
+    fields, files = await _uploads(request, "file", "extra")
+    try:
+        result = import_trade(p, caller, _workspace(p), fields.get("kind", ""),
+                              files.get("file", ("", b"")), files.get("extra"),
+                              replace=bool(fields.get("replace")),
+                              dedupe=bool(fields.get("dedupe")))  # fmt: skip
+    except EconsecError as exc:
+        return _data_page(request, p, caller, 422, errors=_problems_of(exc),
+                          error_file=getattr(exc, "file", None))  # fmt: skip
+    return _data_page(request, p, caller, imported=result)
+
+
+@router.post("/data/networks")
+async def upload_network(request: Request) -> Response:
+    """Check and store a firm network (firms and links files, the CLI's formats)."""
+    from econsec.app.datasets import save_network
+
+    p, caller = require(request, "/console/data")
+    fields, files = await _uploads(request, "firms", "links")
+    name = fields.get("name", "").strip()
+    try:
+        network = save_network(p, caller, _workspace(p), name, files.get("firms", ("", b"")),
+                               files.get("links", ("", b"")))  # fmt: skip
+    except EconsecError as exc:
+        return _data_page(request, p, caller, 422, errors=_problems_of(exc),
+                          error_file=getattr(exc, "file", None))  # fmt: skip
+    return _data_page(request, p, caller, saved=(name, len(network.firm_ids), network.n_links))
 
 
 @router.get("/findings")

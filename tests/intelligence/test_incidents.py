@@ -60,7 +60,7 @@ def test_fields_are_checked_and_every_bad_one_is_named() -> None:
 def test_the_seed_register_reads_back_from_csv_and_json() -> None:
     seed = known_incidents()
     assert len(seed) >= 12 and all(i.sources for i in seed)
-    assert load_file(dump_csv(seed).encode(), "r.csv") == seed
+    assert load_file(dump_csv(seed), "r.csv") == seed
     assert load_file(dump_json(seed).encode(), "r.json") == seed
 
 
@@ -82,7 +82,7 @@ def test_any_register_round_trips(
               "removed": (start + dt.timedelta(days=days)).isoformat() if days is not None
               else None}  # fmt: skip
     incidents = load([record])
-    assert load_file(dump_csv(incidents).encode(), "r.csv") == incidents
+    assert load_file(dump_csv(incidents), "r.csv") == incidents
     assert load_file(json.dumps([i.as_dict() for i in incidents]).encode(), "r.json") == incidents
 
 

@@ -45,7 +45,7 @@ def test_register_import_export_and_evidence(world: World) -> None:
     assert r.status_code == 422 and r.json()["problems"][0]["row"] == 2
     assert c.get("/api/v1/incidents", headers=gov).json() == []
     seed = known_incidents()
-    r = c.post("/api/v1/incidents", content=dump_csv(seed).encode(),
+    r = c.post("/api/v1/incidents", content=dump_csv(seed),
                headers={**gov, "content-type": "text/csv"})  # fmt: skip
     assert r.status_code == 201 and len(r.json()) == len(seed)
     assert c.post("/api/v1/incidents", json=[BARLEY], headers=gov).status_code == 201

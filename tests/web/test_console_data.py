@@ -128,3 +128,21 @@ def test_the_demo_network_is_labelled_synthetic_beside_its_result(site: Site) ->
                 {"scenario": DEMO_SCENARIO.read_text("utf-8"), "network": "demo"}, {})  # fmt: skip
     assert out.startswith("200")
     assert f"Firm network output lost (demo ({SYNTHETIC_LABEL}))" in out
+
+
+def test_exports_work_in_the_browser_session_and_open_in_excel(site: Site) -> None:
+    c = site.client()
+    sign_in(c, "analyst2")
+    r = c.get("/console/intelligence/incidents.csv")
+    assert r.status_code == 200 and r.content.startswith(b"\xef\xbb\xbf")
+    assert r.headers["content-disposition"] == 'attachment; filename="incidents.csv"'
+    assert b"\r\n" in r.content and b"\n" not in r.content.replace(b"\r\n", b"")
+    page = c.get("/console/screen", params={"importer": "JPN", "year": 2024}).text
+    assert 'href="/console/screen.csv?importer=JPN&amp;year=2024' in page
+    r = c.get("/console/screen.csv", params={"importer": "JPN", "year": 2024})
+    text = r.content.decode("utf-8-sig")
+    assert r.status_code == 200 and text.startswith("importer,importer_name,product,product_name")
+    assert "\r\nJPN,Japan," in text
+    firm = site.client()
+    sign_in(firm, "firm01")
+    assert firm.get("/console/screen.csv", params={"year": 2024}).status_code in (403, 404)

@@ -18,6 +18,7 @@ from econsec.app.sharing import AUDIENCE
 from econsec.intelligence.incidents import FIELDS, Incident
 from econsec.intelligence.warning import FLOW_COLUMNS
 from econsec.sharing.records import json_schema
+from econsec.spreadsheet import MEDIA_TYPE, attachment
 
 __all__ = ["router"]
 
@@ -62,9 +63,10 @@ def export_incidents(
     format: Annotated[str, Query(pattern="^(csv|json)$")] = "json",
 ) -> Response:
     """The register as CSV or JSON, in the import format."""
-    text = app.export_incidents(p, caller, format)
-    media = "text/csv; charset=utf-8" if format == "csv" else "application/json"
-    return Response(text, media_type=media)
+    body = app.export_incidents(p, caller, format)
+    if format == "csv":
+        return Response(body, media_type=MEDIA_TYPE, headers=attachment("incidents.csv"))
+    return Response(body, media_type="application/json")
 
 
 @router.delete("/incidents/{incident_id}", status_code=204)

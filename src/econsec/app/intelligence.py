@@ -185,12 +185,12 @@ def import_incidents(
     return items
 
 
-def export_incidents(p: Platform, caller: Caller, fmt: str) -> str:
-    """The register as CSV or JSON text, in the import format."""
+def export_incidents(p: Platform, caller: Caller, fmt: str) -> bytes:
+    """The register as CSV (spreadsheet-safe) or JSON bytes, in the import format."""
     p.authorise(caller.subject, "read_intelligence", REGISTER, "incidents (export)")
     with p.read() as conn:
         items = intel.list_incidents(conn)
-    return dump_csv(items) if fmt == "csv" else dump_json(items)
+    return dump_csv(items) if fmt == "csv" else dump_json(items).encode("utf-8")
 
 
 def delete_incident(p: Platform, caller: Caller, incident_id: str) -> None:

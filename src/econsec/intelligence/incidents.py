@@ -24,10 +24,8 @@ the window; the product is checked when the incident names products).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -44,6 +42,7 @@ from econsec.sharing.records import (
     check,
     parse_csv,
 )
+from econsec.spreadsheet import csv_bytes
 
 __all__ = [
     "ASSESSMENTS",
@@ -231,15 +230,11 @@ def _cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def dump_csv(incidents: Iterable[Incident]) -> str:
-    """CSV that :func:`load_file` reads back (lists ``;``-separated, empty = none)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(_COLUMNS)
-    for i in incidents:
-        d = i.as_dict()
-        writer.writerow([_cell(d[c]) for c in _COLUMNS])
-    return out.getvalue()
+def dump_csv(incidents: Iterable[Incident]) -> bytes:
+    """Spreadsheet-safe CSV (:mod:`econsec.spreadsheet`) that :func:`load_file` reads back
+    (lists ``;``-separated, empty = none)."""
+    rows = ([_cell(i.as_dict()[c]) for c in _COLUMNS] for i in incidents)
+    return csv_bytes(_COLUMNS, rows)
 
 
 def _product_matches(product: str, wanted: Sequence[str]) -> bool:

@@ -28,6 +28,7 @@ from typing import TypeAlias
 from econsec.access.policy import Classification
 from econsec.errors import FieldProblem, NotFoundError, RecordsRejected
 from econsec.reference.countries import to_alpha3
+from econsec.spreadsheet import restore
 
 __all__ = [
     "KINDS",
@@ -560,7 +561,8 @@ description=None, classification='RESTRICTED')
 
 def parse_csv(data: bytes, *, source: str = "upload") -> list[dict[str, str]]:
     """Rows of a UTF-8 CSV with a header (a byte-order mark is allowed), as text values; blank
-    lines are skipped.
+    lines are skipped, and cells an export neutralised against formulas are restored
+    (:func:`econsec.spreadsheet.restore`).
 
     Parameters
     ----------
@@ -613,7 +615,7 @@ def parse_csv(data: bytes, *, source: str = "upload") -> list[dict[str, str]]:
                 FieldProblem(row, "row", f"{len(values)} values for {len(header)} columns")
             )
             continue
-        records.append(dict(zip(header, values, strict=True)))
+        records.append(dict(zip(header, map(restore, values), strict=True)))
     if problems:
         raise RecordsRejected(problems, source=source)
     return records

@@ -21,7 +21,15 @@ from econsec.intelligence.warning import METHOD
 from econsec.report.html import Figure
 from econsec.sharing.findings import Finding
 from econsec.storage.workspace import Workspace
-from econsec.web.render import Page, chart, checked_form, register, render, require
+from econsec.web.render import (
+    Page,
+    chart,
+    checked_form,
+    locale_of,
+    register,
+    render,
+    require,
+)
 
 __all__ = ["router"]
 
@@ -48,20 +56,54 @@ COLUMNS = (
 )  # fmt: skip
 
 
+PAGE_SIZE = 50
+
+
 def _workspace(p: Platform) -> Workspace:
     return Workspace(p.settings.workspace)
+
+
+@router.get("/screen.csv")
+def screen_csv(
+    request: Request, year: int, importer: str = "JPN", preset: str = "geodep", group: str = ""
+) -> Response:
+    """The screen's every row, with names beside codes, as spreadsheet-safe CSV."""
+    from econsec.analysis.screen import run_screen
+    from econsec.app.screening import ScreenRequest, prepare_screen
+    from econsec.reference.names import country_name, product_name
+    from econsec.spreadsheet import MEDIA_TYPE, attachment, csv_bytes
+
+    p, caller = require(request, "/console/screen")
+    lang = locale_of(request, caller)
+    prepared = prepare_screen(_workspace(p), ScreenRequest(
+        year=year, importers=(importer[:20],), preset=preset,
+        products=f"critical:{group}" if group else None,
+    ))  # fmt: skip
+    rows = run_screen(prepared.engine, prepared.screen).to_pylist()
+    header = ["importer", "importer_name", "product", "product_name", "year", "imports_usd",
+              "n_suppliers", "hhi", "top_supplier", "top_supplier_name", "top_share", "flagged",
+              "method", "source"]  # fmt: skip
+    body = csv_bytes(header, ([
+        r["importer"], country_name(r["importer"], lang), r["product"],
+        product_name(r["product"], lang), r["year"], r["imports_usd"], r["n_suppliers"],
+        r["hhi"], r["top_supplier"], country_name(r["top_supplier"] or "", lang), r["top_share"],
+        r["flagged"], r["method"], prepared.source] for r in rows))  # fmt: skip
+    name = f"screen-{importer[:20]}-{prepared.screen.year}-{preset}.csv"
+    return Response(body, media_type=MEDIA_TYPE, headers=attachment(name))
 
 
 @router.get("/screen")
 def screen(
     request: Request, importer: str = "JPN", year: int | None = None, preset: str = "geodep",
-    group: str = "", flagged: str = "", sort: str = "imports_usd", desc: int = 1,
+    group: str = "", flagged: str = "", sort: str = "imports_usd", desc: int = 1, page: int = 1,
 ) -> Response:  # fmt: skip
-    """Screen an importer's dependencies on the workspace's trade data."""
+    """Screen an importer's dependencies on the workspace's trade data: sorted, filtered,
+    50 rows a page, with names beside codes, and the whole table as CSV."""
     from econsec.analysis.presets import PRESETS
     from econsec.analysis.screen import run_screen
     from econsec.app.screening import ScreenRequest, data_label, prepare_screen
     from econsec.reference.catalogue import groups_on
+    from econsec.reference.names import country_name, product_name
     from econsec.report.dependency import supplier_figure
     from econsec.storage.workspace import imports
 
@@ -97,7 +139,13 @@ def screen(
     method = f"{s.preset.method_version} ({s.preset.source})"
     flagged_rows = [r for r in rows if r["flagged"]]
     shown = flagged_rows if flagged else rows
-    shown = sorted(shown, key=lambda r: (r[sort] is None, r[sort]), reverse=bool(desc))[:200]
+    shown = sorted(shown, key=lambda r: (r[sort] is None, r[sort]), reverse=bool(desc))
+    pages = max(1, -(-len(shown) // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    lang = locale_of(request, caller)
+    shown = [r | {"product_name": product_name(r["product"], lang),
+                  "top_supplier_name": country_name(r["top_supplier"] or "", lang)}
+             for r in shown[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]  # fmt: skip
     charts = [chart(supplier_figure(engine, "flows", s, flagged_rows, data_label(source), method))]
     top = [r["product"] for r in sorted(flagged_rows, key=lambda r: -r["imports_usd"])[:5]]
     if top:
@@ -123,8 +171,16 @@ def screen(
         query["flagged"] = "1" if form["flagged"] else ""
         return "/console/screen?" + urlencode(query)
 
+    def page_link(number: int) -> str:
+        query = {**form, "flagged": "1" if form["flagged"] else "",
+                 "desc": 1 if form["desc"] else 0, "page": number}  # fmt: skip
+        return "/console/screen?" + urlencode(query)
+
+    export = "/console/screen.csv?" + urlencode({"importer": form["importer"], "year": year,
+                                                  "preset": preset, "group": group})  # fmt: skip
     context.update(rows=shown, total=len(rows), n_flagged=len(flagged_rows), source=data_label(source),
-                   method=method, charts=charts, charts_used=True, sort_link=sort_link)  # fmt: skip
+                   method=method, charts=charts, charts_used=True, sort_link=sort_link,
+                   page=page, pages=pages, page_link=page_link, export=export)  # fmt: skip
     return render(request, p, caller, "console_screen.html", **context)
 
 
@@ -317,6 +373,16 @@ def _intelligence(
 def intelligence(request: Request) -> Response:
     p, caller = require(request, "/console/intelligence")
     return _intelligence(request, p, caller)
+
+
+@router.get("/intelligence/incidents.csv")
+def export_incidents(request: Request) -> Response:
+    """The incident register as spreadsheet-safe CSV, in the import format (this session)."""
+    from econsec.spreadsheet import MEDIA_TYPE, attachment
+
+    p, caller = require(request, "/console/intelligence")
+    return Response(intel_app.export_incidents(p, caller, "csv"), media_type=MEDIA_TYPE,
+                    headers=attachment("incidents.csv"))  # fmt: skip
 
 
 async def _file(request: Request) -> tuple[bytes, str]:

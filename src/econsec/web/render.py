@@ -112,6 +112,12 @@ def chart(figure: Figure) -> dict[str, Any]:
             "note": figure.note}  # fmt: skip
 
 
+def locale_of(request: Request, caller: Caller | None) -> str:
+    """The language of the page for this request (:func:`econsec.web.i18n.choose`)."""
+    return i18n.choose(caller.account.locale if caller else None, request.cookies.get("lang"),
+                       request.headers.get("accept-language"))  # fmt: skip
+
+
 def render(
     request: Request,
     p: Platform,
@@ -121,11 +127,7 @@ def render(
     session_cookie: str | None = None,
     **context: Any,
 ) -> HTMLResponse:
-    locale = i18n.choose(
-        caller.account.locale if caller else None,
-        request.cookies.get("lang"),
-        request.headers.get("accept-language"),
-    )
+    locale = locale_of(request, caller)
     now = p.now()
     nav = (
         [

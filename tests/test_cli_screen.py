@@ -238,3 +238,28 @@ def test_product_codes_are_checked_with_a_suggestion(ws: Path) -> None:
     assert result.exit_code == 2
     assert "HS code '811298' is in no HS revision" in result.output
     assert "did you mean 811299" in result.output
+
+
+def test_a_year_without_data_is_a_gap_and_an_empty_screen_draws_no_chart(
+    ws: Path, tmp_path: Path
+) -> None:
+    import re
+
+    out = tmp_path / "gaps.html"
+    _run("report", "dependency", "--importer", "JPN", "--year", "2024", "--preset", "crma65",
+         "--output", str(out), "-w", str(ws))  # fmt: skip
+    html = out.read_text("utf-8")
+    assert "No data for 2023: shown as gaps, not zeros." in html
+    rows = re.findall(r"<tr><td>(20\d\d)</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>",
+                      html)  # fmt: skip
+    by_year = {y: rest for y, *rest in rows}
+    assert by_year["2023"] == ["–", "–", "–"]  # not zeros
+    assert by_year["2024"][1:] == ["–", "–"]  # no comparison across the gap
+    # GeoDep flags nothing without three consecutive years: no empty supplier chart, a reason
+    empty = tmp_path / "empty.html"
+    _run("--lang", "ja", "report", "dependency", "--importer", "JPN", "--year", "2024",
+         "--output", str(empty), "-w", str(ws))  # fmt: skip
+    html = empty.read_text("utf-8")
+    assert "該当品目の供給国シェア" not in html and "(, 2024)" not in html
+    assert "該当はありません" in html and "判定不能 30" in html
+    assert '<html lang="ja">' in html

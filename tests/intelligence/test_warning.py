@@ -61,6 +61,22 @@ def test_seasonal_dips_and_noise_are_not_events() -> None:
     assert detect(rows) == []
 
 
+def test_years_missing_from_the_data_are_gaps_not_falls_to_zero() -> None:
+    # Two single-supplier series, 2005-2024, with 2021-2023 missing from the whole data (as
+    # when a workspace holds some years only): read as zeros they would fall by 100 % with no
+    # control to say otherwise; as gaps they raise nothing. The same years present with this
+    # flow at zero (the data cover them) are a fall.
+    rng = np.random.default_rng(3)
+    rows = [(str(y), x, i, q, float(100 * rng.lognormal(0, 0.05)))
+            for y in range(2005, 2025) for x, i, q in (("CHN", "JPN", "280530"),
+                                                        ("USA", "KOR", "850511"))]  # fmt: skip
+    gapped = [r for r in rows if r[0] not in ("2021", "2022", "2023")]
+    assert detect(gapped) == []
+    zeroed = [r if r[0] not in ("2021", "2022", "2023") or r[1] == "USA" else (*r[:4], 0.0)
+              for r in rows]  # fmt: skip
+    assert [(e.exporter, e.period) for e in detect(zeroed)] == [("CHN", "2021")]
+
+
 def test_korea_hydrogen_fluoride_july_2019() -> None:
     path = (
         DATA

@@ -354,6 +354,7 @@ def report_dependency(
         data_source=describe_source(ws, prepared.source),
         compare_years=years,
         catalogue_list=catalogue_list,
+        lang=language(),
     )
     output.write_text(render(report), "utf-8")
     typer.echo(f"report written to {output}")

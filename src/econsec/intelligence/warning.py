@@ -297,7 +297,12 @@ def _past_rate(
 def detect(
     rows: Iterable[tuple[str, str, str, str, float]], settings: Settings | None = None
 ) -> list[Event]:
-    """Events in flows given as (period, exporter, importer, product, value)."""
+    """Events in flows given as (period, exporter, importer, product, value).
+
+    A period in which the data hold no flow at all (a year missing from a workspace) is a gap:
+    no event is dated in it and it counts neither as a low value nor as regular trade, where a
+    period the data cover without this flow is a zero.
+    """
     cfg = settings or Settings()
     flows: dict[tuple[str, str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
     exports: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -322,12 +327,15 @@ def detect(
         others_i = {k: imports[(i, p)].get(k, 0.0) - series.get(k, 0.0) for k in periods}
         t = start
         while t < len(periods):
+            if periods[t] not in all_periods:  # no data at all in this period: a gap
+                t += 1
+                continue
             base, value = bases[t], values[t]
             drop = 1.0 - value / base if base > 0 else 0.0
             if base <= cfg.min_baseline or drop < cfg.min_drop:
                 t += 1
                 continue
-            recent = values[max(0, t - start) : t]
+            recent = [values[k] for k in range(max(0, t - start), t) if periods[k] in all_periods]
             total_base = _baseline(imports[(i, p)], periods, t, cfg.years)
             if (
                 sum(v > 0 for v in recent) < cfg.min_regularity * len(recent)
@@ -346,7 +354,8 @@ def detect(
             if z > -min_z or excess < cfg.min_excess:
                 t += 1
                 continue
-            later = range(t + 1, min(t + 1 + cfg.horizon, len(periods)))
+            later = [k for k in range(t + 1, min(t + 1 + cfg.horizon, len(periods)))
+                     if periods[k] in all_periods]  # fmt: skip
             # monthly: against each month's own season; annual: against the level before the
             # drop (a moving baseline would sink with the flow)
             low = [k for k in later if values[k] < 0.5 * (bases[k] if monthly else base)]

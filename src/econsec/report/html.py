@@ -40,6 +40,7 @@ class Report:
     figures: tuple[Figure, ...] = ()
     tables: tuple[tuple[str, list[dict[str, Any]]], ...] = ()
     provenance: dict[str, str] = field(default_factory=dict)
+    lang: str = "en"
 
 
 def _plotly_js() -> str:
@@ -103,7 +104,13 @@ def render(report: Report) -> str:
         }
         for title, rows in report.tables
     ]
+    from econsec.i18n import N_, tr
+
+    words = {w: tr(w, report.lang) for w in (N_("Data"), N_("Method"), N_("Provenance"),
+                                             N_("None."))}  # fmt: skip
     return template.render(
+        lang=report.lang,
+        words=words,
         title=report.title,
         summary=report.summary,
         figures=figures,

@@ -100,14 +100,17 @@ def screen(
     """Screen an importer's dependencies on the workspace's trade data: sorted, filtered,
     50 rows a page, with names beside codes, and the whole table as CSV."""
     from econsec.analysis.presets import PRESETS
-    from econsec.analysis.screen import run_screen
+    from econsec.analysis.screen import criteria_counts, run_screen
     from econsec.app.screening import ScreenRequest, data_label, prepare_screen
+    from econsec.i18n import tr
     from econsec.reference.catalogue import groups_on
-    from econsec.reference.names import country_name, product_name
+    from econsec.reference.names import country_name, label, product_name
+    from econsec.report.colours import PALETTE
     from econsec.report.dependency import supplier_figure
     from econsec.storage.workspace import imports
 
     p, caller = require(request, "/console/screen")
+    lang = locale_of(request, caller)
     ws = _workspace(p)
     years = sorted({y for i in imports(ws) for y in i.years}, reverse=True)
     sort = sort if sort in dict(COLUMNS) else "imports_usd"
@@ -115,7 +118,7 @@ def screen(
             "flagged": bool(flagged), "sort": sort, "desc": bool(desc)}  # fmt: skip
     context: dict[str, Any] = {
         "form": form, "years": years, "rows": None, "charts": [], "error": None,
-        "presets": [(k, v.title) for k, v in PRESETS.items()],
+        "presets": [(k, v.title_in(lang)) for k, v in PRESETS.items()],
         "columns": COLUMNS, "groups": [], "charts_used": False,
     }  # fmt: skip
     if not years:
@@ -123,7 +126,8 @@ def screen(
         return render(request, p, caller, "console_screen.html", **context)
     form["year"] = year = year if year in years else years[0]
     day = dt.date(year, 12, 31)
-    context["groups"] = [(g.key, g.name_en) for g in groups_on("japan", day)]
+    context["groups"] = [(g.key, g.name_ja if lang == "ja" else g.name_en)
+                         for g in groups_on("japan", day)]  # fmt: skip
     try:
         prepared = prepare_screen(ws, ScreenRequest(
             year=year, importers=(importer[:20],), preset=preset,
@@ -142,28 +146,42 @@ def screen(
     shown = sorted(shown, key=lambda r: (r[sort] is None, r[sort]), reverse=bool(desc))
     pages = max(1, -(-len(shown) // PAGE_SIZE))
     page = min(max(1, page), pages)
-    lang = locale_of(request, caller)
     shown = [r | {"product_name": product_name(r["product"], lang),
                   "top_supplier_name": country_name(r["top_supplier"] or "", lang)}
              for r in shown[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]  # fmt: skip
-    charts = [chart(supplier_figure(engine, "flows", s, flagged_rows, data_label(source), method))]
+    supplier = supplier_figure(engine, "flows", s, flagged_rows, data_label(source), method,
+                               lang=lang)  # fmt: skip
+    charts = [chart(supplier)] if supplier is not None else []
     top = [r["product"] for r in sorted(flagged_rows, key=lambda r: -r["imports_usd"])[:5]]
     if top:
+        span = list(range(max(min(years), max(years) - 5), max(years) + 1))
         history: dict[str, dict[int, float]] = {q: {} for q in top}
-        for y in sorted(years)[-6:]:
+        for y in (y for y in span if y in years):
             yrows = rows if y == year else run_screen(engine, replace(s, year=y)).to_pylist()
             for r in yrows:
                 if r["product"] in history:
                     history[r["product"]][y] = r["hhi"]
+        gaps = [y for y in span if y not in years]
         charts.append(chart(Figure(
-            title=f"HHI of supplier countries over time ({code})",
-            plotly={"data": [{"type": "scatter", "mode": "lines+markers", "name": q,
-                              "x": sorted(h), "y": [h[y] for y in sorted(h)]}
-                             for q, h in history.items()],
+            title=tr("HHI of supplier countries over time ({importer})", lang,
+                     importer=label("country", code, lang)),
+            plotly={"data": [{"type": "scatter", "mode": "lines+markers",
+                              "name": label("product", q, lang, width=24), "x": span,
+                              "y": [h.get(y) for y in span], "connectgaps": False,
+                              "line": {"color": PALETTE[i]}}
+                             for i, (q, h) in enumerate(history.items())],
                     "layout": {"yaxis": {"title": "HHI", "range": [0, 1]},
-                               "xaxis": {"title": "year", "dtick": 1}, "height": 340}},
+                               "xaxis": {"title": tr("year", lang), "dtick": 1},
+                               "height": 360}},
             data_source=data_label(source), method=method,
-            note="The five largest flagged products by import value.")))  # fmt: skip
+            note=tr("The five largest flagged products by import value.", lang) + (
+                " " + tr("No data for {years}: shown as gaps, not zeros.", lang,
+                         years=", ".join(map(str, gaps))) if gaps else ""))))  # fmt: skip
+    reasons = [] if flagged_rows or not rows else [
+        tr("  {description}: met {met}, not met {not_met}, undecided {undecided}", lang,
+           description=c.criterion.describe(lang), met=c.met, not_met=c.not_met,
+           undecided=c.undecided) + (f" ({tr(c.note, lang)})" if c.note else "")
+        for c in criteria_counts(rows, s.preset)]  # fmt: skip
 
     def sort_link(key: str) -> str:
         query = {**{k: v for k, v in form.items() if k not in ("sort", "desc")},
@@ -180,7 +198,8 @@ def screen(
                                                   "preset": preset, "group": group})  # fmt: skip
     context.update(rows=shown, total=len(rows), n_flagged=len(flagged_rows), source=data_label(source),
                    method=method, charts=charts, charts_used=True, sort_link=sort_link,
-                   page=page, pages=pages, page_link=page_link, export=export)  # fmt: skip
+                   page=page, pages=pages, page_link=page_link, export=export,
+                   reasons=reasons)  # fmt: skip
     return render(request, p, caller, "console_screen.html", **context)
 
 

@@ -15,7 +15,7 @@ from econsec.web.render import RULE_LABELS, navigation
 from web.conftest import Site, csrf_of, form_post, sign_in
 
 FIRM_PAGES = ["/portal/submissions", "/portal/suppliers", "/portal/exposure", "/portal/alerts"]
-ANALYST_PAGES = ["/console/screen", "/console/scenarios", "/console/findings",
+ANALYST_PAGES = ["/console/data", "/console/screen", "/console/scenarios", "/console/findings",
                  "/console/intelligence"]  # fmt: skip
 
 

@@ -33,7 +33,9 @@ from econsec.storage import platform as store
 
 __all__ = [
     "AUDIENCE",
+    "FindingFilter",
     "Preview",
+    "WorkItem",
     "alerts",
     "alerts_stix",
     "check_audience",
@@ -43,6 +45,7 @@ __all__ = [
     "publish_release",
     "readable_audiences",
     "visible_finding",
+    "worklist",
 ]
 
 #: The smallest privacy loss a release may state (below it the noise swamps the statistic, and
@@ -82,6 +85,54 @@ def list_findings(p: Platform, caller: Caller) -> list[FindingSummary]:
         for f in p.findings(max_age=p.settings.findings_max_age)
         if is_allowed(s, "read_findings", p.finding_resource(f), now)
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItem:
+    """A finding on the analysts' worklist with the disclosure guard's verdict on releasing it
+    (the release ledger's check follows when a release is composed)."""
+
+    finding: FindingSummary
+    releasable: bool
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class FindingFilter:
+    """Which findings to list: by kind, product (HS code prefix), country, classification and
+    whether the guard would release them (None: either)."""
+
+    kind: str = ""
+    product: str = ""
+    country: str = ""
+    classification: str = ""
+    releasable: bool | None = None
+
+    def keeps(self, item: WorkItem) -> bool:
+        f = item.finding
+        return ((not self.kind or f.kind == self.kind)
+                and (not self.product or f.product.startswith(self.product))
+                and (not self.country or f.country == self.country.upper())
+                and (not self.classification or f.classification == self.classification)
+                and (self.releasable is None or item.releasable == self.releasable))  # fmt: skip
+
+
+def worklist(p: Platform, caller: Caller, wanted: FindingFilter | None = None) -> list[WorkItem]:
+    """The findings the caller may read, most severe first, each with the guard's verdict,
+    filtered by ``wanted`` (one audited list, as :func:`list_findings`)."""
+    s = caller.subject
+    p.authorise(s, "read_findings", Resource("finding"), "findings (worklist)")
+    now = p.now()
+    items = []
+    for f in p.findings(max_age=p.settings.findings_max_age):
+        if not is_allowed(s, "read_findings", p.finding_resource(f), now):
+            continue
+        verdict = _guard(p, f, private=False)
+        items.append(WorkItem(f.summary(), verdict.allowed,
+                              "" if verdict.allowed else verdict.rule, verdict.message))  # fmt: skip
+    kept = [i for i in items if (wanted or FindingFilter()).keeps(i)]
+    return sorted(kept, key=lambda i: (-i.finding.severity, i.finding.subject, i.finding.id))
 
 
 def visible_finding(p: Platform, caller: Caller, finding_id: str, action: str) -> Finding:

@@ -23,11 +23,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from econsec.access.policy import Classification
+from econsec.errors import InputError
 from econsec.sharing.compartments import compartment_of
 from econsec.sharing.entities import Mention, resolve
 from econsec.sharing.records import SupplierRecord
 
-__all__ = ["KINDS", "Finding", "FindingSummary", "SupplierLink", "find"]
+__all__ = [
+    "CRITICALITY",
+    "KINDS",
+    "Finding",
+    "FindingSummary",
+    "SupplierLink",
+    "criticality",
+    "find",
+]
 
 KINDS = ("shared_supplier", "single_source_cluster", "hidden_tier2_overlap", "shared_country")
 _RANK = {c: i for i, c in enumerate(Classification)}
@@ -61,6 +70,31 @@ class FindingSummary:
     compartment: str
     country_share: float | None = None
     hhi: float | None = None
+    single_source_share: float = 0.0
+    criticality: float = 1.0
+    severity: float = 0.0
+
+
+#: The weight of a product in a finding's severity: Japan's specified critical products count
+#: double, products on another critical list (EU, US) half as much again, any other once.
+CRITICALITY = {"japan": 2.0, "other list": 1.5, "none": 1.0}
+
+
+def criticality(product: str) -> float:
+    """The weight of ``product`` in the severity (:data:`CRITICALITY`).
+
+    >>> criticality("850511"), criticality("811292"), criticality("030389")
+    (2.0, 2.0, 1.0)
+    """
+    from econsec.reference.catalogue import groups_containing
+
+    try:
+        keys = [g.key for g in groups_containing(product)]
+    except InputError:  # not a six-digit HS code (e.g. a service): no list holds it
+        return CRITICALITY["none"]
+    if any(k.startswith("japan/") for k in keys):
+        return CRITICALITY["japan"]
+    return CRITICALITY["other list"] if keys else CRITICALITY["none"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +124,19 @@ class Finding:
         """The contributors' mean input share."""
         return sum(self.contributions.values()) / len(self.contributions)
 
+    @property
+    def severity(self) -> float:
+        """How much the finding matters, for the analysts' worklist:
+
+            firms affected × mean input share × (1 + single-source share) × criticality
+
+        — more firms, more of their input, fewer alternatives and a critical product each make
+        it worse (single-source share: the share of the firms that named the supplier as their
+        only qualified source; criticality: :func:`criticality`).
+        """
+        single = self.stats.get("single_source_share", 0.0)
+        return self.n_firms * self.mean_share * (1 + single) * criticality(self.product)
+
     def summary(self) -> FindingSummary:
         """The finding as analysts see it (no firm identities)."""
         return FindingSummary(
@@ -106,6 +153,9 @@ class Finding:
             compartment=self.compartment,
             country_share=_rounded(self.stats.get("country_share")),
             hhi=_rounded(self.stats.get("hhi")),
+            single_source_share=round(self.stats.get("single_source_share", 0.0), 4),
+            criticality=criticality(self.product),
+            severity=round(self.severity, 4),
         )
 
 
@@ -131,6 +181,8 @@ def _finding(
     worst = max(
         (Classification(link.record.classification) for link in links), key=lambda c: _RANK[c]
     )
+    firms = {link.org for link in links}
+    single = {link.org for link in links if link.record.single_source}
     return Finding(
         id=_id(kind, key, product),
         kind=kind,
@@ -141,7 +193,7 @@ def _finding(
         sectors=tuple(sorted({link.sector for link in links})),
         classification=worst,
         compartment=compartment_of(product),
-        stats=dict(stats or {}),
+        stats={**(stats or {}), "single_source_share": len(single) / len(firms)},
         denominator=dict(denominator or {}),
     )
 

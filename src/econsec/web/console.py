@@ -331,11 +331,89 @@ async def upload_network(request: Request) -> Response:
     return _data_page(request, p, caller, saved=(name, len(network.firm_ids), network.n_links))
 
 
+GROUPS_PER_PAGE = 10
+
+
+def _finding_filter(kind: str, product: str, country: str, classification: str,
+                    releasable: str) -> sharing.FindingFilter:  # fmt: skip
+    return sharing.FindingFilter(
+        kind=kind[:40], product=product.strip()[:6], country=country.strip()[:3],
+        classification=classification[:20],
+        releasable={"yes": True, "no": False}.get(releasable),
+    )  # fmt: skip
+
+
 @router.get("/findings")
-def findings(request: Request) -> Response:
+def findings(
+    request: Request, kind: str = "", product: str = "", country: str = "",
+    classification: str = "", releasable: str = "", page: int = 1,
+) -> Response:  # fmt: skip
+    """The findings as a worklist: most severe first, grouped by supplier, filtered, paged,
+    with the disclosure guard's verdict before any release is composed."""
+    from econsec.i18n import tr
+    from econsec.reference.names import label
+    from econsec.sharing.findings import KINDS
+
     p, caller = require(request, "/console/findings")
+    lang = locale_of(request, caller)
+    items = sharing.worklist(p, caller, _finding_filter(kind, product, country, classification,
+                                                        releasable))  # fmt: skip
+    groups: dict[str, list[sharing.WorkItem]] = {}
+    for item in items:
+        groups.setdefault(item.finding.subject, []).append(item)
+    ordered = list(groups.items())  # the most severe finding first, so its group first
+    pages = max(1, -(-len(ordered) // GROUPS_PER_PAGE))
+    page = min(max(1, page), pages)
+    form = {"kind": kind, "product": product, "country": country,
+            "classification": classification, "releasable": releasable}  # fmt: skip
+    suppliers = [(subject, max(i.finding.n_firms for i in its)) for subject, its in ordered
+                 if any(i.finding.kind != "shared_country" for i in its)][:12]  # fmt: skip
+    charts = []
+    if suppliers:
+        charts.append(chart(Figure(
+            title=tr("Firms behind the most shared suppliers", lang),
+            plotly={"data": [{"type": "bar", "orientation": "h",
+                              "y": [s for s, _ in suppliers], "x": [n for _, n in suppliers],
+                              "marker": {"color": "#0067A5"}, "name": tr("firms", lang)}],
+                    "layout": {"height": 160 + 22 * len(suppliers),
+                               "yaxis": {"autorange": "reversed", "automargin": True},
+                               "xaxis": {"title": tr("firms (anonymous count)", lang),
+                                         "dtick": 1}}},
+            data_source=tr("firms' current supplier submissions", lang),
+            method="econsec findings 1",
+            note=tr("Counts of firms only; no firm is named.", lang))))  # fmt: skip
     return render(request, p, caller, "console_findings.html",
-                  findings=sharing.list_findings(p, caller))  # fmt: skip
+                  groups=ordered[(page - 1) * GROUPS_PER_PAGE : page * GROUPS_PER_PAGE],
+                  total=len(items), page=page, pages=pages, form=form, kinds=KINDS,
+                  classifications=sorted({i.finding.classification for i in items}),
+                  product_label=lambda q: label("product", q, lang, width=40),
+                  page_link=lambda n: "/console/findings?" + urlencode({**form, "page": n}),
+                  export="/console/findings.csv?" + urlencode(form),
+                  charts=charts, charts_used=bool(charts))  # fmt: skip
+
+
+@router.get("/findings.csv")
+def findings_csv(
+    request: Request, kind: str = "", product: str = "", country: str = "",
+    classification: str = "", releasable: str = "",
+) -> Response:  # fmt: skip
+    """The worklist as spreadsheet-safe CSV (for cleared analysts, as the page)."""
+    from econsec.reference.names import product_name
+    from econsec.spreadsheet import MEDIA_TYPE, attachment, csv_bytes
+
+    p, caller = require(request, "/console/findings")
+    lang = locale_of(request, caller)
+    items = sharing.worklist(p, caller, _finding_filter(kind, product, country, classification,
+                                                        releasable))  # fmt: skip
+    header = ["id", "kind", "subject", "product", "product_name", "country", "firms",
+              "mean_input_share", "single_source_share", "criticality", "severity",
+              "classification", "releasable", "guard_rule"]  # fmt: skip
+    body = csv_bytes(header, ([
+        i.finding.id, i.finding.kind, i.finding.subject, i.finding.product,
+        product_name(i.finding.product, lang), i.finding.country, i.finding.n_firms,
+        i.finding.mean_input_share, i.finding.single_source_share, i.finding.criticality,
+        i.finding.severity, i.finding.classification, i.releasable, i.rule] for i in items))  # fmt: skip
+    return Response(body, media_type=MEDIA_TYPE, headers=attachment("findings.csv"))
 
 
 _AUDIENCES = ("all_firms", "public")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from econsec.intelligence.incidents import dump_csv, known_incidents, load_file
 from service_world import World, supplier
@@ -180,3 +181,29 @@ def test_outflow_summary_and_guarded_release(world: World) -> None:
     assert {(x["area"], x["rule"]) for x in r.json()["withheld"]} >= {
         ("semiconductors", "differencing")
     }
+
+
+def test_a_survey_takes_answers_until_its_last_day(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    gov, c = _gov(world), world.client
+    firm = world.firm("Late", "C29")
+    today = dt.date.today()
+    past = c.post("/api/v1/surveys", json={"title": "t", "audience": "all_firms",
+                  "questions": QUESTIONS, "closes_on": str(today - dt.timedelta(days=1))},
+                  headers=gov)  # fmt: skip
+    assert past.status_code == 422 and past.json()["problems"][0]["field"] == "closes_on"
+    r = c.post("/api/v1/surveys", json={"title": "Outlook", "audience": "all_firms",
+               "questions": [QUESTIONS[0] | {"text_ja": "威圧の可能性は？"}],
+               "closes_on": str(today)}, headers=gov)  # fmt: skip
+    assert r.status_code == 201 and r.json()["closes_on"] == str(today)
+    assert r.json()["questions"][0]["text_ja"] == "威圧の可能性は？"
+    sid = r.json()["id"]
+    answer = {"answers": {"risk": 3}}
+    assert c.post(f"/api/v1/surveys/{sid}/responses", json=answer, headers=firm).status_code == 201
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+    monkeypatch.setattr(world.platform, "now", lambda: later)
+    late = c.post(f"/api/v1/surveys/{sid}/responses", json=answer, headers=firm)
+    assert late.status_code == 409 and str(today) in late.json()["detail"]

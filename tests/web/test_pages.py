@@ -162,18 +162,32 @@ def test_survey_in_the_browser_pages_from_definition_to_results(site: Site) -> N
     gov = site.client()
     sign_in(gov, "analyst2")
     page = gov.get("/console/surveys").text
-    r = form_post(gov, "/console/surveys", data={"title": "Outlook", "audience": "all_firms",
-                                           "questions": "[{", "csrf_token": csrf_of(page)})  # fmt: skip
+    assert 'name="q-0-text"' in page and "How likely is economic coercion" in page  # an example
+    token = csrf_of(page)
+    # a choice question with one option: named by question number and field, nothing stored
+    r = form_post(gov, "/console/surveys", data={
+        "title": "Outlook", "audience": "all_firms", "action": "send", "csrf_token": token,
+        "q-0-text": "Plan?", "q-0-type": "single", "q-0-options": "yes"})  # fmt: skip
     assert r.status_code == 422 and "Nothing was stored" in r.text
-    questions = '[{"id": "risk", "text": "Risk?", "type": "likert", "scale": 5}]'
-    r = form_post(gov, "/console/surveys", data={"title": "Outlook <b>2027</b>", "questions": questions,
-                                           "audience": "all_firms", "csrf_token": csrf_of(page)})  # fmt: skip
+    assert "question 1, options" in r.text and "expected 2 to 30 distinct texts" in r.text
+    fields = {"title": "Outlook <b>2027</b>", "audience": "all_firms", "csrf_token": token,
+              "q-0-id": "risk", "q-0-text": "Risk?", "q-0-text_ja": "リスクは？",
+              "q-0-type": "likert", "q-0-scale": "5"}  # fmt: skip
+    added = form_post(gov, "/console/surveys", data=fields | {"action": "add"})
+    assert added.status_code == 200 and 'name="q-1-text"' in added.text  # one more block
+    preview = form_post(gov, "/console/surveys", data=fields | {"action": "preview"})
+    assert "Preview: as firms will see it" in preview.text
+    assert (
+        "<legend>Risk?</legend>" in preview.text and "<legend>リスクは？</legend>" in preview.text
+    )
+    r = form_post(gov, "/console/surveys", data=fields | {"action": "send"})
     assert r.status_code == 200 and "Outlook &lt;b&gt;2027&lt;/b&gt;" in r.text
     survey_id = re.findall(r'action="/console/surveys/([0-9a-f-]+)/close[?"]', r.text)[0]
     for n in range(8, 13):  # five firms answer through the portal
         firm = site.client()
         sign_in(firm, f"firm{n:02d}")
-        form = firm.get(f"/portal/surveys/{survey_id}").text
+        form = firm.get(f"/portal/surveys/{survey_id}", headers={"Accept-Language": "ja"}).text
+        assert "<legend>リスクは？</legend>" in form or "<legend>Risk?</legend>" in form
         bad = form_post(firm, f"/portal/surveys/{survey_id}", data={"q-risk": "9",
                                                                "csrf_token": csrf_of(form)})  # fmt: skip
         assert "expected a whole number from 1 to 5" in bad.text

@@ -23,6 +23,7 @@ class SurveyRequest(BaseModel):
     title: Annotated[str, Field(min_length=1, max_length=300)]
     audience: Annotated[str, Field(pattern=AUDIENCE)]
     questions: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=100)]
+    closes_on: Annotated[str | None, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None
 
 
 class AnswersRequest(BaseModel):
@@ -33,7 +34,8 @@ class AnswersRequest(BaseModel):
 def create(request: SurveyRequest, p: PlatformDep, caller: CallerDep) -> Survey:
     """Define a survey (government analysts). Question types: likert (``scale``), single and
     multiple (``options``), numeric (``minimum``, ``maximum``)."""
-    return app.create(p, caller, request.title, request.audience, request.questions)
+    return app.create(p, caller, request.title, request.audience, request.questions,
+                      request.closes_on)  # fmt: skip
 
 
 @router.get("")

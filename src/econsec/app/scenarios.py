@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from econsec.errors import Infeasible, InputError, InsufficientData
 from econsec.network import Network, read_network
 from econsec.reference.countries import group_members, to_alpha3
-from econsec.reference.hs import normalise_hs6
+from econsec.reference.names import check_hs6
 from econsec.scenarios import Scenario, ScenarioResult, run_scenario
 from econsec.scenarios.mitigation import (
     describe,
@@ -155,7 +155,7 @@ def plan_mitigation(ws: Workspace, request: MitigationRequest) -> MitigationPlan
         raise InputError(f"min share {request.min_share}", expected="a share in [0, cap]")
     if request.max_suppliers < 1:
         raise InputError(f"max suppliers {request.max_suppliers}", expected="a whole number ≥ 1")
-    code, hs6 = to_alpha3(request.importer), normalise_hs6(request.product)
+    code, hs6 = to_alpha3(request.importer), check_hs6(request.product, field="--product")
     src = choose_source(ws, request.year, None)
     engine = duckdb_engine(ws, sources=(src,))
     base = request.year or max(engine.years or {0})

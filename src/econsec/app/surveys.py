@@ -4,6 +4,7 @@ answered, once the survey is closed (so that no two releases differ by a few fir
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -72,11 +73,21 @@ def _reader_action(caller: Caller) -> str:
     return "manage_intelligence" if caller.subject.org_kind == "government" else "answer_survey"
 
 
-def create(p: Platform, caller: Caller, title: str, audience: str, questions: object) -> Survey:
+def create(
+    p: Platform, caller: Caller, title: str, audience: str, questions: object,
+    closes_on: str | None = None,
+) -> Survey:  # fmt: skip
     """Define a survey (government analysts). Question types: likert (``scale``), single and
-    multiple (``options``), numeric (``minimum``, ``maximum``)."""
+    multiple (``options``), numeric (``minimum``, ``maximum``); ``closes_on`` the last day
+    firms may answer (ISO date, today or later)."""
     p.authorise(caller.subject, "manage_intelligence", Resource("survey"), "surveys (create)")
     problems = []
+    if closes_on:
+        try:
+            if dt.date.fromisoformat(closes_on) < p.now().date():
+                problems.append(FieldProblem(None, "closes_on", "expected today or a later day"))
+        except ValueError:
+            problems.append(FieldProblem(None, "closes_on", "expected a date YYYY-MM-DD"))
     if not title.strip() or len(title) > 300:
         problems.append(FieldProblem(None, "title", "expected 1 to 300 characters"))
     if not re.match(AUDIENCE, audience):
@@ -86,7 +97,7 @@ def create(p: Platform, caller: Caller, title: str, audience: str, questions: ob
     parsed = sv.parse_questions(questions)
     with p.write() as conn:
         survey_id = intel.create_survey(conn, title.strip(), parsed, audience,
-                                        caller.account.user_id)  # fmt: skip
+                                        caller.account.user_id, closes_on or None)  # fmt: skip
         return intel.get_survey(conn, survey_id)
 
 
@@ -113,6 +124,8 @@ def answer(p: Platform, caller: Caller, survey_id: str, answers: object) -> Answ
     survey = _survey(p, caller, survey_id, "answer_survey")
     if survey.status != "open":
         raise Conflict("the survey is closed")
+    if survey.closes_on and p.now().date() > dt.date.fromisoformat(survey.closes_on):
+        raise Conflict(f"the survey took answers until {survey.closes_on}")
     clean = sv.check_answers(survey.questions, answers)
     with p.write() as conn:
         intel.put_response(conn, p.ring, survey.id, caller.subject.org, clean)

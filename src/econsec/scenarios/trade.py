@@ -278,8 +278,14 @@ def trade_impact(engine: Engine | None, s: Scenario, flows: Flows | None = None)
         assert engine is not None, "give an engine or flows"
         flows = load_flows(engine, s.base_year, products)
     if not any(flows.get(p) for p in products):
+        listed = ", ".join(sorted(products)[:5]) + (" ..." if len(products) > 5 else "")
+        if engine is not None and engine.years is not None and s.base_year in engine.years:
+            raise InsufficientData(
+                f"the data hold {s.base_year} but no flow of the scenario's products ({listed}): "
+                "check the product codes, or import data that cover them"
+            )
         raise InsufficientData(
-            f"no trade flows in {s.base_year} for the scenario's {len(products)} products: "
+            f"no trade flows in {s.base_year} for the scenario's products ({listed}): "
             "import data for that year first"
         )
     impacts: list[ProductImpact] = []

@@ -76,6 +76,11 @@ class Question:
     scale: int = 5
     minimum: float | None = None
     maximum: float | None = None
+    text_ja: str = ""  # the question in Japanese (firms reading Japanese see it)
+
+    def text_in(self, lang: str) -> str:
+        """The question in ``lang`` (the text as written when there is no translation)."""
+        return self.text_ja if lang == "ja" and self.text_ja else self.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +95,7 @@ class Survey:
     status: str
     created_at: str
     closed_at: str | None = None
+    closes_on: str | None = None  # the last day firms may answer (ISO date), if set
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +166,8 @@ def parse_questions(items: object) -> tuple[Question, ...]:
     ----------
     items : object
         A list of 1 to 100 question objects (``id``, ``text``, ``type``; ``scale`` for likert,
-        ``options`` for single and multiple, ``minimum`` and ``maximum`` for numeric).
+        ``options`` for single and multiple, ``minimum`` and ``maximum`` for numeric;
+        optionally ``text_ja``, the question in Japanese).
 
     Returns
     -------
@@ -192,8 +199,8 @@ def parse_questions(items: object) -> tuple[Question, ...]:
         if not isinstance(q, Mapping):
             problems.append(FieldProblem(None, where, "expected an object"))
             continue
-        bad = [k for k in q if k not in ("id", "text", "type", "options", "scale", "minimum",
-                                          "maximum")]  # fmt: skip
+        bad = [k for k in q if k not in ("id", "text", "text_ja", "type", "options", "scale",
+                                          "minimum", "maximum")]  # fmt: skip
         problems += [FieldProblem(None, f"{where}.{k}", "unknown field") for k in bad]
         qid, text, kind = q.get("id"), q.get("text"), q.get("type")
         if not isinstance(qid, str) or not _ID.match(qid) or qid in seen:
@@ -203,6 +210,11 @@ def parse_questions(items: object) -> tuple[Question, ...]:
             seen.add(qid)
         if not isinstance(text, str) or not text.strip() or len(text) > 1000:
             problems.append(FieldProblem(None, f"{where}.text", "expected 1 to 1000 characters"))
+        text_ja = q.get("text_ja") or ""
+        if not isinstance(text_ja, str) or len(text_ja) > 1000:
+            problems.append(
+                FieldProblem(None, f"{where}.text_ja", "expected up to 1000 characters")
+            )
         if kind not in QUESTION_TYPES:
             problems.append(FieldProblem(None, f"{where}.type",
                                          "expected one of " + ", ".join(QUESTION_TYPES)))  # fmt: skip
@@ -233,7 +245,8 @@ def parse_questions(items: object) -> tuple[Question, ...]:
                                 tuple(options) if kind in ("single", "multiple") else (),
                                 scale if kind == "likert" else 5,
                                 lo if kind == "numeric" else None,
-                                hi if kind == "numeric" else None))  # fmt: skip
+                                hi if kind == "numeric" else None,
+                                str(text_ja).strip()))  # fmt: skip
     if problems:
         raise RecordsRejected(problems)
     return tuple(out)

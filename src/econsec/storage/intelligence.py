@@ -105,10 +105,12 @@ def list_events(conn: sa.Connection) -> list[tuple[str, str, Event]]:
 
 
 def create_survey(
-    conn: sa.Connection, title: str, questions: Sequence[Question], audience: str, user_id: str
-) -> str:
+    conn: sa.Connection, title: str, questions: Sequence[Question], audience: str, user_id: str,
+    closes_on: str | None = None,
+) -> str:  # fmt: skip
     survey_id = str(uuid.uuid4())
-    body = {"title": title, "questions": [dataclasses.asdict(q) for q in questions]}
+    body = {"title": title, "questions": [dataclasses.asdict(q) for q in questions],
+            "closes_on": closes_on}  # fmt: skip
     conn.execute(surveys.insert().values(
         id=survey_id, body=json.dumps(body, ensure_ascii=False),
         audience=audience, status="open", created_at=now(), created_by=user_id))  # fmt: skip
@@ -122,7 +124,8 @@ def _survey(row: Any) -> Survey:
     )
     return Survey(row.id, body["title"], questions, row.audience, row.status,
                   row.created_at.isoformat(),
-                  row.closed_at.isoformat() if row.closed_at else None)  # fmt: skip
+                  row.closed_at.isoformat() if row.closed_at else None,
+                  body.get("closes_on"))  # fmt: skip
 
 
 def get_survey(conn: sa.Connection, survey_id: str) -> Survey:

@@ -18,6 +18,7 @@ from econsec.app.sharing import publish_finding
 from econsec.errors import DisclosureRefused
 from econsec.intelligence.incidents import known_incidents
 from econsec.sharing.compartments import COMPARTMENTS
+from econsec.sharing.disclosure import check
 from econsec.sharing.findings import Finding
 from econsec.sharing.records import SupplierRecord
 from econsec.storage import platform as store
@@ -159,8 +160,11 @@ def seed_demo(platform: Platform, releases: int = 4) -> Seeded:
         put_incidents(conn, known_incidents(), "demo")  # the register's documented cases
         store.append_audit(conn, platform.ring, "demo", "seed", "platform", True, "demo data")
     found: list[Finding] = platform.findings()
+    allowed = [f for f in found if check(f.contributions, (), platform.settings.guard).allowed]
+    # release some, and leave at least two the guard allows for the analyst to work
+    releases = min(releases, max(0, len(allowed) - 2))
     published: list[str] = []
-    for f in found:
+    for f in allowed:
         if len(published) >= releases:
             break
         try:  # the guard decides

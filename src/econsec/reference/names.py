@@ -38,6 +38,7 @@ __all__ = [
     "chapter_name",
     "check_hs6",
     "country_name",
+    "hs2022_subheadings",
     "is_hs6",
     "label",
     "product_name",
@@ -108,6 +109,16 @@ def _older_codes() -> dict[str, frozenset[str]]:
 
 def _lang(lang: str) -> str:
     return lang if lang in LANGUAGES else "en"
+
+
+def hs2022_subheadings() -> tuple[str, ...]:
+    """Every six-digit code of HS 2022, sorted.
+
+    >>> codes = hs2022_subheadings()
+    >>> len(codes), codes[0]
+    (5613, '010121')
+    """
+    return tuple(sorted(c for c in _hs()[0] if len(c) == 6))
 
 
 def is_hs6(code: str) -> bool:

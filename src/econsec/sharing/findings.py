@@ -83,6 +83,17 @@ CRITICALITY = {"japan": 2.0, "other list": 1.5, "none": 1.0}
 def criticality(product: str) -> float:
     """The weight of ``product`` in the severity (:data:`CRITICALITY`).
 
+    Parameters
+    ----------
+    product : str
+        An HS6 code (anything else weighs 1).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
     >>> criticality("850511"), criticality("811292"), criticality("030389")
     (2.0, 2.0, 1.0)
     """

@@ -3,8 +3,8 @@
 Nothing here is real data. The generator draws, from one seeded ``numpy.random.Generator``:
 
 * 40 real country codes (so groups such as G7 and EU27 apply) and a few hundred HS6 codes,
-  every code of the critical product catalogue plus filler codes (which may not exist in the
-  HS nomenclature);
+  every code of the critical product catalogue plus filler codes drawn from the HS 2022
+  nomenclature (so every product has its real name);
 * five years of bilateral flows: world export value per product heavy-tailed (log-normal,
   sigma 1.6), exporter shares from a Dirichlet distribution, with some products concentrated on
   one supplier (critical minerals and magnets mostly on CHN, as in reality), importer demand
@@ -95,17 +95,13 @@ class World:
 
 
 def _products(rng: np.random.Generator, n_filler: int) -> list[str]:
+    from econsec.reference.names import hs2022_subheadings
+
     catalogue = load_catalogue()
     codes = {m.hs6 for groups in catalogue.lists.values() for g in groups for m in g.mappings}
-    while n_filler > 0:
-        chapter = int(rng.integers(1, 98))
-        if chapter == 77:
-            continue
-        code = f"{chapter:02d}{int(rng.integers(1, 100)):02d}{int(rng.integers(10, 100)):02d}"
-        if code not in codes:
-            codes.add(code)
-            n_filler -= 1
-    return sorted(codes)
+    pool = [c for c in hs2022_subheadings() if c not in codes and not c.startswith("99")]
+    chosen = rng.choice(len(pool), size=min(n_filler, len(pool)), replace=False)
+    return sorted(codes | {pool[int(i)] for i in chosen})
 
 
 def _flows(rng: np.random.Generator, products: list[str]) -> pa.Table:

@@ -80,9 +80,11 @@ def _sign_in(page: Page, user: str) -> None:
 
 
 def _shot(page: Page, name: str) -> None:
+    """A screenshot of the page as the reader first sees it (JPEG, small enough for the docs)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-    assert (SHOTS / f"{name}.png").stat().st_size > 5_000
+    path = SHOTS / f"{name}.jpg"
+    page.screenshot(path=str(path), type="jpeg", quality=70)
+    assert path.stat().st_size > 5_000
 
 
 def test_firm_fixes_a_bad_csv_then_submits(browser: Browser, base_url: str, tmp_path: Path) -> None:
@@ -164,6 +166,9 @@ def test_analyst_previews_and_publishes_then_another_firm_sees_the_alert(
     firm.goto("/portal/submissions")
     expect(firm.get_by_role("button", name="ログアウト")).to_be_visible()
     _shot(firm, "12-firm-submissions-ja")
+    firm.get_by_label("言語").select_option("en")  # as it was, for the other tests
+    firm.get_by_role("button", name="変更").click()
+    expect(firm.locator("html")).to_have_attribute("lang", "en")
     assert not errors, errors
 
 
@@ -172,3 +177,165 @@ def _releases(p: Platform) -> list[tuple[Release, frozenset[str]]]:
 
     with p.read() as conn:
         return store.release_rows(conn, p.ring, contributors=False)
+
+
+#: Words a Japanese page may show in Latin letters: the product's name, proper names and the
+#: names of standards. Codes (CHN, HS, HHI, CSV, TLP:AMBER, ...) are allowed by their form.
+PROPER_NAMES = {"econsec", "BACI", "CEPII", "Comtrade", "GeoDep", "Excel", "Plotly", "STIX",
+                "Parquet", "gzip", "period", "exporter", "importer",
+                "TAXII", "METI", "English", "firm_id", "supplier_id", "buyer_id", "name",
+                "country", "sector", "output", "product", "value", "essential", "all_firms",
+                "sector:CODE", "sector:C29"}  # fmt: skip
+#: The text of a page a reader sees, without data written in English (marked lang="en"),
+#: names and method identifiers (translate="no"), codes, form values, what is hidden, and the
+#: charts' drawing (their titles and captions are checked in the figure's caption).
+VISIBLE_TEXT = """() => {
+  const skip = 'script,style,code,kbd,[lang=en],[translate=no],.code,option,textarea,input,.chart';
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const out = [];
+  while (walker.nextNode()) {
+    const el = walker.currentNode.parentElement;
+    if (!el || el.closest(skip)) continue;
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || style.visibility === 'hidden') continue;
+    out.push(walker.currentNode.textContent);
+  }
+  return out.join(' ');
+}"""
+
+
+def _english_words(page: Page) -> set[str]:
+    text = page.evaluate(VISIBLE_TEXT)
+    words = set(re.findall(r"[A-Za-z][A-Za-z_:'-]*[A-Za-z]", text))
+    return {w for w in words if w not in PROPER_NAMES and not re.fullmatch(r"[A-Z0-9:_-]{2,}", w)
+            and not re.fullmatch(r"[A-Z][a-z]?\d*", w)}  # fmt: skip
+
+
+def _ja_page(browser: Browser, base_url: str, errors: list[str]) -> Page:
+    context = browser.new_context(base_url=base_url, locale="ja-JP",
+                                  viewport={"width": 1280, "height": 900})  # fmt: skip
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and "(Unprocessable Entity)" not in m.text
+            and errors.append(m.text))  # fmt: skip
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return page
+
+
+def _sign_in_ja(page: Page, user: str) -> None:
+    page.goto("/login")
+    page.locator("#username").fill(user)
+    page.locator("#password").fill(DEMO_PASSWORD)
+    page.locator("main button[type=submit]").click()
+    expect(page.get_by_role("button", name="ログアウト")).to_be_visible()
+
+
+CONSOLE = (
+    "/",
+    "/console/data",
+    "/console/screen?importer=JPN",
+    "/console/scenarios",
+    "/console/findings",
+    "/console/intelligence",
+    "/console/surveys",
+)
+PORTAL = (
+    "/",
+    "/portal/submissions",
+    "/portal/suppliers",
+    "/portal/exposure",
+    "/portal/alerts",
+    "/portal/surveys",
+)
+
+
+def _pages(firm: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Every page of an analyst and of ``firm`` (a firm whose language is the browser's)."""
+    return (("analyst", CONSOLE), (firm, PORTAL))
+
+
+def test_every_page_in_english_has_no_console_error(browser: Browser, base_url: str) -> None:
+    errors: list[str] = []
+    for user, pages in _pages("firm02"):
+        page = _page(browser, base_url, errors)
+        _sign_in(page, user)
+        for path in pages:
+            page.goto(path)
+            expect(page.locator("html")).to_have_attribute("lang", "en")
+            name = path.strip("/").replace("/", "-").split("?")[0] or "home"
+            _shot(page, f"en-{'firm' if user.startswith('firm') else user}-{name}")
+        page.context.close()
+    assert not errors, errors
+
+
+def test_every_japanese_page_is_in_japanese(browser: Browser, base_url: str) -> None:
+    errors: list[str] = []
+    untranslated: dict[str, set[str]] = {}
+    for user, pages in _pages("firm03"):
+        page = _ja_page(browser, base_url, errors)
+        _sign_in_ja(page, user)
+        for path in pages:
+            page.goto(path)
+            expect(page.locator("html")).to_have_attribute("lang", "ja")
+            if words := _english_words(page):
+                untranslated[path] = words
+            name = path.strip("/").replace("/", "-").split("?")[0] or "home"
+            _shot(page, f"ja-{'firm' if user.startswith('firm') else user}-{name}")
+        page.context.close()
+    assert untranslated == {}, "\n".join(f"{k}: {sorted(v)}" for k, v in untranslated.items())
+    assert not errors, errors
+
+
+@pytest.fixture(scope="module")
+def own_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A platform whose workspace holds no trade data and no firm network."""
+    from econsec.app.seed import seed_demo
+    from econsec.server import create_app
+    from service_world import settings_for
+
+    root = tmp_path_factory.mktemp("own-browser")
+    app = create_app(settings_for(f"sqlite:///{root / 'platform.db'}", root))
+    seed_demo(app.state.platform)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="off"))  # fmt: skip
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    wait_until(lambda: server.started, 20)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+    app.state.platform.dispose()
+
+
+def test_analyst_imports_real_baci_screens_japan_runs_a_scenario_and_exports(
+    browser: Browser, own_url: str, baci_dir: Path, tmp_path: Path
+) -> None:
+    from shared_data import CMA
+
+    errors: list[str] = []
+    page = _ja_page(browser, own_url, errors)
+    _sign_in_ja(page, "analyst2")
+    page.goto("/console/data")
+    expect(page.locator("main")).to_contain_text("データ不足")
+    page.get_by_label("ファイルの種類").select_option("baci")
+    page.get_by_label("貿易データファイル（CSV、gzip圧縮CSV、Parquet）").set_input_files(
+        str(baci_dir / "BACI_HS17_Y2024_V202601.csv"))  # fmt: skip
+    page.get_by_label("国コード表（BACI）または列の対応表（その他の表）").set_input_files(
+        str(CMA / "country_codes_V202601.csv"))  # fmt: skip
+    page.get_by_role("button", name="取り込み").click()
+    expect(page.get_by_role("status").first).to_contain_text("取り込みました")
+    _shot(page, "13-analyst-data-ja")
+    page.goto("/console/screen?importer=JPN&preset=meti")
+    expect(page.locator("table.sortable")).to_contain_text("811292")
+    expect(page.locator("table.sortable")).to_contain_text("中国")  # names beside codes
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV で書き出し").first.click()
+    saved = tmp_path / "screen.csv"
+    download.value.save_as(saved)
+    assert saved.read_bytes().startswith(b"\xef\xbb\xbfimporter,importer_name")
+    _shot(page, "14-analyst-screen-ja")
+    page.goto("/console/scenarios")
+    page.get_by_role("button", name="シナリオを実行").click()
+    expect(page.locator("main")).to_contain_text("企業ネットワークが選ばれていないため")
+    _shot(page, "15-analyst-scenario-no-network-ja")
+    assert not errors, errors

@@ -109,9 +109,13 @@ def describe_source(ws: Workspace, source: str) -> str:
     return f"source {source}: " + "; ".join(files)
 
 
-def data_label(source: str) -> str:
-    """How a figure names its data: the demo source is the synthetic world, not real data."""
+def data_label(source: str, lang: str = "en") -> str:
+    """How a figure names its data, in ``lang``: the demo source is the synthetic world, not
+    real data."""
     from econsec.app.demo import DEMO_SOURCE
+    from econsec.i18n import tr
     from econsec.synthetic.world import SYNTHETIC_LABEL
 
-    return SYNTHETIC_LABEL if source == DEMO_SOURCE else f"workspace source {source!r}"
+    if source == DEMO_SOURCE:
+        return tr(SYNTHETIC_LABEL, lang)
+    return tr("workspace source {source}", lang, source=repr(source))

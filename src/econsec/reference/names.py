@@ -38,6 +38,7 @@ __all__ = [
     "chapter_name",
     "check_hs6",
     "country_name",
+    "critical_group",
     "hs2022_subheadings",
     "is_hs6",
     "label",
@@ -220,6 +221,19 @@ def product_name(code: str, lang: str = "en") -> str:
     if name and _lang(lang) == "ja" and len(text) == 6 and (group := _japan_group(text)):
         return f"{group}：{name}"
     return name
+
+
+def critical_group(code: str, lang: str = "en") -> str:
+    """The name of the critical-product group holding an HS6 code, for Japanese readers (the
+    prefix :func:`product_name` gives in Japanese); "" in English or for no group.
+
+    Examples
+    --------
+    >>> critical_group("850511", "ja"), critical_group("850511", "en"), critical_group("030389", "ja")
+    ('永久磁石', '', '')
+    """
+    text = str(code).strip()
+    return _japan_group(text) if _lang(lang) == "ja" and len(text) == 6 else ""
 
 
 @cache

@@ -26,8 +26,6 @@ TOP_COUNTRIES = 9
 _FIXED = {
     "CHN": "#BE0032", "USA": "#0067A5", "JPN": "#F3C300", "KOR": "#008856", "DEU": "#875692",
     "TWN": "#F38400", "AUS": "#A1CAF1", "RUS": "#882D17", "IND": "#F6A600", "BRA": "#8DB600",
-    "CAN": "#E68FAC", "ZAF": "#654522", "CHL": "#C2B280", "IDN": "#604E97", "VNM": "#F99379",
-    "FRA": "#B3446C", "NLD": "#DCD300", "MYS": "#E25822", "THA": "#2B3D26", "SAU": "#848482",
 }  # fmt: skip
 
 
@@ -69,9 +67,10 @@ class Palette:
         True
         """
         out: dict[str, str] = {}
-        for country in countries:
+        fixed_first = sorted(countries, key=lambda c: c not in _FIXED)  # they keep theirs
+        for country in fixed_first:
             colour = self.colour(country, set(out.values()))
-            if colour in out.values() and country != "others":  # a clash with a fixed colour
+            if colour in out.values() and country != "others":  # taken in this chart
                 colour = next((c for c in PALETTE if c not in out.values()), colour)
             out[country] = colour
-        return out
+        return {c: out[c] for c in countries}

@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from econsec.i18n import N_
 from econsec.reference.catalogue import load_catalogue
 
 __all__ = [
@@ -36,7 +37,7 @@ __all__ = [
     "write_world",
 ]
 
-SYNTHETIC_LABEL = "econsec synthetic demo world (not real data)"
+SYNTHETIC_LABEL = N_("econsec synthetic demo world (not real data)")
 
 COUNTRIES: tuple[str, ...] = (
     "JPN",

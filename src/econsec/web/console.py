@@ -104,7 +104,7 @@ def screen(
     from econsec.app.screening import ScreenRequest, data_label, prepare_screen
     from econsec.i18n import tr
     from econsec.reference.catalogue import groups_on
-    from econsec.reference.names import country_name, label, product_name
+    from econsec.reference.names import country_name, critical_group, label, product_name
     from econsec.report.colours import PALETTE
     from econsec.report.dependency import supplier_figure
     from econsec.storage.workspace import imports
@@ -146,10 +146,11 @@ def screen(
     shown = sorted(shown, key=lambda r: (r[sort] is None, r[sort]), reverse=bool(desc))
     pages = max(1, -(-len(shown) // PAGE_SIZE))
     page = min(max(1, page), pages)
-    shown = [r | {"product_name": product_name(r["product"], lang),
+    shown = [r | {"product_name": product_name(r["product"], "en"),
+                  "product_group": critical_group(r["product"], lang),
                   "top_supplier_name": country_name(r["top_supplier"] or "", lang)}
              for r in shown[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]  # fmt: skip
-    supplier = supplier_figure(engine, "flows", s, flagged_rows, data_label(source), method,
+    supplier = supplier_figure(engine, "flows", s, flagged_rows, data_label(source, lang), method,
                                lang=lang)  # fmt: skip
     charts = [chart(supplier)] if supplier is not None else []
     top = [r["product"] for r in sorted(flagged_rows, key=lambda r: -r["imports_usd"])[:5]]
@@ -173,7 +174,7 @@ def screen(
                     "layout": {"yaxis": {"title": "HHI", "range": [0, 1]},
                                "xaxis": {"title": tr("year", lang), "dtick": 1},
                                "height": 360}},
-            data_source=data_label(source), method=method,
+            data_source=data_label(source, lang), method=method,
             note=tr("The five largest flagged products by import value.", lang) + (
                 " " + tr("No data for {years}: shown as gaps, not zeros.", lang,
                          years=", ".join(map(str, gaps))) if gaps else ""))))  # fmt: skip
@@ -196,7 +197,7 @@ def screen(
 
     export = "/console/screen.csv?" + urlencode({"importer": form["importer"], "year": year,
                                                   "preset": preset, "group": group})  # fmt: skip
-    context.update(rows=shown, total=len(rows), n_flagged=len(flagged_rows), source=data_label(source),
+    context.update(rows=shown, total=len(rows), n_flagged=len(flagged_rows), source=data_label(source, lang),
                    method=method, charts=charts, charts_used=True, sort_link=sort_link,
                    page=page, pages=pages, page_link=page_link, export=export,
                    reasons=reasons)  # fmt: skip
@@ -259,7 +260,9 @@ def _data_page(
     from econsec.storage.workspace import imports
 
     ws = _workspace(p)
-    context: dict[str, Any] = {"imports": imports(ws), "networks": networks(ws),
+    found = imports(ws)
+    context: dict[str, Any] = {"imports": found, "networks": networks(ws),
+                               "years_count": len({y for i in found for y in i.years}),
                                "kinds": TRADE_KINDS, "errors": [], "imported": None,
                                "saved": None, "error_file": None, **extra}  # fmt: skip
     return render(request, p, caller, "console_data.html", status=status, **context)
@@ -351,7 +354,7 @@ def findings(
     """The findings as a worklist: most severe first, grouped by supplier, filtered, paged,
     with the disclosure guard's verdict before any release is composed."""
     from econsec.i18n import tr
-    from econsec.reference.names import label
+    from econsec.reference.names import critical_group, product_name
     from econsec.sharing.findings import KINDS
 
     p, caller = require(request, "/console/findings")
@@ -366,8 +369,9 @@ def findings(
     page = min(max(1, page), pages)
     form = {"kind": kind, "product": product, "country": country,
             "classification": classification, "releasable": releasable}  # fmt: skip
-    suppliers = [(subject, max(i.finding.n_firms for i in its)) for subject, its in ordered
-                 if any(i.finding.kind != "shared_country" for i in its)][:12]  # fmt: skip
+    suppliers = sorted(((subject, max(i.finding.n_firms for i in its)) for subject, its in ordered
+                        if any(i.finding.kind != "shared_country" for i in its)),
+                       key=lambda t: -t[1])[:12]  # fmt: skip
     charts = []
     if suppliers:
         charts.append(chart(Figure(
@@ -385,8 +389,10 @@ def findings(
     return render(request, p, caller, "console_findings.html",
                   groups=ordered[(page - 1) * GROUPS_PER_PAGE : page * GROUPS_PER_PAGE],
                   total=len(items), page=page, pages=pages, form=form, kinds=KINDS,
+                  releasable_count=sum(1 for i in items if i.releasable),
+                  group_count=len(ordered),
                   classifications=sorted({i.finding.classification for i in items}),
-                  product_label=lambda q: label("product", q, lang, width=40),
+                  critical_group=critical_group, product_name=product_name,
                   page_link=lambda n: "/console/findings?" + urlencode({**form, "page": n}),
                   export="/console/findings.csv?" + urlencode(form),
                   charts=charts, charts_used=bool(charts))  # fmt: skip

@@ -13,9 +13,12 @@ from econsec.app import sharing
 from econsec.app import submissions as subs
 from econsec.app.benchmarks import benchmarks
 from econsec.errors import AccessDenied, FieldProblem, InsufficientData, RecordsRejected
+from econsec.i18n import tr
+from econsec.reference.names import label
+from econsec.report.colours import Palette
 from econsec.report.html import Figure
 from econsec.sharing import records as rec
-from econsec.web.render import Page, chart, checked_form, register, render, require
+from econsec.web.render import Page, chart, checked_form, locale_of, register, render, require
 
 __all__ = ["router"]
 
@@ -126,12 +129,16 @@ def own_exposure(request: Request) -> Response:
     charts = []
     if result:
         top = [c for c in result.countries if c.direct > 0][:10]
+        lang = locale_of(request, caller)
+        colours = Palette().colours([c.country for c in top])
         charts.append(chart(Figure(
-            title="Direct inputs by supplier country",
-            plotly={"data": [{"type": "bar", "x": [c.country for c in top],
-                              "y": [c.direct for c in top]}],
-                    "layout": {"yaxis": {"title": "share", "tickformat": ".0%"}, "height": 320}},
-            data_source=f"your current supplier submission ({caller.account.org_name})",
+            title=tr("Direct inputs by supplier country", lang),
+            plotly={"data": [{"type": "bar", "x": [label("country", c.country, lang) for c in top],
+                              "y": [c.direct for c in top],
+                              "marker": {"color": [colours[c.country] for c in top]}}],
+                    "layout": {"yaxis": {"title": tr("share", lang), "tickformat": ".0%"},
+                               "height": 320}},
+            data_source=tr("your current supplier submission", lang),
             method=result.method)))  # fmt: skip
     return render(request, p, caller, "portal_exposure.html", exposure=result, charts=charts,
                   charts_used=bool(charts))  # fmt: skip

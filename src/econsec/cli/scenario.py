@@ -69,25 +69,43 @@ def scenario_run(
         plans, why = frontier_of_most_exposed(run.engine, scenario.base_year, data["by_product"])
         page = scenario_report(data, plans, data_source=data["data_source"], note=why)
         report.write_text(render(page), "utf-8")
+    from econsec.i18n import tr
+    from econsec.reference.names import label, with_names
+
+    lang = language()
+    data["by_product"] = [with_names(p, {"importer": "country", "product": "product"}, lang)
+                          for p in data["by_product"]]  # fmt: skip
+    if "sectors" in data:
+        data["sectors"]["by_country_sector"] = [
+            with_names(r, {"country": "country", "sector": "sector"}, lang)
+            for r in data["sectors"]["by_country_sector"]]  # fmt: skip
     text = [
-        f"{scenario.name} ({scenario.base_year}): {data['trade_at_risk_usd']:,.0f} USD/year at "
-        f"risk, {data['substitutable_usd']:,.0f} substitutable, {data['shortfall_usd']:,.0f} short",
-        f"{'importer':<9}{'product':<8}{'at risk':>15}{'short':>15}{'days to shortage':>20}",
-    ]
+        tr("{name} ({year}): {risk:,.0f} USD/year at risk, {sub:,.0f} substitutable, "
+           "{short:,.0f} short", lang, name=scenario.name, year=scenario.base_year,
+           risk=data["trade_at_risk_usd"], sub=data["substitutable_usd"],
+           short=data["shortfall_usd"]),
+        pad(tr("importer", lang), 16) + pad(tr("product", lang), 40)
+        + pad(tr("at risk", lang), 15, True) + pad(tr("short", lang), 15, True)
+        + pad(tr("days to shortage", lang), 22, True),
+    ]  # fmt: skip
     for p in data["by_product"][:20]:
-        days = "beyond the measure" if p["lasts_beyond_measure"] else f"{p['days_to_shortage']:.0f}"
+        days = (tr("beyond the measure", lang) if p["lasts_beyond_measure"]
+                else f"{p['days_to_shortage']:.0f}")  # fmt: skip
         text.append(
-            f"{p['importer']:<9}{p['product']:<8}{p['trade_at_risk_usd']:>15,.0f}"
-            f"{p['shortfall_usd']:>15,.0f}{days:>20}"
+            pad(label("country", p["importer"], lang, width=11), 16)
+            + pad(label("product", p["product"], lang, width=30), 40)
+            + f"{p['trade_at_risk_usd']:>15,.0f}{p['shortfall_usd']:>15,.0f}"
+            + pad(days, 22, True)
         )
     if "firms" in data:
-        text.append(f"firm network output lost: {data['firms']['output_loss_share']:.2%}")
+        text.append(tr("firm network output lost: {share:.2%}", lang,
+                       share=data["firms"]["output_loss_share"]))  # fmt: skip
     if "sectors" in data:
         sec = data["sectors"]
-        where = ", ".join(f"{r['country']} {r['sector']}" for r in sec["by_country_sector"][:5])
-        text.append(
-            f"sector output lost: {sec['total_output_loss']:,.1f} {sec['unit']}; most in {where}"
-        )
+        where = ", ".join(f"{r['country']} {r['sector']} {r['sector_name']}"
+                          for r in sec["by_country_sector"][:5])  # fmt: skip
+        text.append(tr("sector output lost: {loss:,.1f} {unit}; most in {where}", lang,
+                       loss=sec["total_output_loss"], unit=sec["unit"], where=where))  # fmt: skip
     emit(data, format, text)
 
 

@@ -279,10 +279,16 @@ def indispensable(
         min_importer_share=importer_share,
         products=select_products(products, dt.date(year, 12, 31)) if products else None,
     )
+    from econsec.i18n import tr
+    from econsec.reference.names import country_name, label, product_name
+
+    lang = language()
     rows: list[dict[str, Any]] = [
         {
             "country": f.country,
+            "country_name": country_name(f.country, lang),
             "product": f.product,
+            "product_name": product_name(f.product, lang),
             "year": f.year,
             "world_export_share": f.world_export_share,
             "world_exports_usd": f.world_exports_usd,
@@ -291,6 +297,7 @@ def indispensable(
             "dependent_importers": [
                 {
                     "importer": d.importer,
+                    "importer_name": country_name(d.importer, lang),
                     "share": d.share,
                     "imports_usd": d.imports_usd,
                     "from_country_usd": d.from_country_usd,
@@ -306,14 +313,16 @@ def indispensable(
 
         write_table(pa.table({}), "json", output, rows)
         return
-    typer.echo(
-        f"{code} {year} (source {src}): {len(rows)} products with >= {min_share:.0%} of world exports"
-    )
+    typer.echo(tr("{country} {year} (source {source}): {n} products with >= {share:.0%} of world "
+                  "exports", lang, country=label("country", code, lang), year=year, source=src,
+                  n=len(rows), share=min_share))  # fmt: skip
     for r in rows[:40]:
-        deps = ", ".join(f"{d['importer']} {d['share']:.0%}" for d in r["dependent_importers"][:6])
+        deps = ", ".join(f"{label('country', d['importer'], lang)} {d['share']:.0%}"
+                         for d in r["dependent_importers"][:6])  # fmt: skip
         typer.echo(
-            f"  {r['product']}  {r['world_export_share']:>5.0%}  "
-            f"{len(r['dependent_importers'])} dependent importers  {deps}"
+            f"  {label('product', r['product'], lang, width=40)}  {r['world_export_share']:>5.0%}  "
+            + tr("{n} dependent importers", lang, n=len(r["dependent_importers"]))
+            + f"  {deps}"
         )
 
 

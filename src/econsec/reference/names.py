@@ -45,6 +45,7 @@ __all__ = [
     "product_name",
     "section_name",
     "sector_name",
+    "with_names",
 ]
 
 #: The languages names exist in.
@@ -328,6 +329,34 @@ def sector_name(code: str, lang: str = "en") -> str:
     """
     entry = _names()["wiod2013_sectors"].get(str(code).strip(), {})
     return str(entry.get(_lang(lang), ""))
+
+
+def with_names(row: dict[str, Any], kinds: dict[str, str], lang: str = "en") -> dict[str, Any]:
+    """``row`` with a ``<field>_name`` beside each coded field (the others unchanged).
+
+    Parameters
+    ----------
+    row : dict
+        A result row.
+    kinds : dict of str to str
+        Field → ``product``, ``country`` or ``sector``.
+    lang : str
+        ``en`` or ``ja``.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> with_names({"importer": "JPN", "product": "850511", "v": 1}, {"importer": "country"}, "ja")
+    {'importer': 'JPN', 'product': '850511', 'v': 1, 'importer_name': '日本'}
+    """
+    out = dict(row)
+    for field, kind in kinds.items():
+        if isinstance(row.get(field), str):
+            out[f"{field}_name"] = _KINDS[kind](row[field], lang)
+    return out
 
 
 _KINDS: dict[str, Callable[[str, str], str]] = {

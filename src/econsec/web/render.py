@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 from starlette.datastructures import FormData
 
 from econsec.access.policy import Resource, Subject, is_allowed
@@ -101,7 +102,18 @@ def _environment(locale: str) -> jinja2.Environment:
     env.filters.update(i18n.filters(locale))
     env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
     env.globals["rule_labels"] = RULE_LABELS
+    env.filters["country"] = lambda code: _named("country", code, locale)
     return env
+
+
+def _named(kind: str, code: str | None, locale: str) -> Markup:
+    """``CODE name`` for a cell: the code as a code, the name in the reader's language."""
+    from econsec.reference.names import country_name
+
+    if not code:
+        return Markup("–")
+    name = country_name(code, locale) if kind == "country" else ""
+    return Markup('<span class="code" translate="no">{}</span> {}').format(code, name)
 
 
 def chart(figure: Figure) -> dict[str, Any]:

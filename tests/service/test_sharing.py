@@ -9,6 +9,7 @@ import math
 import pytest
 import sqlalchemy as sa
 import stix2
+from stix2validator import ValidationOptions, validate_string
 
 from econsec.access.policy import Clearance
 from econsec.app.sharing import publish_finding
@@ -191,7 +192,14 @@ def test_stix_bundle_and_taxii_serve_each_audience_its_own(world: World) -> None
     world.client.post(
         "/api/v1/releases", json={"finding_id": f["id"], "audience": "sector:C29"}, headers=analyst
     )
-    bundle = stix2.parse(world.client.get("/api/v1/alerts/stix", headers=firms[0]).text)
+    text = world.client.get("/api/v1/alerts/stix", headers=firms[0]).text
+    strict = validate_string(text, ValidationOptions(strict=True, version="2.1"))
+    assert strict.is_valid, [str(e) for e in strict.errors]  # UUIDv4 ids, TLP 2.0 markings
+    again = world.client.get("/api/v1/alerts/stix", headers=firms[0]).text
+    assert {o["id"] for o in json.loads(again)["objects"]} == {
+        o["id"] for o in json.loads(text)["objects"]
+    }  # stable ids
+    bundle = stix2.parse(text)
     reports = [o for o in bundle.objects if o.type == "report"]
     markings = {o.id: o for o in bundle.objects if o.type == "marking-definition"}
     assert len(reports) == 1 and reports[0].object_marking_refs == [TLP2["amber"]]

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-__all__ = ["TLP2", "TLP2_EXTENSION", "Alert", "alert_bundle", "tlp_of"]
+__all__ = ["TLP2", "TLP2_EXTENSION", "Alert", "alert_bundle", "stix_id", "tlp_of"]
 
 TLP2_EXTENSION = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
 TLP2 = {
@@ -24,7 +24,35 @@ TLP2 = {
     "amber+strict": "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
     "red": "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
 }
-_NAMESPACE = uuid.UUID("6ba7b811-9dad-11d1-80b4-00c04fd430c8")  # URL namespace of RFC 4122
+
+
+def stix_id(kind: str, key: str) -> str:
+    """A STIX identifier for an object of ``kind`` about ``key``: a version 4 UUID (as STIX 2.1
+    asks of domain objects) whose 122 free bits are the start of the SHA-256 of the key, so
+    that the same alert, country or supplier has the same id in every bundle and every TAXII
+    response, with nothing to store.
+
+    Parameters
+    ----------
+    kind : str
+        The STIX type (``report``, ``identity``, ``location``).
+    key : str
+        What the object stands for, e.g. ``alert:<release id>``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> i = stix_id("report", "alert:a1")
+    >>> i == stix_id("report", "alert:a1"), uuid.UUID(i.split("--")[1]).version
+    (True, 4)
+    """
+    import hashlib
+
+    digest = hashlib.sha256(f"econsec:{kind}:{key}".encode()).digest()[:16]
+    return f"{kind}--{uuid.UUID(bytes=digest, version=4)}"
 
 
 class Alert(Protocol):
@@ -114,7 +142,7 @@ def alert_bundle(alerts: Sequence[Alert], publisher: str = "econsec") -> str:
     from econsec.reference.countries import country
 
     source = stix2.v21.Identity(
-        id=f"identity--{uuid.uuid5(_NAMESPACE, 'econsec:' + publisher)}",
+        id=stix_id("identity", f"publisher:{publisher}"),
         name=publisher,
         identity_class="organization",
         created="2026-01-01T00:00:00Z",
@@ -129,7 +157,7 @@ def alert_bundle(alerts: Sequence[Alert], publisher: str = "econsec") -> str:
             c = country(alert.country)
             about.append(
                 stix2.v21.Location(
-                    id=f"location--{uuid.uuid5(_NAMESPACE, 'country:' + c.alpha3)}",
+                    id=stix_id("location", f"country:{c.alpha3}"),
                     name=c.name,
                     country=c.alpha2,
                     created_by_ref=source.id,
@@ -140,7 +168,7 @@ def alert_bundle(alerts: Sequence[Alert], publisher: str = "econsec") -> str:
         if alert.supplier:
             about.append(
                 stix2.v21.Identity(
-                    id=f"identity--{uuid.uuid5(_NAMESPACE, 'supplier:' + alert.supplier)}",
+                    id=stix_id("identity", f"supplier:{alert.supplier}"),
                     name=alert.supplier,
                     identity_class="organization",
                     created_by_ref=source.id,
@@ -151,7 +179,7 @@ def alert_bundle(alerts: Sequence[Alert], publisher: str = "econsec") -> str:
         for obj in about:
             objects.setdefault(obj.id, obj)
         report = stix2.v21.Report(
-            id=f"report--{uuid.uuid5(_NAMESPACE, 'alert:' + alert.id)}",
+            id=stix_id("report", f"alert:{alert.id}"),
             name=alert.title,
             description=alert.text,
             published=alert.published,

@@ -46,3 +46,22 @@ def test_no_server_errors(tmp_path: Path) -> None:
         assert len(calls) >= 10 * len(operations)
         assert {200, 404, 422} <= set(calls)  # reached the code behind each answer
     app.state.platform.dispose()
+
+
+def test_the_document_declares_bearer_sign_in_for_clients(tmp_path: Path) -> None:
+    # A generated client (or Swagger UI's "Authorize") needs the scheme in the document and on
+    # every protected operation; the document itself passes the OpenAPI validator.
+    from openapi_spec_validator import validate
+
+    app = create_app(settings_for(f"sqlite:///{tmp_path / 'p.db'}", tmp_path))
+    doc = app.openapi()
+    validate(doc)
+    scheme = doc["components"]["securitySchemes"]["bearer"]
+    assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
+    operations = {(path, method): op for path, item in doc["paths"].items()
+                  for method, op in item.items() if method in ("get", "post", "put", "delete")}  # fmt: skip
+    unprotected = {k for k, op in operations.items() if op.get("security") != [{"bearer": []}]}
+    assert unprotected == {("/api/v1/auth/token", "post")}
+    with TestClient(app) as client:
+        assert client.get("/api/v1/alerts").status_code == 401  # declared, and enforced
+    app.state.platform.dispose()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from econsec.app.platform import Caller, Platform
 from econsec.errors import NotSignedIn
 
-__all__ = ["CallerDep", "PlatformDep", "bearer", "caller", "platform"]
+__all__ = ["BEARER", "CallerDep", "PlatformDep", "bearer", "caller", "platform"]
 
 
 async def platform(request: Request) -> Platform:  # async: no thread hop for a lookup
@@ -28,7 +29,18 @@ def bearer(request: Request) -> str | None:
     return None
 
 
-def caller(request: Request, p: PlatformDep) -> Caller:
+#: The API's security scheme as the OpenAPI document declares it (``components.securitySchemes``
+#: and ``security`` on every operation that needs a caller), so that Swagger UI offers
+#: "Authorize" and generated clients send the token; the check itself is :func:`caller`'s.
+BEARER = HTTPBearer(auto_error=False, scheme_name="bearer",
+                    description="A token from POST /api/v1/auth/token")  # fmt: skip
+
+
+def caller(
+    request: Request,
+    p: PlatformDep,
+    _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None,
+) -> Caller:
     """The signed-in caller: a valid bearer token, else :class:`NotSignedIn` (401). The API takes
     no cookies, so a page on another site cannot call it with a browser's session."""
     token = bearer(request)

@@ -40,6 +40,7 @@ __all__ = [
     "InputError",
     "InputProblems",
     "InsufficientData",
+    "NotAcceptable",
     "NotConverged",
     "NotFoundError",
     "NotSignedIn",
@@ -118,6 +119,14 @@ class InputProblems(InputError):
         stopped = f" (the first {limit}; checking stopped there)" if limit else ""
         listing = "\n".join(f"  {e}" for e in self.problems)
         super().__init__(f"{len(problems)} problems{stopped}\n{listing}", file=file)
+
+
+class NotAcceptable(EconsecError):
+    """A request whose ``Accept`` header admits none of the answers the service gives (406).
+
+    >>> str(NotAcceptable("cannot answer 'text/html'"))
+    "cannot answer 'text/html'"
+    """
 
 
 class PayloadTooLarge(InputError):

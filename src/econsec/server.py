@@ -25,8 +25,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from econsec import api, web
 from econsec.api import docs as api_docs
 from econsec.api.errors import MESSAGE_LIMIT, error_response, status_of, validation_response
+from econsec.api.taxii import taxii_error
 from econsec.app.platform import Platform, PlatformSettings
-from econsec.errors import EconsecError, PayloadTooLarge
+from econsec.errors import EconsecError, InputError, PayloadTooLarge
 from econsec.storage.platform_db import migrate
 
 __all__ = ["create_app", "from_environment", "request_id"]
@@ -164,6 +165,10 @@ def request_id(request: Request) -> str:
     return str(getattr(request.state, "request_id", ""))
 
 
+def _is_taxii(request: Request) -> bool:
+    return request.url.path.startswith("/taxii2")
+
+
 def create_app(settings: PlatformSettings, *, migrate_schema: bool = True) -> FastAPI:
     """The server for ``settings``; brings the schema up to date unless told not to."""
     platform = Platform(settings)
@@ -186,18 +191,26 @@ def create_app(settings: PlatformSettings, *, migrate_schema: bool = True) -> Fa
     async def _library_error(request: Request, exc: EconsecError) -> Response:
         if web.is_page(request):
             return web.error_page(request, status_of(exc), str(exc)[:MESSAGE_LIMIT])
+        if _is_taxii(request):  # TAXII error messages; a malformed parameter is a 400
+            status = status_of(exc)
+            return taxii_error(exc, 400 if isinstance(exc, InputError) and status == 422
+                               else status)  # fmt: skip
         return error_response(exc)
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> Response:
         if web.is_page(request):
             return web.error_page(request, exc.status_code, str(exc.detail))
+        if _is_taxii(request):
+            return taxii_error(EconsecError(str(exc.detail)), exc.status_code)
         return await http_exception_handler(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
         if web.is_page(request):
             return web.error_page(request, 422, "invalid request")
+        if _is_taxii(request):
+            return taxii_error(EconsecError("malformed request"), 400)
         return validation_response(exc)
 
     @app.exception_handler(sqlalchemy.exc.OperationalError)

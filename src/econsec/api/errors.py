@@ -23,6 +23,7 @@ from econsec.errors import (
     InputError,
     InputProblems,
     InsufficientData,
+    NotAcceptable,
     NotFoundError,
     NotSignedIn,
     PayloadTooLarge,
@@ -47,6 +48,7 @@ STATUS: dict[type[EconsecError], int] = {
     DisclosureRefused: 422,
     Infeasible: 422,
     ComputationFailed: 500,
+    NotAcceptable: 406,
 }
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "create_org",
     "create_user",
     "deactivate_user",
+    "password_caller",
     "profile",
     "reset_password",
     "rotate_keys",
@@ -72,10 +73,9 @@ class Profile:
     locale: str
 
 
-def sign_in(p: Platform, username: str, password: str, client: str = "") -> str:
-    """A new session token for valid credentials, else :class:`NotSignedIn` (both audited);
-    :class:`TooManyRequests` when the client address is over its limit or the account is
-    locked after repeated failures (see :mod:`econsec.app.throttle`)."""
+def _verified(p: Platform, username: str, password: str, client: str) -> store.Account:
+    """The account of valid credentials, else :class:`NotSignedIn` (audited);
+    :class:`TooManyRequests` when the client address or the account is over its limit."""
     try:
         p.throttle.admit(client, username[:100])
     except TooManyRequests as exc:
@@ -97,11 +97,27 @@ def sign_in(p: Platform, username: str, password: str, client: str = "") -> str:
         p.throttle.failed(username)
         p.audit(username, "sign_in", "session", False, _WRONG)
         raise NotSignedIn(_WRONG)
+    return account
+
+
+def sign_in(p: Platform, username: str, password: str, client: str = "") -> str:
+    """A new session token for valid credentials, else :class:`NotSignedIn` (both audited);
+    :class:`TooManyRequests` when the client address is over its limit or the account is
+    locked after repeated failures (see :mod:`econsec.app.throttle`)."""
+    account = _verified(p, username, password, client)
     token = secrets.token_urlsafe(32)
     with p.write() as conn:
         store.create_session(conn, account.user_id, token_hash(token), p.settings.token_minutes)
         store.append_audit(conn, p.ring, username, "sign_in", "session", True, "password verified")
     return token
+
+
+def password_caller(p: Platform, username: str, password: str, client: str = "") -> Caller:
+    """The caller of one request signed with a user name and password (HTTP Basic, as TAXII 2.1
+    clients do): the same checks, limits and audit as :func:`sign_in`, and no session."""
+    account = _verified(p, username, password, client)
+    p.audit(username, "sign_in", "request", True, "password verified (HTTP Basic)")
+    return Caller(account, p.subject(account), "")
 
 
 def sign_out(p: Platform, caller: Caller, how: str = "signed out") -> None:

@@ -289,9 +289,11 @@ def alerts_stix(p: Platform, caller: Caller) -> str:
 
 
 def readable_audiences(p: Platform, caller: Caller) -> list[str]:
-    """The release audiences the caller may read (``public``, ``all_firms``, their sector's)."""
+    """The release audiences the caller may read: ``public``, ``all_firms``, their sector's,
+    and every audience of a release the policy lets them read (analysts: every sector's)."""
     s = caller.subject
-    candidates = ["public", "all_firms"] + ([f"sector:{s.sector}"] if s.sector else [])
+    own = ["public", "all_firms"] + ([f"sector:{s.sector}"] if s.sector else [])
+    candidates = list(dict.fromkeys([*own, *sorted({r.audience for r in p.releases_for(s)})]))
     now = p.now()
     allowed = [
         a

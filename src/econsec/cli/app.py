@@ -23,6 +23,7 @@ from econsec.errors import (
     Infeasible,
     InputError,
     InsufficientData,
+    NotAcceptable,
     NotFoundError,
     NotSignedIn,
     PayloadTooLarge,
@@ -52,6 +53,7 @@ EXIT_CODES: dict[type[EconsecError], int] = {
     NotSignedIn: 10,
     DisclosureRefused: 11,
     TooManyRequests: 12,
+    NotAcceptable: 13,
 }
 
 

@@ -137,3 +137,151 @@ def test_collections_follow_the_policy(url: str) -> None:
                                    password=DEMO_PASSWORD).api_roots[0].collections}  # fmt: skip
     assert "econsec alerts for all_firms" in firm and sector in firm  # firm01 is in C29
     assert sector not in c26  # firm12 (C26) never sees C29's collection
+
+
+def test_exchange_pull_brings_partner_alerts_in_incrementally_and_respects_tlp(
+    url: str, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from econsec.app.exchange import withheld_by_tlp
+    from econsec.app.platform import Platform
+    from econsec.cli import app
+    from econsec.settings import load_settings
+    from econsec.storage.intelligence import list_incidents
+
+    cols = {c.title: c.id for c in Server(f"{url}/taxii2/", user="analyst",
+                                           password=DEMO_PASSWORD).api_roots[0].collections}  # fmt: skip
+    ours = tmp_path / "ours"
+    runner = CliRunner()
+    for title in ("econsec alerts for all_firms", "econsec alerts for sector:C29"):
+        first = runner.invoke(app, ["exchange", "pull", "--url", f"{url}/taxii2/", "--collection",
+                                    cols[title], "--user", "analyst", "--password-stdin", "-w",
+                                    str(ours)], input=DEMO_PASSWORD + "\n")  # fmt: skip
+        assert first.exit_code == 0, first.output
+        assert "candidates stored" in first.output and "TLP:RED" in first.output
+        again = runner.invoke(app, ["exchange", "pull", "--url", f"{url}/taxii2/",
+                                    "--collection", cols[title], "--user", "analyst",
+                                    "--password-stdin", "-w", str(ours)],
+                              input=DEMO_PASSWORD + "\n")  # fmt: skip
+        assert again.output.startswith("0 candidates stored from 0 objects added after 20")
+    platform = Platform(load_settings(ours))
+    with platform.read() as conn:
+        register = list_incidents(conn)
+    platform.dispose()
+    partner = [i for i in register if i.id.startswith("taxii-")]
+    assert partner and all(i.assessment == "unassessed" for i in partner)
+    marks = {next(s for s in i.sources if s.startswith("TLP:")) for i in partner}
+    assert marks == {"TLP:GREEN", "TLP:AMBER"}  # all_firms is GREEN, a sector's AMBER
+    assert {withheld_by_tlp(i) for i in partner} == {True, False}  # AMBER stays in the house
+    bad = runner.invoke(app, ["exchange", "pull", "--url", f"{url}/taxii2/", "--collection",
+                              cols["econsec alerts for all_firms"], "--user", "analyst",
+                              "--password-stdin", "-w", str(ours)], input="wrong\n")  # fmt: skip
+    assert bad.exit_code != 0
+
+
+def test_partner_items_read_tlp_and_leave_red_out() -> None:
+    from econsec.sharing.exchange import TLP2, partner_items
+
+    objects = [
+        {"type": "location", "id": "location--1", "country": "CN"},
+        {"type": "report", "id": "report--a", "name": "red", "object_refs": ["location--1"],
+         "object_marking_refs": [TLP2["red"]], "published": "2026-01-01T00:00:00Z"},
+        {"type": "indicator", "id": "indicator--b", "name": "unmarked", "pattern": "[x:y = 1]",
+         "valid_from": "2026-01-02T00:00:00Z"},
+        {"type": "report", "id": "report--c", "name": "clear", "object_refs": ["location--1"],
+         "object_marking_refs": ["marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9"]},
+    ]  # fmt: skip
+    items = {i.name: i for i in partner_items(objects)}
+    assert items["red"].tlp == "red" and items["red"].countries == ("CHN",)
+    assert items["unmarked"].tlp == "amber"  # sharing not stated: kept in the house
+    assert items["clear"].tlp == "clear"
+
+
+def test_exchange_pull_from_the_oasis_reference_server(tmp_path: Path) -> None:
+    # medallion (the OASIS TAXII 2.1 reference server) on loopback, with a partner's bundle
+    # posted through taxii2-client: a GREEN alert about China and a RED one; econsec pulls the
+    # GREEN one in as a candidate, leaves the RED one out, and a second poll brings nothing.
+    import json as jsonlib
+
+    import medallion
+    from typer.testing import CliRunner
+    from werkzeug.serving import make_server
+
+    from econsec.app.platform import Platform
+    from econsec.cli import app
+    from econsec.settings import load_settings
+    from econsec.sharing.exchange import alert_bundle
+    from econsec.sharing.releases import Release
+    from econsec.storage.intelligence import list_incidents
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    cid = "91a7b528-80eb-42ed-a74d-c6fbd5a26116"
+    data = {
+        "/discovery": {"title": "partner", "default": f"{base}/trustgroup1/",
+                       "api_roots": [f"{base}/trustgroup1/"]},
+        "trustgroup1": {
+            "information": {"title": "partner root", "versions": [TAXII],
+                            "max_content_length": 9765625},
+            "status": [],
+            "collections": [{"id": cid, "title": "partner alerts", "can_read": True,
+                             "can_write": True, "media_types": [
+                                 "application/stix+json;version=2.1"],
+                             "objects": [], "manifest": []}],
+        },
+    }  # fmt: skip
+    config = tmp_path / "medallion.json"
+    config.write_text(jsonlib.dumps({
+        "users": {"partner": "secret"}, "taxii": {"max_page_size": 100},
+        "backend": {"module_class": "MemoryBackend",
+                    "module": "medallion.backends.memory_backend", "filename": None}}))  # fmt: skip
+    flask_app = medallion.load_app(str(config))
+    flask_app.medallion_backend.data = data
+    server = make_server("127.0.0.1", port, flask_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        alerts = [Release(f"p{n}", f"f{n}", "shared_supplier", title, "5 firms ...",
+                          "Acme (CHN)", "Acme", "811292", "CHN", 5, audience, tlp,
+                          "2026-11-27T00:00:00Z", "partner method")
+                  for n, (title, audience, tlp) in enumerate((
+                      ("Many firms depend on one supplier", "all_firms", "green"),
+                      ("Named recipients only", "all_firms", "green")))]  # fmt: skip
+        green = jsonlib.loads(alert_bundle(alerts[:1]))
+        red = jsonlib.loads(alert_bundle(alerts[1:]))
+        for o in red["objects"]:  # the partner marks its second alert RED
+            if o["type"] == "report":
+                o["object_marking_refs"] = [
+                    "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"
+                ]
+        red["objects"].append({"type": "marking-definition", "spec_version": "2.1",
+                               "id": "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
+                               "created": "2022-10-01T00:00:00.000Z", "name": "TLP:RED",
+                               "extensions": {"extension-definition--60a3c5c5-0d10-413e-aab3-"
+                                              "9e08dde9e88d": {"extension_type":
+                                                               "property-extension",
+                                                               "tlp_2_0": "red"}}})  # fmt: skip
+        partner = Server(f"{base}/taxii2/", user="partner", password="secret")
+        collection = partner.api_roots[0].collections[0]
+        for bundle in (green, red):
+            collection.add_objects(jsonlib.dumps(bundle))
+        ours = tmp_path / "ours"
+        args = ["exchange", "pull", "--url", f"{base}/taxii2/", "--collection", cid, "--user",
+                "partner", "--password-stdin", "-w", str(ours)]  # fmt: skip
+        first = CliRunner().invoke(app, args, input="secret\n")
+        assert first.exit_code == 0, first.output
+        assert (
+            first.output.startswith("1 candidates stored") and "1 TLP:RED items not" in first.output
+        )
+        again = CliRunner().invoke(app, args, input="secret\n")
+        assert again.exit_code == 0 and again.output.startswith("0 candidates stored"), again.output
+    finally:
+        server.shutdown()
+        thread.join(10)
+    platform = Platform(load_settings(ours))
+    with platform.read() as conn:
+        (pulled,) = [i for i in list_incidents(conn) if i.id.startswith("taxii-")]
+    platform.dispose()
+    assert pulled.implementing == ("CHN",) and "TLP:GREEN" in pulled.sources
+    assert pulled.title == "[partner report] Many firms depend on one supplier"

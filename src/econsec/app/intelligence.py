@@ -186,10 +186,14 @@ def import_incidents(
 
 
 def export_incidents(p: Platform, caller: Caller, fmt: str) -> bytes:
-    """The register as CSV (spreadsheet-safe) or JSON bytes, in the import format."""
+    """The register as CSV (spreadsheet-safe) or JSON bytes, in the import format, without the
+    partners' items whose TLP marking keeps them within the organisation (an export may
+    travel)."""
+    from econsec.app.exchange import withheld_by_tlp
+
     p.authorise(caller.subject, "read_intelligence", REGISTER, "incidents (export)")
     with p.read() as conn:
-        items = intel.list_incidents(conn)
+        items = [i for i in intel.list_incidents(conn) if not withheld_by_tlp(i)]
     return dump_csv(items) if fmt == "csv" else dump_json(items).encode("utf-8")
 
 

@@ -230,3 +230,49 @@ def audit_export_head(
     else:
         output.write_text(text + "\n", "utf-8")
         typer.echo(f"checkpoint of entry {mark['seq']} written to {output}; keep it elsewhere")
+
+
+exchange_app = typer.Typer(help="Exchange alerts with partners (TAXII 2.1).", no_args_is_help=True)
+app.add_typer(exchange_app, name="exchange")
+
+
+@exchange_app.command("pull")
+def exchange_pull(
+    url: Annotated[str, typer.Option(help="The partner's TAXII 2.1 discovery address.")],
+    collection: Annotated[str, typer.Option(help="The collection's id.")],
+    user: Annotated[str | None, typer.Option(help="User name (HTTP Basic).")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    token_env: Annotated[
+        str | None, typer.Option(help="Environment variable holding a bearer token.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only what was added after this time (ISO 8601).")
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Poll a partner's collection for what is new and bring its reports and indicators into
+    the incident register as candidates, with their source and TLP marking."""
+    import os
+
+    from econsec.app.exchange import pull
+    from econsec.settings import workspace_path
+    from econsec.storage.workspace import Workspace
+
+    if bool(user) != password_stdin or (user and token_env):
+        usage("give --user with --password-stdin, or --token-env VAR")
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    token = None
+    if token_env:
+        token = os.environ.get(token_env)
+        if not token:
+            usage(f"the environment variable {token_env} holds no token")
+    result = pull(_platform(workspace), Workspace(workspace_path(workspace)), url, collection,
+                  user=user, password=password, token=token, since=since)  # fmt: skip
+    typer.echo(
+        f"{result.stored} candidates stored from {result.seen} objects added after "
+        f"{result.added_after or 'the start'}; {result.red_not_stored} TLP:RED items not stored; "
+        f"{result.without_country} naming no country left out; next poll after "
+        f"{result.last_added or 'the start'}"
+    )

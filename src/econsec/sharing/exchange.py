@@ -12,9 +12,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-__all__ = ["TLP2", "TLP2_EXTENSION", "Alert", "alert_bundle", "stix_id", "tlp_of"]
+__all__ = [
+    "SHAREABLE",
+    "TLP2",
+    "TLP2_EXTENSION",
+    "TLP_BY_MARKING",
+    "Alert",
+    "PartnerItem",
+    "alert_bundle",
+    "partner_items",
+    "stix_id",
+    "tlp_of",
+]
 
 TLP2_EXTENSION = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
 TLP2 = {
@@ -194,3 +206,86 @@ def alert_bundle(alerts: Sequence[Alert], publisher: str = "econsec") -> str:
         objects[report.id] = report
     bundle = stix2.v21.Bundle(objects=list(objects.values()))
     return str(bundle.serialize(sort_keys=True))
+
+
+#: TLP levels by the id of their marking definition: TLP 2.0's and the TLP 1.0 ones the
+#: ``stix2`` library ships (WHITE reads as CLEAR).
+TLP_BY_MARKING = {v: k for k, v in TLP2.items()} | {
+    "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9": "clear",
+    "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da": "green",
+    "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82": "amber",
+    "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed": "red",
+}
+#: The TLP levels whose information may go to the whole community (the others stay with the
+#: organisation that received them, or its named recipients).
+SHAREABLE = ("clear", "green")
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerItem:
+    """A partner's report or indicator as a candidate for the incident register."""
+
+    stix_id: str
+    type: str
+    name: str
+    description: str
+    tlp: str  # clear, green, amber, amber+strict or red ("amber" when unmarked: careful)
+    countries: tuple[str, ...]
+    published: str
+
+
+def partner_items(objects: Sequence[dict[str, Any]]) -> list[PartnerItem]:
+    """The reports and indicators among a partner's STIX objects, with their TLP level and the
+    countries (locations) they refer to.
+
+    An object without a TLP marking is read as TLP:AMBER: its sharing was not stated, so it
+    stays with the organisation.
+
+    Parameters
+    ----------
+    objects : sequence of dict
+        STIX 2.1 objects (a TAXII envelope's ``objects``).
+
+    Returns
+    -------
+    list of PartnerItem
+
+    Examples
+    --------
+    >>> import json
+    >>> from econsec.sharing.releases import Release
+    >>> alert = Release("a1", "f1", "shared_supplier", "Many firms depend on one supplier",
+    ...                 "5 firms ...", "Acme (CHN)", "Acme", "811292", "CHN", 5, "all_firms",
+    ...                 "green", "2026-11-27T00:00:00Z", "example")
+    >>> (item,) = partner_items(json.loads(alert_bundle([alert]))["objects"])
+    >>> item.type, item.tlp, item.countries
+    ('report', 'green', ('CHN',))
+    """
+    from econsec.errors import NotFoundError
+    from econsec.reference.countries import to_alpha3
+
+    by_id = {o.get("id"): o for o in objects}
+    out = []
+    for o in objects:
+        if o.get("type") not in ("report", "indicator"):
+            continue
+        levels = [
+            TLP_BY_MARKING[m] for m in o.get("object_marking_refs", []) if m in TLP_BY_MARKING
+        ]
+        order = ["clear", "green", "amber", "amber+strict", "red"]
+        tlp = max(levels, key=order.index) if levels else "amber"
+        countries = []
+        for ref in o.get("object_refs", []):
+            loc = by_id.get(ref, {})
+            if loc.get("type") == "location" and loc.get("country"):
+                try:
+                    countries.append(to_alpha3(str(loc["country"])))
+                except NotFoundError:
+                    continue
+        out.append(PartnerItem(
+            stix_id=str(o["id"]), type=str(o["type"]), name=str(o.get("name", ""))[:300],
+            description=str(o.get("description", ""))[:1000], tlp=tlp,
+            countries=tuple(dict.fromkeys(countries)),
+            published=str(o.get("published") or o.get("valid_from") or o.get("created", "")),
+        ))  # fmt: skip
+    return out

@@ -165,6 +165,18 @@ def request_id(request: Request) -> str:
     return str(getattr(request.state, "request_id", ""))
 
 
+def _allowed(app: FastAPI, request: Request) -> str:
+    """The methods the API takes at the request's path (from its OpenAPI document)."""
+    from starlette.routing import compile_path
+
+    methods: set[str] = set()
+    for template, item in app.openapi().get("paths", {}).items():
+        regex, _, _ = compile_path(template)
+        if regex.match(request.url.path):
+            methods |= {m.upper() for m in item if m in ("get", "post", "put", "patch", "delete")}
+    return ", ".join(sorted(methods))
+
+
 def _is_taxii(request: Request) -> bool:
     return request.url.path.startswith("/taxii2")
 
@@ -199,10 +211,14 @@ def create_app(settings: PlatformSettings, *, migrate_schema: bool = True) -> Fa
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> Response:
+        if exc.status_code == 405:  # every method of the path, not the first route's only
+            exc = HTTPException(405, exc.detail, {"Allow": _allowed(app, request)})
         if web.is_page(request):
             return web.error_page(request, exc.status_code, str(exc.detail))
         if _is_taxii(request):
-            return taxii_error(EconsecError(str(exc.detail)), exc.status_code)
+            answer = taxii_error(EconsecError(str(exc.detail)), exc.status_code)
+            answer.headers.update(exc.headers or {})
+            return answer
         return await http_exception_handler(request, exc)
 
     @app.exception_handler(RequestValidationError)

@@ -65,3 +65,33 @@ def test_the_document_declares_bearer_sign_in_for_clients(tmp_path: Path) -> Non
     with TestClient(app) as client:
         assert client.get("/api/v1/alerts").status_code == 401  # declared, and enforced
     app.state.platform.dispose()
+
+
+def test_every_error_answer_is_documented_with_its_real_model(tmp_path: Path) -> None:
+    # A client generated from the document must be able to read the errors: 401/403/404/413/
+    # 415/422/429 are documented on every API operation with the one error model, the TAXII
+    # routes with TAXII media types, and a real 422 and 405 answer match what is documented.
+    import jsonschema
+
+    app = create_app(settings_for(f"sqlite:///{tmp_path / 'p.db'}", tmp_path))
+    doc = app.openapi()
+    api = {(p, m): op for p, item in doc["paths"].items() for m, op in item.items()
+           if p.startswith("/api/")}  # fmt: skip
+    for (path, _method), op in api.items():
+        assert {"401", "403", "404", "413", "415", "422", "429"} <= set(op["responses"]), path
+    model = doc["components"]["schemas"]["ErrorBody"]
+    taxii = doc["paths"]["/taxii2/api/collections/{collection_id}/objects/"]["get"]["responses"]
+    assert list(taxii["200"]["content"]) == ["application/taxii+json;version=2.1"]
+    assert list(taxii["404"]["content"]) == ["application/taxii+json;version=2.1"]
+    with TestClient(app) as client:
+        world = World(client, app.state.platform)
+        firm = world.firm("Documented")
+        bad = client.post("/api/v1/submissions/suppliers", json=[{"country": "Atlantis"}],
+                          headers=firm)  # fmt: skip
+        assert bad.status_code == 422
+        resolver = {"components": doc["components"], **model}
+        jsonschema.validate(bad.json(), resolver)
+        options = client.options("/api/v1/surveys", headers=firm)
+        assert options.status_code == 405 and options.headers["allow"] == "GET, POST"
+        jsonschema.validate(options.json(), resolver)
+    app.state.platform.dispose()

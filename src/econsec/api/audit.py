@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from econsec.api.deps import CallerDep, PlatformDep
+from econsec.api.errors import RESPONSES
 from econsec.app.audit import AuditPage, audit_log
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/v1", tags=["audit"])
+router = APIRouter(prefix="/api/v1", tags=["audit"], responses=RESPONSES)
 
 
 @router.get("/audit")

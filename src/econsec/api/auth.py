@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 
 from econsec.api.deps import CallerDep, PlatformDep
+from econsec.api.errors import RESPONSES
 from econsec.app import accounts
 from econsec.app.accounts import Profile
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/v1", tags=["auth"])
+router = APIRouter(prefix="/api/v1", tags=["auth"], responses=RESPONSES)
 
 
 @router.post("/auth/token")

@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from econsec.errors import (
     AccessDenied,
@@ -54,6 +55,44 @@ STATUS: dict[type[EconsecError], int] = {
 
 #: The longest message an error answer carries (a message may quote the input).
 MESSAGE_LIMIT = 500
+
+
+class Problem(BaseModel):
+    """One bad field of a request (``row`` counts records from 1; null for a single object)."""
+
+    row: int | None = None
+    field: str | None = None
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """Every error answer of the API: what went wrong; the disclosure or access rule that
+    refused, when one did; the problems of a bad request, each named; the request's id for an
+    unexpected error."""
+
+    detail: str
+    rule: str | None = None
+    problems: list[Problem] | None = None
+    request_id: str | None = None
+
+
+def _described(text: str) -> dict[str, Any]:
+    return {"model": ErrorBody, "description": text}
+
+
+#: The error answers every API operation may give, documented with their real model.
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _described("not signed in: no token, or an unknown or expired one"),
+    403: _described("the access policy refuses the caller (the rule is named)"),
+    404: _described("no such object, or one the caller may not see (alike)"),
+    409: _described("the object's state does not allow it (e.g. a closed survey)"),
+    413: _described("the request body is over the size limit"),
+    415: _described("a media type the operation does not take"),
+    422: _described(
+        "bad input: every problem named by row and field, or the disclosure guard's rule"
+    ),
+    429: _described("too many requests; retry after the Retry-After header's seconds"),
+}
 
 
 def status_of(exc: EconsecError) -> int:

@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from econsec.api.deps import CallerDep, PlatformDep
+from econsec.api.errors import RESPONSES
 from econsec.api.uploads import read_records, upload_openapi
 from econsec.app import intelligence as app
 from econsec.app.intelligence import Candidate, OutflowRelease, OutflowSummary
@@ -22,7 +23,7 @@ from econsec.spreadsheet import MEDIA_TYPE, attachment
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/v1", tags=["intelligence"])
+router = APIRouter(prefix="/api/v1", tags=["intelligence"], responses=RESPONSES)
 _FLOW_ITEM: dict[str, object] = {
     "type": "object",
     "required": list(FLOW_COLUMNS),

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from econsec.api.deps import CallerDep, PlatformDep
+from econsec.api.errors import RESPONSES
 from econsec.app import sharing as app
 from econsec.app.benchmarks import BenchmarkReport, benchmarks
 from econsec.app.sharing import AUDIENCE
@@ -17,7 +18,7 @@ from econsec.sharing.releases import Release
 
 __all__ = ["ReleaseRequest", "router"]
 
-router = APIRouter(prefix="/api/v1", tags=["sharing"])
+router = APIRouter(prefix="/api/v1", tags=["sharing"], responses=RESPONSES)
 
 
 class ReleaseRequest(BaseModel):

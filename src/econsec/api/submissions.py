@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from econsec.api.deps import CallerDep, PlatformDep
+from econsec.api.errors import RESPONSES
 from econsec.api.uploads import read_records, upload_openapi
 from econsec.app import submissions as app
 from econsec.app.submissions import SubmissionInfo, SubmissionRecords
@@ -17,7 +18,7 @@ from econsec.sharing.records import KINDS, json_schema
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/v1/submissions", tags=["submissions"])
+router = APIRouter(prefix="/api/v1/submissions", tags=["submissions"], responses=RESPONSES)
 
 
 def _upload(kind: str) -> Callable[[Request, PlatformDep, CallerDep], Awaitable[SubmissionRecords]]:

@@ -10,13 +10,14 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from econsec.api.deps import CallerDep, PlatformDep
+from econsec.api.errors import RESPONSES
 from econsec.app import surveys as app
 from econsec.app.surveys import AUDIENCE, Answers
 from econsec.sharing.surveys import Survey, SurveyResults
 
 __all__ = ["AnswersRequest", "SurveyRequest", "router"]
 
-router = APIRouter(prefix="/api/v1/surveys", tags=["surveys"])
+router = APIRouter(prefix="/api/v1/surveys", tags=["surveys"], responses=RESPONSES)
 
 
 class SurveyRequest(BaseModel):

@@ -86,7 +86,29 @@ def _caller(request: Request, p: PlatformDep,
 
 
 Taxii = Annotated[Caller, Depends(_caller)]
-router = APIRouter(prefix="/taxii2", tags=["taxii"], dependencies=[Depends(_accept)])
+_ERROR_SCHEMA = {"type": "object", "required": ["title", "http_status"],
+                 "properties": {"title": {"type": "string"}, "description": {"type": "string"},
+                                "http_status": {"type": "string"}}}  # fmt: skip
+
+
+def _taxii_error_doc(text: str) -> dict[str, Any]:
+    return {"description": text, "content": {MEDIA: {"schema": _ERROR_SCHEMA}}}
+
+
+#: The answers of every TAXII operation as the OpenAPI document gives them: TAXII media types.
+TAXII_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "a TAXII 2.1 resource",
+        "content": {MEDIA: {"schema": {"type": "object"}}},
+    },
+    400: _taxii_error_doc("a malformed parameter"),
+    401: _taxii_error_doc("no valid credentials (HTTP Basic or Bearer)"),
+    404: _taxii_error_doc("no such collection or object, or one the caller may not read"),
+    406: _taxii_error_doc("an Accept header that admits no TAXII 2.1 answer"),
+    429: _taxii_error_doc("too many sign-in attempts"),
+}
+router = APIRouter(prefix="/taxii2", tags=["taxii"], dependencies=[Depends(_accept)],
+                   responses=TAXII_RESPONSES)  # fmt: skip
 
 
 def _taxii(body: Any, headers: dict[str, str] | None = None) -> Response:

@@ -285,3 +285,36 @@ def test_exchange_pull_from_the_oasis_reference_server(tmp_path: Path) -> None:
     platform.dispose()
     assert pulled.implementing == ("CHN",) and "TLP:GREEN" in pulled.sources
     assert pulled.title == "[partner report] Many firms depend on one supplier"
+
+
+def test_released_alerts_as_a_misp_feed(url: str) -> None:
+    # The feed as a MISP instance pulls it (with the bearer token in a feed header): the
+    # manifest names every event file, each loads in PyMISP with its TLP tag and a distribution
+    # no wider than the TLP allows; a firm's feed holds only its own audiences' alerts.
+    from pymisp import MISPEvent
+
+    def feed(user: str) -> tuple[dict[str, Any], dict[str, MISPEvent]]:
+        token = httpx.post(f"{url}/api/v1/auth/token", data={"username": user,
+                           "password": DEMO_PASSWORD}).json()["access_token"]  # fmt: skip
+        headers = {"Authorization": f"Bearer {token}"}
+        manifest = httpx.get(f"{url}/api/v1/alerts/misp/manifest.json", headers=headers).json()
+        events = {}
+        for uuid_ in manifest:
+            event = MISPEvent()
+            event.load(httpx.get(f"{url}/api/v1/alerts/misp/{uuid_}.json", headers=headers).text)
+            events[uuid_] = event
+        return manifest, events
+
+    manifest, events = feed("analyst")
+    assert manifest and set(manifest) == {str(e.uuid) for e in events.values()}
+    for uuid_, event in events.items():
+        tlp = next(t.name for t in event.tags if t.name.startswith("tlp:"))
+        assert tlp in ("tlp:green", "tlp:amber")
+        assert next(t["name"] for t in manifest[uuid_]["Tag"]) == tlp
+        assert int(event.distribution) == {"tlp:green": 2, "tlp:amber": 0}[tlp]
+        assert event.Orgc.name == "econsec" and event.attributes
+    firm_manifest, _ = feed("firm12")  # C26: no C29 alert
+    assert set(firm_manifest) < set(manifest)
+    r = httpx.get(f"{url}/api/v1/alerts/misp/00000000-0000-4000-8000-000000000000.json",
+                  auth=("firm12", DEMO_PASSWORD))  # fmt: skip
+    assert r.status_code == 401  # the API takes bearer tokens only

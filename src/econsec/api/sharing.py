@@ -3,6 +3,7 @@ back: alerts (also as STIX 2.1) and benchmark reports."""
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 from fastapi import APIRouter, Response
@@ -13,6 +14,7 @@ from econsec.api.errors import RESPONSES
 from econsec.app import sharing as app
 from econsec.app.benchmarks import BenchmarkReport, benchmarks
 from econsec.app.sharing import AUDIENCE
+from econsec.errors import NotFoundError
 from econsec.sharing.findings import FindingSummary
 from econsec.sharing.releases import Release
 
@@ -63,6 +65,23 @@ def alerts(p: PlatformDep, caller: CallerDep) -> list[Release]:
 def alerts_stix(p: PlatformDep, caller: CallerDep) -> Response:
     """Your alerts as a STIX 2.1 bundle with TLP 2.0 markings."""
     return Response(app.alerts_stix(p, caller), media_type="application/stix+json;version=2.1")
+
+
+@router.get("/alerts/misp/manifest.json", response_class=Response)
+def misp_manifest(p: PlatformDep, caller: CallerDep) -> Response:
+    """Your alerts as a MISP feed: its manifest. A MISP instance pulls the feed from
+    ``/api/v1/alerts/misp/`` with the header ``Authorization: Bearer <token>``."""
+    manifest, _ = app.alerts_misp(p, caller)
+    return Response(json.dumps(manifest), media_type="application/json")
+
+
+@router.get("/alerts/misp/{event_uuid}.json", response_class=Response)
+def misp_event(event_uuid: str, p: PlatformDep, caller: CallerDep) -> Response:
+    """One event of your MISP feed."""
+    _, events = app.alerts_misp(p, caller)
+    if event_uuid not in events:
+        raise NotFoundError("no event with this uuid in your feed")
+    return Response(json.dumps(events[event_uuid]), media_type="application/json")
 
 
 @router.get("/benchmarks")

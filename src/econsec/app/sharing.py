@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -19,7 +20,7 @@ from econsec.errors import (
     NotFoundError,
 )
 from econsec.sharing.disclosure import Verdict, check
-from econsec.sharing.exchange import alert_bundle
+from econsec.sharing.exchange import alert_bundle, misp_feed
 from econsec.sharing.findings import Finding, FindingSummary
 from econsec.sharing.privacy import noisy_mean
 from econsec.sharing.releases import (
@@ -37,6 +38,7 @@ __all__ = [
     "Preview",
     "WorkItem",
     "alerts",
+    "alerts_misp",
     "alerts_stix",
     "check_audience",
     "list_findings",
@@ -286,6 +288,11 @@ def alerts(p: Platform, caller: Caller) -> list[Release]:
 def alerts_stix(p: Platform, caller: Caller) -> str:
     """The caller's alerts as a STIX 2.1 bundle (JSON text) with TLP 2.0 markings."""
     return alert_bundle(alerts(p, caller))
+
+
+def alerts_misp(p: Platform, caller: Caller) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The caller's alerts as a MISP feed: the manifest and the event files by uuid."""
+    return misp_feed(alerts(p, caller))
 
 
 def readable_audiences(p: Platform, caller: Caller) -> list[str]:

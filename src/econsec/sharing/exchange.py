@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 __all__ = [
+    "MISP_DISTRIBUTION",
     "SHAREABLE",
     "TLP2",
     "TLP2_EXTENSION",
@@ -23,6 +24,7 @@ __all__ = [
     "Alert",
     "PartnerItem",
     "alert_bundle",
+    "misp_feed",
     "partner_items",
     "stix_id",
     "tlp_of",
@@ -289,3 +291,81 @@ def partner_items(objects: Sequence[dict[str, Any]]) -> list[PartnerItem]:
             published=str(o.get("published") or o.get("valid_from") or o.get("created", "")),
         ))  # fmt: skip
     return out
+
+
+#: MISP's distribution level for each TLP level: your organisation only (AMBER), connected
+#: communities (GREEN), all communities (CLEAR).
+MISP_DISTRIBUTION = {"clear": 3, "green": 2, "amber": 0, "amber+strict": 0, "red": 0}
+
+
+def misp_feed(
+    alerts: Sequence[Alert], publisher: str = "econsec"
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """Released alerts as a MISP feed: the ``manifest.json`` and one event file per alert
+    (``<uuid>.json``), built with PyMISP, each event tagged with the TLP of its audience and
+    distributed no wider than the TLP allows.
+
+    Event and attribute ids are stable (:func:`stix_id`'s UUIDs), so a MISP instance that pulls
+    the feed again updates its events instead of doubling them.
+
+    Parameters
+    ----------
+    alerts : sequence of Alert
+        Released alerts.
+    publisher : str
+        The organisation that publishes the feed.
+
+    Returns
+    -------
+    (dict, dict of str to dict)
+        The manifest, and each event file's content by event uuid.
+
+    Examples
+    --------
+    >>> from econsec.sharing.releases import Release
+    >>> alert = Release("a1", "f1", "shared_supplier", "Many firms depend on one supplier",
+    ...                 "5 firms ...", "Acme (CHN)", "Acme", "811292", "CHN", 5, "all_firms",
+    ...                 "green", "2026-11-27T00:00:00Z", "example")
+    >>> manifest, events = misp_feed([alert])
+    >>> (uuid_,) = manifest
+    >>> [t["name"] for t in manifest[uuid_]["Tag"]], events[uuid_]["Event"]["info"]
+    (['tlp:green', 'econsec:supply-chain'], 'Many firms depend on one supplier')
+    """
+    import datetime as dt
+
+    from pymisp import MISPEvent, MISPOrganisation
+
+    org = MISPOrganisation()
+    org.name = publisher
+    org.uuid = stix_id("identity", f"publisher:{publisher}").split("--")[1]
+    manifest: dict[str, Any] = {}
+    events: dict[str, dict[str, Any]] = {}
+    for alert in alerts:
+        level = tlp_of(alert.audience)
+        published = dt.datetime.fromisoformat(alert.published.replace("Z", "+00:00"))
+        event = MISPEvent()
+        event.uuid = stix_id("report", f"alert:{alert.id}").split("--")[1]
+        event.info = alert.title or "econsec alert"
+        event.date = published.date()
+        event.timestamp = published
+        event.publish_timestamp = published
+        event.published = True
+        event.analysis = 2  # completed
+        event.threat_level_id = 4  # undefined: a dependency, not a threat actor
+        event.distribution = MISP_DISTRIBUTION[level]
+        event.Orgc = org
+        event.add_tag(f"tlp:{level}")
+        event.add_tag("econsec:supply-chain")
+        facts = [("text", alert.text, "alert"), ("text", alert.audience, "audience")]
+        facts += [("text", alert.country, "country (ISO 3166 alpha-3)")] if alert.country else []
+        facts += [("text", alert.supplier, "supplier")] if alert.supplier else []
+        for n, (kind, value, comment) in enumerate(facts):
+            attribute: Any = event.add_attribute(kind, value, comment=comment, to_ids=False)
+            attribute.uuid = stix_id("note", f"alert:{alert.id}:{n}").split("--")[1]
+            attribute.timestamp = published
+            attribute.distribution = 5  # as the event
+        feed = event.to_feed(with_meta=True, with_distribution=True)
+        manifest.update(feed["Event"].pop("_manifest"))
+        feed["Event"].pop("_hashes", None)
+        events[event.uuid] = feed
+    return manifest, events

@@ -20,8 +20,8 @@ router = APIRouter(prefix="/api/v1", tags=["auth"], responses=RESPONSES)
 def token(
     request: Request,
     p: PlatformDep,
-    username: Annotated[str, Form(max_length=100)],
-    password: Annotated[str, Form(max_length=200)],
+    username: Annotated[str, Form(min_length=1, max_length=100)],
+    password: Annotated[str, Form(min_length=1, max_length=200)],
 ) -> dict[str, str]:
     """Exchange a user name and password for a bearer token (429 with Retry-After when the
     address or the account is over its sign-in limit)."""

@@ -13,17 +13,40 @@ from econsec.api.deps import CallerDep, PlatformDep
 from econsec.api.errors import RESPONSES
 from econsec.app import surveys as app
 from econsec.app.surveys import AUDIENCE, Answers
-from econsec.sharing.surveys import Survey, SurveyResults
+from econsec.sharing.surveys import QUESTION_TYPES, Survey, SurveyResults
 
 __all__ = ["AnswersRequest", "SurveyRequest", "router"]
 
 router = APIRouter(prefix="/api/v1/surveys", tags=["surveys"], responses=RESPONSES)
 
 
+#: The shape of a question as the server checks it (:func:`econsec.sharing.surveys.
+#: parse_questions`, which names each problem as ``questions[i].field``), for the document.
+QUESTION_SCHEMA = {
+    "type": "object",
+    "required": ["id", "text", "type"],
+    "additionalProperties": False,
+    "properties": {
+        "id": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,39}$"},
+        "text": {"type": "string", "minLength": 1, "maxLength": 1000},
+        "text_ja": {"type": "string", "maxLength": 1000},
+        "type": {"type": "string", "enum": list(QUESTION_TYPES)},
+        "options": {"type": "array", "minItems": 2, "maxItems": 30, "uniqueItems": True,
+                    "items": {"type": "string", "minLength": 1, "maxLength": 200}},
+        "scale": {"type": "integer", "minimum": 3, "maximum": 11},
+        "minimum": {"type": "number"},
+        "maximum": {"type": "number"},
+    },
+}  # fmt: skip
+
+
 class SurveyRequest(BaseModel):
     title: Annotated[str, Field(min_length=1, max_length=300)]
     audience: Annotated[str, Field(pattern=AUDIENCE)]
-    questions: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=100)]
+    questions: Annotated[
+        list[dict[str, Any]],
+        Field(min_length=1, max_length=100, json_schema_extra={"items": QUESTION_SCHEMA}),
+    ]
     closes_on: Annotated[str | None, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None
 
 

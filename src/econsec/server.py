@@ -236,6 +236,10 @@ def create_app(settings: PlatformSettings, *, migrate_schema: bool = True) -> Fa
         log.warning("request %s: the database is unavailable: %s", rid, exc)
         if web.is_page(request):
             return web.error_page(request, 503, _UNAVAILABLE, request_id=rid)
+        if _is_taxii(request):
+            answer = taxii_error(EconsecError(_UNAVAILABLE), 503)
+            answer.headers.update({"Retry-After": "2", "X-Request-ID": rid})
+            return answer
         return JSONResponse(
             {"detail": "the database is unavailable; retry shortly", "request_id": rid},
             status_code=503,
@@ -251,6 +255,10 @@ def create_app(settings: PlatformSettings, *, migrate_schema: bool = True) -> Fa
             page = web.error_page(request, 500, _UNEXPECTED, request_id=rid)
             page.headers["X-Request-ID"] = rid
             return page
+        if _is_taxii(request):
+            answer = taxii_error(EconsecError(f"internal error (request {rid})"), 500)
+            answer.headers["X-Request-ID"] = rid
+            return answer
         return JSONResponse({"detail": "internal error", "request_id": rid}, status_code=500,
                             headers={"X-Request-ID": rid})  # fmt: skip
 

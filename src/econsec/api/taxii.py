@@ -45,7 +45,8 @@ _ACCEPTABLE = ("*/*", "application/*", "application/taxii+json",
 def taxii_error(exc: EconsecError, status: int) -> Response:
     """A TAXII 2.1 error message for ``exc`` (its title names the kind of error)."""
     titles = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
-              406: "Not acceptable", 422: "Unprocessable", 429: "Too many requests"}  # fmt: skip
+              405: "Method not allowed", 406: "Not acceptable", 422: "Unprocessable",
+              429: "Too many requests", 500: "Internal error", 503: "Unavailable"}  # fmt: skip
     body = {"title": titles.get(status, "Error"), "description": str(exc)[:500],
             "http_status": str(status)}  # fmt: skip
     headers = {"WWW-Authenticate": 'Basic realm="econsec TAXII", Bearer'} if status == 401 else {}

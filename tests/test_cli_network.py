@@ -115,7 +115,8 @@ def test_sectors_extract_contract() -> None:
         isinstance(data, dict) and data["total_output_loss"] > 0 and data["unit"] == "million USD"
     )
     first = data["by_country_sector"][0]
-    assert set(first) == {"country", "sector", "output_loss"}
+    assert set(first) == {"country", "sector", "output_loss", "country_name", "sector_name"}
+    assert first["sector_name"] and first["country_name"]  # names beside the codes
     assert sum(r["output_loss"] for r in data["by_country_sector"]) == pytest.approx(
         data["total_output_loss"]
     )

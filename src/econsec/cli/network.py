@@ -55,12 +55,16 @@ def network_exposure(
 ) -> None:
     """A firm's dependence on each country through every tier, and the paths behind it."""
     from econsec.app.networks import firm_exposure
+    from econsec.cli.app import language, pad
     from econsec.network import read_network
+    from econsec.reference.names import label
 
     rows = firm_exposure(read_network(firms, links), firm, paths)
-    text = [f"{'country':<8} {'tier 1':>7} {'any tier':>9} {'hidden':>7}  main path"]
+    lang = language()
+    text = [f"{pad('country', 22)} {'tier 1':>7} {'any tier':>9} {'hidden':>7}  main path"]
     text += [
-        f"{e.country:<8} {e.tier1_share:>7.1%} {e.any_tier_share:>9.1%} {e.hidden_share:>7.1%}  "
+        f"{pad(label('country', e.country, lang, width=16), 22)} {e.tier1_share:>7.1%} "
+        f"{e.any_tier_share:>9.1%} {e.hidden_share:>7.1%}  "
         f"{' <- '.join((firm, *e.paths[0].firms)) if e.paths else ''}"
         for e in rows
     ]
@@ -164,9 +168,17 @@ def sectors_extract(
         "total_output_loss_share": result.total_loss / float(result.x.sum()),
         "by_country_sector": rows,
     }
+    from econsec.cli.app import language
+    from econsec.reference.names import label, with_names
+
+    lang = language()
+    named = [with_names(r, {"country": "country", "sector": "sector"}, lang) for r in rows]
+    data["by_country_sector"] = named
     text = [
         f"{result.description} ({mrio.source}): total output loss {result.total_loss:,.0f} "
         f"{mrio.unit} ({data['total_output_loss_share']:.2%})"
     ]
-    text += [f"  {r['country']} {r['sector']:<5} {r['output_loss']:>14,.0f}" for r in rows[:top]]
+    text += [f"  {label('country', r['country'], lang, width=14)}  "
+             f"{label('sector', r['sector'], lang, width=30)}  {r['output_loss']:>14,.0f}"
+             for r in named[:top]]  # fmt: skip
     emit(data, format, text)

@@ -13,14 +13,13 @@ from typing import Any
 import httpx
 import pytest
 import requests
-import uvicorn
 from fastapi.testclient import TestClient
 from stix2validator import ValidationOptions, validate_parsed_json
 from taxii2client.v21 import Server, as_pages
 
 from econsec.app.seed import DEMO_PASSWORD, seed_demo
 from econsec.server import create_app
-from servers import free_port, wait_until
+from servers import free_port, serving
 from service_world import settings_for
 
 TAXII = "application/taxii+json;version=2.1"
@@ -51,15 +50,8 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                                 json={"finding_id": f["id"], "audience": "sector:C29"})  # fmt: skip
                 if r.status_code == 201:
                     break
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))  # fmt: skip
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    wait_until(lambda: server.started, 20)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serving(app) as address:
+        yield address
     app.state.platform.dispose()
 
 

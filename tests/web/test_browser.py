@@ -8,19 +8,17 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from econsec.app.platform import Platform
 from econsec.app.seed import DEMO_PASSWORD
 from econsec.sharing.disclosure import check
 from econsec.sharing.releases import Release
-from servers import free_port, wait_until
+from servers import serving
 from shared_data import ROOT
 from web.conftest import Site
 
@@ -36,15 +34,8 @@ def _chromium() -> str:
 
 @pytest.fixture(scope="module")
 def base_url(site: Site) -> Iterator[str]:
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(site.app, host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))  # fmt: skip
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    wait_until(lambda: server.started, 20)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serving(site.app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +47,8 @@ def browser() -> Iterator[Browser]:
         b.close()
 
 
-def _page(browser: Browser, base_url: str, errors: list[str]) -> Page:
-    context = browser.new_context(base_url=base_url, locale="en-GB",
+def _page(browser: Browser, base_url: str, errors: list[str], locale: str = "en-GB") -> Page:
+    context = browser.new_context(base_url=base_url, locale=locale,
                                   viewport={"width": 1280, "height": 900})  # fmt: skip
     page = context.new_page()
     expected = "(Unprocessable Entity)"  # the page showing a rejected upload answers 422
@@ -211,16 +202,6 @@ def _english_words(page: Page) -> set[str]:
             and not re.fullmatch(r"[A-Z][a-z]?\d*", w)}  # fmt: skip
 
 
-def _ja_page(browser: Browser, base_url: str, errors: list[str]) -> Page:
-    context = browser.new_context(base_url=base_url, locale="ja-JP",
-                                  viewport={"width": 1280, "height": 900})  # fmt: skip
-    page = context.new_page()
-    page.on("console", lambda m: m.type == "error" and "(Unprocessable Entity)" not in m.text
-            and errors.append(m.text))  # fmt: skip
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    return page
-
-
 def _sign_in_ja(page: Page, user: str) -> None:
     page.goto("/login")
     page.locator("#username").fill(user)
@@ -271,7 +252,7 @@ def test_every_japanese_page_is_in_japanese(browser: Browser, base_url: str) -> 
     errors: list[str] = []
     untranslated: dict[str, set[str]] = {}
     for user, pages in _pages("firm03"):
-        page = _ja_page(browser, base_url, errors)
+        page = _page(browser, base_url, errors, "ja-JP")
         _sign_in_ja(page, user)
         for path in pages:
             page.goto(path)
@@ -295,15 +276,8 @@ def own_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("own-browser")
     app = create_app(settings_for(f"sqlite:///{root / 'platform.db'}", root))
     seed_demo(app.state.platform)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))  # fmt: skip
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    wait_until(lambda: server.started, 20)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serving(app) as url:
+        yield url
     app.state.platform.dispose()
 
 
@@ -313,7 +287,7 @@ def test_analyst_imports_real_baci_screens_japan_runs_a_scenario_and_exports(
     from shared_data import CMA
 
     errors: list[str] = []
-    page = _ja_page(browser, own_url, errors)
+    page = _page(browser, own_url, errors, "ja-JP")
     _sign_in_ja(page, "analyst2")
     page.goto("/console/data")
     expect(page.locator("main")).to_contain_text("データ不足")

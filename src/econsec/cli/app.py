@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
 import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -178,6 +180,22 @@ def language() -> str:
     context = get_current_context(silent=True)
     chosen = context.find_root().params.get("lang") if context is not None else None
     return str(chosen) if chosen else cli_language()
+
+
+@contextlib.contextmanager
+def working(description: str) -> Iterator[None]:
+    """A spinner with the elapsed time on standard error while a long step runs (only on a
+    terminal: pipes and JSON output stay clean)."""
+    import sys
+
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  transient=True, console=Console(stderr=True),
+                  disable=not sys.stderr.isatty()) as progress:  # fmt: skip
+        progress.add_task(description, total=None)
+        yield
 
 
 def pad(text: str, width: int, right: bool = False) -> str:

@@ -9,7 +9,16 @@ from typing import Annotated
 
 import typer
 
-from econsec.cli.app import WorkspaceOption, app, emit, language, pad, usage, workspace
+from econsec.cli.app import (
+    WorkspaceOption,
+    app,
+    emit,
+    language,
+    pad,
+    usage,
+    working,
+    workspace,
+)
 
 scenario_app = typer.Typer(help="Simulate coercion scenarios.", no_args_is_help=True)
 app.add_typer(scenario_app, name="scenario")
@@ -59,8 +68,9 @@ def scenario_run(
         from econsec.sectors.mrio import read_wiod
 
         mrio, hs_isic3 = read_wiod(mrio_dir, mrio_year), read_hs_isic3(concordance)
-    run = run_in_workspace(workspace(workspace_dir), scenario, source=source, network=network,
-                           mrio=mrio, hs_isic3=hs_isic3)  # fmt: skip
+    with working(f"running {scenario.name}"):
+        run = run_in_workspace(workspace(workspace_dir), scenario, source=source,
+                               network=network, mrio=mrio, hs_isic3=hs_isic3)  # fmt: skip
     data = run.result.as_dict()
     if report is not None:
         from econsec.report.html import render
@@ -138,9 +148,10 @@ def mitigate(
     from econsec.reference.names import country_name, label, product_name
     from econsec.scenarios.mitigation import rounded_shares
 
-    plan = plan_mitigation(workspace(workspace_dir), MitigationRequest(
-        importer, product, cap, year, risk, disruption_days, probability, min_share,
-        max_suppliers, tuple(exclude) if exclude is not None else None))  # fmt: skip
+    with working("solving the sourcing plans"):
+        plan = plan_mitigation(workspace(workspace_dir), MitigationRequest(
+            importer, product, cap, year, risk, disruption_days, probability, min_share,
+            max_suppliers, tuple(exclude) if exclude is not None else None))  # fmt: skip
     lang = language()
     shares = plan.recommended["shares"]
     assert isinstance(shares, dict)

@@ -15,6 +15,7 @@ from econsec.cli.app import (
     language,
     report_app,
     usage,
+    working,
     workspace,
     write_table,
 )
@@ -110,7 +111,8 @@ def screen(
     if format in ("parquet", "csv") and output is not None:
         runner.write(query, output, format)
         return
-    table = runner.sql(query)
+    with working("screening"):
+        table = runner.sql(query)
     if format == "table":
         _print_screen(table.to_pylist(), spec.preset, src, output)
         return
@@ -357,13 +359,14 @@ def report_dependency(
         source=source, groups_file=groups_file,
     ))  # fmt: skip
     years = tuple(compare_year) if compare_year else (year - 2, year - 1)
-    report = dependency_report(
-        prepared.engine,
-        prepared.screen,
-        data_source=describe_source(ws, prepared.source),
-        compare_years=years,
-        catalogue_list=catalogue_list,
-        lang=language(),
-    )
-    output.write_text(render(report), "utf-8")
+    with working("building the report"):
+        report = dependency_report(
+            prepared.engine,
+            prepared.screen,
+            data_source=describe_source(ws, prepared.source),
+            compare_years=years,
+            catalogue_list=catalogue_list,
+            lang=language(),
+        )
+        output.write_text(render(report), "utf-8")
     typer.echo(f"report written to {output}")

@@ -6,12 +6,14 @@ Everything shown is labelled synthetic; the numbers are not real trade.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from econsec.analysis import Importer, Screen, preset, run_screen
+from econsec.errors import Infeasible
 from econsec.reference.countries import load_groups
 from econsec.storage.engines import duckdb_engine
 from econsec.storage.workspace import Workspace, import_flows, imports
@@ -91,7 +93,7 @@ def _scenario_summary(ws: Workspace, con: Any) -> list[str]:
     """One coercion scenario with the firm layer, and one mitigation plan."""
     from econsec.network import read_network
     from econsec.scenarios import load_scenario, run_scenario
-    from econsec.scenarios.mitigation import frontier, recommend, sourcing_problem
+    from econsec.scenarios.mitigation import frontier, recommend, rounded_shares, sourcing_problem
 
     scenario = load_scenario(DEMO_SCENARIO)
     network = read_network(ws.path("demo", "firms.csv"), ws.path("demo", "links.csv"))
@@ -111,14 +113,21 @@ def _scenario_summary(ws: Workspace, con: Any) -> list[str]:
         lines.append(
             f"  {p['importer']} {p['product']}: short {p['shortfall_usd']:,.0f}, stock lasts {days}"
         )
-    problem = sourcing_problem(
-        con, "JPN", "850519", 2024, like_minded=load_groups()["like_minded"].members
-    )
-    best = recommend(frontier(problem))
+    groups = load_groups()
+    problem = sourcing_problem(con, "JPN", "850519", 2024,
+                               like_minded=groups["like_minded"].members)  # fmt: skip
+    rules = "at most 8 suppliers, each at least 2 %, none above 65 %"
+    try:  # as `econsec mitigate` plans for Japan: without the concern group
+        best = recommend(frontier(dataclasses.replace(problem, excluded=groups["concern"].members)))
+        rules += ", none from the concern group"
+    except Infeasible as exc:
+        lines.append(f"Mitigation for JPN 850519 without the concern group: {str(exc)[:80]}...; "
+                     "with it:")  # fmt: skip
+        best = recommend(frontier(problem))
+    shares = rounded_shares(best.shares, 0.01)
     lines.append(
-        "Mitigation for JPN 850519 (permanent magnets, cap 65 %): "
-        + ", ".join(f"{s} {v:.0%}" for s, v in sorted(best.shares.items(), key=lambda t: -t[1])
-                    if v >= 0.005)
+        f"Mitigation for JPN 850519 (permanent magnets; {rules}): "
+        + ", ".join(f"{s} {v:.0%}" for s, v in shares.items())
         + f" (HHI {best.hhi:.2f}, now {sum(v * v for v in problem.current.values()):.2f})"
     )  # fmt: skip
     return lines

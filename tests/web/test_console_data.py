@@ -4,6 +4,7 @@ scenario run with no firm network at all (the firm layer skipped with a note, ne
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -146,3 +147,17 @@ def test_exports_work_in_the_browser_session_and_open_in_excel(site: Site) -> No
     firm = site.client()
     sign_in(firm, "firm01")
     assert firm.get("/console/screen.csv", params={"year": 2024}).status_code in (403, 404)
+
+
+def test_the_register_and_events_are_sorted_and_paged(site: Site) -> None:
+    c = site.client()
+    sign_in(c, "analyst2")
+    page = c.get("/console/intelligence").text
+    assert '<select id="sort" name="sort">' in page
+    by_title = c.get("/console/intelligence", params={"sort": "title"}).text
+    titles = re.findall(r'<td lang="en">([^<]+)</td>', by_title)
+    assert titles and titles == sorted(titles, key=str.lower)
+    newest = re.findall(r'<td lang="en">([^<]+)</td>', page)
+    assert sorted(newest) == sorted(titles)  # the same incidents, another order
+    odd = c.get("/console/intelligence", params={"sort": "nonsense", "page": "999"})
+    assert odd.status_code == 200  # an unknown order or page falls back, never a 500

@@ -460,11 +460,43 @@ async def compose(finding_id: str, request: Request) -> Response:
     return _composer(request, p, caller, f, audience=audience, published=published)
 
 
+def _paged(items: list[Any], page: int, size: int = PAGE_SIZE) -> tuple[list[Any], int, int]:
+    """One page of ``items`` (1-based, clamped), the page and the number of pages."""
+    pages = max(1, -(-len(items) // size))
+    page = min(max(1, page), pages)
+    return items[(page - 1) * size : page * size], page, pages
+
+
+#: How the register sorts: by the day a measure took effect (newest first), title or assessment.
+REGISTER_ORDER = {
+    "implemented": lambda x: (x.incident.implemented or dt.date.min, x.incident.id),
+    "title": lambda x: (x.incident.title.lower(), x.incident.id),
+    "assessment": lambda x: (x.incident.assessment, x.incident.id),
+}
+
+
 def _intelligence(
     request: Request, p: Platform, caller: Caller, status: int = 200, **extra: Any
 ) -> Response:
-    context = {"incidents": intel_app.incidents(p, caller),
-               "events": intel_app.list_events(p, caller), "imported": None, "detected": None,
+    q = request.query_params
+    order = q.get("sort", "implemented") if q.get("sort") in REGISTER_ORDER else "implemented"
+    register_all = sorted(intel_app.incidents(p, caller), key=REGISTER_ORDER[order],
+                          reverse=order == "implemented")  # fmt: skip
+    page = int(q["page"]) if q.get("page", "").isdigit() else 1
+    shown, page, pages = _paged(register_all, page)
+    events_all = sorted(intel_app.list_events(p, caller), key=lambda e: -e.event.confidence)
+    events_page = int(q["events_page"]) if q.get("events_page", "").isdigit() else 1
+    events, events_page, events_pages = _paged(events_all, events_page)
+
+    def _link(**changed: int) -> str:
+        query = {"sort": order, "page": page, "events_page": events_page, **changed}
+        return "/console/intelligence?" + urlencode(query)
+
+    context = {"incidents": shown, "total_incidents": len(register_all), "sort": order,
+               "page": page, "pages": pages, "events_total": len(events_all),
+               "events_page": events_page, "events_pages": events_pages,
+               "page_link": lambda n: _link(page=n), "events_link": lambda n: _link(events_page=n),
+               "events": events, "imported": None, "detected": None,
                "candidates": [c for c in intel_app.incident_candidates(p, caller)
                               if not c.incidents],
                "errors": [],

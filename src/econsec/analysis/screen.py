@@ -328,6 +328,15 @@ class CriterionCount:
     undecided: int
     note: str = ""
 
+    def explain(self, lang: str = "en") -> str:
+        """The counts as a reader sees them, in ``lang``."""
+        from econsec.i18n import tr
+
+        line = tr("  {description}: met {met}, not met {not_met}, undecided {undecided}", lang,
+                  description=self.criterion.describe(lang), met=self.met,
+                  not_met=self.not_met, undecided=self.undecided)  # fmt: skip
+        return line + (f" ({tr(self.note, lang)})" if self.note else "")
+
 
 def criteria_counts(rows: list[dict[str, Any]], preset: Preset) -> list[CriterionCount]:
     """Each criterion's verdicts over the rows: the reason a screen flags nothing (or little).

@@ -19,6 +19,7 @@ import binascii
 import datetime as dt
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -283,21 +284,27 @@ def collection(collection_id: str, p: PlatformDep, caller: Taxii) -> Response:
 @router.get("/api/collections/{collection_id}/objects/", response_class=Response)
 def objects(collection_id: str, request: Request, p: PlatformDep, caller: Taxii) -> Response:
     """The STIX objects released to this collection's audience, filtered and paged."""
-    q = _query(request)
-    entries = _selected(_entries(p, caller, _audience(p, caller, collection_id)), q)
-    page, body, headers = _page(entries, q)
-    return _taxii(body | {"objects": [e.obj for e in page]}, headers)
+    entries = _entries(p, caller, _audience(p, caller, collection_id))
+    return _answer(request, entries, "objects", lambda e: e.obj)
 
 
 @router.get("/api/collections/{collection_id}/manifest/", response_class=Response)
 def manifest(collection_id: str, request: Request, p: PlatformDep, caller: Taxii) -> Response:
     """What the collection holds: each object's id, date added, version and media type."""
+    entries = _entries(p, caller, _audience(p, caller, collection_id))
+    return _answer(request, entries, "objects", lambda e: {
+        "id": e.obj["id"], "date_added": e.added, "version": e.version,
+        "media_type": STIX_MEDIA})  # fmt: skip
+
+
+def _answer(
+    request: Request, entries: list[_Entry], key: str, shape: Callable[[_Entry], Any]
+) -> Response:
+    """The filtered page of ``entries`` under ``key`` (each entry as ``shape`` gives it),
+    with ``more``/``next`` and the date headers."""
     q = _query(request)
-    entries = _selected(_entries(p, caller, _audience(p, caller, collection_id)), q)
-    page, body, headers = _page(entries, q)
-    records = [{"id": e.obj["id"], "date_added": e.added, "version": e.version,
-                "media_type": STIX_MEDIA} for e in page]  # fmt: skip
-    return _taxii(body | {"objects": records}, headers)
+    page, body, headers = _page(_selected(entries, q), q)
+    return _taxii(body | {key: [shape(e) for e in page]}, headers)
 
 
 def _object_entries(p: PlatformDep, caller: Caller, collection_id: str,
@@ -314,10 +321,8 @@ def get_object(
     collection_id: str, object_id: str, request: Request, p: PlatformDep, caller: Taxii
 ) -> Response:
     """One object (its versions as ``match[version]`` selects; the latest by default)."""
-    q = _query(request)
-    entries = _selected(_object_entries(p, caller, collection_id, object_id), q)
-    page, body, headers = _page(entries, q)
-    return _taxii(body | {"objects": [e.obj for e in page]}, headers)
+    entries = _object_entries(p, caller, collection_id, object_id)
+    return _answer(request, entries, "objects", lambda e: e.obj)
 
 
 @router.get("/api/collections/{collection_id}/objects/{object_id}/versions/",
@@ -326,7 +331,5 @@ def versions(
     collection_id: str, object_id: str, request: Request, p: PlatformDep, caller: Taxii
 ) -> Response:
     """The versions of one object."""
-    q = _query(request)
-    entries = _selected(_object_entries(p, caller, collection_id, object_id), q)
-    page, body, headers = _page(entries, q)
-    return _taxii(body | {"versions": [e.version for e in page]}, headers)
+    entries = _object_entries(p, caller, collection_id, object_id)
+    return _answer(request, entries, "versions", lambda e: e.version)

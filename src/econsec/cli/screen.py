@@ -166,10 +166,7 @@ def _print_screen(
             tr("None is flagged. Each criterion over the {rows} rows:", lang, rows=len(rows))
         )
         for c in criteria_counts(rows, preset):
-            line = tr("  {description}: met {met}, not met {not_met}, undecided {undecided}",
-                      lang, description=c.criterion.describe(lang), met=c.met,
-                      not_met=c.not_met, undecided=c.undecided)  # fmt: skip
-            typer.echo(line + (f" ({tr(c.note, lang)})" if c.note else ""))
+            typer.echo(c.explain(lang))
         return
     table = Table(title=title)
     headers = ("importer", "product", "imports USD", "supplier countries", "HHI",

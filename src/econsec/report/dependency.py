@@ -277,11 +277,7 @@ def dependency_report(
     elif not flagged:
         summary.append(tr("None is flagged. Each criterion over the {rows} rows:", lang,
                           rows=len(rows)))  # fmt: skip
-        for c in criteria_counts(rows, screen.preset):
-            summary.append(tr("  {description}: met {met}, not met {not_met}, undecided "
-                              "{undecided}", lang, description=c.criterion.describe(lang),
-                              met=c.met, not_met=c.not_met, undecided=c.undecided)
-                           + (f" ({tr(c.note, lang)})" if c.note else ""))  # fmt: skip
+        summary += [c.explain(lang) for c in criteria_counts(rows, screen.preset)]
     missing = [h["year"] for h in history if h["flagged"] is None]
     if missing:
         summary.append(tr("No data for {years}: shown as gaps, not zeros.", lang,

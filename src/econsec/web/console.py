@@ -178,11 +178,8 @@ def screen(
             note=tr("The five largest flagged products by import value.", lang) + (
                 " " + tr("No data for {years}: shown as gaps, not zeros.", lang,
                          years=", ".join(map(str, gaps))) if gaps else ""))))  # fmt: skip
-    reasons = [] if flagged_rows or not rows else [
-        tr("  {description}: met {met}, not met {not_met}, undecided {undecided}", lang,
-           description=c.criterion.describe(lang), met=c.met, not_met=c.not_met,
-           undecided=c.undecided) + (f" ({tr(c.note, lang)})" if c.note else "")
-        for c in criteria_counts(rows, s.preset)]  # fmt: skip
+    reasons = ([] if flagged_rows or not rows
+               else [c.explain(lang) for c in criteria_counts(rows, s.preset)])  # fmt: skip
 
     def sort_link(key: str) -> str:
         query = {**{k: v for k, v in form.items() if k not in ("sort", "desc")},

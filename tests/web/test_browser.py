@@ -312,4 +312,69 @@ def test_analyst_imports_real_baci_screens_japan_runs_a_scenario_and_exports(
     page.get_by_role("button", name="シナリオを実行").click()
     expect(page.locator("main")).to_contain_text("企業ネットワークが選ばれていないため")
     _shot(page, "15-analyst-scenario-no-network-ja")
+    products = page.locator("table.data[data-export='scenario-products.csv']")
+    expect(products).to_contain_text("811292")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="CSV で書き出し").last.click()
+    download.value.save_as(saved)
+    text = saved.read_bytes().decode("utf-8-sig")
+    assert text.startswith("輸入国,品目,不足額,") and '\r\nJPN 日本,"850511 永久磁石：' in text
+    assert not errors, errors
+
+
+#: Cells a spreadsheet would run, quotes, commas, Japanese and numbers (which stay numbers).
+TRICKY = [["=HYPERLINK(\"http://x\")", "-5", "a,b", "レアアース"],
+          ["'=x", "12.5", 'say "no"', "@SUM(A1)"], ["+1", "-", "", "=1+1"]]  # fmt: skip
+
+
+def test_every_listing_table_sorts_filters_pages_and_exports_as_python_does(
+    browser: Browser, base_url: str, tmp_path: Path
+) -> None:
+    """The page script's CSV equals :func:`econsec.spreadsheet.csv_bytes` byte for byte (a
+    cross-implementation check), and sorting, filtering and paging act on the rows."""
+    from decimal import Decimal
+
+    from econsec.spreadsheet import csv_bytes
+
+    errors: list[str] = []
+    page = _page(browser, base_url, errors)
+    page.goto("/login")
+    rows = TRICKY + [[f"row {n}", str(n), "x", "y"] for n in range(40, 10, -1)]
+    page.evaluate("""rows => {
+        const t = document.createElement("table");
+        t.className = "data"; t.dataset.export = "tricky.csv";
+        t.innerHTML = "<thead><tr><th>Name</th><th>Value</th><th data-filter>Kind</th>" +
+                      "<th>Note</th></tr></thead><tbody></tbody>";
+        for (const r of rows) {
+            const tr = t.tBodies[0].insertRow();
+            for (const v of r) tr.insertCell().textContent = v;
+        }
+        document.querySelector("main").appendChild(t);
+        document.dispatchEvent(new Event("DOMContentLoaded"));
+    }""", rows)  # fmt: skip
+    table = page.locator("table.data")
+    expect(page.locator(".table-count")).to_have_text("33 of 33 rows")
+    expect(page.locator("nav.pager")).to_contain_text("Page 1 of 2")
+    expect(table.locator("tbody tr:visible")).to_have_count(25)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export as CSV").click()
+    assert download.value.suggested_filename == "tricky.csv"
+    download.value.save_as(tmp_path / "tricky.csv")
+
+    def cell(v: str) -> object:
+        return Decimal(v) if re.fullmatch(r"-?\d+(\.\d+)?", v) else v
+
+    expected = csv_bytes(["Name", "Value", "Kind", "Note"], [[cell(v) for v in r] for r in rows])
+    assert (tmp_path / "tricky.csv").read_bytes() == expected
+    page.get_by_role("button", name="Value").click()  # numbers sort as numbers; blanks last
+    first = table.locator("tbody tr:visible td:nth-child(2)")
+    expect(first.first).to_have_text("-5")
+    page.get_by_role("button", name="Value").click()
+    expect(first.first).to_have_text("40")
+    page.get_by_label("Filter rows").fill("row 1")
+    expect(page.locator(".table-count")).to_have_text("9 of 33 rows")
+    expect(page.locator("nav.pager")).to_be_empty()
+    page.get_by_label("Filter rows").fill("")
+    page.get_by_label("Kind").select_option("a,b")
+    expect(table.locator("tbody tr:visible")).to_have_count(1)
     assert not errors, errors

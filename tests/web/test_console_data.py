@@ -161,3 +161,51 @@ def test_the_register_and_events_are_sorted_and_paged(site: Site) -> None:
     assert sorted(newest) == sorted(titles)  # the same incidents, another order
     odd = c.get("/console/intelligence", params={"sort": "nonsense", "page": "999"})
     assert odd.status_code == 200  # an unknown order or page falls back, never a 500
+
+
+def _barley_flows() -> bytes:
+    """AUS and CAN ship barley to CHN monthly; AUS's shipments collapse from June 2020."""
+    lines = ["period,exporter,importer,product,value"]
+    for t in range(84):
+        for x, level in (("AUS", 100.0), ("CAN", 60.0)):
+            cut = 0.05 if x == "AUS" and t >= 65 else 1.0
+            wobble = 1 + 0.05 * ((t * 7 + len(x)) % 5 - 2) / 2
+            lines.append(
+                f"{2015 + t // 12}-{t % 12 + 1:02d},{x},CHN,100310,{level * cut * wobble:.2f}"
+            )
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_the_register_and_the_events_filter_and_export_what_is_shown(own: Site) -> None:
+    c = own.client()
+    sign_in(c, "analyst2")
+    out = _post(c, "/console/intelligence/detect", c.get("/console/intelligence").text, {},
+                {"file": ("barley.csv", _barley_flows())})  # fmt: skip
+    assert out.startswith("200") and "1 events found in barley.csv" in out
+    shown = c.get("/console/intelligence", params={"exporter": "aus"}).text
+    assert '<span class="code" translate="no">AUS</span> Australia' in shown
+    assert (
+        'href="/console/intelligence/events.csv?exporter=AUS&amp;importer=&amp;product="' in shown
+    )
+    assert "No event matches the filter." in c.get("/console/intelligence",
+                                                   params={"exporter": "CAN"}).text  # fmt: skip
+    rows = c.get("/console/intelligence/events.csv", params={"product": "1003"})
+    assert rows.status_code == 200 and rows.content.startswith(b"\xef\xbb\xbf")
+    lines = rows.content.decode("utf-8-sig").split("\r\n")
+    assert lines[0].startswith("exporter,exporter_name,importer,importer_name,product,")
+    assert lines[1].startswith("AUS,Australia,CHN,China,100310,") and lines[2:] == [""]
+    assert c.get("/console/intelligence/events.csv", params={"exporter": "CAN"}).content \
+        .decode("utf-8-sig").count("\r\n") == 1  # the header only  # fmt: skip
+    # the register: filtered by a country implementing or affected, and by assessment
+    everything = c.get("/console/intelligence/incidents.csv").content.decode("utf-8-sig")
+    only_aus = c.get("/console/intelligence/incidents.csv", params={"country": "aus"})
+    aus = only_aus.content.decode("utf-8-sig").split("\r\n")[1:-1]
+    assert aus and len(aus) < everything.count("\r\n") - 1
+    assert all("AUS" in line for line in aus)
+    page = c.get("/console/intelligence", params={"country": "AUS", "assessment": "nonsense"})
+    assert page.status_code == 200  # an unknown assessment is no filter, never a 500
+    titles = re.findall(r'<td lang="en">([^<]+)</td>', page.text)
+    assert len(titles) == len(aus)
+    firm = own.client()
+    sign_in(firm, "firm01")
+    assert firm.get("/console/intelligence/events.csv").status_code in (403, 404)

@@ -4,7 +4,7 @@ released to firms only cell by cell through the disclosure guard."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from econsec.access.policy import Classification, Resource
@@ -185,15 +185,17 @@ def import_incidents(
     return items
 
 
-def export_incidents(p: Platform, caller: Caller, fmt: str) -> bytes:
-    """The register as CSV (spreadsheet-safe) or JSON bytes, in the import format, without the
-    partners' items whose TLP marking keeps them within the organisation (an export may
-    travel)."""
+def export_incidents(
+    p: Platform, caller: Caller, fmt: str, keep: Callable[[Incident], bool] = lambda i: True
+) -> bytes:
+    """The register (the incidents ``keep`` accepts) as CSV (spreadsheet-safe) or JSON bytes,
+    in the import format, without the partners' items whose TLP marking keeps them within the
+    organisation (an export may travel)."""
     from econsec.app.exchange import withheld_by_tlp
 
     p.authorise(caller.subject, "read_intelligence", REGISTER, "incidents (export)")
     with p.read() as conn:
-        items = [i for i in intel.list_incidents(conn) if not withheld_by_tlp(i)]
+        items = [i for i in intel.list_incidents(conn) if keep(i) and not withheld_by_tlp(i)]
     return dump_csv(items) if fmt == "csv" else dump_json(items).encode("utf-8")
 
 

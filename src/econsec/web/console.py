@@ -4,6 +4,7 @@ with the release composer, and the incident register with early-warning events."
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
@@ -17,6 +18,7 @@ from econsec.app import sharing
 from econsec.app.demo import DEMO_SCENARIO
 from econsec.app.platform import Caller, Platform
 from econsec.errors import DisclosureRefused, EconsecError, RecordsRejected
+from econsec.intelligence.incidents import ASSESSMENTS, Incident
 from econsec.intelligence.warning import METHOD
 from econsec.report.html import Figure
 from econsec.sharing.findings import Finding
@@ -472,28 +474,62 @@ REGISTER_ORDER = {
 }
 
 
+#: The early-warning events filter on these fields (codes; a product by its leading digits).
+EVENT_FILTERS = ("exporter", "importer", "product")
+
+
+def _events(p: Platform, caller: Caller, wanted: dict[str, str]) -> list[intel_app.StoredEvent]:
+    """The stored events matching ``wanted`` (blank fields match all), most confident first."""
+    found = [e for e in intel_app.list_events(p, caller)
+             if all(str(getattr(e.event, k)).upper().startswith(v) for k, v in wanted.items())]  # fmt: skip
+    return sorted(found, key=lambda e: -e.event.confidence)
+
+
+def _register_filter(q: Mapping[str, str]) -> tuple[dict[str, str], Callable[[Incident], bool]]:
+    """The register's filter from the query (assessment, a country implementing or affected,
+    in force yes/no) and the test it makes of an incident."""
+    wanted = {"assessment": q.get("assessment", "") if q.get("assessment") in ASSESSMENTS else "",
+              "country": q.get("country", "").strip().upper()[:3],
+              "in_force": q.get("in_force", "") if q.get("in_force") in ("yes", "no") else ""}  # fmt: skip
+
+    def keep(i: Incident) -> bool:
+        return ((not wanted["assessment"] or i.assessment == wanted["assessment"])
+                and (not wanted["country"] or wanted["country"] in (*i.implementing, *i.affected))
+                and (not wanted["in_force"] or i.in_force == (wanted["in_force"] == "yes")))  # fmt: skip
+
+    return wanted, keep
+
+
 def _intelligence(
     request: Request, p: Platform, caller: Caller, status: int = 200, **extra: Any
 ) -> Response:
     q = request.query_params
     order = q.get("sort", "implemented") if q.get("sort") in REGISTER_ORDER else "implemented"
-    register_all = sorted(intel_app.incidents(p, caller), key=REGISTER_ORDER[order],
-                          reverse=order == "implemented")  # fmt: skip
+    register_filter, keep = _register_filter(q)
+    register_all = sorted((x for x in intel_app.incidents(p, caller) if keep(x.incident)),
+                          key=REGISTER_ORDER[order], reverse=order == "implemented")  # fmt: skip
     page = int(q["page"]) if q.get("page", "").isdigit() else 1
     shown, page, pages = _paged(register_all, page)
-    events_all = sorted(intel_app.list_events(p, caller), key=lambda e: -e.event.confidence)
+    event_filter = {key: q.get(key, "").strip().upper()[:6] for key in EVENT_FILTERS}
+    events_all = _events(p, caller, event_filter)
     events_page = int(q["events_page"]) if q.get("events_page", "").isdigit() else 1
     events, events_page, events_pages = _paged(events_all, events_page)
 
     def _link(**changed: int) -> str:
-        query = {"sort": order, "page": page, "events_page": events_page, **changed}
+        query = {"sort": order, "page": page, "events_page": events_page, **register_filter,
+                 **event_filter, **changed}  # fmt: skip
         return "/console/intelligence?" + urlencode(query)
 
     context = {"incidents": shown, "total_incidents": len(register_all), "sort": order,
                "page": page, "pages": pages, "events_total": len(events_all),
                "events_page": events_page, "events_pages": events_pages,
                "page_link": lambda n: _link(page=n), "events_link": lambda n: _link(events_page=n),
-               "events": events, "imported": None, "detected": None,
+               "register_filter": register_filter, "assessments": ASSESSMENTS,
+               "register_export": "/console/intelligence/incidents.csv?"
+               + urlencode(register_filter),
+               "events": events, "event_filter": event_filter,
+               "events_export": "/console/intelligence/events.csv?" + urlencode(event_filter),
+               "imported": None, "detected": None,
                "candidates": [c for c in intel_app.incident_candidates(p, caller)
                               if not c.incidents],
                "errors": [],
@@ -513,8 +549,32 @@ def export_incidents(request: Request) -> Response:
     from econsec.spreadsheet import MEDIA_TYPE, attachment
 
     p, caller = require(request, "/console/intelligence")
-    return Response(intel_app.export_incidents(p, caller, "csv"), media_type=MEDIA_TYPE,
+    keep = _register_filter(request.query_params)[1]
+    return Response(intel_app.export_incidents(p, caller, "csv", keep), media_type=MEDIA_TYPE,
                     headers=attachment("incidents.csv"))  # fmt: skip
+
+
+@router.get("/intelligence/events.csv")
+def export_events(
+    request: Request, exporter: str = "", importer: str = "", product: str = ""
+) -> Response:
+    """The early-warning events (filtered as the page) as spreadsheet-safe CSV."""
+    from econsec.reference.names import country_name, product_name
+    from econsec.spreadsheet import MEDIA_TYPE, attachment, csv_bytes
+
+    p, caller = require(request, "/console/intelligence")
+    lang = locale_of(request, caller)
+    wanted = {"exporter": exporter, "importer": importer, "product": product}
+    found = _events(p, caller, {k: v.strip().upper()[:6] for k, v in wanted.items()})
+    header = ["exporter", "exporter_name", "importer", "importer_name", "product",
+              "product_name", "period", "confirmed", "drop_share", "persistence", "confidence",
+              "incidents", "source"]  # fmt: skip
+    body = csv_bytes(header, ([
+        e.exporter, country_name(e.exporter, lang), e.importer, country_name(e.importer, lang),
+        e.product, product_name(e.product, lang), e.period, e.confirmed, e.drop_share,
+        e.persistence, e.confidence, " ".join(x.incidents), x.source]
+        for x in found for e in (x.event,)))  # fmt: skip
+    return Response(body, media_type=MEDIA_TYPE, headers=attachment("events.csv"))
 
 
 async def _file(request: Request) -> tuple[bytes, str]:

@@ -103,17 +103,23 @@ def _environment(locale: str) -> jinja2.Environment:
     env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
     env.globals["rule_labels"] = RULE_LABELS
     env.filters["country"] = lambda code: _named("country", code, locale)
+    env.filters["product"] = lambda code: _named("product", code, locale)
     return env
 
 
 def _named(kind: str, code: str | None, locale: str) -> Markup:
-    """``CODE name`` for a cell: the code as a code, the name in the reader's language."""
-    from econsec.reference.names import country_name
+    """``CODE name`` for a cell: the code as a code, the name in the reader's language (a
+    product: its critical group in Japanese, then the English HS description, marked English)."""
+    from econsec.reference.names import country_name, critical_group, product_name
 
     if not code:
         return Markup("–")
-    name = country_name(code, locale) if kind == "country" else ""
-    return Markup('<span class="code" translate="no">{}</span> {}').format(code, name)
+    cell = Markup('<span class="code" translate="no">{}</span> ').format(code)
+    if kind == "country":
+        return cell + country_name(code, locale)
+    if group := critical_group(code, locale):
+        cell += Markup("{}：").format(group)
+    return cell + Markup('<span class="name" lang="en">{}</span>').format(product_name(code))
 
 
 def chart(figure: Figure) -> dict[str, Any]:

@@ -92,4 +92,18 @@ VOCABULARY: tuple[str, ...] = (
     N_("years flagged"),
     N_("lowest quarter"),
     N_("second quarter"),
+    # incident families, pretexts and impacts (econsec.sharing.records)
+    N_("goods"),
+    N_("people"),
+    N_("business"),
+    N_("capital"),
+    N_("none"),
+    N_("quarantine"),
+    N_("safety"),
+    N_("security"),
+    N_("other"),
+    N_("low"),
+    N_("medium"),
+    N_("high"),
+    N_("severe"),
 )

@@ -265,6 +265,15 @@ def test_a_private_release_states_only_noised_numbers(world: World) -> None:
     assert "sector" not in r["text"]
     alert = world.client.get("/api/v1/alerts", headers=world.login("u-Firm0")).json()[0]
     assert alert["text"] == r["text"] and alert["n_firms"] == r["n_firms"]
+    # nor from the numbers the sentences are worded from, in any language
+    assert r["n_sectors"] is None and r["country_share"] is None
+    ja = world.client.get("/api/v1/alerts", params={"lang": "ja"},
+                          headers=world.login("u-Firm0")).json()[0]  # fmt: skip
+    assert ja["text"].startswith(f"約{r['n_firms']}社の参加企業（差分プライバシー適用）が、")
+    assert f"平均調達比率 {r['mean_input_share']:.0%}" in ja["text"] and "業種" not in ja["text"]
+    assert ja["title"] == "多くの企業が同じ調達先に依存しています"
+    assert world.client.get("/api/v1/alerts", params={"lang": "xx"},
+                            headers=world.login("u-Firm0")).status_code == 422  # fmt: skip
 
 
 def test_an_exact_release_after_a_private_one_is_refused(world: World) -> None:

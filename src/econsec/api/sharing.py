@@ -4,9 +4,10 @@ back: alerts (also as STIX 2.1) and benchmark reports."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from econsec.api.deps import CallerDep, PlatformDep
@@ -16,7 +17,7 @@ from econsec.app.benchmarks import BenchmarkReport, benchmarks
 from econsec.app.sharing import AUDIENCE
 from econsec.errors import NotFoundError
 from econsec.sharing.findings import FindingSummary
-from econsec.sharing.releases import Release
+from econsec.sharing.releases import Release, wording
 
 __all__ = ["ReleaseRequest", "router"]
 
@@ -56,9 +57,13 @@ def publish(request: ReleaseRequest, p: PlatformDep, caller: CallerDep) -> Relea
 
 
 @router.get("/alerts")
-def alerts(p: PlatformDep, caller: CallerDep) -> list[Release]:
-    """Released alerts for you: public ones, and more when your firm shares its data."""
-    return app.alerts(p, caller)
+def alerts(
+    p: PlatformDep, caller: CallerDep, lang: Annotated[str, Query(pattern="^(en|ja)$")] = "en"
+) -> list[Release]:
+    """Released alerts for you: public ones, and more when your firm shares its data; ``title``
+    and ``text`` in ``lang``, worded from each release's numbers."""
+    return [replace(r, title=t, text=x) for r in app.alerts(p, caller)
+            for t, x in (wording(r, lang),)]  # fmt: skip
 
 
 @router.get("/alerts/stix", response_class=Response)

@@ -60,7 +60,8 @@ _NOT_FOUND = "no finding with this id"
 
 @dataclass(frozen=True, slots=True)
 class Preview:
-    """What releasing a finding would give: the guard's verdict and, when allowed, the text."""
+    """What releasing a finding would give: the guard's verdict and, when allowed, the text in
+    English and Japanese (both worded from the numbers, as the release would be)."""
 
     allowed: bool
     rule: str
@@ -183,10 +184,11 @@ def preview_release(p: Platform, caller: Caller, finding_id: str) -> Preview:
         verdict = ledger.preview(p, finding_statistics(finding))
     p.audit(caller.subject.user, "release_preview", label, verdict.allowed,
             f"{verdict.rule}: {verdict.message}")  # fmt: skip
-    text, text_ja = (
-        preview_text(finding, _country_share(p, finding)) if verdict.allowed else ("", "")
-    )
-    return Preview(verdict.allowed, verdict.rule, verdict.message, text, text_ja)
+    if not verdict.allowed:
+        return Preview(verdict.allowed, verdict.rule, verdict.message, "")
+    share = _country_share(p, finding)
+    return Preview(verdict.allowed, verdict.rule, verdict.message,
+                   preview_text(finding, share), preview_text(finding, share, "ja"))  # fmt: skip
 
 
 def publish_release(

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from econsec.i18n import N_, tr
 from econsec.sharing.exchange import tlp_of
 from econsec.sharing.findings import Finding
 from econsec.sharing.ledger import Statistic, statistic
@@ -29,11 +30,10 @@ from econsec.sharing.outflow import METHOD as OUTFLOW_METHOD
 from econsec.sharing.outflow import OutflowCell
 
 __all__ = [
-    "AREAS_JA",
-    "CHANNELS_JA",
+    "AREAS",
+    "CHANNELS",
     "FINDINGS_METHOD",
     "TITLES",
-    "TITLES_JA",
     "Privacy",
     "Release",
     "finding_release",
@@ -41,38 +41,39 @@ __all__ = [
     "outflow_release",
     "preview_text",
     "release_from_json",
+    "wording",
 ]
 
 FINDINGS_METHOD = (
     "econsec mash-up 2 (entity resolution: identifiers given by two firms, leader clusters of "
     "RapidFuzz similarity >= 90 within blocks)"
 )
+#: Titles of finding releases (each is in the catalogue: econsec.web.vocabulary).
 TITLES = {
     "shared_supplier": "Many firms depend on one supplier",
     "single_source_cluster": "Many firms single-source from one supplier",
     "hidden_tier2_overlap": "A hidden tier-2 supplier shared by many firms",
     "shared_country": "Many firms source this product from one country",
 }
-TITLES_JA = {
-    "shared_supplier": "多くの企業が同じ調達先に依存しています",
-    "single_source_cluster": "多くの企業が同じ調達先から単一調達しています",
-    "hidden_tier2_overlap": "多くの企業に共通する隠れた二次調達先",
-    "shared_country": "多くの企業がこの品目を同じ国から調達しています",
+#: Technology areas and outflow channels by name (their codes stay beside them).
+AREAS = {
+    "semiconductors": N_("semiconductors"),
+    "ai": N_("artificial intelligence"),
+    "quantum": N_("quantum technology"),
+    "space": N_("space"),
+    "fusion": N_("fusion"),
+    "materials": N_("advanced materials"),
+    "biotech": N_("biotechnology"),
+    "other": N_("other technologies"),
 }
-#: Technology areas and outflow channels, in Japanese (their codes stay beside them).
-AREAS_JA = {
-    "semiconductors": "半導体",
-    "ai": "人工知能",
-    "quantum": "量子",
-    "space": "宇宙",
-    "fusion": "核融合",
-    "materials": "先端素材",
-    "biotech": "バイオ",
-    "other": "その他",
+CHANNELS = {
+    "hiring_away": N_("hiring away"),
+    "joint_research": N_("joint research"),
+    "acquisition": N_("acquisition"),
+    "cyber_theft": N_("cyber theft"),
+    "licensing": N_("licensing"),
+    "other": N_("other channels"),
 }
-CHANNELS_JA = {"hiring_away": "人材の引き抜き", "joint_research": "共同研究",
-               "acquisition": "買収", "cyber_theft": "サイバー窃取",
-               "licensing": "技術ライセンス", "other": "その他"}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,35 +110,72 @@ class Release:
     area: str | None = None
     channel: str | None = None
     mean_severity: float | None = None
-    title_ja: str = ""
-    text_ja: str = ""
+    n_sectors: int | None = None
+    country_share: float | None = None
 
 
-def _text(
-    f: Finding, n_firms: int, share: float, country_share: float | None, noised: bool
-) -> tuple[str, str]:
-    """The alert's sentence in English and Japanese; with differential privacy only the noised
-    numbers, and no exact count such as the number of sectors."""
-    en = ja = ""
-    if country_share is not None:
-        en = f" It supplies {country_share:.0%} of these firms' reported sourcing."
-        ja = f"この国はこれらの企業が報告した調達の{country_share:.0%}を占めます。"
-    firms_en = (
-        f"About {n_firms} participating firms (with differential privacy)"
-        if noised
-        else f"{n_firms} participating firms in {len(f.sectors)} sector(s)"
-    )
-    firms_ja = (
-        f"約{n_firms}社の参加企業（差分プライバシー適用）"
-        if noised
-        else f"{len(f.sectors)}業種の参加企業{n_firms}社"
-    )
-    return (
-        f"{firms_en} report {f.subject} for HS {f.product}, at a mean input share of "
-        f"{share:.0%}.{en} Review your exposure and alternatives.",
-        f"{firms_ja}が、HS {f.product} の調達先として {f.subject} を報告しています（平均調達"
-        f"比率 {share:.0%}）。{ja}自社の依存状況と代替策をご確認ください。",
-    )
+def _product(code: str, lang: str) -> str:
+    """``HS code (name)``: in Japanese the critical group's name, which the WCO does not
+    publish for every code (so a code with no group stands alone)."""
+    from econsec.reference.names import critical_group, product_name
+
+    name = critical_group(code, lang) if lang == "ja" else product_name(code, lang)
+    if len(name) > 40:
+        name = name[:40].rstrip() + "…"
+    return tr("HS {code} ({name})", lang, code=code, name=name) if name else f"HS {code}"
+
+
+def wording(r: Release, lang: str = "en") -> tuple[str, str]:
+    """The title and text of a release in ``lang``, from its numbers (not stored sentences):
+    with differential privacy only the noised numbers, and no exact count such as the number
+    of sectors.
+
+    Parameters
+    ----------
+    r : Release
+        The release.
+    lang : str
+        ``en`` or ``ja``.
+
+    Returns
+    -------
+    (str, str)
+
+    Examples
+    --------
+    >>> from econsec.access.policy import Classification
+    >>> f = Finding("f1", "shared_supplier", "Acme (CHN)", "811292", "CHN", {"a": 0.2, "b": 0.4},
+    ...             ("C29",), Classification.RESTRICTED, "critical_minerals")
+    >>> r = finding_release(f, "all_firms", "2026-12-01T00:00:00Z")
+    >>> wording(r, "ja")[1]  # doctest: +ELLIPSIS
+    '1業種の参加企業2社が、HS 811292（ガリウム・ゲルマニウム）の調達先として Acme (CHN) を報告...'
+    """
+    gap = "" if lang == "ja" else " "
+    if r.kind == "outflow":
+        area = tr("{name} ({code})", lang, name=tr(AREAS.get(r.area or "", r.area or ""), lang),
+                  code=r.area)  # fmt: skip
+        channel = tr(CHANNELS.get(r.channel or "", r.channel or ""), lang)
+        return (tr("Technology outflow: {channel} in {area}", lang, channel=channel, area=area),
+                gap.join((tr("{n} participating firms report {channel} concerns in {area} "
+                             "(mean severity {severity} of 5).", lang, n=r.n_firms,
+                             channel=channel, area=area, severity=r.mean_severity),
+                          tr("Review your protection of people, research and data in this "
+                             "area.", lang))))  # fmt: skip
+    if r.privacy is not None:
+        firms = tr("About {n} participating firms (with differential privacy)", lang, n=r.n_firms)
+    elif r.n_sectors is not None:
+        firms = tr("{n} participating firms in {sectors} sector(s)", lang, n=r.n_firms,
+                   sectors=r.n_sectors)  # fmt: skip
+    else:  # a release stored before sector counts were kept
+        firms = tr("{n} participating firms", lang, n=r.n_firms)
+    sentences = [tr("{firms} report {subject} for {product}, at a mean input share of {share}.",
+                    lang, firms=firms, subject=r.subject, product=_product(r.product or "", lang),
+                    share=f"{r.mean_input_share or 0:.0%}")]  # fmt: skip
+    if r.country_share is not None and r.privacy is None:
+        sentences.append(tr("It supplies {share} of these firms' reported sourcing.", lang,
+                            share=f"{r.country_share:.0%}"))  # fmt: skip
+    sentences.append(tr("Review your exposure and alternatives.", lang))
+    return tr(TITLES[r.kind], lang), gap.join(sentences)
 
 
 def finding_release(
@@ -185,16 +223,12 @@ def finding_release(
     (2, 0.3, 'amber', 'Acme (CHN)')
     """
     n = f.n_firms if n_firms is None else n_firms
-    mean = round(f.mean_share if share is None else share, 3)
-    text, text_ja = _text(f, n, mean, None if privacy else country_share, privacy is not None)
-    return Release(
+    release = Release(
         id=str(uuid.uuid4()),
         finding_id=f.id,
         kind=f.kind,
-        title=TITLES[f.kind],
-        text=text,
-        text_ja=text_ja,
-        title_ja=TITLES_JA[f.kind],
+        title="",
+        text="",
         subject=f.subject,
         supplier=f.subject if f.kind != "shared_country" else None,
         product=f.product,
@@ -204,9 +238,13 @@ def finding_release(
         tlp=tlp_of(audience),
         published=published,
         method=FINDINGS_METHOD,
-        mean_input_share=mean,
+        mean_input_share=round(f.mean_share if share is None else share, 3),
         privacy=privacy,
+        n_sectors=None if privacy else len(f.sectors),
+        country_share=None if privacy or country_share is None else round(country_share, 3),
     )
+    title, text = wording(release, "en")
+    return replace(release, title=title, text=text)
 
 
 def finding_statistics(f: Finding, country_share: bool = False) -> list[Statistic]:
@@ -241,8 +279,8 @@ def finding_statistics(f: Finding, country_share: bool = False) -> list[Statisti
     ]
 
 
-def preview_text(f: Finding, country_share: float | None = None) -> tuple[str, str]:
-    """The text a release of ``f`` would carry.
+def preview_text(f: Finding, country_share: float | None = None, lang: str = "en") -> str:
+    """The text a release of ``f`` would carry, in ``lang``.
 
     Parameters
     ----------
@@ -250,11 +288,12 @@ def preview_text(f: Finding, country_share: float | None = None) -> tuple[str, s
         The finding.
     country_share : float, optional
         As in :func:`finding_release`.
+    lang : str
+        ``en`` or ``ja``.
 
     Returns
     -------
-    (str, str)
-        The text in English and in Japanese.
+    str
 
     Examples
     --------
@@ -262,13 +301,10 @@ def preview_text(f: Finding, country_share: float | None = None) -> tuple[str, s
     >>> from econsec.sharing.findings import Finding
     >>> f = Finding("f1", "shared_supplier", "Acme (CHN)", "811292", "CHN",
     ...             {"a": 0.2, "b": 0.4}, ("C29",), Classification.RESTRICTED, "critical_minerals")
-    >>> en, ja = preview_text(f)
-    >>> en  # doctest: +ELLIPSIS
-    '2 participating firms in 1 sector(s) report Acme (CHN) for HS 811292, at a mean ... of 30%...'
-    >>> ja  # doctest: +ELLIPSIS
-    '1業種の参加企業2社が、HS 811292 の調達先として Acme (CHN) を報告しています（平均調達比率 30%）...'
+    >>> preview_text(f)  # doctest: +ELLIPSIS
+    '2 participating firms in 1 sector(s) report Acme (CHN) for HS 811292 (Gallium, ...), at a...'
     """
-    return _text(f, f.n_firms, f.mean_share, country_share, noised=False)
+    return wording(finding_release(f, "", "", country_share=country_share), lang)[1]
 
 
 def outflow_release(cell: OutflowCell, audience: str, published: str) -> Release:
@@ -292,26 +328,17 @@ def outflow_release(cell: OutflowCell, audience: str, published: str) -> Release
     >>> cell = OutflowCell("ai", "hiring_away", 6, 5, 3.5, 5, True, "ok", dict.fromkeys("abcde", 3))
     >>> r = outflow_release(cell, "all_firms", "2026-12-01T00:00:00Z")
     >>> r.title, r.n_firms, r.country
-    ('Technology outflow: hiring away in ai', 5, None)
-    >>> r.title_ja
+    ('Technology outflow: hiring away in artificial intelligence (ai)', 5, None)
+    >>> wording(r, "ja")[0]
     '技術流出：人工知能（ai）における人材の引き抜き'
     """
-    channel = cell.channel.replace("_", " ")
-    area_ja = AREAS_JA.get(cell.area, cell.area)
-    channel_ja = CHANNELS_JA.get(cell.channel, cell.channel)
-    return Release(
+    release = Release(
         id=str(uuid.uuid4()),
         finding_id=f"outflow:{cell.area}:{cell.channel}"[:32],
         kind="outflow",
-        title=f"Technology outflow: {channel} in {cell.area}",
-        text=f"{cell.n_firms} participating firms report {channel} concerns in {cell.area} "
-        f"(mean severity {cell.mean_severity} of 5). Review your protection of people, research "
-        "and data in this area.",
-        title_ja=f"技術流出：{area_ja}（{cell.area}）における{channel_ja}",
-        text_ja=f"参加企業{cell.n_firms}社が、{area_ja}（{cell.area}）分野で{channel_ja}"
-        f"（{cell.channel}）の懸念を報告しています（平均深刻度 {cell.mean_severity}／5）。この分野"
-        "の人材・研究・データの保護をご確認ください。",
-        subject=f"{cell.area} / {channel}",
+        title="",
+        text="",
+        subject=f"{cell.area} / {cell.channel.replace('_', ' ')}",
         supplier=None,
         product=None,
         country=None,
@@ -324,6 +351,8 @@ def outflow_release(cell: OutflowCell, audience: str, published: str) -> Release
         channel=cell.channel,
         mean_severity=cell.mean_severity,
     )
+    title, text = wording(release, "en")
+    return replace(release, title=title, text=text)
 
 
 def release_from_json(data: Mapping[str, Any]) -> Release:

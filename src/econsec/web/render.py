@@ -21,6 +21,7 @@ from econsec.access.policy import Resource, Subject, is_allowed
 from econsec.app.platform import Caller, Platform
 from econsec.errors import AccessDenied, NotSignedIn
 from econsec.report.html import Figure
+from econsec.sharing.releases import wording
 from econsec.web import i18n, session
 
 __all__ = [
@@ -102,6 +103,7 @@ def _environment(locale: str) -> jinja2.Environment:
     env.filters.update(i18n.filters(locale))
     env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
     env.globals["rule_labels"] = RULE_LABELS
+    env.globals["wording"] = wording
     env.filters["country"] = lambda code: _named("country", code, locale)
     env.filters["product"] = lambda code: _named("product", code, locale)
     return env

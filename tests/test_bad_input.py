@@ -216,3 +216,19 @@ def test_one_pass_reports_up_to_twenty_problems(workspace: Path, tmp_path: Path)
     assert "line 4, column 'year': not a year: '20x3'" in out
     assert len([line for line in out.splitlines() if line.startswith("  line ")]) == 20
     assert snapshot(workspace) == before
+
+
+def test_the_errors_read_in_the_users_language(
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ECONSEC_LANG", "ja")
+    path = _release(tmp_path, "BACI_HS17_Y2023_V202601.csv",
+                    (HEADER + "2023,156,392,811292,-4,1\n2023,156,392,8112,1,1\n").encode())  # fmt: skip
+    result = CliRunner().invoke(
+        app, ["data", "import", "baci", str(path), "--workspace", str(workspace)]
+    )
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"エラー: {path}: 2 件の問題\n")
+    assert "2 行目, 列 'v': 負の値です: '-4'（想定: 0 以上の数）" in result.output
+    hs = "3 行目, 列 'k': HS コードが 6 桁ではありません: '8112'"
+    assert f"{hs}（想定: 850511 のような 6 桁の HS コード）" in result.output

@@ -16,6 +16,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PO = Path(str(resources.files("econsec").joinpath("locales", "ja", "LC_MESSAGES", "messages.po")))
 PERCENT = re.compile(r"%\((\w+)\)s")
 BRACES = re.compile(r"\{(\w+)(?:[:!][^}]*)?\}")
+#: Beyond tr and N_: the messages of input errors (econsec.errors) and of the trade loaders.
+KEYWORDS = ("-k", "InputError", "-k", "FieldProblem:3", "-k", "error", "-k", "note",
+            "-k", "flag:5")  # fmt: skip
 
 
 def _pybabel(*args: str) -> None:
@@ -29,7 +32,7 @@ def test_pybabel_update_keeps_every_translation_and_finds_no_untranslated_text(
     # Extract from the code and templates as docs/web.md says, update a copy of the catalogue,
     # and compare: nothing is lost (obsolete), nothing new is left untranslated or fuzzy.
     pot = tmp_path / "messages.pot"
-    _pybabel("extract", "-F", "babel.cfg", "-k", "tr", "-k", "N_", "-o", str(pot), "src")
+    _pybabel("extract", "-F", "babel.cfg", "-k", "tr", "-k", "N_", *KEYWORDS, "-o", str(pot), "src")
     target = tmp_path / "locales" / "ja" / "LC_MESSAGES"
     target.mkdir(parents=True)
     shutil.copy(PO, target / "messages.po")

@@ -26,7 +26,11 @@ status (``econsec.api.errors.STATUS``).
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from econsec.i18n import N_, tr
 
 __all__ = [
     "AccessDenied",
@@ -54,17 +58,27 @@ __all__ = [
 class EconsecError(Exception):
     """Base class of every error econsec raises on purpose."""
 
+    def in_language(self, lang: str) -> str:
+        """The message in ``lang`` where the error words it from catalogue messages (input
+        errors and rejected records), else as raised."""
+        return str(self)
+
 
 class InputError(EconsecError):
     """Input that does not have the expected form.
 
     The message names where the fault is (file, line or row, column) and what was expected,
-    so that a user can fix the input without reading code.
+    so that a user can fix the input without reading code. ``problem`` and ``expected`` are
+    catalogue messages whose ``{name}`` fields come from ``values``, so that the error reads in
+    the user's language (:meth:`in_language`); ``str()`` is the English.
 
     Examples
     --------
     >>> str(InputError("value is negative", file="t.csv", line=7, column="v", expected="a number >= 0"))
     "t.csv, line 7, column 'v': value is negative (expected a number >= 0)"
+    >>> e = InputError("unknown country code: {code!r}", line=2, values={"code": "XX"})
+    >>> str(e), e.in_language("ja")
+    ("line 2: unknown country code: 'XX'", "2 行目: 不明な国コード: 'XX'")
     """
 
     def __init__(
@@ -76,39 +90,59 @@ class InputError(EconsecError):
         row: int | None = None,
         column: str | None = None,
         expected: str | None = None,
+        values: Mapping[str, object] | None = None,
     ) -> None:
-        self.problem = problem
+        self.template = problem
+        self.values = dict(values or {})
+        self.problem = _filled(problem, "en", self.values)
         self.file = file
         self.line = line
         self.row = row
         self.column = column
         self.expected = expected
-        super().__init__(self._render())
+        super().__init__(self.in_language("en"))
 
-    def _render(self) -> str:
+    def message(self, lang: str = "en") -> str:
+        """What is wrong and what was expected, without where (for a table of problems)."""
+        text = _filled(self.template, lang, self.values)
+        if self.expected:
+            expected = _filled(self.expected, lang, self.values)
+            text = _filled(N_("{problem} (expected {expected})"), lang,
+                           {"problem": text, "expected": expected})  # fmt: skip
+        return text
+
+    def in_language(self, lang: str) -> str:
+        """The whole message in ``lang`` (``en`` or a language with a catalogue)."""
         where = []
         if self.file:
             where.append(self.file)
         if self.line is not None:
-            where.append(f"line {self.line}")
+            where.append(_filled(N_("line {n}"), lang, {"n": self.line}))
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(_filled(N_("row {n}"), lang, {"n": self.row}))
         if self.column:
-            where.append(f"column {self.column!r}")
-        text = (", ".join(where) + ": " if where else "") + self.problem
-        if self.expected:
-            text += f" (expected {self.expected})"
-        return text
+            where.append(_filled(N_("column {name!r}"), lang, {"name": self.column}))
+        return (", ".join(where) + ": " if where else "") + self.message(lang)
+
+
+def _filled(message: str, lang: str, values: Mapping[str, object]) -> str:
+    return tr(message, lang, **values) if values else tr(message, lang)
 
 
 class InputProblems(InputError):
     """Several problems found in one pass over a file (up to a limit).
 
-    >>> print(InputProblems("t.csv", [InputError("unknown country code: 'XX'", line=2, column="i"),
-    ...                                InputError("not a number: 'x'", line=3, column="v")]))
+    >>> e = InputProblems("t.csv", [InputError("unknown country code: {code!r}", line=2, column="i",
+    ...                                        values={"code": "XX"}),
+    ...                             InputError("not a number: 'x'", line=3, column="v")])
+    >>> print(e)
     t.csv: 2 problems
       line 2, column 'i': unknown country code: 'XX'
       line 3, column 'v': not a number: 'x'
+    >>> print(e.in_language("ja"))
+    t.csv: 2 件の問題
+      2 行目, 列 'i': 不明な国コード: 'XX'
+      3 行目, 列 'v': not a number: 'x'
     """
 
     def __init__(self, file: str, problems: list[InputError], *, limit: int | None = None) -> None:
@@ -116,9 +150,14 @@ class InputProblems(InputError):
             sorted(problems, key=lambda e: (e.line or e.row or 0, e.column or ""))
         )
         self.limit = limit
-        stopped = f" (the first {limit}; checking stopped there)" if limit else ""
-        listing = "\n".join(f"  {e}" for e in self.problems)
-        super().__init__(f"{len(problems)} problems{stopped}\n{listing}", file=file)
+        super().__init__("{n} problems", file=file, values={"n": len(self.problems)})
+
+    def message(self, lang: str = "en") -> str:
+        head = _filled(N_("{n} problems"), lang, {"n": len(self.problems)})
+        if self.limit:
+            head += _filled(N_(" (the first {limit}; checking stopped there)"), lang,
+                            {"limit": self.limit})  # fmt: skip
+        return head + "".join(f"\n  {e.in_language(lang)}" for e in self.problems)
 
 
 class NotAcceptable(EconsecError):
@@ -138,16 +177,35 @@ class PayloadTooLarge(InputError):
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        super().__init__(f"the request is larger than the limit of {limit} bytes")
+        super().__init__("the request is larger than the limit of {limit} bytes",
+                         values={"limit": limit})  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
 class FieldProblem:
-    """One bad field of one record: ``row`` counts records from 1 (a CSV's header is not a row)."""
+    """One bad field of one record: ``row`` counts records from 1 (a CSV's header is not a row).
+    ``message`` is a catalogue message whose ``{name}`` fields come from ``values``; it is kept
+    filled in in English, and :meth:`in_language` gives it in another language.
+
+    >>> p = FieldProblem(2, "tier", "not a number: {value!r}", {"value": "x"})
+    >>> p.message, p.in_language("ja")
+    ("not a number: 'x'", "数値ではありません: 'x'")
+    """
 
     row: int | None
     field: str
     message: str
+    values: Mapping[str, object] = dataclasses.field(default_factory=dict, compare=False,
+                                                     repr=False)  # fmt: skip
+    template: str = dataclasses.field(default="", init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "template", self.message)
+        object.__setattr__(self, "message", _filled(self.message, "en", self.values))
+
+    def in_language(self, lang: str) -> str:
+        """The problem (without row and field) in ``lang``."""
+        return _filled(self.template, lang, self.values)
 
     def __str__(self) -> str:
         where = f"row {self.row}, " if self.row is not None else ""
@@ -169,6 +227,21 @@ class RecordsRejected(EconsecError):
         shown = "; ".join(str(p) for p in problems[:5])
         more = f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
         super().__init__(f"{head}{count}: {shown}{more}")
+
+    def in_language(self, lang: str) -> str:
+        head = f"{self.source}: " if self.source else ""
+        shown = "; ".join(
+            _filled(N_("row {n}, field {field!r}: {problem}"), lang,
+                    {"n": p.row, "field": p.field, "problem": p.in_language(lang)})
+            if p.row is not None
+            else _filled(N_("field {field!r}: {problem}"), lang,
+                         {"field": p.field, "problem": p.in_language(lang)})
+            for p in self.problems[:5]
+        )  # fmt: skip
+        more = (_filled(N_("; and {n} more"), lang, {"n": len(self.problems) - 5})
+                if len(self.problems) > 5 else "")  # fmt: skip
+        count = _filled(N_("{n} problem(s)"), lang, {"n": len(self.problems)})
+        return f"{head}{count}: {shown}{more}"
 
 
 class NotFoundError(EconsecError):

@@ -12,13 +12,15 @@ from __future__ import annotations
 import functools
 import io
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-__all__ = ["LOCALES", "N_", "cli_language", "tr", "translations"]
+__all__ = ["LOCALES", "N_", "Message", "cli_language", "tr", "translations"]
 
 
 def _discovered() -> tuple[str, ...]:
@@ -56,8 +58,29 @@ def N_(message: str) -> str:
     return message
 
 
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A catalogue message and its values, translated where it is read: a value of another
+    message (e.g. an error's "expected" part) is worded in the same language.
+
+    >>> m = Message("a whole number from {low} to {high}", {"low": 1, "high": 5})
+    >>> str(m), tr("expected {what}, got {value!r}", "en", what=m, value="x")
+    ('a whole number from 1 to 5', "expected a whole number from 1 to 5, got 'x'")
+    """
+
+    template: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def in_language(self, lang: str) -> str:
+        return tr(self.template, lang, **self.values)
+
+    def __str__(self) -> str:
+        return self.in_language("en")
+
+
 def tr(message: str, lang: str, **values: object) -> str:
-    """``message`` in ``lang``, with ``{name}`` fields filled from ``values``.
+    """``message`` in ``lang``, with ``{name}`` fields filled from ``values`` (a
+    :class:`Message` value in ``lang`` too).
 
     Examples
     --------
@@ -67,7 +90,10 @@ def tr(message: str, lang: str, **values: object) -> str:
     '2 of 30 rows flagged'
     """
     text = translations(lang).gettext(message)
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    return text.format(**{k: v.in_language(lang) if isinstance(v, Message) else v
+                          for k, v in values.items()})  # fmt: skip
 
 
 def cli_language() -> str:

@@ -249,7 +249,7 @@ def create_app(settings: PlatformSettings, *, migrate_schema: bool = True) -> Fa
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         rid = request_id(request)
-        log.error("request %s: %s %s failed", rid, request.method, request.url.path,
+        log.log(logging.ERROR, "request %s: %s %s failed", rid, request.method, request.url.path,
                   exc_info=exc)  # fmt: skip
         if web.is_page(request):
             page = web.error_page(request, 500, _UNEXPECTED, request_id=rid)

@@ -4,6 +4,7 @@ scenario run with no firm network at all (the firm layer skipped with a note, ne
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -79,6 +80,24 @@ def test_an_analyst_works_on_own_data(own: Site, baci_dir: Path) -> None:
     out = _post(c, "/console/scenarios", page, {"scenario": SCENARIO, "network": ""}, {})
     assert out.startswith("200"), out[:2000]
     assert "The firm layer was skipped" in out and "Shortfall" in out
+
+
+def test_a_bad_file_is_explained_in_the_readers_language(own: Site) -> None:
+    c = own.client()
+    sign_in(c, "analyst2")
+    c.cookies.set("lang", "ja")
+    page = c.get("/console/data").text
+    codes = (CMA / "country_codes_V202601.csv").read_bytes()
+    bad = b"t,i,j,k,v,q\n2024,156,392,811292,x,1\n2024,999,392,811292,5,1\n2024,156,392,81129,5,1\n"
+    out = _post(c, "/console/data/import", page, {"kind": "baci"},
+                {"file": ("BACI_HS17_Y2024_V202601.csv", bad),
+                 "extra": ("country_codes_V202601.csv", codes)})  # fmt: skip
+    assert out.startswith("422")
+    out = html.unescape(out)
+    assert "数値ではありません: 'x'（想定: 1234.5 のような数）" in out
+    assert "不明な国コード: '999'" in out
+    assert "HS コードが 6 桁ではありません: '81129'" not in out  # a lost leading zero restored
+    assert "not a number" not in out and "unknown country code" not in out
 
 
 def test_a_firm_network_is_checked_stored_and_chosen(own: Site, baci_dir: Path) -> None:

@@ -29,6 +29,7 @@ import yaml
 
 from econsec.analysis.concentration import SqlEngine, in_set, register_sets
 from econsec.errors import ConfigError, InputError, NotFoundError
+from econsec.i18n import N_
 from econsec.reference.countries import to_alpha3
 
 __all__ = [
@@ -179,7 +180,7 @@ def read_usgs(path: Path) -> Usgs:
             reader = csv.DictReader(f)
             need = {"commodity", "country", "statistic_detail", "year", "value_raw"}
             if missing := need - set(reader.fieldnames or ()):
-                raise InputError(f"missing columns {sorted(missing)}", file=str(path),
+                raise InputError("missing columns {v1}", values={"v1": sorted(missing)}, file=str(path),
                                  expected=", ".join(sorted(need)))  # fmt: skip
             for line, r in enumerate(reader, 2):
                 text = r["value_raw"].strip().replace(",", "")
@@ -190,12 +191,12 @@ def read_usgs(path: Path) -> Usgs:
                 try:
                     year = int(r["year"])
                 except ValueError:
-                    raise InputError(f"bad year {r['year']!r}", file=str(path), line=line,
-                                     column="year", expected="a year such as 2024") from None  # fmt: skip
+                    raise InputError("bad year {v1!r}", values={"v1": r['year']}, file=str(path), line=line,
+                                     column="year", expected=N_("a year such as 2024")) from None  # fmt: skip
                 key = (r["commodity"], r["statistic_detail"], year)
                 out[key][r["country"]] = value
     except OSError as exc:
-        raise InputError(f"cannot read: {exc}", file=str(path)) from None
+        raise InputError("cannot read: {exc}", values={"exc": exc}, file=str(path)) from None
     return out
 
 

@@ -30,6 +30,7 @@ from econsec.app.accounts import password_caller
 from econsec.app.platform import Caller
 from econsec.app.sharing import alerts, readable_audiences
 from econsec.errors import EconsecError, InputError, NotAcceptable, NotFoundError, NotSignedIn
+from econsec.i18n import N_
 from econsec.sharing.exchange import alert_bundle
 
 __all__ = ["MEDIA", "STIX_MEDIA", "router", "taxii_error"]
@@ -188,19 +189,21 @@ def _query(request: Request) -> _Query:
         except ValueError:
             raise InputError(
                 f"added_after {q['added_after']!r}",
-                expected="a timestamp such as 2026-12-01T00:00:00.000Z",
+                expected=N_("a timestamp such as 2026-12-01T00:00:00.000Z"),
             ) from None
         if added_after.tzinfo is None:
             added_after = added_after.replace(tzinfo=dt.UTC)
     limit = MAX_PAGE
     if "limit" in q:
         if not q["limit"].isdigit() or int(q["limit"]) < 1:
-            raise InputError(f"limit {q['limit']!r}", expected="a whole number ≥ 1")
+            raise InputError(f"limit {q['limit']!r}", expected=N_("a whole number ≥ 1"))
         limit = min(int(q["limit"]), MAX_PAGE)
     start = 0
     if "next" in q:
         if not q["next"].isdigit():
-            raise InputError(f"next {q['next']!r}", expected="the next value of an earlier page")
+            raise InputError(
+                f"next {q['next']!r}", expected=N_("the next value of an earlier page")
+            )
         start = int(q["next"])
 
     def listed(name: str) -> frozenset[str]:
@@ -213,7 +216,7 @@ def _query(request: Request) -> _Query:
                 _stamp(v)
             except ValueError:
                 raise InputError(
-                    f"match[version] {v!r}", expected="first, last, all or a timestamp"
+                    f"match[version] {v!r}", expected=N_("first, last, all or a timestamp")
                 ) from None
     return _Query(added_after, listed("match[type]"), listed("match[id]"), versions,
                   listed("match[spec_version]"), limit, start)  # fmt: skip

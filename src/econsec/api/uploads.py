@@ -59,7 +59,9 @@ async def read_records(request: Request, limit: int) -> tuple[list[object], str]
         except RecursionError:
             raise RecordsRejected([FieldProblem(None, "body", "JSON nested too deeply")]) from None
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise RecordsRejected([FieldProblem(None, "body", f"not JSON: {exc}")]) from None
+            raise RecordsRejected(
+                [FieldProblem(None, "body", "not JSON: {exc}", values={"exc": exc})]
+            ) from None
         if not isinstance(data, list):
             raise RecordsRejected([FieldProblem(None, "body", "expected a JSON array of records")])
         return data, "body"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from econsec.access.policy import ROLE_KINDS, ROLES, Clearance
 from econsec.app.platform import Caller, Platform, token_hash
 from econsec.errors import InputError, NotSignedIn, TooManyRequests
+from econsec.i18n import N_
 from econsec.storage import platform as store
 
 __all__ = [
@@ -157,13 +158,19 @@ def clearance(
 ) -> Clearance:
     """A clearance from the administrator's options, checked."""
     if level not in LEVELS:
-        raise InputError(f"unknown clearance {level!r}", expected=", ".join(LEVELS))
+        raise InputError(
+            "unknown clearance {level!r}", values={"level": level}, expected=", ".join(LEVELS)
+        )
     try:
         until = dt.date.fromisoformat(valid_until) if valid_until else None
     except ValueError:
-        raise InputError(f"bad --valid-until {valid_until!r}", expected="YYYY-MM-DD") from None
+        raise InputError(
+            "bad --valid-until {valid_until!r}",
+            values={"valid_until": valid_until},
+            expected=N_("YYYY-MM-DD"),
+        ) from None
     if level != "none" and until is None:
-        raise InputError("a clearance needs --valid-until", expected="YYYY-MM-DD")
+        raise InputError("a clearance needs --valid-until", expected=N_("YYYY-MM-DD"))
     return Clearance(level, frozenset(compartments), until, designated_by)
 
 
@@ -204,8 +211,8 @@ unrelated words, without names, dates or keyboard patterns)
     if len(password) < 12:
         raise InputError("the password must have at least 12 characters")
     if zxcvbn(password[:100], user_inputs=[username] if username else [])["score"] < 3:
-        raise InputError("the password is too easy to guess", expected="a longer phrase of "
-                         "unrelated words, without names, dates or keyboard patterns")  # fmt: skip
+        raise InputError("the password is too easy to guess", expected=N_("a longer phrase of "
+                         "unrelated words, without names, dates or keyboard patterns"))  # fmt: skip
 
 
 def create_user(
@@ -213,13 +220,19 @@ def create_user(
 ) -> str:
     """Create a user of organisation ``org`` (administrator's bootstrap); its id."""
     if role not in ROLES:
-        raise InputError(f"unknown role {role!r}", expected="one of " + ", ".join(ROLES))
+        raise InputError(
+            "unknown role {role!r}",
+            values={"role": role, "roles": ", ".join(ROLES)},
+            expected=N_("one of {roles}"),
+        )
     check_password_policy(password, username)
     with p.write() as conn:
         kind = store.org_kind(conn, org)
         if kind is not None and kind != ROLE_KINDS[role]:
-            raise InputError(f"{org!r} is a {kind} organisation; the role {role} is held in "
-                             f"{ROLE_KINDS[role]} organisations only")  # fmt: skip
+            raise InputError(
+                "{org!r} is a {kind} organisation; the role {role} is held in {v1} organisations only",
+                values={"org": org, "kind": kind, "role": role, "v1": ROLE_KINDS[role]},
+            )
         user_id = store.create_user(conn, username, org, role, p.hash_password(password), granted)
         store.append_audit(conn, p.ring, ADMIN, "create_user", f"user/{username}", True, role)
     return user_id

@@ -13,6 +13,7 @@ from pathlib import Path
 from econsec.access.policy import Classification, Resource
 from econsec.app.platform import Caller, Platform
 from econsec.errors import Conflict, InputError
+from econsec.i18n import N_
 from econsec.sharing.audit import against_checkpoint, checkpoint, verify
 from econsec.storage import platform as store
 from econsec.storage.platform import AuditEntry
@@ -106,7 +107,7 @@ def read_head(path: Path) -> dict[str, object]:
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot read a checkpoint: {exc}", file=str(path)) from None
     if not isinstance(data, dict):
-        raise InputError("not a checkpoint", file=str(path), expected="a JSON object")
+        raise InputError("not a checkpoint", file=str(path), expected=N_("a JSON object"))
     return data
 
 

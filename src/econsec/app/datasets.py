@@ -21,6 +21,7 @@ from pathlib import Path
 from econsec.access.policy import Resource
 from econsec.app.platform import Caller, Platform
 from econsec.errors import InputError, InputProblems, NotFoundError
+from econsec.i18n import N_
 from econsec.network import Network, read_network
 from econsec.storage.workspace import ImportResult, Workspace, import_flows
 from econsec.synthetic.world import SYNTHETIC_LABEL
@@ -116,13 +117,18 @@ def save_network(
     """
     p.authorise(caller.subject, "manage_intelligence", _WORKSPACE, f"firm network {name} (upload)")
     if not _NAME.match(name) or name == DEMO_NETWORK:
-        raise InputError(f"network name {name!r}", expected="1-40 lower-case letters, digits, "
-                         f"'-' or '_', not {DEMO_NETWORK!r}")  # fmt: skip
+        raise InputError(
+            "network name {name!r}",
+            values={"name": name, "demo": DEMO_NETWORK},
+            expected=N_("1-40 lower-case letters, digits, '-' or '_', not {demo!r}"),
+        )
     with _staging(ws) as folder:
         staged = {}
         for kind, (filename, content) in (("firms", firms), ("links", links)):
             if not content:
-                raise InputError(f"no {kind} file", expected=f"a {kind}.csv file")
+                raise InputError(
+                    "no {kind} file", values={"kind": kind}, expected=f"a {kind}.csv file"
+                )
             path = folder / f"{kind}.csv"
             path.write_bytes(content)
             staged[path] = filename
@@ -163,10 +169,10 @@ def import_trade(
 
     p.authorise(caller.subject, "manage_intelligence", _WORKSPACE, f"trade file {kind} (import)")
     if kind not in TRADE_KINDS:
-        raise InputError(f"kind {kind!r}", expected=" or ".join(TRADE_KINDS))
+        raise InputError("kind {kind!r}", values={"kind": kind}, expected=" or ".join(TRADE_KINDS))
     filename, content = upload
     if not content:
-        raise InputError("no file", expected="a trade data file")
+        raise InputError("no file", expected=N_("a trade data file"))
     safe = Path(filename).name or "upload.csv"
     with _staging(ws) as folder:
         path = folder / safe
@@ -181,14 +187,14 @@ def import_trade(
             if kind == "baci":
                 if extra_path is None:
                     raise InputError("a BACI file needs its country-code file",
-                                     expected="country_codes_V*.csv of the same release")  # fmt: skip
+                                     expected=N_("country_codes_V*.csv of the same release"))  # fmt: skip
                 reading = read_baci(path, country_codes=extra_path)
             elif kind == "comtrade":
                 reading = read_comtrade(path)
             else:
                 if extra_path is None:
                     raise InputError("a table needs its column mapping",
-                                     expected="a YAML or JSON mapping (see docs/data.md)")  # fmt: skip
+                                     expected=N_("a YAML or JSON mapping (see docs/data.md)"))  # fmt: skip
                 reading = read_table(path, load_mapping(extra_path))
             return import_flows(ws, reading, replace=replace, dedupe=dedupe)
         except InputError as exc:

@@ -20,6 +20,7 @@ from typing import Any
 
 from econsec.app.platform import Platform
 from econsec.errors import InputError, NotFoundError
+from econsec.i18n import N_
 from econsec.intelligence.incidents import Incident, load
 from econsec.sharing.exchange import PartnerItem, partner_items
 from econsec.storage.intelligence import put_incidents
@@ -114,7 +115,7 @@ def pull(
         try:
             dt.datetime.fromisoformat(after.replace("Z", "+00:00"))
         except ValueError:
-            raise InputError(f"since {after!r}", expected="an ISO timestamp") from None
+            raise InputError(f"since {after!r}", expected=N_("an ISO timestamp")) from None
 
     class _Bearer(requests.auth.AuthBase):
         def __call__(self, r: Any) -> Any:
@@ -126,7 +127,7 @@ def pull(
         server = Server(url, **auth)
         found = [c for root in server.api_roots for c in root.collections if c.id == collection]
     except requests.RequestException as exc:
-        raise InputError(f"{url}: {exc}", expected="a TAXII 2.1 server you may read") from None
+        raise InputError(f"{url}: {exc}", expected=N_("a TAXII 2.1 server you may read")) from None
     if not found:
         raise NotFoundError(f"no collection {collection!r} you may read at {url}")
     filters = {"added_after": after} if after else {}

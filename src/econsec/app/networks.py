@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from econsec.errors import InputError
+from econsec.i18n import N_
 from econsec.network import Network, articulation_points, exposure, shared_suppliers
 from econsec.network.cascade import MODELS
 from econsec.network.exposure import SharedSupplier
@@ -105,9 +106,11 @@ def esri_ranking(
     """Every firm's ESRI within ``tol`` (certified where the sweep budget allows), riskiest
     first (the ``top`` riskiest), by the ``published`` or the ``coupled`` rule."""
     if not 0 < tol < 1:
-        raise InputError(f"--tol {tol}", expected="a number between 0 and 1, e.g. 1e-6")
+        raise InputError(
+            "--tol {tol}", values={"tol": tol}, expected=N_("a number between 0 and 1, e.g. 1e-6")
+        )
     if model not in MODELS:
-        raise InputError(f"--model {model!r}", expected=" or ".join(MODELS))
+        raise InputError("--model {model!r}", values={"model": model}, expected=" or ".join(MODELS))
     scan = scan_esri(net, tol=tol, progress=progress, model=model, replaceability=replaceability)
     order = sorted(range(net.n_firms), key=lambda i: (-scan.esri[i], net.firm_ids[i]))
     return [

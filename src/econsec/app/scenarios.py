@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from econsec.errors import Infeasible, InputError, InsufficientData
+from econsec.i18n import N_
 from econsec.network import Network, read_network
 from econsec.reference.countries import group_members, to_alpha3
 from econsec.reference.names import check_hs6
@@ -148,13 +149,25 @@ class MitigationPlan:
 def plan_mitigation(ws: Workspace, request: MitigationRequest) -> MitigationPlan:
     """Plan sourcing shares for a product on the workspace's trade data."""
     if request.risk not in ("hhi", "expected_shortfall"):
-        raise InputError(f"unknown risk {request.risk!r}", expected="hhi or expected_shortfall")
+        raise InputError(
+            "unknown risk {risk!r}",
+            values={"risk": request.risk},
+            expected=N_("hhi or expected_shortfall"),
+        )
     if not 0 < request.cap <= 1:
-        raise InputError(f"cap {request.cap}", expected="a share in (0, 1]")
+        raise InputError("cap {cap}", values={"cap": request.cap}, expected=N_("a share in (0, 1]"))
     if not 0 <= request.min_share <= request.cap:
-        raise InputError(f"min share {request.min_share}", expected="a share in [0, cap]")
+        raise InputError(
+            "min share {min_share}",
+            values={"min_share": request.min_share},
+            expected=N_("a share in [0, cap]"),
+        )
     if request.max_suppliers < 1:
-        raise InputError(f"max suppliers {request.max_suppliers}", expected="a whole number ≥ 1")
+        raise InputError(
+            "max suppliers {max_suppliers}",
+            values={"max_suppliers": request.max_suppliers},
+            expected=N_("a whole number ≥ 1"),
+        )
     code, hs6 = to_alpha3(request.importer), check_hs6(request.product, field="--product")
     src = choose_source(ws, request.year, None)
     engine = duckdb_engine(ws, sources=(src,))

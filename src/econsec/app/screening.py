@@ -78,7 +78,9 @@ def open_engine(kind: str, ws: Workspace, source: str, master: str | None = None
         return duckdb_engine(ws, sources=(source,))
     if kind == "spark":
         return spark_engine(ws, sources=(source,), master=master)
-    raise InputError(f"unknown engine {kind!r}", expected=" or ".join(ENGINES))
+    raise InputError(
+        "unknown engine {kind!r}", values={"kind": kind}, expected=" or ".join(ENGINES)
+    )
 
 
 def prepare_screen(ws: Workspace, request: ScreenRequest) -> PreparedScreen:

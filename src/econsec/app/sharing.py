@@ -19,6 +19,7 @@ from econsec.errors import (
     InputError,
     NotFoundError,
 )
+from econsec.i18n import N_
 from econsec.sharing.disclosure import Verdict, check
 from econsec.sharing.exchange import alert_bundle, misp_feed
 from econsec.sharing.findings import Finding, FindingSummary
@@ -73,8 +74,8 @@ class Preview:
 def check_audience(audience: str) -> str:
     """``audience`` if it names one (``all_firms``, ``public`` or ``sector:CODE``)."""
     if not re.match(AUDIENCE, audience):
-        raise InputError(f"unknown audience {audience!r}",
-                         expected="all_firms, public or sector:CODE")  # fmt: skip
+        raise InputError("unknown audience {audience!r}", values={"audience": audience},
+                         expected=N_("all_firms, public or sector:CODE"))  # fmt: skip
     return audience
 
 
@@ -213,7 +214,11 @@ def publish_finding(
     are audited. (The caller has been authorised: :func:`publish_release`, or the demo seed.)"""
     label = f"finding/{finding.id}"
     if epsilon is not None and not (math.isfinite(epsilon) and MIN_EPSILON <= epsilon <= 2):
-        raise InputError(f"epsilon {epsilon!r}", expected=f"a number from {MIN_EPSILON} to 2")
+        raise InputError(
+            "epsilon {epsilon!r}",
+            values={"epsilon": epsilon},
+            expected=f"a number from {MIN_EPSILON} to 2",
+        )
     verdict = _guard(p, finding, private=epsilon is not None)
     p.audit(user, "release_guard", label, verdict.allowed, f"{verdict.rule}: {verdict.message}")
     if not verdict.allowed:

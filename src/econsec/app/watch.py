@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from econsec.errors import InputError
+from econsec.i18n import N_
 from econsec.intelligence.incidents import Incident, known_incidents, load_file
 from econsec.intelligence.warning import FLOW_COLUMNS, Flow, check_flows
 from econsec.storage.engines import duckdb_engine
@@ -27,13 +28,15 @@ def read_flows(path: Path) -> list[Flow]:
             options = pacsv.ConvertOptions(column_types={"period": "string"})
             table = pacsv.read_csv(path, convert_options=options)
     except OSError as exc:
-        raise InputError(f"cannot read: {exc}", file=str(path)) from None
+        raise InputError("cannot read: {exc}", values={"exc": exc}, file=str(path)) from None
     except Exception as exc:  # pyarrow's parse errors name the row
-        raise InputError(f"not a readable table: {exc}", file=str(path)) from None
+        raise InputError(
+            "not a readable table: {exc}", values={"exc": exc}, file=str(path)
+        ) from None
     missing = [c for c in FLOW_COLUMNS if c not in table.column_names]
     if missing:
-        raise InputError(f"missing column(s) {', '.join(missing)}", file=str(path),
-                         expected="columns " + ", ".join(FLOW_COLUMNS))  # fmt: skip
+        raise InputError("missing column(s) {v1}", file=str(path), expected=N_("columns {v2}"),
+                         values={"v1": ", ".join(missing), "v2": ", ".join(FLOW_COLUMNS)})  # fmt: skip
     return check_flows(table.select(list(FLOW_COLUMNS)).to_pylist(), source=str(path))
 
 

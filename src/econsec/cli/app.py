@@ -72,7 +72,10 @@ class _Commands(typer.core.TyperGroup):
         try:
             return super().invoke(ctx)
         except EconsecError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            from econsec.i18n import cli_language, tr
+
+            lang = cli_language()
+            typer.echo(tr("error: {text}", lang, text=exc.in_language(lang)), err=True)
             raise typer.Exit(exit_code(exc)) from None
 
 
@@ -116,7 +119,9 @@ def _options(
         from econsec.i18n import LOCALES
 
         if lang not in LOCALES:
-            raise InputError(f"--lang {lang!r}", expected=" or ".join(LOCALES))
+            raise InputError(
+                "--lang {lang!r}", values={"lang": lang}, expected=" or ".join(LOCALES)
+            )
     level = os.environ.get("ECONSEC_LOG_LEVEL", "WARNING").upper()
     if level not in logging.getLevelNamesMapping():
         raise ConfigError(

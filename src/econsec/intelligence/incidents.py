@@ -189,7 +189,7 @@ def load(records: Sequence[object], *, source: str | None = None) -> list[Incide
         )  # fmt: skip
     ids = [i.id for i in out]
     problems += [
-        FieldProblem(n, "id", f"duplicate id {i!r}")
+        FieldProblem(n, "id", "duplicate id {i!r}", values={"i": i})
         for n, i in enumerate(ids, 1)
         if ids.index(i) != n - 1
     ]
@@ -204,7 +204,7 @@ def file_records(data: bytes, name: str) -> list[object]:
         try:
             records = json.loads(data)
         except (ValueError, UnicodeDecodeError) as exc:
-            raise RecordsRejected([FieldProblem(None, "file", f"not JSON: {exc}")],
+            raise RecordsRejected([FieldProblem(None, "file", "not JSON: {exc}", values={"exc": exc})],
                                   source=name) from None  # fmt: skip
         if not isinstance(records, list):
             raise RecordsRejected([FieldProblem(None, "file", "expected a JSON array")],

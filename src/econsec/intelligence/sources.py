@@ -82,7 +82,9 @@ def japan_customs(path: Path) -> list[Flow]:
               AND year < (SELECT max(year) FROM read_csv_auto($path))""",
             {"path": str(path)}).fetchall()  # fmt: skip
     except duckdb.Error as exc:
-        raise InputError(f"not in the expected format: {exc}", file=str(path)) from None
+        raise InputError(
+            "not in the expected format: {exc}", values={"exc": exc}, file=str(path)
+        ) from None
     records = [dict(zip(FLOW_COLUMNS, (p, x, code_or_name(i), g, v), strict=True))
                for p, x, i, g, v in rows]  # fmt: skip
     return check_flows(records, source=str(path))

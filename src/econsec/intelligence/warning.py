@@ -39,6 +39,7 @@ import duckdb
 import pyarrow as pa
 
 from econsec.errors import FieldProblem, InputError, RecordsRejected
+from econsec.i18n import N_
 from econsec.trade.flows import best_flows_sql
 
 __all__ = [
@@ -80,17 +81,27 @@ def check_flow(
     """One flow in normal form, or :class:`InputError` naming the column at fault."""
     period = str(period).strip()
     if not _PERIOD.match(period):
-        raise InputError(f"bad period {period!r}", column="period", expected="YYYY-MM or YYYY")
+        raise InputError(
+            "bad period {period!r}",
+            values={"period": period},
+            column="period",
+            expected=N_("YYYY-MM or YYYY"),
+        )
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         number = math.nan
     if not number >= 0 or isinstance(value, bool):
-        raise InputError(f"bad value {value!r}", column="value", expected="a number >= 0")
+        raise InputError(
+            "bad value {value!r}",
+            values={"value": value},
+            column="value",
+            expected=N_("a number >= 0"),
+        )
     names = []
     for column, text in (("exporter", exporter), ("importer", importer), ("product", product)):
         if text is None or not str(text).strip():
-            raise InputError("empty", column=column, expected="a name or code")
+            raise InputError("empty", column=column, expected=N_("a name or code"))
         names.append(str(text).strip())
     return (period, names[0], names[1], names[2], number)
 

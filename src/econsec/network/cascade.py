@@ -49,6 +49,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from econsec.errors import InputError, NotConverged
+from econsec.i18n import N_
 from econsec.network.model import Network
 
 FloatArray = npt.NDArray[np.float64]
@@ -136,7 +137,11 @@ def firm_failure(network: Network, firms: dict[str, float], description: str = "
     h0 = np.ones(network.n_firms)
     for firm, level in firms.items():
         if not 0.0 <= level <= 1.0:
-            raise InputError(f"level {level} of firm {firm!r}", expected="a level between 0 and 1")
+            raise InputError(
+                "level {level} of firm {firm!r}",
+                values={"level": level, "firm": firm},
+                expected=N_("a level between 0 and 1"),
+            )
         h0[network.index(firm)] = level
     return Shock(
         h0, np.zeros(network.n_links, bool), description or f"failure of {len(firms)} firm(s)"
@@ -375,7 +380,7 @@ def propagate(
 def _sides(model: str, upstream: bool = True) -> list[tuple[bool, bool]]:
     """The cascades a model runs, as (upstream, downstream) switches of :meth:`Propagator.step`."""
     if model not in MODELS:
-        raise InputError(f"model {model!r}", expected=" or ".join(MODELS))
+        raise InputError("model {model!r}", values={"model": model}, expected=" or ".join(MODELS))
     if model == "coupled" or not upstream:
         return [(upstream, True)]
     return [(False, True), (True, False)]

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from econsec.errors import NotFoundError
+from econsec.i18n import N_
 from econsec.network.model import Network
 from econsec.reference.countries import to_alpha3
 from econsec.trade import fields
@@ -51,7 +52,9 @@ def _read_all(
                 )
         lines.append(np.arange(batch.first, batch.first + batch.length))
     if not lines:
-        raise tf.error("the file has no data rows", expected="a header line and at least one row")
+        raise tf.error(
+            "the file has no data rows", expected=N_("a header line and at least one row")
+        )
     out = {n: np.concatenate(v) for n, v in parts.items()}
     out["_line"] = np.concatenate(lines)
     return out
@@ -103,10 +106,11 @@ def read_network(firms: Path, links: Path) -> Network:
     for k, firm in enumerate(ids):
         if firm in seen:
             raise ft.error(
-                f"firm_id {firm!r} appears twice (also line {seen[firm]})",
+                "firm_id {firm!r} appears twice (also line {v1})",
+                values={"firm": firm, "v1": seen[firm]},
                 at=int(f["_line"][k]),
                 column="firm_id",
-                expected="unique firm ids",
+                expected=N_("unique firm ids"),
             )
         seen[firm] = int(f["_line"][k])
     countries = []
@@ -115,10 +119,11 @@ def read_network(firms: Path, links: Path) -> Network:
             countries.append(to_alpha3(code))
         except NotFoundError:
             raise ft.error(
-                f"unknown country {code!r}",
+                "unknown country {code!r}",
+                values={"code": code},
                 at=int(f["_line"][k]),
                 column="country",
-                expected="an ISO 3166 alpha-3 code such as JPN",
+                expected=N_("an ISO 3166 alpha-3 code such as JPN"),
             ) from None
     lt = open_table(links)
     columns = tuple(c for c in LINK_COLUMNS if c != "product" or "product" in lt.columns)
@@ -132,7 +137,8 @@ def read_network(firms: Path, links: Path) -> Network:
         )
         if (bad := first_true(pa.array(positions < 0))) is not None:
             raise lt.error(
-                f"unknown firm {g[column][bad]!r}",
+                "unknown firm {v1!r}",
+                values={"v1": g[column][bad]},
                 at=int(g["_line"][bad]),
                 column=column,
                 expected=f"a firm_id listed in {firms.name}",
@@ -141,10 +147,11 @@ def read_network(firms: Path, links: Path) -> Network:
     supplier, buyer = ends
     if (bad := first_true(pa.array(supplier == buyer))) is not None:
         raise lt.error(
-            f"firm {g['supplier_id'][bad]!r} supplies itself",
+            "firm {v1!r} supplies itself",
+            values={"v1": g["supplier_id"][bad]},
             at=int(g["_line"][bad]),
             column="buyer_id",
-            expected="a buyer other than the supplier (no self-loops)",
+            expected=N_("a buyer other than the supplier (no self-loops)"),
         )
     essential_text = np.char.lower(g["essential"].astype(str))
     is_true = np.isin(essential_text, _TRUE)
@@ -152,10 +159,11 @@ def read_network(firms: Path, links: Path) -> Network:
     known = is_true | irrelevant | np.isin(essential_text, _FALSE)
     if (bad := first_true(pa.array(~known))) is not None:
         raise lt.error(
-            f"essential is {g['essential'][bad]!r}",
+            "essential is {v1!r}",
+            values={"v1": g["essential"][bad]},
             at=int(g["_line"][bad]),
             column="essential",
-            expected="true, false or irrelevant",
+            expected=N_("true, false or irrelevant"),
         )
     # without a product, an input is the supplier's sector (as in the ESRI reference)
     sectors = np.asarray(f["sector"], dtype=object)
@@ -185,9 +193,10 @@ def _check_duplicates(
     for k, key in enumerate(zip(supplier.tolist(), buyer.tolist(), product.tolist(), strict=True)):
         if key in seen:
             raise tf.error(
-                f"the link is a duplicate of line {seen[key]} (same supplier, buyer and product)",
+                "the link is a duplicate of line {v1} (same supplier, buyer and product)",
+                values={"v1": seen[key]},
                 at=int(lines[k]),
-                expected="one row per link",
+                expected=N_("one row per link"),
             )
         seen[key] = int(lines[k])
 

@@ -104,7 +104,9 @@ def with_sector_essentiality(network: Network, matrix: Mapping[tuple[str, str], 
     bad = {v for v in matrix.values() if v not in ESSENTIALITY_LEVELS}
     if bad:
         raise InputError(
-            f"unknown essentiality {sorted(bad)}", expected=", ".join(ESSENTIALITY_LEVELS)
+            "unknown essentiality {v1}",
+            values={"v1": sorted(bad)},
+            expected=", ".join(ESSENTIALITY_LEVELS),
         )
     sectors = np.array(network.sectors, dtype=object)
     pairs = zip(sectors[network.supplier], sectors[network.buyer], strict=True)

@@ -224,7 +224,7 @@ def compile_network(
     [5, 6, 7, 8, 9, 0, 1, 2, 3, 4]
     """
     if model not in MODELS:
-        raise InputError(f"model {model!r}", expected=" or ".join(MODELS))
+        raise InputError("model {model!r}", values={"model": model}, expected=" or ".join(MODELS))
     prop = Propagator.of(network, replaceability)
     n = network.n_firms
     coo = prop.links_to_slots.tocoo()

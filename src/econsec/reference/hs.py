@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from econsec.errors import InputError, NotFoundError
+from econsec.i18n import N_
 
 __all__ = [
     "HS_REVISIONS",
@@ -86,7 +87,9 @@ def normalise_hs6(code: str | int) -> str:
         text = "0" + text
     if not _HS6.match(text):
         raise InputError(
-            f"HS code {code!r} is not six digits", expected="a six-digit HS code such as 850511"
+            "HS code {code!r} is not six digits",
+            values={"code": code},
+            expected=N_("a six-digit HS code such as 850511"),
         )
     return text
 
@@ -123,10 +126,11 @@ def load_nomenclature(path: Path) -> Nomenclature:
         missing = {"hscode", "description"} - set(reader.fieldnames or [])
         if missing:
             raise InputError(
-                f"missing column(s) {', '.join(sorted(missing))}",
+                "missing column(s) {v1}",
+                values={"v1": ", ".join(sorted(missing))},
                 file=str(path),
                 line=1,
-                expected="columns hscode,description",
+                expected=N_("columns hscode,description"),
             )
         descriptions = {row["hscode"].strip(): row["description"].strip() for row in reader}
     return Nomenclature(source=str(path), descriptions=descriptions)
@@ -178,10 +182,11 @@ def load_concordance(path: Path) -> Concordance:
         missing = needed - set(reader.fieldnames or [])
         if missing:
             raise InputError(
-                f"missing column(s) {', '.join(sorted(missing))}",
+                "missing column(s) {v1}",
+                values={"v1": ", ".join(sorted(missing))},
                 file=str(path),
                 line=1,
-                expected="columns code.after,code.before,Relationship,adjustment",
+                expected=N_("columns code.after,code.before,Relationship,adjustment"),
             )
         for line, row in enumerate(reader, start=2):
             match = re.fullmatch(r"(\d{4}) to (\d{4})", row["adjustment"].strip())
@@ -191,7 +196,7 @@ def load_concordance(path: Path) -> Concordance:
                     file=str(path),
                     line=line,
                     column="adjustment",
-                    expected="'YYYY to YYYY'",
+                    expected=N_("'YYYY to YYYY'"),
                 )
             newer, older = f"HS{match[1]}", f"HS{match[2]}"
             if newer not in HS_REVISIONS or older not in HS_REVISIONS:

@@ -31,6 +31,7 @@ import pycountry
 import yaml
 
 from econsec.errors import InputError, NotFoundError
+from econsec.i18n import N_
 from econsec.reference.hs import HS_REVISIONS, Concordance, load_concordance, normalise_hs6
 
 __all__ = [
@@ -176,8 +177,9 @@ def check_hs6(code: str | int, *, field: str = "product") -> str:
         text = descriptions[best]
         hint = f"; did you mean {best} ({text[:40]}{'...' if len(text) > 40 else ''})?"
     raise InputError(
-        f"{field}: HS code {hs6!r} is in no HS revision (1992-2022){hint}",
-        expected="a six-digit HS code such as 850511",
+        "{field}: HS code {hs6!r} is in no HS revision (1992-2022){hint}",
+        values={"field": field, "hs6": hs6, "hint": hint},
+        expected=N_("a six-digit HS code such as 850511"),
     )
 
 

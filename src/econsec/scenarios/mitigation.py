@@ -34,6 +34,7 @@ import numpy as np
 from econsec import highs
 from econsec.analysis.concentration import SqlEngine
 from econsec.errors import Infeasible, InputError, InsufficientData
+from econsec.i18n import N_
 from econsec.scenarios.substitution import shares
 
 __all__ = [
@@ -98,9 +99,17 @@ def _bounds(p: Problem) -> np.ndarray:
 
 def _check(p: Problem) -> None:
     if not 0 <= p.min_share <= p.cap:
-        raise InputError(f"least share {p.min_share}", expected=f"a share in [0, cap {p.cap}]")
+        raise InputError(
+            "least share {min_share}",
+            values={"min_share": p.min_share},
+            expected=f"a share in [0, cap {p.cap}]",
+        )
     if p.max_suppliers < 1:
-        raise InputError(f"most suppliers {p.max_suppliers}", expected="a whole number ≥ 1")
+        raise InputError(
+            "most suppliers {max_suppliers}",
+            values={"max_suppliers": p.max_suppliers},
+            expected=N_("a whole number ≥ 1"),
+        )
     upper = _bounds(p)
     best = np.sort(upper)[::-1][: p.max_suppliers]
     if best.sum() >= 1 - 1e-9:
@@ -325,7 +334,11 @@ def stockpile_days(mean_disruption_days: float, probability: float, uncovered: f
     69.1
     """
     if not 0 <= probability < 1:
-        raise InputError(f"probability {probability}", expected="a number in [0, 1)")
+        raise InputError(
+            "probability {probability}",
+            values={"probability": probability},
+            expected=N_("a number in [0, 1)"),
+        )
     return -mean_disruption_days * math.log(1 - probability) * max(0.0, min(1.0, uncovered))
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from econsec.errors import InputError, NotFoundError
+from econsec.i18n import N_
 from econsec.reference.catalogue import select_products
 from econsec.reference.countries import group_members, to_alpha3
 
@@ -135,8 +136,8 @@ def _countries(names: list[str], where: str, source: str) -> frozenset[str]:
             out.add(to_alpha3(name))
         except NotFoundError:
             raise InputError(
-                f"unknown country or group {name!r}", file=source, column=where,
-                expected="an ISO 3166 code, a country name or a group such as G7",
+                "unknown country or group {name!r}", values={"name": name}, file=source, column=where,
+                expected=N_("an ISO 3166 code, a country name or a group such as G7"),
             ) from None  # fmt: skip
     return frozenset(out)
 
@@ -185,8 +186,8 @@ def parse_scenario(raw: Any, source: str = "scenario") -> Scenario:
                 start = dt.date.fromisoformat(text)
             except ValueError:
                 raise InputError(
-                    f"bad date {m['start']!r}", file=source, column=f"{where}.start",
-                    expected="YYYY-MM or YYYY-MM-DD",
+                    "bad date {v1!r}", values={"v1": m['start']}, file=source, column=f"{where}.start",
+                    expected=N_("YYYY-MM or YYYY-MM-DD"),
                 ) from None  # fmt: skip
         products: frozenset[str] = frozenset()
         if "products" in m:
@@ -262,7 +263,8 @@ def read_scenario(text: str, source: str = "scenario") -> Scenario:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(
-            f"not valid YAML: {getattr(exc, 'problem', exc)}",
+            "not valid YAML: {v1}",
+            values={"v1": getattr(exc, "problem", exc)},
             file=source,
             line=mark.line + 1 if mark else None,
         ) from None
@@ -295,5 +297,7 @@ def load_scenario(path: Path) -> Scenario:
     try:
         text = path.read_text("utf-8")
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+        raise InputError(
+            "cannot read: {strerror}", values={"strerror": exc.strerror}, file=str(path)
+        ) from None
     return read_scenario(text, str(path))

@@ -34,6 +34,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from econsec.errors import InputError
+from econsec.i18n import N_
 from econsec.scenarios.model import Scenario
 from econsec.scenarios.trade import TradeImpact
 from econsec.sectors.leontief import calc_A, leontief_output
@@ -102,13 +103,14 @@ def read_hs_isic3(path: Path) -> dict[str, str]:
             missing = {"HS6_6d", "ISIC3_2d"} - set(reader.fieldnames or ())
             if missing:
                 raise InputError(
-                    f"missing column(s) {', '.join(sorted(missing))}",
+                    "missing column(s) {v1}",
+                    values={"v1": ", ".join(sorted(missing))},
                     file=str(path),
-                    expected="columns HS6_6d and ISIC3_2d",
+                    expected=N_("columns HS6_6d and ISIC3_2d"),
                 )
             return {row["HS6_6d"].zfill(6): row["ISIC3_2d"].zfill(2) for row in reader}
     except OSError as exc:
-        raise InputError(f"cannot read: {exc}", file=str(path)) from None
+        raise InputError("cannot read: {exc}", values={"exc": exc}, file=str(path)) from None
 
 
 def sector_impact(

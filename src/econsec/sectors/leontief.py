@@ -306,7 +306,10 @@ def extract(
     if sector is not None:
         rows = rows[np.array(mrio.sectors)[rows] == sector]
         if rows.size == 0:
-            raise InputError(f"no sector {sector!r} of {from_country} in {mrio.source}")
+            raise InputError(
+                "no sector {sector!r} of {from_country} in {source}",
+                values={"sector": sector, "from_country": from_country, "source": mrio.source},
+            )
     if to_country is not None:
         cols = mrio.rows_of(to_country)
         A_star = A.tocsr()

@@ -109,7 +109,8 @@ def read_wiod(folder: Path, year: int) -> MRIO:
         )
     except KeyError as exc:
         raise InputError(
-            f"country-sector {exc.args[0]} is not in the gross output table",
+            "country-sector {v1} is not in the gross output table",
+            values={"v1": exc.args[0]},
             file=str(paths["Z_long"]),
         ) from None
     Z = sp.csr_matrix((np.asarray(z["value_musd"], float), (rows, cols)), shape=(n, n))
@@ -216,7 +217,9 @@ def read_mrio(path: Path, year: int, kind: str = "wiod") -> MRIO:
     if kind == "wiod":
         return read_wiod(path, year)
     if kind not in KINDS:
-        raise InputError(f"unknown table kind {kind!r}", expected=", ".join(KINDS))
+        raise InputError(
+            "unknown table kind {kind!r}", values={"kind": kind}, expected=", ".join(KINDS)
+        )
     if not path.exists():
         raise InputError("no such file or folder", file=str(path))
     import pymrio
@@ -229,8 +232,10 @@ def read_mrio(path: Path, year: int, kind: str = "wiod") -> MRIO:
             io = pymrio.parse_exiobase3(path)
             source, unit = f"EXIOBASE 3 ({path.name})", "million EUR"
     except FileNotFoundError as exc:
-        raise InputError(f"not found: {exc}", file=str(path)) from None
+        raise InputError("not found: {exc}", values={"exc": exc}, file=str(path)) from None
     except Exception as exc:  # pymrio's parsers raise many kinds on a malformed file
         expected = "an OECD ICIO table (CSV)" if kind == "oecd" else "an EXIOBASE 3 archive"
-        raise InputError(f"cannot parse: {exc}", file=str(path), expected=expected) from None
+        raise InputError(
+            "cannot parse: {exc}", values={"exc": exc}, file=str(path), expected=expected
+        ) from None
     return from_pymrio(io, source=source, unit=unit)

@@ -27,6 +27,7 @@ from typing import TypeAlias
 
 from econsec.access.policy import Classification
 from econsec.errors import FieldProblem, NotFoundError, RecordsRejected
+from econsec.i18n import N_, Message
 from econsec.reference.countries import to_alpha3
 from econsec.spreadsheet import restore
 
@@ -376,22 +377,29 @@ def _number(f: Field, value: object, whole: bool) -> float | int:
     return int(number) if whole else float(number)
 
 
-def _expected(f: Field) -> str:
+def _expected(f: Field) -> Message:
     if f.type in ("int", "number"):
-        kind = "a whole number" if f.type == "int" else "a number"
-        return f"{kind} from {f.minimum:g} to {f.maximum:g}"
-    return {
-        "text": f"text of at most {f.max_length} characters",
-        "country": "an ISO 3166 country code or name",
-        "hs6": "a 6-digit HS code",
-        "bool": "true or false",
-        "date": "a date YYYY-MM-DD",
-        "choice": "one of " + ", ".join(f.choices),
-        "lei": "a 20-character LEI with valid check digits (ISO 17442)",
-        "corporate_number": "a 13-digit corporate number with a valid check digit",
-        "countries": "country codes or names (a list, or ;-separated)",
-        "texts": f"texts of at most {f.max_length} characters (a list, or ;-separated)",
-    }[f.type]
+        kind = (
+            N_("a whole number from {low:g} to {high:g}")
+            if f.type == "int"
+            else N_("a number from {low:g} to {high:g}")
+        )
+        return Message(kind, {"low": f.minimum, "high": f.maximum})
+    return Message(
+        {
+            "text": N_("text of at most {length} characters"),
+            "country": N_("an ISO 3166 country code or name"),
+            "hs6": N_("a 6-digit HS code"),
+            "bool": N_("true or false"),
+            "date": N_("a date YYYY-MM-DD"),
+            "choice": N_("one of {choices}"),
+            "lei": N_("a 20-character LEI with valid check digits (ISO 17442)"),
+            "corporate_number": N_("a 13-digit corporate number with a valid check digit"),
+            "countries": N_("country codes or names (a list, or ;-separated)"),
+            "texts": N_("texts of at most {length} characters (a list, or ;-separated)"),
+        }[f.type],
+        {"length": f.max_length, "choices": ", ".join(f.choices)},
+    )
 
 
 def _convert(f: Field, value: object) -> Value:
@@ -485,7 +493,14 @@ def check(
         raise RecordsRejected([FieldProblem(None, "records", "no records")], source=source)
     if len(records) > max_records:
         raise RecordsRejected(
-            [FieldProblem(None, "records", f"at most {max_records} records per submission")],
+            [
+                FieldProblem(
+                    None,
+                    "records",
+                    "at most {max_records} records per submission",
+                    values={"max_records": max_records},
+                )
+            ],
             source=source,
         )
     out = []
@@ -494,7 +509,12 @@ def check(
             problems.append(FieldProblem(row, "record", "expected an object of fields"))
             continue
         problems += [
-            FieldProblem(row, str(name), "unknown field (expected one of " + ", ".join(known) + ")")
+            FieldProblem(
+                row,
+                str(name),
+                "unknown field (expected one of {known})",
+                {"known": ", ".join(known)},
+            )
             for name in record
             if name not in known
         ]
@@ -503,14 +523,23 @@ def check(
             value = record.get(f.name)
             if value is None or value == [] or (isinstance(value, str) and not value.strip()):
                 if f.required:
-                    problems.append(FieldProblem(row, f.name, f"missing ({_expected(f)})"))
+                    problems.append(
+                        FieldProblem(row, f.name, "missing ({v1})", values={"v1": _expected(f)})
+                    )
                 clean[f.name] = f.default
                 continue
             try:
                 clean[f.name] = _convert(f, value)
             except ValueError:
                 shown = repr(value)[:60]
-                problems.append(FieldProblem(row, f.name, f"expected {_expected(f)}, got {shown}"))
+                problems.append(
+                    FieldProblem(
+                        row,
+                        f.name,
+                        "expected {v1}, got {shown}",
+                        values={"v1": _expected(f), "shown": shown},
+                    )
+                )
         out.append(clean)
     if problems:
         raise RecordsRejected(problems, source=source)
@@ -593,14 +622,19 @@ def parse_csv(data: bytes, *, source: str = "upload") -> list[dict[str, str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RecordsRejected(
-            [FieldProblem(None, "file", f"not UTF-8 text (byte {exc.start})")], source=source
+            [
+                FieldProblem(
+                    None, "file", "not UTF-8 text (byte {start})", values={"start": exc.start}
+                )
+            ],
+            source=source,
         ) from None
     try:
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         rows = list(reader)
     except csv.Error as exc:
         raise RecordsRejected(
-            [FieldProblem(None, "file", f"malformed CSV: {exc}")], source=source
+            [FieldProblem(None, "file", "malformed CSV: {exc}", values={"exc": exc})], source=source
         ) from None
     if not rows or not any(h.strip() for h in rows[0]):
         raise RecordsRejected([FieldProblem(None, "file", "no header row")], source=source)
@@ -612,7 +646,12 @@ def parse_csv(data: bytes, *, source: str = "upload") -> list[dict[str, str]]:
             continue
         if len(values) != len(header):
             problems.append(
-                FieldProblem(row, "row", f"{len(values)} values for {len(header)} columns")
+                FieldProblem(
+                    row,
+                    "row",
+                    "{v1} values for {v2} columns",
+                    values={"v1": len(values), "v2": len(header)},
+                )
             )
             continue
         records.append(dict(zip(header, map(restore, values), strict=True)))

@@ -37,6 +37,7 @@ from typing import TypeAlias
 import numpy as np
 
 from econsec.errors import FieldProblem, RecordsRejected
+from econsec.i18n import N_, Message
 from econsec.sharing.disclosure import Guard, Verdict, check
 from econsec.sharing.ledger import Statistic, statistic
 
@@ -216,8 +217,8 @@ def parse_questions(items: object) -> tuple[Question, ...]:
                 FieldProblem(None, f"{where}.text_ja", "expected up to 1000 characters")
             )
         if kind not in QUESTION_TYPES:
-            problems.append(FieldProblem(None, f"{where}.type",
-                                         "expected one of " + ", ".join(QUESTION_TYPES)))  # fmt: skip
+            problems.append(FieldProblem(None, f"{where}.type", "expected one of {types}",
+                                         {"types": ", ".join(QUESTION_TYPES)}))  # fmt: skip
             continue
         options = q.get("options") or []
         if kind in ("single", "multiple") and (
@@ -294,23 +295,25 @@ def check_answers(questions: Sequence[Question], answers: object) -> dict[str, A
         ok = False
         if q.type == "likert":
             ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= q.scale
-            expected = f"a whole number from 1 to {q.scale}"
+            expected = Message(N_("a whole number from 1 to {scale}"), {"scale": q.scale})
         elif q.type == "single":
             ok = value in q.options
-            expected = "one of " + ", ".join(q.options)
+            expected = Message(N_("one of {choices}"), {"choices": ", ".join(q.options)})
         elif q.type == "multiple":
             ok = isinstance(value, list) and bool(value) and all(v in q.options for v in value)
             value = sorted(set(value)) if ok else value
-            expected = "a list of: " + ", ".join(q.options)
+            expected = Message(N_("a list of: {choices}"), {"choices": ", ".join(q.options)})
         else:
             ok = (isinstance(value, (int, float)) and not isinstance(value, bool)
                   and np.isfinite(value) and (q.minimum is None or value >= q.minimum)
                   and (q.maximum is None or value <= q.maximum))  # fmt: skip
-            expected = f"a number from {q.minimum} to {q.maximum}"
+            expected = Message(N_("a number from {low} to {high}"),
+                               {"low": q.minimum, "high": q.maximum})  # fmt: skip
         if ok:
             out[qid] = value
         else:
-            problems.append(FieldProblem(None, qid, f"expected {expected}, got {value!r}"[:200]))
+            problems.append(FieldProblem(None, qid, "expected {expected}, got {shown}",
+                                         {"expected": expected, "shown": repr(value)[:120]}))  # fmt: skip
     if problems:
         raise RecordsRejected(problems)
     return out

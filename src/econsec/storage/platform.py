@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from econsec.access.policy import Classification, Clearance
 from econsec.errors import ConfigError, InputError, NotFoundError
+from econsec.i18n import N_
 from econsec.sharing.audit import chain_entry, verify
 from econsec.sharing.compartments import compartment_of
 from econsec.sharing.records import (
@@ -118,9 +119,9 @@ def create_org(
     conn: sa.Connection, name: str, kind: str, sector: str | None, size: str | None = None
 ) -> str:
     if kind not in ("firm", "government"):
-        raise InputError(f"unknown organisation kind {kind!r}", expected="firm or government")
+        raise InputError(f"unknown organisation kind {kind!r}", expected=N_("firm or government"))
     if size not in (None, "small", "medium", "large"):
-        raise InputError(f"unknown size class {size!r}", expected="small, medium or large")
+        raise InputError(f"unknown size class {size!r}", expected=N_("small, medium or large"))
     if conn.execute(sa.select(organisations.c.id).where(organisations.c.name == name)).first():
         raise InputError(f"an organisation named {name!r} exists already")
     org_id = str(uuid.uuid4())

@@ -37,6 +37,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 from econsec.errors import InputError, NotFoundError
+from econsec.i18n import N_
 from econsec.trade.flows import FLOW_KEY, FLOW_SCHEMA, READING_SCHEMA, Reading
 
 __all__ = [
@@ -142,7 +143,9 @@ def _read_manifest(ws: Workspace) -> Manifest:
         data = json.loads(path.read_text("utf-8"))  # JSON: checked below
         return Manifest(int(data["format"]), tuple(_import(i) for i in data["imports"]))
     except (ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"the workspace manifest is damaged ({exc})", file=str(path)) from None
+        raise InputError(
+            "the workspace manifest is damaged ({exc})", values={"exc": exc}, file=str(path)
+        ) from None
 
 
 def _write_manifest(ws: Workspace, manifest: Manifest) -> None:
@@ -205,10 +208,13 @@ def _check_conflicts(con: duckdb.DuckDBPyConnection, reading: Reading, position:
         first, second = row[-2], row[-1]
         key = ", ".join(f"{k}={v}" for k, v in zip(FLOW_KEY, row, strict=False) if v is not None)
         raise InputError(
-            f"{position}s {first} and {second} give different values for the same flow ({key})",
+            "{position}s {first} and {second} give different values for the same flow ({key})",
+            values={"position": position, "first": first, "second": second, "key": key},
             file=str(reading.path),
-            expected="one value per flow; remove one of the rows, or import with --dedupe to "
-            "keep the largest",
+            expected=N_(
+                "one value per flow; remove one of the rows, or import with --dedupe to "
+                "keep the largest"
+            ),
         )
 
 
@@ -308,7 +314,7 @@ def _prepare(
         raise InputError(
             "the file has no data rows to import",
             file=str(reading.path),
-            expected="at least one row of flows after the header",
+            expected=N_("at least one row of flows after the header"),
         )
     # A database file in the staging folder, with a memory cap: large imports spill to disk
     # instead of holding every row in memory.
@@ -376,7 +382,7 @@ def _prepare(
             raise InputError(
                 "every flow in the file is already in the workspace",
                 file=str(reading.path),
-                expected="new flows",
+                expected=N_("new flows"),
             )
         sides = sorted(
             r[0] for r in con.execute("SELECT DISTINCT reported_by FROM clean").fetchall()
@@ -431,9 +437,12 @@ def _against_existing(
     if clash is not None:
         key = ", ".join(f"{k}={v}" for k, v in zip(FLOW_KEY, clash, strict=False) if v is not None)
         raise InputError(
-            f"the workspace already holds a different value for a flow in this file ({key})",
+            "the workspace already holds a different value for a flow in this file ({key})",
+            values={"key": key},
             file=str(reading.path),
-            expected="new flows only, or --replace to supersede the source's data for these years",
+            expected=N_(
+                "new flows only, or --replace to supersede the source's data for these years"
+            ),
         )
     before = con.execute("SELECT count(*) FROM clean").fetchone()
     con.execute(f"DELETE FROM clean c USING existing e WHERE {keys}")

@@ -23,6 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from econsec.errors import InputError, NotFoundError
+from econsec.i18n import N_
 from econsec.reference.hs import hs_revision
 from econsec.trade import fields
 from econsec.trade.flows import Reading, canonical_batch, constant, positions
@@ -42,7 +43,7 @@ def find_country_file(data_file: Path) -> Path:
         raise InputError(
             "no BACI country-code file beside the data file",
             file=str(data_file),
-            expected="country_codes_V*.csv in the same folder, or give it with --country-codes",
+            expected=N_("country_codes_V*.csv in the same folder, or give it with --country-codes"),
         )
     match = _NAME.search(data_file.name)
     if match:
@@ -64,7 +65,7 @@ def read_country_codes(path: Path) -> dict[str, str]:
                     "not a BACI country-code file",
                     file=str(path),
                     line=1,
-                    expected="columns country_code and country_iso3 (or iso_3digit_alpha)",
+                    expected=N_("columns country_code and country_iso3 (or iso_3digit_alpha)"),
                 )
             table: dict[str, str] = {}
             for line, row in enumerate(reader, start=2):
@@ -74,11 +75,13 @@ def read_country_codes(path: Path) -> dict[str, str]:
                         "bad country row",
                         file=str(path),
                         line=line,
-                        expected="a numeric country_code and an alpha-3 code",
+                        expected=N_("a numeric country_code and an alpha-3 code"),
                     )
                 table[str(int(code))] = _NON_ISO.get(alpha, alpha)
     except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", file=str(path), expected="a UTF-8 CSV file") from None
+        raise InputError(
+            "not UTF-8 text", file=str(path), expected=N_("a UTF-8 CSV file")
+        ) from None
     return table
 
 
@@ -90,7 +93,7 @@ def _revision(path: Path, given: str | None) -> str:
         raise InputError(
             "cannot tell the HS revision from the file name",
             file=str(path),
-            expected="a name like BACI_HS17_Y2022_V202601.csv, or give --hs-revision",
+            expected=N_("a name like BACI_HS17_Y2022_V202601.csv, or give --hs-revision"),
         )
     return hs_revision(match[1])
 

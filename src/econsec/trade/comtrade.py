@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from econsec.errors import NotFoundError
+from econsec.i18n import N_
 from econsec.reference.countries import to_alpha3
 from econsec.reference.hs import hs_revision
 from econsec.trade import fields
@@ -82,10 +83,13 @@ def _pick(tf: TableFile, *names: str) -> str:
         if name in tf.columns:
             return name
     raise tf.error(
-        f"missing column {' or '.join(names)}",
+        "missing column {v1}",
+        values={"v1": " or ".join(names)},
         at=1 if tf.kind == "csv" else None,
-        expected="the columns of a UN Comtrade extract (refYear or period, reporterCode, "
-        "partnerCode, cmdCode, flowCode, primaryValue, netWgt)",
+        expected=N_(
+            "the columns of a UN Comtrade extract (refYear or period, reporterCode, "
+            "partnerCode, cmdCode, flowCode, primaryValue, netWgt)"
+        ),
     )
 
 
@@ -99,7 +103,7 @@ def read_comtrade(path: Path, *, hs_rev: str | None = None) -> Reading:
     if hs_rev is None and "classificationCode" not in tf.columns:
         raise tf.error(
             "cannot tell the HS revision",
-            expected="a classificationCode column, or give --hs-revision",
+            expected=N_("a classificationCode column, or give --hs-revision"),
         )
     dropped: Counter[str] = Counter()
     columns = (period, reporter, partner)
@@ -117,10 +121,11 @@ def _revisions(tf: TableFile, batch: Batch, given: str | None) -> pa.Array:
         except NotFoundError:
             bad = pc.index(values, code).as_py()
             raise tf.error(
-                f"unknown classification {code!r}",
+                "unknown classification {code!r}",
+                values={"code": code},
                 at=batch.first + bad,
                 column="classificationCode",
-                expected="an HS revision such as H5 or H6",
+                expected=N_("an HS revision such as H5 or H6"),
             ) from None
     keys = pa.array(list(table), pa.string())
     return pc.take(pa.array(list(table.values()), pa.string()), pc.index_in(values, value_set=keys))

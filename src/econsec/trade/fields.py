@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from econsec.errors import NotFoundError
+from econsec.i18n import N_
 from econsec.trade.tablefile import MAX_PROBLEMS, Batch, TableFile, first_true
 
 __all__ = ["blank", "countries", "flag", "hs6", "missing", "numbers", "periods", "years"]
@@ -28,16 +29,20 @@ def missing(values: pa.Array) -> pa.Array:
 
 
 def flag(
-    tf: TableFile, batch: Batch, column: str, bad: pa.Array, problem: str, expected: str
-) -> pa.Array:
+    tf: TableFile, batch: Batch, column: str, bad: pa.Array, problem: str, expected: str,
+    **values: object,
+) -> pa.Array:  # fmt: skip
     """Note the values where ``bad`` is true (the first :data:`MAX_PROBLEMS` of the batch);
-    return ``bad`` with nulls read as false, for masking."""
+    return ``bad`` with nulls read as false, for masking. ``problem`` and ``expected`` are
+    catalogue messages; ``{value}`` in them is the bad value, other fields come from
+    ``values``."""
     bad = pc.fill_null(bad, False)
     if first_true(bad) is None:
         return bad
     for index in pc.indices_nonzero(bad).to_pylist()[:MAX_PROBLEMS]:
         value = batch.columns[column][index].as_py()
-        tf.note(f"{problem}: {value!r}", at=batch.first + index, column=column, expected=expected)
+        tf.note(problem, at=batch.first + index, column=column, expected=expected,
+                values={"value": value, **values})  # fmt: skip
     return bad
 
 
@@ -53,11 +58,15 @@ def numbers(
     values = batch.columns[column]
     absent = missing(values)
     if not optional:
-        flag(tf, batch, column, absent, "missing value", "a number")
+        flag(tf, batch, column, absent, "missing value: {value!r}", N_("a number"))
     ok = pc.or_(absent, pc.match_substring_regex(values, _NUMBER))
-    bad = flag(tf, batch, column, pc.invert(ok), "not a number", "a number such as 1234.5")
+    bad = flag(
+        tf, batch, column, pc.invert(ok), "not a number: {value!r}", N_("a number such as 1234.5")
+    )
     parsed = pc.cast(blank(pc.utf8_trim_whitespace(values), pc.or_(absent, bad)), pa.float64())
-    negative = flag(tf, batch, column, pc.less(parsed, 0), "negative value", "a number >= 0")
+    negative = flag(
+        tf, batch, column, pc.less(parsed, 0), "negative value: {value!r}", N_("a number >= 0")
+    )
     parsed = blank(parsed, negative)
     return pc.multiply(parsed, scale) if scale != 1.0 else parsed
 
@@ -66,7 +75,14 @@ def years(tf: TableFile, batch: Batch, column: str) -> pa.Array:
     """Four-digit years between 1900 and 2100 as int16."""
     values = pc.utf8_trim_whitespace(batch.columns[column])
     ok = pc.match_substring_regex(values, r"^(19|20)\d\d$|^2100$")
-    bad = flag(tf, batch, column, pc.invert(ok), "not a year", "a four-digit year such as 2022")
+    bad = flag(
+        tf,
+        batch,
+        column,
+        pc.invert(ok),
+        "not a year: {value!r}",
+        N_("a four-digit year such as 2022"),
+    )
     return pc.cast(blank(values, bad), pa.int16())
 
 
@@ -74,7 +90,9 @@ def periods(tf: TableFile, batch: Batch, column: str) -> tuple[pa.Array, pa.Arra
     """Periods ``YYYY``, ``YYYYMM`` or ``YYYY-MM`` as (year int16, month int8 or null)."""
     values = pc.replace_substring(pc.utf8_trim_whitespace(batch.columns[column]), "-", "")
     ok = pc.match_substring_regex(values, r"^(19|20)\d\d((0[1-9])|(1[0-2]))?$")
-    bad = flag(tf, batch, column, pc.invert(ok), "bad period", "YYYY, YYYYMM or YYYY-MM")
+    bad = flag(
+        tf, batch, column, pc.invert(ok), "bad period: {value!r}", N_("YYYY, YYYYMM or YYYY-MM")
+    )
     values = blank(values, bad)
     year = pc.cast(pc.utf8_slice_codeunits(values, 0, 4), pa.int16())
     monthly = pc.equal(pc.utf8_length(values), 6)
@@ -94,8 +112,8 @@ def hs6(tf: TableFile, batch: Batch, column: str, *, digits: int = 6) -> pa.Arra
     )
     ok = pc.and_(is_digits, pc.equal(pc.utf8_length(padded), digits))
     example = "850511" if digits == 6 else "8505110000"[:digits]
-    flag(tf, batch, column, pc.invert(ok), f"HS code is not {digits} digits",
-          f"a {digits}-digit HS code such as {example}")  # fmt: skip
+    flag(tf, batch, column, pc.invert(ok), "HS code is not {digits} digits: {value!r}",
+         N_("a {digits}-digit HS code such as {example}"), digits=digits, example=example)  # fmt: skip
     return pc.utf8_slice_codeunits(padded, 0, 6) if digits > 6 else padded
 
 
@@ -115,7 +133,7 @@ def countries(
         except NotFoundError as err:  # noted once per unknown code, at its first row
             table[code] = None
             hint = str(err).partition("; ")[2]
-            tf.note(f"unknown country code: {code!r}", column=column,
+            tf.note("unknown country code: {code!r}", values={"code": code}, column=column,
                     at=batch.first + pc.index(values, code).as_py(),
                     expected=expected + (f"; {hint}" if hint else ""))  # fmt: skip
     keys = pa.array(list(table), pa.string())

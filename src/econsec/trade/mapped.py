@@ -44,6 +44,7 @@ import pyarrow.compute as pc
 import yaml
 
 from econsec.errors import ConfigError
+from econsec.i18n import N_
 from econsec.reference.countries import to_alpha3
 from econsec.reference.hs import hs_revision
 from econsec.trade import fields
@@ -228,7 +229,9 @@ def _time(tf: TableFile, batch: Batch, m: TableMapping) -> tuple[pa.Array, pa.Ar
     b, column = _column(tf, batch, m, "month")
     values = pc.utf8_trim_whitespace(b.columns[column])
     ok = pc.match_substring_regex(values, r"^(0?[1-9]|1[0-2])$")
-    bad = fields.flag(tf, b, column, pc.invert(ok), "bad month", "a month number 1-12")
+    bad = fields.flag(
+        tf, b, column, pc.invert(ok), "bad month: {value!r}", N_("a month number 1-12")
+    )
     return year, pc.cast(fields.blank(values, bad), pa.int8())
 
 
@@ -236,8 +239,9 @@ def _product(tf: TableFile, batch: Batch, m: TableMapping) -> tuple[pa.Array, pa
     b, column = _column(tf, batch, m, "product")
     raw = pc.utf8_trim_whitespace(b.columns[column])
     if not m.is_hs:
-        expected = f"a {m.product_classification} product code"
-        fields.flag(tf, b, column, pc.equal(raw, ""), "missing product", expected)
+        fields.flag(tf, b, column, pc.equal(raw, ""), "missing product: {value!r}",
+                    N_("a {classification} product code"),
+                    classification=m.product_classification)  # fmt: skip
         return raw, raw
     return fields.hs6(tf, b, column, digits=m.product_digits), raw
 
@@ -314,7 +318,8 @@ def _directions(tf: TableFile, batch: Batch, m: TableMapping) -> Iterator[Part]:
         is_x = pc.is_in(flow, value_set=pa.array(m.export_codes))
         if (bad := first_true(pc.invert(pc.or_(is_m, is_x)))) is not None:
             raise tf.error(
-                f"unknown flow {flow[bad].as_py()!r}",
+                "unknown flow {v1!r}",
+                values={"v1": flow[bad].as_py()},
                 at=batch.first + bad,
                 column=column,
                 expected=f"one of {', '.join(m.import_codes + m.export_codes)} "

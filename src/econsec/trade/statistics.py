@@ -36,7 +36,9 @@ def _table(path: Path, sql: str, source: str, classification: str, **params: obj
     try:
         raw = duckdb.connect().sql(sql, params={"path": str(path), **params}).to_arrow_table()
     except duckdb.Error as exc:
-        raise InputError(f"not in the expected format: {exc}", file=str(path)) from None
+        raise InputError(
+            "not in the expected format: {exc}", values={"exc": exc}, file=str(path)
+        ) from None
     n = raw.num_rows
     # an eighth column, when the query selects one, is the quantity in kilograms
     columns = {

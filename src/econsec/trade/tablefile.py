@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gzip
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +20,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from econsec.errors import InputError, InputProblems
+from econsec.i18n import N_
 
 __all__ = ["MAX_PROBLEMS", "Batch", "TableFile", "first_true", "open_table"]
 
@@ -61,20 +62,27 @@ class TableFile:
         at: int | None = None,
         column: str | None = None,
         expected: str | None = None,
+        values: Mapping[str, object] | None = None,
     ) -> InputError:
         """An :class:`InputError` located in this file."""
         where = {"line": at} if self.kind == "csv" else {"row": at}
-        return InputError(problem, file=str(self.path), column=column, expected=expected, **where)
+        return InputError(problem, file=str(self.path), column=column, expected=expected,
+                          values=values, **where)  # fmt: skip
 
     def note(
-        self, problem: str, *, at: int | None, column: str | None, expected: str | None
+        self,
+        problem: str,
+        *,
+        at: int | None,
+        column: str | None,
+        expected: str | None,
+        values: Mapping[str, object] | None = None,
     ) -> None:
         """Record a bad value and read on (the reading fails after the batch, with the first
         :data:`MAX_PROBLEMS` by position, or at the end)."""
         line, row = (at, None) if self.kind == "csv" else (None, at)
-        self.problems.append(
-            InputError(problem, line=line, row=row, column=column, expected=expected)
-        )
+        self.problems.append(InputError(problem, line=line, row=row, column=column,
+                                        expected=expected, values=values))  # fmt: skip
 
     def failure(self, stopped: bool = False) -> InputError:
         """The problems found, first by position, as one error naming this file; a single
@@ -82,8 +90,8 @@ class TableFile:
         found = sorted(self.problems, key=lambda e: (e.line or e.row or 0, e.column or ""))
         if len(found) == 1:
             (one,) = found
-            return InputError(one.problem, file=str(self.path), line=one.line, row=one.row,
-                              column=one.column, expected=one.expected)  # fmt: skip
+            return InputError(one.template, file=str(self.path), line=one.line, row=one.row,
+                              column=one.column, expected=one.expected, values=one.values)  # fmt: skip
         limit = MAX_PROBLEMS if stopped or len(found) > MAX_PROBLEMS else None
         return InputProblems(str(self.path), found[:MAX_PROBLEMS], limit=limit)
 
@@ -102,7 +110,8 @@ class TableFile:
             near = [c for c in self.columns if c.lower() in {m.lower() for m in missing}]
             hint = f"; found {', '.join(near)} (names are case-sensitive)" if near else ""
             raise self.error(
-                f"missing column(s) {', '.join(missing)}{hint}",
+                "missing column(s) {v1}{hint}",
+                values={"v1": ", ".join(missing), "hint": hint},
                 at=1 if self.kind == "csv" else None,
                 expected=f"the columns of {layout}: {', '.join(names)}",
             )
@@ -154,7 +163,8 @@ class TableFile:
             if invalid:
                 text, expected, actual = invalid[0]
                 raise self.error(
-                    f"{actual} fields where the header has {expected}",
+                    "{actual} fields where the header has {expected}",
+                    values={"actual": actual, "expected": expected},
                     at=_line_of(self.path, text),
                     expected=f"{expected} fields ({self.delimiter.join(self.columns)})",
                 ) from None
@@ -167,14 +177,15 @@ class TableFile:
             return self.error(
                 "text is not valid UTF-8",
                 at=line,
-                expected="a UTF-8 encoded file (re-save it as UTF-8, e.g. with iconv -t UTF-8)",
+                expected=N_("a UTF-8 encoded file (re-save it as UTF-8, e.g. with iconv -t UTF-8)"),
             )
         if self.path.suffix == ".gz" or "gzip" in text.lower() or "compress" in text.lower():
             return self.error(
-                f"the compressed file is truncated or corrupt ({text.splitlines()[0]})",
-                expected="a complete gzip file (download it again)",
+                "the compressed file is truncated or corrupt ({v1})",
+                values={"v1": text.splitlines()[0]},
+                expected=N_("a complete gzip file (download it again)"),
             )
-        return self.error(f"cannot read the file: {text.splitlines()[0]}")
+        return self.error("cannot read the file: {v1}", values={"v1": text.splitlines()[0]})
 
 
 def _as_text(array: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -217,19 +228,23 @@ def _read_header(path: Path) -> tuple[tuple[str, ...], str]:
             raw = handle.readline()
     except (OSError, EOFError, zlib.error) as exc:
         raise InputError(
-            f"cannot read the file ({exc})",
+            "cannot read the file ({exc})",
+            values={"exc": exc},
             file=str(path),
-            expected="a readable CSV file, plain or gzip-compressed",
+            expected=N_("a readable CSV file, plain or gzip-compressed"),
         ) from None
     if not raw.strip():
         raise InputError(
-            "the file is empty", file=str(path), expected="a header line and data rows"
+            "the file is empty", file=str(path), expected=N_("a header line and data rows")
         )
     try:
         header = raw.decode("utf-8-sig").strip()
     except UnicodeDecodeError:
         raise InputError(
-            "the header is not valid UTF-8", file=str(path), line=1, expected="a UTF-8 encoded file"
+            "the header is not valid UTF-8",
+            file=str(path),
+            line=1,
+            expected=N_("a UTF-8 encoded file"),
         ) from None
     delimiter = "\t" if "\t" in header and "," not in header else ","
     return tuple(name.strip().strip('"') for name in header.split(delimiter)), delimiter
@@ -243,7 +258,9 @@ def open_table(path: Path) -> TableFile:
         try:
             schema = pq.read_schema(path)
         except (pa.ArrowInvalid, OSError) as exc:
-            raise InputError(f"not a readable Parquet file ({exc})", file=str(path)) from None
+            raise InputError(
+                "not a readable Parquet file ({exc})", values={"exc": exc}, file=str(path)
+            ) from None
         return TableFile(path, tuple(schema.names), "parquet")
     columns, delimiter = _read_header(path)
     return TableFile(path, columns, "csv", delimiter)

@@ -138,7 +138,7 @@ def screen(
         s, source, engine = prepared.screen, prepared.source, prepared.engine
         rows = run_screen(engine, s).to_pylist()
     except EconsecError as exc:
-        context["error"] = str(exc)
+        context["error"] = exc.in_language(lang)
         return render(request, p, caller, "console_screen.html", status=422, **context)
     assert s.importers is not None  # the request names one importer
     code = s.importers[0].label
@@ -243,7 +243,8 @@ async def run(request: Request) -> Response:
         network = load_network(ws, name) if name else None
         run = run_in_workspace(ws, read_scenario(text, "scenario"), network=network)
     except EconsecError as exc:
-        return _scenario_page(request, p, caller, 422, text=text, error=str(exc), network=name)
+        return _scenario_page(request, p, caller, 422, text=text, network=name,
+                              error=exc.in_language(locale_of(request, caller)))  # fmt: skip
     data = run.result.as_dict()
     report = scenario_report(data, data_source=data["data_source"])
     return _scenario_page(request, p, caller, text=text, result=data, network=name,
@@ -287,14 +288,13 @@ async def _uploads(request: Request, *names: str) -> tuple[dict[str, str], dict[
     return fields, files
 
 
-def _problems_of(exc: EconsecError) -> list[dict[str, Any]]:
+def _problems_of(exc: EconsecError, lang: str) -> list[dict[str, Any]]:
     from econsec.errors import InputError, InputProblems
 
     if not isinstance(exc, InputError):
-        return [{"row": None, "field": "", "message": str(exc)}]
+        return [{"row": None, "field": "", "message": exc.in_language(lang)}]
     found = exc.problems if isinstance(exc, InputProblems) else (exc,)
-    return [{"row": e.line or e.row, "field": e.column or "",
-             "message": e.problem + (f" (expected {e.expected})" if e.expected else "")}
+    return [{"row": e.line or e.row, "field": e.column or "", "message": e.message(lang)}
             for e in found]  # fmt: skip
 
 
@@ -311,7 +311,7 @@ async def import_trade_file(request: Request) -> Response:
                               replace=bool(fields.get("replace")),
                               dedupe=bool(fields.get("dedupe")))  # fmt: skip
     except EconsecError as exc:
-        return _data_page(request, p, caller, 422, errors=_problems_of(exc),
+        return _data_page(request, p, caller, 422, errors=_problems_of(exc, locale_of(request, caller)),
                           error_file=getattr(exc, "file", None))  # fmt: skip
     return _data_page(request, p, caller, imported=result)
 
@@ -328,7 +328,7 @@ async def upload_network(request: Request) -> Response:
         network = save_network(p, caller, _workspace(p), name, files.get("firms", ("", b"")),
                                files.get("links", ("", b"")))  # fmt: skip
     except EconsecError as exc:
-        return _data_page(request, p, caller, 422, errors=_problems_of(exc),
+        return _data_page(request, p, caller, 422, errors=_problems_of(exc, locale_of(request, caller)),
                           error_file=getattr(exc, "file", None))  # fmt: skip
     return _data_page(request, p, caller, saved=(name, len(network.firm_ids), network.n_links))
 

@@ -104,6 +104,9 @@ def _environment(locale: str) -> jinja2.Environment:
     env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
     env.globals["rule_labels"] = RULE_LABELS
     env.globals["wording"] = wording
+    # a problem of rejected input in the page's language (already worded when a plain dict)
+    env.globals["worded"] = lambda pr: (pr["message"] if isinstance(pr, dict)
+                                        else pr.in_language(locale))  # fmt: skip
     env.filters["country"] = lambda code: _named("country", code, locale)
     env.filters["product"] = lambda code: _named("product", code, locale)
     return env

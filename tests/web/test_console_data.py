@@ -203,9 +203,10 @@ def test_the_register_and_the_events_filter_and_export_what_is_shown(own: Site) 
     assert out.startswith("200") and "1 events found in barley.csv" in out
     shown = c.get("/console/intelligence", params={"exporter": "aus"}).text
     assert '<span class="code" translate="no">AUS</span> Australia' in shown
-    assert (
-        'href="/console/intelligence/events.csv?exporter=AUS&amp;importer=&amp;product="' in shown
-    )
+    assert ('href="/console/intelligence/events.csv?exporter=AUS&amp;importer=&amp;product=&amp;'
+            'events_sort=confidence"') in shown  # fmt: skip
+    by_drop = c.get("/console/intelligence", params={"events_sort": "drop"}).text
+    assert '<option value="drop" selected>' in by_drop
     assert "No event matches the filter." in c.get("/console/intelligence",
                                                    params={"exporter": "CAN"}).text  # fmt: skip
     rows = c.get("/console/intelligence/events.csv", params={"product": "1003"})

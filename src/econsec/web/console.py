@@ -478,11 +478,21 @@ REGISTER_ORDER = {
 EVENT_FILTERS = ("exporter", "importer", "product")
 
 
-def _events(p: Platform, caller: Caller, wanted: dict[str, str]) -> list[intel_app.StoredEvent]:
-    """The stored events matching ``wanted`` (blank fields match all), most confident first."""
+#: How the events sort (each descending): most confident, latest first period, largest drop.
+EVENT_ORDER: dict[str, Callable[[intel_app.StoredEvent], Any]] = {
+    "confidence": lambda x: x.event.confidence,
+    "period": lambda x: x.event.period,
+    "drop": lambda x: x.event.drop_share,
+}
+
+
+def _events(
+    p: Platform, caller: Caller, wanted: dict[str, str], order: str = "confidence"
+) -> list[intel_app.StoredEvent]:
+    """The stored events matching ``wanted`` (blank fields match all), in ``order``."""
     found = [e for e in intel_app.list_events(p, caller)
              if all(str(getattr(e.event, k)).upper().startswith(v) for k, v in wanted.items())]  # fmt: skip
-    return sorted(found, key=lambda e: -e.event.confidence)
+    return sorted(found, key=EVENT_ORDER.get(order, EVENT_ORDER["confidence"]), reverse=True)
 
 
 def _register_filter(q: Mapping[str, str]) -> tuple[dict[str, str], Callable[[Incident], bool]]:
@@ -511,13 +521,14 @@ def _intelligence(
     page = int(q["page"]) if q.get("page", "").isdigit() else 1
     shown, page, pages = _paged(register_all, page)
     event_filter = {key: q.get(key, "").strip().upper()[:6] for key in EVENT_FILTERS}
-    events_all = _events(p, caller, event_filter)
+    events_order = q.get("events_sort", "") if q.get("events_sort") in EVENT_ORDER else "confidence"
+    events_all = _events(p, caller, event_filter, events_order)
     events_page = int(q["events_page"]) if q.get("events_page", "").isdigit() else 1
     events, events_page, events_pages = _paged(events_all, events_page)
 
     def _link(**changed: int) -> str:
         query = {"sort": order, "page": page, "events_page": events_page, **register_filter,
-                 **event_filter, **changed}  # fmt: skip
+                 **event_filter, "events_sort": events_order, **changed}  # fmt: skip
         return "/console/intelligence?" + urlencode(query)
 
     context = {"incidents": shown, "total_incidents": len(register_all), "sort": order,
@@ -527,8 +538,9 @@ def _intelligence(
                "register_filter": register_filter, "assessments": ASSESSMENTS,
                "register_export": "/console/intelligence/incidents.csv?"
                + urlencode(register_filter),
-               "events": events, "event_filter": event_filter,
-               "events_export": "/console/intelligence/events.csv?" + urlencode(event_filter),
+               "events": events, "event_filter": event_filter, "events_sort": events_order,
+               "events_export": "/console/intelligence/events.csv?"
+               + urlencode({**event_filter, "events_sort": events_order}),
                "imported": None, "detected": None,
                "candidates": [c for c in intel_app.incident_candidates(p, caller)
                               if not c.incidents],
@@ -556,16 +568,18 @@ def export_incidents(request: Request) -> Response:
 
 @router.get("/intelligence/events.csv")
 def export_events(
-    request: Request, exporter: str = "", importer: str = "", product: str = ""
-) -> Response:
-    """The early-warning events (filtered as the page) as spreadsheet-safe CSV."""
+    request: Request, exporter: str = "", importer: str = "", product: str = "",
+    events_sort: str = "confidence",
+) -> Response:  # fmt: skip
+    """The early-warning events (filtered and sorted as the page) as spreadsheet-safe CSV."""
     from econsec.reference.names import country_name, product_name
     from econsec.spreadsheet import MEDIA_TYPE, attachment, csv_bytes
 
     p, caller = require(request, "/console/intelligence")
     lang = locale_of(request, caller)
     wanted = {"exporter": exporter, "importer": importer, "product": product}
-    found = _events(p, caller, {k: v.strip().upper()[:6] for k, v in wanted.items()})
+    found = _events(p, caller, {k: v.strip().upper()[:6] for k, v in wanted.items()},
+                    events_sort)  # fmt: skip
     header = ["exporter", "exporter_name", "importer", "importer_name", "product",
               "product_name", "period", "confirmed", "drop_share", "persistence", "confidence",
               "incidents", "source"]  # fmt: skip

@@ -12,7 +12,10 @@ the service) translate these into exit codes and HTTP statuses; the core never d
     ├── Conflict            the request does not fit the object's state (a closed survey)
     ├── ConfigError         a setting, override file or environment variable is wrong
     ├── NotSignedIn         no valid credentials: sign in first
-    ├── TooManyRequests     too many attempts (sign-in limits, a locked account): retry later
+    ├── TooManyRequests     too many attempts (sign-in limits, a locked account, a data
+    │                       publisher's quota): retry later
+    ├── SourceUnavailable   a data publisher could not be reached or refused (network,
+    │                       proxy, key): the message says what to do
     ├── AccessDenied        the access policy refused (edges: 403, or 404 for objects)
     ├── DisclosureRefused   the disclosure guard refused a release; ``rule`` names why
     ├── Infeasible          an optimisation has no solution; the message names what binds
@@ -51,6 +54,7 @@ __all__ = [
     "PayloadTooLarge",
     "RecordsRejected",
     "SolverFailed",
+    "SourceUnavailable",
     "TooManyRequests",
 ]
 
@@ -274,6 +278,12 @@ class TooManyRequests(EconsecError):
     def __init__(self, message: str, retry_after: int) -> None:
         self.retry_after = max(1, int(retry_after))
         super().__init__(f"{message}; retry in {self.retry_after} s")
+
+
+class SourceUnavailable(EconsecError):
+    """A data publisher (CEPII, UN Comtrade) could not be reached or refused the request: no
+    network, a proxy wanting credentials, a wrong key, a failing server. Nothing was imported;
+    the message says what to do."""
 
 
 class AccessDenied(EconsecError):

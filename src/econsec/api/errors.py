@@ -29,6 +29,7 @@ from econsec.errors import (
     NotSignedIn,
     PayloadTooLarge,
     RecordsRejected,
+    SourceUnavailable,
     TooManyRequests,
 )
 
@@ -50,6 +51,7 @@ STATUS: dict[type[EconsecError], int] = {
     Infeasible: 422,
     ComputationFailed: 500,
     NotAcceptable: 406,
+    SourceUnavailable: 502,
 }
 
 

@@ -30,6 +30,7 @@ from econsec.errors import (
     NotSignedIn,
     PayloadTooLarge,
     RecordsRejected,
+    SourceUnavailable,
     TooManyRequests,
 )
 from econsec.settings import workspace_path
@@ -56,6 +57,7 @@ EXIT_CODES: dict[type[EconsecError], int] = {
     DisclosureRefused: 11,
     TooManyRequests: 12,
     NotAcceptable: 13,
+    SourceUnavailable: 14,
 }
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from econsec.cli.app import FormatOption, WorkspaceOption, data_app, emit, import_app, workspace
 
 if TYPE_CHECKING:
+    from econsec.app.fetching import Fetched, Progress
     from econsec.storage.workspace import ImportResult, Workspace
     from econsec.trade.flows import Reading
 
@@ -164,3 +165,124 @@ def _years(years: list[int]) -> str:
     if len(years) > 2 and years == list(range(years[0], years[-1] + 1)):
         return f"{years[0]}-{years[-1]}"
     return ", ".join(map(str, years))
+
+
+fetch_app = typer.Typer(
+    help="Fetch trade data from its publisher and import it into the workspace.",
+    no_args_is_help=True,
+)
+data_app.add_typer(fetch_app, name="fetch")
+
+
+def _years_option(text: str | None) -> list[int] | None:
+    from econsec.errors import InputError
+
+    if not text:
+        return None
+    try:
+        return [int(y) for y in text.split(",") if y.strip()]
+    except ValueError:
+        raise InputError("--years {text!r}", values={"text": text},
+                         expected="years separated by commas, e.g. 2022,2023") from None  # fmt: skip
+
+
+def _fetched(ws: Workspace, fetched: Fetched) -> None:
+    if fetched.downloaded is not None:
+        got = fetched.downloaded
+        typer.echo(f"downloaded {fetched.url} ({got.size:,} bytes"
+                   f"{', resumed' if got.resumed else ''}; sha256 {got.sha256[:12]})")  # fmt: skip
+    if fetched.note:
+        typer.echo(fetched.note)
+    for result in fetched.imports:
+        _report(ws, result)
+
+
+def _bar() -> tuple[Any, Progress]:
+    """A progress bar on standard error (on a terminal) and the callback that drives it."""
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.progress import (
+        Progress as Bar,
+    )
+
+    bar = Bar(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+              TimeRemainingColumn(), transient=True, disable=not sys.stderr.isatty())  # fmt: skip
+    tasks: dict[str, Any] = {}
+
+    def update(what: str, done: int, total: int | None) -> None:
+        if what not in tasks:
+            tasks[what] = bar.add_task(what, total=total)
+        bar.update(tasks[what], completed=done, total=total)
+
+    return bar, update
+
+
+@fetch_app.command("baci")
+def fetch_baci(
+    release: Annotated[str, typer.Option(help="BACI release, e.g. V202601.")],
+    hs: Annotated[str, typer.Option(help="HS revision of the release: HS92 … HS22.")],
+    years: Annotated[
+        str | None, typer.Option(help="Years to import, e.g. 2022,2023 (default: all).")
+    ] = None,
+    base_url: Annotated[str | None, typer.Option(help="Download location (default: CEPII's).")]
+    = None,
+    workspace_dir: WorkspaceOption = None,
+) -> None:  # fmt: skip
+    """Download a BACI release archive (resuming an interrupted download), check it, and import
+    the chosen years with the country-code file inside it."""
+    from econsec.app import fetching
+
+    ws = workspace(workspace_dir)
+    bar, update = _bar()
+    with bar:
+        fetched = fetching.fetch_baci(ws, release, hs, _years_option(years),
+                                      base=base_url or fetching.BACI_BASE, progress=update)  # fmt: skip
+    _fetched(ws, fetched)
+
+
+@fetch_app.command("comtrade")
+def fetch_comtrade(
+    reporters: Annotated[str, typer.Option(help="Reporting countries, e.g. JPN,KOR.")],
+    years: Annotated[str, typer.Option(help="Years, e.g. 2023,2024 (monthly: every month).")],
+    products: Annotated[
+        str, typer.Option(help="HS6 codes or critical:LIST[/GROUP], e.g. 850511,811292.")
+    ],
+    partners: Annotated[str, typer.Option(help="Partner countries, or all.")] = "all",
+    frequency: Annotated[str, typer.Option(help="A (annual) or M (monthly).")] = "A",
+    api_base: Annotated[str | None, typer.Option(help="API address (default: UN Comtrade's).")]
+    = None,
+    key_env: Annotated[
+        str | None,
+        typer.Option(help="Environment variable holding the subscription key (without it: "
+                          "the preview API, 500 records a call)."),
+    ] = None,
+    workspace_dir: WorkspaceOption = None,
+) -> None:  # fmt: skip
+    """Ask the UN Comtrade API (v1) and import the answer through the Comtrade loader (both
+    reporting sides kept)."""
+    import datetime as dt
+
+    from econsec.app import fetching
+    from econsec.errors import InputError
+    from econsec.reference.catalogue import select_products
+    from econsec.trade import comtrade_api
+
+    if frequency not in ("A", "M"):
+        raise InputError("--frequency {f!r}", values={"f": frequency}, expected="A or M")
+    wanted = _years_option(years) or []
+    codes = sorted(select_products(products, dt.date(max(wanted, default=2024), 12, 31)))
+    chosen = None if partners.strip().lower() == "all" else partners.split(",")
+    calls = comtrade_api.requests(frequency, reporters.split(","), chosen,
+                                  comtrade_api.periods(wanted, frequency), codes)  # fmt: skip
+    ws = workspace(workspace_dir)
+    bar, update = _bar()
+    with bar:
+        fetched = fetching.fetch_comtrade(
+            ws, calls, api_base=api_base or comtrade_api.DEFAULT_BASE, key_env=key_env,
+            progress=update,
+        )  # fmt: skip
+    _fetched(ws, fetched)

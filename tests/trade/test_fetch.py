@@ -299,3 +299,108 @@ def test_the_commands_fetch_and_explain_without_a_traceback(
     gone = CliRunner().invoke(app, ["data", "fetch", "baci", "--release", "V209901", "--hs",
                                     "HS22", "--base-url", f"{url}/baci", "--workspace", str(ws)])  # fmt: skip
     assert gone.exit_code == 3 and "HS17 V202601" in gone.output
+
+
+WATCHLIST = """watches:
+  - name: india-vaccines
+    source: comtrade
+    reporters: [IND]
+    partners: all
+    products: ["300220"]
+    frequency: M
+    since: 2011
+"""
+
+
+def test_a_watchlist_fetches_only_what_is_new_and_keeps_new_events_once(
+    pub: Publisher, url: str, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    from econsec.app.intelligence import keep_watch_events
+    from econsec.app.platform import Platform
+    from econsec.app.seed import seed_demo
+    from econsec.app.watchlist import read_watchlist, refresh
+    from econsec.server import create_app
+    from service_world import settings_for
+
+    (tmp_path / "watch.yaml").write_text(WATCHLIST)
+    watches = read_watchlist(tmp_path / "watch.yaml", dt.date(2013, 3, 15))
+    ws = Workspace(tmp_path / "ws")
+    server = create_app(settings_for(f"sqlite:///{tmp_path / 'platform.db'}", ws.root))
+    p: Platform = server.state.platform
+    seed_demo(p)
+
+    def keep(name: str, events: list) -> list:
+        return keep_watch_events(p, name, events)
+
+    def run(day: dt.date) -> list:
+        return refresh(ws, watches, api_base=url, remote=_remote(), today=day, keep=keep)
+
+    (first,) = run(dt.date(2013, 3, 15))
+    asked = {s["params"]["period"] for s in pub.seen}
+    assert {p for a in asked for p in a.split(",")} == {
+        f"{y}{m:02d}" for y in (2011, 2012) for m in range(1, 13)} | {"201301", "201302"}  # fmt: skip
+    assert len(first.new) == 26 and first.fetched is not None and first.events == ()
+    # the next day: nothing new is published, nothing changes
+    pub.seen.clear()
+    before = snapshot(ws.root)
+    (same,) = run(dt.date(2013, 3, 16))
+    assert same.new == () and same.events == () and same.fetched is None
+    assert pub.seen == [] and same.notes  # nothing due: no call at all
+    assert {k: v for k, v in snapshot(ws.root).items() if "watch" not in k} == {
+        k: v for k, v in before.items() if "watch" not in k}  # fmt: skip
+    # ten months later: only the new months are asked for, and the drop of June 2013 is found
+    pub.seen.clear()
+    (later,) = run(dt.date(2014, 1, 15))
+    asked = {p for s in pub.seen for p in s["params"]["period"].split(",")}
+    assert asked == {f"2013{m:02d}" for m in range(3, 13)}
+    found = {(e.exporter, e.importer, e.period) for e in later.events}
+    assert ("USA", "IND", "2013-06") in found and later.kept_on_platform
+    # kept once on the platform, for cleared analysts; a re-run adds nothing
+    (again,) = run(dt.date(2014, 1, 16))
+    assert again.events == ()
+    with p.read() as conn:
+        from econsec.storage import intelligence as intel
+
+        stored = [e for e in intel.list_events(conn) if e[1] == "watch:india-vaccines"]
+    assert len(stored) == len({(e[2].exporter, e[2].importer, e[2].period) for e in stored})
+    assert ("USA", "IND", "2013-06") in {(e[2].exporter, e[2].importer, e[2].period)
+                                        for e in stored}  # fmt: skip
+    from fastapi.testclient import TestClient
+
+    from web.conftest import sign_in
+
+    with TestClient(server) as c:
+        sign_in(c, "analyst2")
+        page = c.get("/console/intelligence").text
+        assert "New from the watchlists in the last 7 days" in page
+        assert '<span translate="no">watch:india-vaccines</span>' in page
+        firm = TestClient(server)
+        sign_in(firm, "firm01")
+        assert "watch:india-vaccines" not in firm.get("/console/intelligence").text
+    p.dispose()
+
+
+def test_a_second_refresh_while_one_runs_stops_and_a_bad_watchlist_is_named(
+    url: str, tmp_path: Path
+) -> None:
+    import fcntl
+
+    from econsec.app.watchlist import read_watchlist, refresh
+    from econsec.errors import Conflict
+
+    (tmp_path / "watch.yaml").write_text(WATCHLIST)
+    ws = Workspace(tmp_path / "ws")
+    lock = ws.path(".downloads", "watch", ".lock")
+    lock.parent.mkdir(parents=True)
+    with lock.open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(Conflict, match="another watchlist refresh is running"):
+            refresh(ws, read_watchlist(tmp_path / "watch.yaml"), api_base=url, remote=_remote())
+    (tmp_path / "bad.yaml").write_text(WATCHLIST.replace("frequency: M", "frequency: Q"))
+    with pytest.raises(InputError, match=r"bad.yaml: watch 1.frequency 'Q' \(expected A or M\)"):
+        read_watchlist(tmp_path / "bad.yaml")
+    result = CliRunner().invoke(app, ["watch", "refresh", "--watchlist", str(tmp_path / "bad.yaml"),
+                                      "--workspace", str(ws)])  # fmt: skip
+    assert result.exit_code == 2 and "Traceback" not in result.output

@@ -22,6 +22,7 @@ from typing import Any
 
 from econsec.errors import InputError, NotFoundError, SourceUnavailable
 from econsec.i18n import N_
+from econsec.reference.countries import to_alpha3
 from econsec.storage.workspace import ImportResult, Workspace, file_sha256, import_flows
 from econsec.trade import comtrade_api
 from econsec.trade.remote import Downloaded, Remote, download, get
@@ -57,6 +58,8 @@ class Fetched:
     downloaded: Downloaded | None
     imports: tuple[ImportResult, ...]
     note: str = ""
+    #: (reporter, period) pairs the answer held data for (UN Comtrade)
+    held: tuple[tuple[str, str], ...] = ()
 
 
 def downloads(ws: Workspace) -> dict[str, dict[str, Any]]:
@@ -279,4 +282,6 @@ def fetch_comtrade(
     path = ws.path(DOWNLOADS, name)
     path.parent.mkdir(parents=True, exist_ok=True)
     comtrade_api.write_csv(records, path)
-    return Fetched("comtrade", api_base, None, (import_flows(ws, read_comtrade(path)),))
+    held = sorted({(to_alpha3(int(r["reporterCode"])), str(r["period"])) for r in records})
+    return Fetched("comtrade", api_base, None, (import_flows(ws, read_comtrade(path)),),
+                   held=tuple(held))  # fmt: skip

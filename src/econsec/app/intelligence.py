@@ -86,6 +86,7 @@ class StoredEvent:
     source: str
     event: Event
     incidents: tuple[str, ...]
+    found: str = ""  # when it was first kept (ISO 8601, UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +142,7 @@ def incidents(p: Platform, caller: Caller) -> list[Evidence]:
     p.authorise(caller.subject, "read_intelligence", REGISTER, "incidents")
     with p.read() as conn:
         register = intel.list_incidents(conn)
-        events = intel.list_events(conn)
+        events = [e[:3] for e in intel.list_events(conn)]
     reports = [r for _, r in _incident_reports(p, caller)]
     return [
         Evidence(
@@ -217,6 +218,18 @@ def detect_events(
     return events
 
 
+def keep_watch_events(p: Platform, watch: str, events: Sequence[Event]) -> list[Event]:
+    """Keep what a scheduled watchlist refresh found (source ``watch:<name>``; events found
+    before keep their first time) and audit it; the new events. The refresh is the operator's
+    job, run where the platform's database is, like the administrator's commands; what it keeps
+    is read through :func:`list_events`, for cleared government analysts only."""
+    source = f"watch:{watch}"[:200]
+    with p.write() as conn:
+        new = intel.add_events(conn, events, source, "system:watch")
+    p.audit("system:watch", "keep_events", source, True, f"{len(new)} new of {len(events)}")
+    return new
+
+
 def list_events(p: Platform, caller: Caller) -> list[StoredEvent]:
     """Stored early-warning events, most confident first, each with matching incidents."""
     p.authorise(caller.subject, "read_intelligence", REGISTER, "events")
@@ -224,8 +237,8 @@ def list_events(p: Platform, caller: Caller) -> list[StoredEvent]:
         events = intel.list_events(conn)
         register = intel.list_incidents(conn)
     return [
-        StoredEvent(eid, src, e, tuple(i.id for i in register if matches(i, e)))
-        for eid, src, e in events
+        StoredEvent(eid, src, e, tuple(i.id for i in register if matches(i, e)), found)
+        for eid, src, e, found in events
     ]
 
 

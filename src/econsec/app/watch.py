@@ -3,6 +3,7 @@ evaluation against an incident register — for the CLI and the pages alike."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from econsec.errors import InputError
@@ -40,13 +41,28 @@ def read_flows(path: Path) -> list[Flow]:
     return check_flows(table.select(list(FLOW_COLUMNS)).to_pylist(), source=str(path))
 
 
-def workspace_flows(ws: Workspace) -> list[Flow]:
-    """The workspace's flows by year (annual series, every source)."""
-    engine = duckdb_engine(ws)
-    table = engine.sql(
-        "SELECT CAST(year AS VARCHAR) AS period, exporter, importer, product, "
-        "sum(value_usd) AS value FROM flows GROUP BY ALL"
-    )
+def workspace_flows(
+    ws: Workspace,
+    products: Sequence[str] | None = None,
+    countries: Sequence[str] | None = None,
+    monthly: bool = False,
+) -> list[Flow]:
+    """The workspace's flows (every source): by year, or by month (``YYYY-MM``, the flows that
+    have a month); only ``products`` and the series with one of ``countries`` on either side
+    when given."""
+    period = ("printf('%d-%02d', year, month)" if monthly
+              else "CAST(year AS VARCHAR)")  # fmt: skip
+    where = ["month IS NOT NULL"] if monthly else []
+    params: dict[str, str | int | float | list[str]] = {}
+    if products is not None:
+        where.append("list_contains($products, product)")
+        params["products"] = list(products)
+    if countries is not None:
+        where.append("(list_contains($countries, exporter) OR list_contains($countries, importer))")
+        params["countries"] = list(countries)
+    sql = (f"SELECT {period} AS period, exporter, importer, product, sum(value_usd) AS value "
+           f"FROM flows {'WHERE ' + ' AND '.join(where) if where else ''} GROUP BY ALL")  # fmt: skip
+    table = duckdb_engine(ws).sql(sql, params=params)
     return check_flows(table.to_pylist(), source=str(ws.root))
 
 

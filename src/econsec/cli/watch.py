@@ -82,3 +82,58 @@ def watch_evaluate(
     ] + [f"  found {f['incident']}: first {f['first_period']} ({f['events']} events)"
          for f in found]  # fmt: skip
     emit(data, format, text)
+
+
+@watch_app.command("refresh")
+def watch_refresh(
+    watchlist: Annotated[Path, typer.Option(help="The watchlist (YAML; see docs/data.md).")],
+    workspace_dir: WorkspaceOption = None,
+    api_base: Annotated[str | None, typer.Option(help="API address (default: UN Comtrade's).")]
+    = None,
+    key_env: Annotated[
+        str | None, typer.Option(help="Environment variable holding the subscription key.")
+    ] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:  # fmt: skip
+    """Fetch the periods each watch lacks, import them, run the early warning on the watched
+    series and keep the new events (on the platform, when one is configured for the workspace:
+    cleared analysts see them in the console). Safe to run from cron or a systemd timer."""
+    import os
+
+    from econsec.app.watchlist import read_watchlist, refresh
+    from econsec.cli.data import _bar
+    from econsec.trade import comtrade_api
+
+    ws = workspace(workspace_dir)
+    watches = read_watchlist(watchlist)
+    platform = None
+    if os.environ.get("ECONSEC_DATABASE_URL") or ws.path("platform", "platform.db").exists():
+        from econsec.cli.platform import _platform
+
+        platform = _platform(ws.root)
+    keep = None
+    if platform is not None:
+        from econsec.app.intelligence import keep_watch_events
+
+        keep = lambda name, events: keep_watch_events(platform, name, events)  # noqa: E731
+    bar, update = _bar()
+    try:
+        with bar:
+            done = refresh(ws, watches, api_base=api_base or comtrade_api.DEFAULT_BASE,
+                           key_env=key_env, keep=keep, progress=update)  # fmt: skip
+    finally:
+        if platform is not None:
+            platform.dispose()
+    data = [{"watch": r.watch, "new_periods": [list(h) for h in r.new],
+             "new_events": [e.as_dict() for e in r.events],
+             "kept_on_platform": r.kept_on_platform, "notes": list(r.notes)} for r in done]  # fmt: skip
+    text = []
+    for r in done:
+        text.append(f"{r.watch}: {len(r.new)} new reporter-periods, {len(r.events)} new events"
+                    + (" (kept on the platform)" if r.kept_on_platform else ""))  # fmt: skip
+        text += [f"  {n}" for n in r.notes]
+        text += [f"  {e.period} {e.exporter}->{e.importer} {e.product}: -{e.drop_share:.0%}, "
+                 f"confidence {e.confidence:.2f}" for e in r.events[:20]]  # fmt: skip
+        if r.fetched is not None:
+            text += [f"  imported {i.rows_stored:,} flows" for i in r.fetched.imports]
+    emit(data, format, text)

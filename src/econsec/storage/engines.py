@@ -32,7 +32,7 @@ from econsec.trade.flows import FLOW_SCHEMA, best_flows_sql
 __all__ = ["DuckDBEngine", "Engine", "Params", "SparkEngine", "duckdb_engine", "spark_engine"]
 
 #: Named parameters of a query: ``$name`` in the SQL text.
-Params: TypeAlias = Mapping[str, str | int | float]
+Params: TypeAlias = Mapping[str, str | int | float | list[str]]
 
 
 class Engine(Protocol):

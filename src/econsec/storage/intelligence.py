@@ -93,14 +93,34 @@ def put_events(conn: sa.Connection, events: Sequence[Event], source: str, user_i
         ])  # fmt: skip
 
 
-def list_events(conn: sa.Connection) -> list[tuple[str, str, Event]]:
-    """(id, source, event) of every stored event, most confident first."""
+def add_events(
+    conn: sa.Connection, events: Sequence[Event], source: str, user_id: str
+) -> list[Event]:
+    """Keep the events of ``source`` not already kept (a scheduled re-run finds the same events
+    again: they keep the time they were first found); the new ones."""
+    found = {_event_id(source, e): e for e in events}
+    held = set(conn.execute(sa.select(trade_events.c.id)
+                            .where(trade_events.c.id.in_(list(found)))).scalars())  # fmt: skip
+    new = [e for eid, e in found.items() if eid not in held]
+    if new:
+        conn.execute(trade_events.insert(), [
+            {"id": _event_id(source, e), "source": source,
+             "body": json.dumps(e.as_dict(), ensure_ascii=False), "created_at": now(),
+             "created_by": user_id} for e in new
+        ])  # fmt: skip
+    return new
+
+
+def list_events(conn: sa.Connection) -> list[tuple[str, str, Event, str]]:
+    """(id, source, event, when it was first kept) of every stored event, most confident
+    first."""
     out = []
     for row in conn.execute(sa.select(trade_events)):
         d = json.loads(row.body)
         out.append((row.id, row.source, Event(
             d["exporter"], d["importer"], d["product"], d["period"], d["drop_share"],
-            d["persistence"], d["confidence"], d["comparison"])))  # fmt: skip
+            d["persistence"], d["confidence"], d["comparison"]),
+            row.created_at.isoformat() if row.created_at else ""))  # fmt: skip
     return sorted(out, key=lambda r: (-r[2].confidence, r[2].period, r[0]))
 
 

@@ -520,6 +520,9 @@ def _intelligence(
                           key=REGISTER_ORDER[order], reverse=order == "implemented")  # fmt: skip
     page = int(q["page"]) if q.get("page", "").isdigit() else 1
     shown, page, pages = _paged(register_all, page)
+    week_ago = (p.now() - dt.timedelta(days=7)).isoformat()
+    watched = [e for e in intel_app.list_events(p, caller)
+               if e.source.startswith("watch:") and e.found >= week_ago]  # fmt: skip
     event_filter = {key: q.get(key, "").strip().upper()[:6] for key in EVENT_FILTERS}
     events_order = q.get("events_sort", "") if q.get("events_sort") in EVENT_ORDER else "confidence"
     events_all = _events(p, caller, event_filter, events_order)
@@ -539,6 +542,7 @@ def _intelligence(
                "register_export": "/console/intelligence/incidents.csv?"
                + urlencode(register_filter),
                "events": events, "event_filter": event_filter, "events_sort": events_order,
+               "watched": sorted(watched, key=lambda e: e.found, reverse=True),
                "events_export": "/console/intelligence/events.csv?"
                + urlencode({**event_filter, "events_sort": events_order}),
                "imported": None, "detected": None,

@@ -6,6 +6,7 @@ do, and leaves the workspace as it was."""
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 from collections.abc import Iterator
@@ -404,3 +405,13 @@ def test_a_second_refresh_while_one_runs_stops_and_a_bad_watchlist_is_named(
     result = CliRunner().invoke(app, ["watch", "refresh", "--watchlist", str(tmp_path / "bad.yaml"),
                                       "--workspace", str(ws)])  # fmt: skip
     assert result.exit_code == 2 and "Traceback" not in result.output
+    (tmp_path / "one.yaml").write_text(WATCHLIST.replace("since: 2011", "since: 2020"))
+    args = ["watch", "refresh", "--watchlist", str(tmp_path / "one.yaml"), "--api-base", url,
+            "--workspace", str(ws), "--format", "json"]  # fmt: skip
+    first = CliRunner().invoke(app, args)
+    assert first.exit_code == 0, first.output
+    (summary,) = json.loads(first.output)
+    assert summary["watch"] == "india-vaccines" and len(summary["new_periods"]) == 12
+    assert not summary["kept_on_platform"]  # no platform on this workspace
+    again = json.loads(CliRunner().invoke(app, args).output)
+    assert again[0]["new_periods"] == [] and again[0]["new_events"] == []

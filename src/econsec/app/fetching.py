@@ -75,9 +75,13 @@ def _record(ws: Workspace, got: Downloaded, url: str) -> None:
     record = downloads(ws)
     record[got.path.name] = {"url": url, "size": got.size, "sha256": got.sha256,
                              "fetched": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}  # fmt: skip
-    path = ws.path(DOWNLOADS, "downloads.json")
+    write_json(ws.path(DOWNLOADS, "downloads.json"), record)
+
+
+def write_json(path: Path, data: object) -> None:
+    """``data`` as JSON at ``path``, written whole or not at all (a sibling file renamed)."""
     partial = path.with_name(path.name + ".part")
-    partial.write_text(json.dumps(record, indent=1, sort_keys=True), "utf-8")
+    partial.write_text(json.dumps(data, indent=1, sort_keys=True), "utf-8")
     partial.replace(path)
 
 

@@ -31,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from econsec.app.fetching import DOWNLOADS, Fetched, Progress, fetch_comtrade
+from econsec.app.fetching import DOWNLOADS, Fetched, Progress, fetch_comtrade, write_json
 from econsec.errors import Conflict, InputError
 from econsec.i18n import N_
 from econsec.intelligence.warning import Event, detect
@@ -203,12 +203,6 @@ def _state(ws: Workspace, name: str) -> tuple[Path, dict[str, Any]]:
     return path, {"held": state.get("held", {}), "events": state.get("events", [])}
 
 
-def _save(path: Path, state: dict[str, Any]) -> None:
-    partial = path.with_name(path.name + ".part")
-    partial.write_text(json.dumps(state, indent=1, sort_keys=True), "utf-8")
-    partial.replace(path)
-
-
 def _key(e: Event) -> str:
     return f"{e.exporter}>{e.importer}:{e.product}@{e.period}"
 
@@ -272,7 +266,7 @@ def refresh(
                 keep(watch.name, events)
             state["events"] = sorted({*state["events"], *(_key(e) for e in events)})
             path.parent.mkdir(parents=True, exist_ok=True)
-            _save(path, state)
+            write_json(path, state)
             notes = () if calls else ("nothing due: every period up to the last whole one is "
                                       "held",)  # fmt: skip
             out.append(Refreshed(watch.name, new, fetched, tuple(fresh), kept, notes))

@@ -85,6 +85,10 @@ def _event_id(source: str, e: Event) -> str:
 def put_events(conn: sa.Connection, events: Sequence[Event], source: str, user_id: str) -> None:
     """Replace the events of ``source`` (a re-run of the detector on the same data)."""
     conn.execute(trade_events.delete().where(trade_events.c.source == source))
+    _insert_events(conn, events, source, user_id)
+
+
+def _insert_events(conn: sa.Connection, events: Sequence[Event], source: str, user_id: str) -> None:
     if events:
         conn.execute(trade_events.insert(), [
             {"id": _event_id(source, e), "source": source,
@@ -102,12 +106,7 @@ def add_events(
     held = set(conn.execute(sa.select(trade_events.c.id)
                             .where(trade_events.c.id.in_(list(found)))).scalars())  # fmt: skip
     new = [e for eid, e in found.items() if eid not in held]
-    if new:
-        conn.execute(trade_events.insert(), [
-            {"id": _event_id(source, e), "source": source,
-             "body": json.dumps(e.as_dict(), ensure_ascii=False), "created_at": now(),
-             "created_by": user_id} for e in new
-        ])  # fmt: skip
+    _insert_events(conn, new, source, user_id)
     return new
 
 

@@ -35,6 +35,7 @@ __all__ = [
     "downloads",
     "fetch_baci",
     "fetch_comtrade",
+    "write_json",
 ]
 
 #: CEPII's download location of BACI releases (``BACI_HS22_V202601.zip``).

@@ -172,3 +172,57 @@ def test_the_commands_answer_in_json_and_fail_clearly(tmp_path: Path) -> None:
     data = json.loads(out.output)
     assert data["chosen"] == ["a"] and data["cost"] == 2e9 and data["risk_reduction"] == 3e9
     assert data["curve"][-1] == {"budget": 5e9, "risk_reduction": 3e9}
+
+
+def test_the_console_page_and_the_api_run_both_for_analysts_only() -> None:
+    import html
+    import tempfile
+
+    from fastapi.testclient import TestClient
+
+    from econsec.app.seed import seed_demo
+    from econsec.server import create_app
+    from service_world import World, settings_for
+    from web.conftest import csrf_of, sign_in
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        server = create_app(settings_for(f"sqlite:///{root / 'p.db'}", root))
+        seed_demo(server.state.platform)
+        with TestClient(server) as c:
+            sign_in(c, "analyst2")
+            page = c.get("/console/programmes").text
+            assert "horizon_days: 360" in page  # the example case, ready to run
+            r = c.post("/console/programmes/stockpile", params={"csrf_token": csrf_of(page)},
+                       data={"case": (Path(__file__).parents[2] / "src/econsec/scenarios/examples"
+                                      / "gallium_coordination.yaml").read_text()})  # fmt: skip
+            assert r.status_code == 200, r.text[-2000:]
+            text = html.unescape(r.text)
+            assert "KOR</span> South Korea" in text and "cannot alone" in text
+            assert 'data-export="stockpile-plan.csv"' in text
+            bad = c.post("/console/programmes/stockpile", params={"csrf_token": csrf_of(page)},
+                         data={"case": "product: 811292\nhorizon_days: [1"})  # fmt: skip
+            assert bad.status_code == 422 and "not valid YAML" in bad.text
+            r = c.post("/console/programmes/support", params={"csrf_token": csrf_of(page)},
+                       data={"candidates": (Path(__file__).parents[2]
+                                            / "src/econsec/scenarios/examples/support_measures.yaml")
+                             .read_text(), "budget": "1.5e10"})  # fmt: skip
+            assert r.status_code == 200 and "ndfeb-plant" in r.text
+            firm = TestClient(server)
+            sign_in(firm, "firm01")
+            assert firm.get("/console/programmes").status_code in (403, 404)
+            world = World(c, server.state.platform)
+            analyst, supplier_firm = world.analyst(), world.firm("Maker")
+            case = _case(_country("JPN", stock=200), _country("KOR", max_buy_per_day=0))
+            api = c.post("/api/v1/programmes/stockpile", json=case, headers=analyst)
+            assert api.status_code == 200 and api.json()["lending"][0]["from"] == "JPN"
+            assert c.post("/api/v1/programmes/stockpile", json=case,
+                          headers=supplier_firm).status_code == 403  # fmt: skip
+            wrong = c.post("/api/v1/programmes/stockpile", headers=analyst,
+                           json=case | {"countries": [_country("JPN", max_shortfall_share=3)]})  # fmt: skip
+            assert wrong.status_code == 422 and "max_shortfall_share" in wrong.text
+            plan_ = c.post("/api/v1/programmes/support", headers=analyst, json={
+                "budget": 5, "measures": [{"id": "a", "kind": "stockpile", "product": "811292",
+                                           "cost": 2, "shortfall_reduction_usd": 3}]})  # fmt: skip
+            assert plan_.status_code == 200 and plan_.json()["chosen"] == ["a"]
+        server.state.platform.dispose()

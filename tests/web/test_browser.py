@@ -215,6 +215,7 @@ CONSOLE = (
     "/console/data",
     "/console/screen?importer=JPN",
     "/console/scenarios",
+    "/console/programmes",
     "/console/findings",
     "/console/intelligence",
     "/console/surveys",

@@ -2,10 +2,21 @@
 HTTP statuses (:mod:`econsec.api.errors`). The server (:mod:`econsec.server`) mounts
 :data:`ROUTERS`."""
 
-from econsec.api import audit, auth, docs, intelligence, sharing, submissions, surveys, taxii
+from econsec.api import (
+    audit,
+    auth,
+    docs,
+    intelligence,
+    programmes,
+    sharing,
+    submissions,
+    surveys,
+    taxii,
+)
 
 __all__ = ["ROUTERS"]
 
 ROUTERS = tuple(
-    m.router for m in (auth, submissions, sharing, intelligence, surveys, audit, taxii, docs)
+    m.router
+    for m in (auth, submissions, sharing, intelligence, programmes, surveys, audit, taxii, docs)
 )

@@ -61,6 +61,8 @@ _REQUIRED = ("code", "consumption_per_day", "stock", "max_stock", "storage_cost_
              "import_share_from_supplier", "max_shortfall_share", "gdp_usd")  # fmt: skip
 _OPTIONAL = ("max_buy_per_day", "unit_cost", "name")
 _TOL = 1e-7
+#: The largest case read: the programme grows with countries² × days.
+MAX_COUNTRIES, MAX_HORIZON = 12, 1830
 _KEYS = N_("product, horizon_days, disruption, burden_sharing, countries")
 
 
@@ -161,7 +163,7 @@ def read_case(raw: Any, source: str = "case") -> Case:
         if key not in raw:
             raise InputError("{source}: missing {key}", values={"source": source, "key": key},
                              expected=_KEYS)  # fmt: skip
-    horizon = int(_number(raw, "horizon_days", source, 1, 3660))
+    horizon = int(_number(raw, "horizon_days", source, 1, MAX_HORIZON))
     cut = raw["disruption"]
     if not isinstance(cut, dict):
         raise InputError("{source}.disruption: expected a mapping", values={"source": source},
@@ -172,9 +174,9 @@ def read_case(raw: Any, source: str = "case") -> Case:
         raise InputError("{source}.burden_sharing: {value!r}", values={"source": source,
                          "value": rule}, expected=N_("consumption or gdp"))  # fmt: skip
     items = raw["countries"]
-    if not isinstance(items, list) or not items:
-        raise InputError("{source}.countries: expected a list", values={"source": source},
-                         expected=N_("one entry per country"))  # fmt: skip
+    if not isinstance(items, list) or not 1 <= len(items) <= MAX_COUNTRIES:
+        raise InputError("{source}.countries: expected a list", values={"source": source,
+                         "most": MAX_COUNTRIES}, expected=N_("1 to {most} countries"))  # fmt: skip
     countries = []
     for n, c in enumerate(items, 1):
         here = f"{source}.countries[{n}]"

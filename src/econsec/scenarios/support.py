@@ -38,6 +38,8 @@ __all__ = ["KINDS", "METHOD", "Measure", "Portfolio", "plan", "read_measures"]
 
 METHOD = "econsec support targeting 1 (0-1 programme, HiGHS; weighted shortfall reduction)"
 KINDS = ("onshoring", "alternative_material", "stockpile", "diversification")
+#: The most candidates read (each is solved again for its marginal value).
+MAX_MEASURES = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +106,9 @@ def read_measures(
     from econsec.reference.names import check_hs6
 
     items = raw.get("measures") if isinstance(raw, dict) else None
-    if not isinstance(items, list) or not items:
-        raise InputError("{source}: no measures", values={"source": source},
-                         expected=N_("a list under measures:"))  # fmt: skip
+    if not isinstance(items, list) or not 1 <= len(items) <= MAX_MEASURES:
+        raise InputError("{source}: no measures", values={"source": source, "most": MAX_MEASURES},
+                         expected=N_("1 to {most} measures under measures:"))  # fmt: skip
     measures = []
     for n, m in enumerate(items, 1):
         where = f"{source}.measures[{n}]"

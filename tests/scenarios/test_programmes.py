@@ -159,10 +159,14 @@ def test_the_commands_answer_in_json_and_fail_clearly(tmp_path: Path) -> None:
                                                     "amount": 5.0}  # fmt: skip
     table = CliRunner().invoke(app, ["stockpile", "coordinate", str(case)])
     assert "JPN lends KOR 50.0 units in all" in table.output
+    ja = CliRunner().invoke(app, ["--lang", "ja", "stockpile", "coordinate", str(case)])
+    assert "JPN が KOR に合計 50.0 単位を融通" in ja.output and "単独では不可" in ja.output
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump(_case(_country("JPN", max_stock=10, max_buy_per_day=0))))
     out = CliRunner().invoke(app, ["stockpile", "coordinate", str(bad)])
     assert out.exit_code == 7 and "shortfall limit of JPN cannot be met" in out.output
+    ja = CliRunner().invoke(app, ["--lang", "ja", "stockpile", "coordinate", str(bad)])
+    assert ja.exit_code == 7 and ja.output.startswith("エラー: ")
     measures = tmp_path / "measures.yaml"
     measures.write_text(yaml.safe_dump({"measures": [
         {"id": "a", "kind": "stockpile", "product": "811292", "cost": 2e9,

@@ -76,7 +76,7 @@ class _Commands(typer.core.TyperGroup):
         except EconsecError as exc:
             from econsec.i18n import cli_language, tr
 
-            lang = cli_language()
+            lang = str(ctx.params.get("lang") or cli_language())
             typer.echo(tr("error: {text}", lang, text=exc.in_language(lang)), err=True)
             raise typer.Exit(exit_code(exc)) from None
 

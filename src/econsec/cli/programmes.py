@@ -36,31 +36,41 @@ def coordinate(
 ) -> None:
     """Who builds which stock before a supplier's cut and who lends what to whom during it, at
     least total cost, each country's share by the burden-sharing rule, against acting alone."""
+    from econsec.cli.app import language
+    from econsec.i18n import tr
     from econsec.reference.names import country_name, product_name
     from econsec.scenarios.stockpile import METHOD, coordinate, read_case
 
+    lang = language()
     case = read_case(_yaml(file), file.name)
     result = coordinate(case)
     data = result.as_dict(case)
     pairs: dict[tuple[str, str], float] = {}
     for x in result.lending:
         pairs[x["from"], x["to"]] = pairs.get((x["from"], x["to"]), 0.0) + x["amount"]
-    text = [f"{case.product} {product_name(case.product)[:50]}: {case.supplier} cuts "
-            f"{case.share_blocked:.0%} from day {case.start_day} for {case.days} days; costs "
-            f"shared by {case.burden_sharing}", "",
-            f"{'country':<22}{'stock':>12}{'shortfall':>12}{'cost':>14}{'alone':>14}"]  # fmt: skip
+    head = [tr("country", lang), tr("stock", lang), tr("shortfall", lang), tr("cost", lang),
+            tr("alone", lang)]  # fmt: skip
+    text = [tr("{product} {name}: {supplier} cuts {share} from day {start} for {days} days; costs "
+               "shared by {rule}", lang, product=case.product,
+               name=product_name(case.product, lang)[:50], supplier=case.supplier,
+               share=f"{case.share_blocked:.0%}", start=case.start_day, days=case.days,
+               rule=tr(case.burden_sharing, lang)), "",
+            f"{head[0]:<22}{head[1]:>12}{head[2]:>12}{head[3]:>14}{head[4]:>14}"]  # fmt: skip
     for c in result.countries:
-        alone = "cannot alone" if c["cost_alone"] is None else f"{c['cost_alone']:,.2f}"
-        name = f"{c['code']} {country_name(c['code'])}"[:21]
+        alone = (tr("cannot alone", lang) if c["cost_alone"] is None
+                 else f"{c['cost_alone']:,.2f}")  # fmt: skip
+        name = f"{c['code']} {country_name(c['code'], lang)}"[:21]
         text.append(f"{name:<22}{c['stock_target']:>12,.1f}{c['shortfall']:>12,.1f}"
                     f"{c['cost']:>14,.2f}{alone:>14}")  # fmt: skip
-    text += ["", f"total cost {result.total_cost:,.2f}"
-             + ("" if result.total_cost_alone is None
-                else f" (acting alone: {result.total_cost_alone:,.2f})")]  # fmt: skip
-    text += [f"{a} lends {b} {v:,.1f} units in all" for (a, b), v in sorted(pairs.items())]
-    text += [f"the {case.burden_sharing} rule leaves {c['code']} {-c['gain']:,.2f} worse off than "
-             "acting alone" for c in result.countries if c["gain"] is not None and c["gain"] < 0]  # fmt: skip
-    text.append(f"method: {METHOD}")
+    text += ["", tr("total cost {total}", lang, total=f"{result.total_cost:,.2f}")
+             + ("" if result.total_cost_alone is None else " " + tr(
+                 "(acting alone: {alone})", lang, alone=f"{result.total_cost_alone:,.2f}"))]  # fmt: skip
+    text += [tr("{lender} lends {borrower} {units} units in all", lang, lender=a, borrower=b,
+                units=f"{v:,.1f}") for (a, b), v in sorted(pairs.items())]  # fmt: skip
+    text += [tr("the {rule} rule leaves {code} {amount} worse off than acting alone", lang,
+                rule=tr(case.burden_sharing, lang), code=c["code"], amount=f"{-c['gain']:,.2f}")
+             for c in result.countries if c["gain"] is not None and c["gain"] < 0]  # fmt: skip
+    text.append(tr("method: {method}", lang, method=METHOD))
     emit(data, format, text)
 
 
@@ -74,16 +84,22 @@ def support_plan(
 ) -> None:
     """The measures a budget should fund to cut the expected shortfall most (weighted by each
     product's importance), each measure's marginal value per unit spent, and the curve."""
+    from econsec.cli.app import language
+    from econsec.i18n import tr
     from econsec.scenarios.support import METHOD, plan, read_measures
 
+    lang = language()
     measures, at_stake, weight = read_measures(_yaml(file), file.name)
     result = plan(measures, budget, at_stake, weight)
-    text = [f"budget {budget:,.0f}: {len(result.chosen)} of {len(measures)} measures, cost "
-            f"{result.cost:,.0f}, weighted shortfall cut {result.risk_reduction:,.0f}", ""]  # fmt: skip
+    text = [tr("budget {budget}: {n} of {total} measures, cost {cost}, weighted shortfall cut "
+               "{cut}", lang, budget=f"{budget:,.0f}", n=len(result.chosen), total=len(measures),
+               cost=f"{result.cost:,.0f}", cut=f"{result.risk_reduction:,.0f}"), ""]  # fmt: skip
     for m in measures:
         value = result.marginal[m.id]
         shown = "–" if value is None else f"{value:,.3f}"
-        text.append(f"  {'chosen  ' if m.id in result.chosen else 'rejected'} {m.id:<24} "
-                    f"{m.kind:<22} {m.product} cost {m.cost:>14,.0f}  value per unit {shown}")  # fmt: skip
-    text.append(f"method: {METHOD}")
+        decision = tr("chosen", lang) if m.id in result.chosen else tr("rejected", lang)
+        text.append(f"  {decision:<8} {m.id:<24} {m.kind:<22} {m.product} "
+                    + tr("cost {cost}, value per unit {value}", lang, cost=f"{m.cost:,.0f}",
+                         value=shown))  # fmt: skip
+    text.append(tr("method: {method}", lang, method=METHOD))
     emit(result.as_dict(), format, text)

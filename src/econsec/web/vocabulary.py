@@ -106,4 +106,7 @@ VOCABULARY: tuple[str, ...] = (
     N_("medium"),
     N_("high"),
     N_("severe"),
+    # burden-sharing rules of stockpile coordination (econsec.scenarios.stockpile)
+    N_("consumption"),
+    N_("gdp"),
 )

@@ -403,11 +403,11 @@ def test_a_second_refresh_while_one_runs_stops_and_a_bad_watchlist_is_named(
     with pytest.raises(InputError, match=r"bad.yaml: watch 1.frequency 'Q' \(expected A or M\)"):
         read_watchlist(tmp_path / "bad.yaml")
     result = CliRunner().invoke(app, ["watch", "refresh", "--watchlist", str(tmp_path / "bad.yaml"),
-                                      "--workspace", str(ws)])  # fmt: skip
+                                      "--workspace", str(ws.root)])  # fmt: skip
     assert result.exit_code == 2 and "Traceback" not in result.output
     (tmp_path / "one.yaml").write_text(WATCHLIST.replace("since: 2011", "since: 2020"))
     args = ["watch", "refresh", "--watchlist", str(tmp_path / "one.yaml"), "--api-base", url,
-            "--workspace", str(ws), "--format", "json"]  # fmt: skip
+            "--workspace", str(ws.root), "--format", "json"]  # fmt: skip
     first = CliRunner().invoke(app, args)
     assert first.exit_code == 0, first.output
     (summary,) = json.loads(first.output)

@@ -487,10 +487,10 @@ EVENT_ORDER: dict[str, Callable[[intel_app.StoredEvent], Any]] = {
 
 
 def _events(
-    p: Platform, caller: Caller, wanted: dict[str, str], order: str = "confidence"
+    stored: list[intel_app.StoredEvent], wanted: dict[str, str], order: str = "confidence"
 ) -> list[intel_app.StoredEvent]:
-    """The stored events matching ``wanted`` (blank fields match all), in ``order``."""
-    found = [e for e in intel_app.list_events(p, caller)
+    """The events matching ``wanted`` (blank fields match all), in ``order``."""
+    found = [e for e in stored
              if all(str(getattr(e.event, k)).upper().startswith(v) for k, v in wanted.items())]  # fmt: skip
     return sorted(found, key=EVENT_ORDER.get(order, EVENT_ORDER["confidence"]), reverse=True)
 
@@ -521,11 +521,11 @@ def _intelligence(
     page = int(q["page"]) if q.get("page", "").isdigit() else 1
     shown, page, pages = _paged(register_all, page)
     week_ago = (p.now() - dt.timedelta(days=7)).isoformat()
-    watched = [e for e in intel_app.list_events(p, caller)
-               if e.source.startswith("watch:") and e.found >= week_ago]  # fmt: skip
+    stored = intel_app.list_events(p, caller)
+    watched = [e for e in stored if e.source.startswith("watch:") and e.found >= week_ago]
     event_filter = {key: q.get(key, "").strip().upper()[:6] for key in EVENT_FILTERS}
     events_order = q.get("events_sort", "") if q.get("events_sort") in EVENT_ORDER else "confidence"
-    events_all = _events(p, caller, event_filter, events_order)
+    events_all = _events(stored, event_filter, events_order)
     events_page = int(q["events_page"]) if q.get("events_page", "").isdigit() else 1
     events, events_page, events_pages = _paged(events_all, events_page)
 
@@ -582,7 +582,8 @@ def export_events(
     p, caller = require(request, "/console/intelligence")
     lang = locale_of(request, caller)
     wanted = {"exporter": exporter, "importer": importer, "product": product}
-    found = _events(p, caller, {k: v.strip().upper()[:6] for k, v in wanted.items()},
+    found = _events(intel_app.list_events(p, caller),
+                    {k: v.strip().upper()[:6] for k, v in wanted.items()},
                     events_sort)  # fmt: skip
     header = ["exporter", "exporter_name", "importer", "importer_name", "product",
               "product_name", "period", "confirmed", "drop_share", "persistence", "confidence",

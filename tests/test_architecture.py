@@ -87,7 +87,8 @@ def test_cli_help_lists_commands_and_starts_fast() -> None:
 #: econsec's rings, inner first; a module may import only from its own ring or inner ones.
 RINGS = {
     "core": ("errors", "i18n", "spreadsheet", "highs", "reference", "trade", "analysis",
-             "network", "sectors", "scenarios", "intelligence", "access", "sharing", "synthetic"),
+             "network", "sectors", "scenarios", "intelligence", "access", "sharing", "synthetic",
+             "infrastructure"),
     "storage": ("storage",),
     "application": ("app", "report"),
     "edges": ("api", "web", "settings"),

@@ -8,6 +8,7 @@ import itertools
 import pytest
 
 from econsec.access import (
+    ROLE_KINDS,
     ROLES,
     AccessDenied,
     Classification,
@@ -30,8 +31,8 @@ CLEARANCES = {"none": Clearance(), "valid": VALID, "expired": EXPIRED, "revoked"
 
 
 def subject(role: str, clearance: str = "none", org: str = "A") -> Subject:
-    kind = "firm" if role.startswith("firm") else "government"
-    return Subject("u", role, org if kind == "firm" else "GOV", kind, CLEARANCES[clearance])
+    kind = ROLE_KINDS[role]
+    return Subject("u", role, org if kind != "government" else "GOV", kind, CLEARANCES[clearance])
 
 
 def expected_read(role: str, clearance: str, classification: Classification, own: bool) -> bool:
@@ -122,3 +123,35 @@ def test_benchmarks_only_for_contributing_firms() -> None:
     assert decide(_firm(True), "read_benchmarks", r, NOW).allowed
     assert not decide(_firm(False), "read_benchmarks", r, NOW).allowed
     assert not decide(subject("cleared_analyst", "valid"), "read_benchmarks", r, NOW).allowed
+
+
+def test_equipment_plans_are_seen_by_their_operator_and_their_sector_s_reviewers_only() -> None:
+    plan = Resource(
+        "plan", Classification.CONFIDENTIAL, owner_org="Power", compartment="electricity"
+    )
+    valid = Clearance("confidential", frozenset({"electricity"}), dt.date(2030, 1, 1))
+    other_sector = Clearance("confidential", frozenset({"gas"}), dt.date(2030, 1, 1))
+    expired = Clearance("confidential", frozenset({"electricity"}), dt.date(2020, 1, 1))
+    operator = Subject("o", "operator_submitter", "Power", "operator")
+    rival = Subject("r", "operator_submitter", "Grid", "operator")
+    cases = {
+        "the operator": (operator, {"file_plan", "read_plan"}),
+        "another operator": (rival, set()),
+        "its sector's reviewer": (Subject("v", "reviewer", "GOV", "government", valid),
+                                  {"read_plan", "review_plan"}),
+        "another sector's reviewer": (Subject("v", "reviewer", "GOV", "government", other_sector),
+                                      set()),
+        "a reviewer whose clearance expired": (
+            Subject("v", "reviewer", "GOV", "government", expired), set()),
+        "a cleared analyst": (Subject("a", "cleared_analyst", "GOV", "government", valid), set()),
+        "a firm": (Subject("f", "firm_admin", "Power", "firm"), set()),
+        "a reviewer account in an operator": (Subject("v", "reviewer", "Power", "operator", valid),
+                                              set()),
+    }  # fmt: skip
+    for who, (s, allowed) in cases.items():
+        got = {
+            a for a in ("file_plan", "read_plan", "review_plan") if decide(s, a, plan, NOW).allowed
+        }
+        assert got == allowed, who
+    # an operator reads no one else's submissions either, and submits none as a firm would
+    assert not decide(operator, "submit", Resource("submission", owner_org="Power"), NOW).allowed

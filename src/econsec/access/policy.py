@@ -23,8 +23,13 @@ Intelligence — the incident register, detected trade events, outflow summaries
 surveys — is for government analysts. A survey is answered by the firms of its audience; its
 results (after the disclosure guard) go to government analysts and to the firms that answered.
 
-Roles follow organisations: firm roles are held in firms, government roles (and the platform
-administrator's) in government organisations; any other subject is refused everything, so an
+Critical-infrastructure equipment plans (kind ``plan``, compartment = the operator's sector) are
+filed and read by their operator and read and reviewed by reviewers holding a valid clearance for
+that sector; nobody else sees one.
+
+Roles follow organisations: firm roles are held in firms, the operator's role in
+critical-infrastructure operators, government roles (and the platform administrator's) in
+government organisations; any other subject is refused everything, so an
 account created in the wrong organisation (by mistake or by an insider) cannot read as an
 analyst. An organisation always sees what it submitted itself. The platform administrator manages
 accounts and reads no firm data. Clearances are checked on every call, so an expiry or a
@@ -54,7 +59,8 @@ __all__ = [
     "is_allowed",
 ]
 
-ROLES = ("firm_submitter", "firm_admin", "analyst", "cleared_analyst", "auditor", "platform_admin")
+ROLES = ("firm_submitter", "firm_admin", "analyst", "cleared_analyst", "auditor", "platform_admin",
+         "operator_submitter", "reviewer")  # fmt: skip
 #: The kind of organisation that may hold each role: firm roles in firms, the others (the
 #: platform's operator included) in government organisations.
 ROLE_KINDS = {
@@ -64,6 +70,8 @@ ROLE_KINDS = {
     "cleared_analyst": "government",
     "auditor": "government",
     "platform_admin": "government",
+    "operator_submitter": "operator",
+    "reviewer": "government",
 }
 ACTIONS = (
     "read",
@@ -78,6 +86,9 @@ ACTIONS = (
     "manage_intelligence",
     "answer_survey",
     "read_survey_results",
+    "file_plan",
+    "read_plan",
+    "review_plan",
 )
 _LEVELS = {"none": 0, "confidential": 1, "top_secret": 2}
 
@@ -187,6 +198,24 @@ def _may_read(s: Subject, r: Resource, today: dt.date) -> Decision:
     )
 
 
+def _reviewer(s: Subject, r: Resource, today: dt.date) -> bool:
+    """A ministry's reviewer with a valid clearance for the plan's sector (its compartment)."""
+    return (s.role == "reviewer" and s.clearance.valid_on(today)
+            and r.compartment is not None and r.compartment in s.clearance.compartments)  # fmt: skip
+
+
+def _plans(s: Subject, action: str, r: Resource, today: dt.date) -> Decision:
+    """Critical-infrastructure equipment plans: an operator files and reads its own; the
+    reviewers of the plan's sector read and review it; nobody else sees one."""
+    own = s.org_kind == "operator" and s.role == "operator_submitter" and r.owner_org == s.org
+    if action == "file_plan":
+        return Decision(own, "plans: operators file their own")
+    if action == "read_plan":
+        return Decision(own or _reviewer(s, r, today),
+                        "plans: the operator and its sector's reviewers")  # fmt: skip
+    return Decision(_reviewer(s, r, today), "plans: reviewers of the plan's sector")
+
+
 def decide(s: Subject, action: str, r: Resource, now: dt.datetime) -> Decision:
     """The one access decision (see the module docstring)."""
     if s.role not in ROLES:
@@ -224,6 +253,8 @@ def decide(s: Subject, action: str, r: Resource, now: dt.datetime) -> Decision:
     if action == "read_survey_results":
         ok = _government_analyst(s) or (s.org_kind == "firm" and s.org in r.participants)
         return Decision(ok, "survey results: government analysts and the firms that answered")
+    if action in ("file_plan", "read_plan", "review_plan"):
+        return _plans(s, action, r, today)
     if action == "read":
         return _may_read(s, r, today)
     return Decision(False, f"unknown action {action!r}")

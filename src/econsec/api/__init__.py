@@ -7,6 +7,7 @@ from econsec.api import (
     auth,
     docs,
     intelligence,
+    plans,
     programmes,
     sharing,
     submissions,
@@ -18,5 +19,16 @@ __all__ = ["ROUTERS"]
 
 ROUTERS = tuple(
     m.router
-    for m in (auth, submissions, sharing, intelligence, programmes, surveys, audit, taxii, docs)
+    for m in (
+        auth,
+        submissions,
+        sharing,
+        intelligence,
+        programmes,
+        plans,
+        surveys,
+        audit,
+        taxii,
+        docs,
+    )
 )

@@ -175,7 +175,13 @@ def clearance(
 
 
 def create_org(p: Platform, name: str, kind: str, sector: str | None, size: str | None) -> str:
-    """Create an organisation (administrator's bootstrap); its id."""
+    """Create an organisation (administrator's bootstrap); its id. An operator's sector is one
+    of the specified infrastructure sectors."""
+    from econsec.infrastructure.review import SECTORS
+
+    if kind == "operator" and sector not in SECTORS:
+        raise InputError("an operator's sector: {sector!r}", values={"sector": sector},
+                         expected=", ".join(SECTORS))  # fmt: skip
     with p.write() as conn:
         org_id = store.create_org(conn, name, kind, sector, size)
         store.append_audit(conn, p.ring, ADMIN, "create_org", f"org/{name}", True, "bootstrap")

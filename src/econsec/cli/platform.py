@@ -77,8 +77,11 @@ def serve(
 @admin_app.command("create-org")
 def create_org(
     name: str,
-    kind: Annotated[str, typer.Option(help="firm or government.")],
-    sector: Annotated[str | None, typer.Option(help="Sector code (firms).")] = None,
+    kind: Annotated[str, typer.Option(help="firm, government or operator.")],
+    sector: Annotated[
+        str | None,
+        typer.Option(help="Sector code (firms; operators: one of the 15 infrastructure sectors)."),
+    ] = None,
     size: Annotated[
         str | None, typer.Option(help="small, medium or large (firms; survey weights).")
     ] = None,

@@ -50,7 +50,9 @@ __all__ = [
     "longest_deadline",
     "reminders",
     "respond",
+    "review_from_dict",
     "risk_factors",
+    "vendor_key",
 ]
 
 REVIEW_DAYS = 30
@@ -122,6 +124,19 @@ class Review:
                 "status": self.status,
                 "steps": [{"day": d, "by": b, "what": w, "reason": why}
                           for d, b, w, why in self.steps]}  # fmt: skip
+
+
+def review_from_dict(data: Mapping[str, Any]) -> Review:
+    """A review back from :meth:`Review.as_dict`.
+
+    >>> r = file_plan("p1", "Power Co", "gas", dt.date(2026, 12, 1))
+    >>> review_from_dict(r.as_dict()) == r
+    True
+    """
+    return Review(str(data["plan_id"]), str(data["operator"]), str(data["sector"]),
+                  dt.date.fromisoformat(data["filed"]), dt.date.fromisoformat(data["deadline"]),
+                  str(data["status"]), tuple((s["day"], s["by"], s["what"], s["reason"])
+                                             for s in data["steps"]))  # fmt: skip
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -290,6 +305,15 @@ def respond(r: Review, accept: bool, by: str, today: dt.date, reason: str = "") 
                    steps=(*r.steps, (today.isoformat(), by, status, reason.strip())))  # fmt: skip
 
 
+def vendor_key(name: object) -> str:
+    """A supplier's name as plans are matched on it: lower case, single spaces.
+
+    >>> vendor_key("  ACME   Controls ")
+    'acme controls'
+    """
+    return " ".join(str(name or "").lower().split())
+
+
 @dataclass(frozen=True, slots=True)
 class Risk:
     """One risk factor of a plan, its weight and what it rests on (for the reviewer only)."""
@@ -321,7 +345,7 @@ def risk_factors(
     incident_countries : frozenset of str
         Countries implementing coercive measures in force.
     vendor_operators : mapping
-        Normalised supplier name → number of other operators whose current plans name it.
+        :func:`vendor_key` of a supplier → number of other operators whose current plans name it.
 
     Returns
     -------
@@ -339,7 +363,14 @@ def risk_factors(
     found: dict[str, Risk] = {}
 
     def add(factor: str, weight: int, detail: str) -> None:
-        if factor not in found or found[factor].weight < weight:
+        """The heaviest weight of the factor, with every component it was seen on."""
+        if factor in found:
+            known = found[factor]
+            details = (
+                known.detail if detail in known.detail.split("; ") else f"{known.detail}; {detail}"
+            )
+            found[factor] = Risk(factor, max(known.weight, weight), details)
+        else:
             found[factor] = Risk(factor, weight, detail)
 
     for rec in records:
@@ -355,7 +386,7 @@ def risk_factors(
             add("foreign_ownership", 1, f"{part}: {share:.0%} held from abroad")
         if (rec.get("foreign_executives") or 0) > 0:
             add("foreign_executives", 1, f"{part}: {rec['foreign_executives']} foreign executives")
-        others = vendor_operators.get(str(rec.get("supplier_name", "")).strip().lower(), 0)
+        others = vendor_operators.get(vendor_key(rec.get("supplier_name")), 0)
         if others >= 3:
             add("shared_vendor", 1 + others // 4, f"{part}: {others} other operators")
     return sorted(found.values(), key=lambda r: (-r.weight, r.factor))

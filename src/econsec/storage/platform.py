@@ -118,8 +118,10 @@ class Submission:
 def create_org(
     conn: sa.Connection, name: str, kind: str, sector: str | None, size: str | None = None
 ) -> str:
-    if kind not in ("firm", "government"):
-        raise InputError(f"unknown organisation kind {kind!r}", expected=N_("firm or government"))
+    if kind not in ("firm", "government", "operator"):
+        raise InputError(
+            f"unknown organisation kind {kind!r}", expected=N_("firm, government or operator")
+        )
     if size not in (None, "small", "medium", "large"):
         raise InputError(f"unknown size class {size!r}", expected=N_("small, medium or large"))
     if conn.execute(sa.select(organisations.c.id).where(organisations.c.name == name)).first():

@@ -21,6 +21,7 @@ __all__ = [
     "benchmark_snapshots",
     "connect",
     "disclosures",
+    "equipment_plans",
     "incidents",
     "metadata",
     "migrate",
@@ -152,6 +153,22 @@ trade_events = sa.Table(
     sa.Column("body", sa.Text, nullable=False),
     sa.Column("created_at", _TS, nullable=False),
     sa.Column("created_by", sa.String(36), nullable=False),
+)
+equipment_plans = sa.Table(
+    "equipment_plans",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("org_id", sa.String(36), sa.ForeignKey("organisations.id"), nullable=False),
+    sa.Column("sector", sa.String(40), nullable=False),
+    sa.Column("lineage", sa.String(36), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),  # the records, sealed with the plan's id
+    sa.Column("review", sa.Text, nullable=False),  # the review's steps (JSON)
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("created_at", _TS, nullable=False),
+    sa.Column("updated_at", _TS, nullable=False),
+    sa.Index("ix_equipment_plans_sector_status", "sector", "status"),
+    sa.Index("ix_equipment_plans_org", "org_id"),
 )
 surveys = sa.Table(
     "surveys",

@@ -122,7 +122,7 @@ def test_demo_platform(tmp_path: Path) -> None:
     assert client.get("/api/v1/benchmarks", headers=login("firm01")).json()["status"] == "ok"
     db = sqlite3.connect(tmp_path / "platform" / "platform.db")
     hashes = [h for (h,) in db.execute("SELECT password_hash FROM users")]
-    assert len(hashes) == 16 and len(set(hashes)) == 16  # a salt of its own for every user
+    assert len(hashes) == 18 and len(set(hashes)) == 18  # a salt of its own for every user
 
 
 def test_roles_follow_organisations(tmp_path: Path) -> None:

@@ -231,8 +231,10 @@ PORTAL = (
 
 
 def _pages(firm: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Every page of an analyst and of ``firm`` (a firm whose language is the browser's)."""
-    return (("analyst", CONSOLE), (firm, PORTAL))
+    """Every page of an analyst, of ``firm`` (a firm whose language is the browser's), of a
+    reviewer and of a critical-infrastructure operator."""
+    return (("analyst", CONSOLE), (firm, PORTAL), ("reviewer1", ("/console/reviews",)),
+            ("operator1", ("/portal/plans",)))  # fmt: skip
 
 
 def test_every_page_in_english_has_no_console_error(browser: Browser, base_url: str) -> None:

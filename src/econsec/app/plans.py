@@ -124,7 +124,7 @@ def plans(p: Platform, caller: Caller) -> list[PlanView]:
     if s.role == "operator_submitter":
         p.authorise(s, "read_plan", _resource(s.org, s.sector), "plans (own)")
         with p.read() as conn:
-            found = store.list_plans(conn, p.ring, org_id=s.org)
+            found = store.list_plans(conn, p.ring, org_id=s.org, records=True)
         return [_view(p, q, reviewer=False) for q in found]
     sectors = _reviewed(p, caller)
     if not sectors:

@@ -111,6 +111,43 @@ def _supplier_records(
     return out
 
 
+#: A power utility's plan for a control system (the demo of the equipment review).
+DEMO_PLAN = (
+    {"equipment": "Grid control system (SCADA)", "component": "controller",
+     "supplier_name": "Demo Automation", "supplier_country": "CHN",
+     "manufacturing_country": "CHN", "foreign_share": 0.55, "introduction_date": "2027-06-01"},
+    {"equipment": "Grid control system (SCADA)", "component": "network switch",
+     "supplier_name": "Demo Networks", "supplier_country": "USA", "manufacturing_country": "VNM",
+     "maintenance_contractor": "Demo Services", "contractor_country": "JPN",
+     "introduction_date": "2027-06-01"},
+)  # fmt: skip
+
+
+def _seed_review(
+    platform: Platform, conn: sa.Connection, until: dt.date, users: dict[str, str]
+) -> None:
+    """A power utility that has filed a plan, and a reviewer of its sector."""
+    import uuid
+
+    from econsec.infrastructure.review import PLAN_FIELDS, file_plan
+    from econsec.sharing.records import check as check_records
+    from econsec.storage.plans import add_plan
+
+    operator = "Demo power utility"
+    org_id = store.create_org(conn, operator, "operator", "electricity")
+    store.create_user(conn, "operator1", operator, "operator_submitter",
+                      platform.hash_password(DEMO_PASSWORD))  # fmt: skip
+    reviewer = Clearance("confidential", frozenset({"electricity", "gas", "telecommunications"}),
+                         until, "Director-General (demo)")  # fmt: skip
+    store.create_user(conn, "reviewer1", GOVERNMENT, "reviewer",
+                      platform.hash_password(DEMO_PASSWORD), reviewer)  # fmt: skip
+    users |= {"operator1": "operator_submitter", "reviewer1": "reviewer"}
+    filed = platform.now().date() - dt.timedelta(days=24)
+    add_plan(conn, platform.ring, org_id, operator, "electricity",
+             check_records(PLAN_FIELDS, list(DEMO_PLAN)),
+             file_plan(str(uuid.uuid4()), operator, "electricity", filed))  # fmt: skip
+
+
 def seed_demo(platform: Platform, releases: int = 4) -> Seeded:
     """Seed ``platform`` (an empty store) with the demo organisations, users and data."""
     from econsec.synthetic.world import generate_world
@@ -157,6 +194,7 @@ def seed_demo(platform: Platform, releases: int = 4) -> Seeded:
                 conn, platform.ring, org_id, user_id, "suppliers", records[firm["firm_id"]]
             )
             count += 1
+        _seed_review(platform, conn, until, users)
         put_incidents(conn, known_incidents(), "demo")  # the register's documented cases
         store.append_audit(conn, platform.ring, "demo", "seed", "platform", True, "demo data")
     found: list[Finding] = platform.findings()

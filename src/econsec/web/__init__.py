@@ -22,7 +22,7 @@ __all__ = ["PAGE_MODULES", "error_page", "install", "is_page", "page_modules"]
 
 #: The modules of pages: each has a ``router`` and registers its pages in the navigation
 #: (:func:`econsec.web.render.register`). Adding a page module is adding its name here.
-PAGE_MODULES = ("signin", "portal", "console", "programmes", "surveys")
+PAGE_MODULES = ("signin", "portal", "console", "programmes", "plans", "surveys")
 
 _HEADINGS = {401: "Sign in", 403: "Not allowed", 404: "Not found", 409: "Not possible now",
              413: "Too large", 422: "Cannot use this input", 429: "Too many attempts",

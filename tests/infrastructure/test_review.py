@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from econsec.errors import Conflict, InputError
-from econsec.infrastructure import (
+from econsec.infrastructure.review import (
     PLAN_FIELDS,
     SECTORS,
     caseload,

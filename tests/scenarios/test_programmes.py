@@ -178,21 +178,16 @@ def test_the_commands_answer_in_json_and_fail_clearly(tmp_path: Path) -> None:
     assert data["curve"][-1] == {"budget": 5e9, "risk_reduction": 3e9}
 
 
-def test_the_console_page_and_the_api_run_both_for_analysts_only() -> None:
+def test_the_console_page_and_the_api_run_both_for_analysts_only(tmp_path: Path) -> None:
     import html
-    import tempfile
 
     from fastapi.testclient import TestClient
 
-    from econsec.app.seed import seed_demo
-    from econsec.server import create_app
-    from service_world import World, settings_for
-    from web.conftest import csrf_of, sign_in
+    from service_world import World
+    from web.conftest import csrf_of, seeded, sign_in
 
-    with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        server = create_app(settings_for(f"sqlite:///{root / 'p.db'}", root))
-        seed_demo(server.state.platform)
+    with seeded(tmp_path) as site:
+        server = site.app
         with TestClient(server) as c:
             sign_in(c, "analyst2")
             page = c.get("/console/programmes").text
@@ -229,4 +224,3 @@ def test_the_console_page_and_the_api_run_both_for_analysts_only() -> None:
                 "budget": 5, "measures": [{"id": "a", "kind": "stockpile", "product": "811292",
                                            "cost": 2, "shortfall_reduction_usd": 3}]})  # fmt: skip
             assert plan_.status_code == 200 and plan_.json()["chosen"] == ["a"]
-        server.state.platform.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -50,11 +51,21 @@ def sign_in(client: TestClient, user: str, password: str = DEMO_PASSWORD) -> Non
     assert r.status_code == 200 and str(r.url).endswith("/"), r.text
 
 
+@contextlib.contextmanager
+def seeded(root: Path) -> Iterator[Site]:
+    """The demo platform (accounts, submissions, releases, a plan under review) on SQLite in
+    ``root``; its workspace holds only what ``root`` already holds."""
+    app = create_app(settings_for(f"sqlite:///{root / 'platform.db'}", root))
+    seed_demo(app.state.platform)
+    try:
+        yield Site(app, root)
+    finally:
+        app.state.platform.dispose()
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     root = tmp_path_factory.mktemp("web")
     ensure_demo_world(Workspace(root), lambda _: None)
-    app = create_app(settings_for(f"sqlite:///{root / 'platform.db'}", root))
-    seed_demo(app.state.platform)
-    yield Site(app, root)
-    app.state.platform.dispose()
+    with seeded(root) as demo:
+        yield demo

@@ -20,7 +20,7 @@ from econsec.sharing.disclosure import check
 from econsec.sharing.releases import Release
 from servers import serving
 from shared_data import ROOT
-from web.conftest import Site
+from web.conftest import Site, seeded
 
 SHOTS = Path(os.environ.get("ECONSEC_SCREENSHOTS", ROOT / "build" / "screenshots"))
 
@@ -272,16 +272,8 @@ def test_every_japanese_page_is_in_japanese(browser: Browser, base_url: str) -> 
 @pytest.fixture(scope="module")
 def own_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A platform whose workspace holds no trade data and no firm network."""
-    from econsec.app.seed import seed_demo
-    from econsec.server import create_app
-    from service_world import settings_for
-
-    root = tmp_path_factory.mktemp("own-browser")
-    app = create_app(settings_for(f"sqlite:///{root / 'platform.db'}", root))
-    seed_demo(app.state.platform)
-    with serving(app) as url:
+    with seeded(tmp_path_factory.mktemp("own-browser")) as own, serving(own.app) as url:
         yield url
-    app.state.platform.dispose()
 
 
 def test_analyst_imports_real_baci_screens_japan_runs_a_scenario_and_exports(

@@ -12,11 +12,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from econsec.app.seed import seed_demo
-from econsec.server import create_app
-from service_world import settings_for
 from shared_data import CMA, snapshot
-from web.conftest import Site, csrf_of, sign_in
+from web.conftest import Site, csrf_of, seeded, sign_in
 
 SCENARIO = """name: China restricts gallium and germanium
 base_year: 2024
@@ -29,11 +26,8 @@ measures:
 @pytest.fixture(scope="module")
 def own(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """A platform whose workspace holds no demo world: only what the analyst brings."""
-    root = tmp_path_factory.mktemp("own")
-    app = create_app(settings_for(f"sqlite:///{root / 'platform.db'}", root))
-    seed_demo(app.state.platform)
-    yield Site(app, root)
-    app.state.platform.dispose()
+    with seeded(tmp_path_factory.mktemp("own")) as own_site:
+        yield own_site
 
 
 def _data(root: Path) -> dict[str, str]:

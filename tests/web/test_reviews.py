@@ -10,10 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from econsec.app.seed import seed_demo
-from econsec.server import create_app
-from service_world import settings_for
-from web.conftest import Site, csrf_of, sign_in
+from web.conftest import Site, csrf_of, seeded, sign_in
 
 CSV = ("equipment,component,supplier_name,supplier_country,manufacturing_country,"
        "introduction_date\nSubstation protection,relay,Demo Automation,CHN,CHN,2027-09-01\n")  # fmt: skip
@@ -21,11 +18,8 @@ CSV = ("equipment,component,supplier_name,supplier_country,manufacturing_country
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    root = tmp_path_factory.mktemp("reviews")
-    app = create_app(settings_for(f"sqlite:///{root / 'platform.db'}", root))
-    seed_demo(app.state.platform)
-    yield Site(app, root)
-    app.state.platform.dispose()
+    with seeded(tmp_path_factory.mktemp("reviews")) as site:
+        yield site
 
 
 def test_an_operator_files_and_a_reviewer_decides_in_the_pages(demo: Site) -> None:

@@ -88,7 +88,7 @@ def test_cli_help_lists_commands_and_starts_fast() -> None:
 RINGS = {
     "core": ("errors", "i18n", "spreadsheet", "highs", "reference", "trade", "analysis",
              "network", "sectors", "scenarios", "intelligence", "access", "sharing", "synthetic",
-             "infrastructure"),
+             "infrastructure", "yamltext"),
     "storage": ("storage",),
     "application": ("app", "report"),
     "edges": ("api", "web", "settings"),

@@ -165,6 +165,10 @@ def test_the_commands_answer_in_json_and_fail_clearly(tmp_path: Path) -> None:
     bad.write_text(yaml.safe_dump(_case(_country("JPN", max_stock=10, max_buy_per_day=0))))
     out = CliRunner().invoke(app, ["stockpile", "coordinate", str(bad)])
     assert out.exit_code == 7 and "shortfall limit of JPN cannot be met" in out.output
+    bomb = tmp_path / "bomb.yaml"  # aliases can expand a few lines to gigabytes: refused
+    bomb.write_text('a: &a ["x", "x"]\nb: &b [*a, *a]\nc: [*b, *b]\n')
+    refused = CliRunner().invoke(app, ["stockpile", "coordinate", str(bomb)])
+    assert refused.exit_code == 2 and "anchors and aliases" in refused.output
     ja = CliRunner().invoke(app, ["--lang", "ja", "stockpile", "coordinate", str(bad)])
     assert ja.exit_code == 7 and ja.output.startswith("エラー: ")
     measures = tmp_path / "measures.yaml"

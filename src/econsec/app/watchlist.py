@@ -29,8 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from econsec.app.fetching import DOWNLOADS, Fetched, Progress, fetch_comtrade, write_json
 from econsec.errors import Conflict, InputError
 from econsec.i18n import N_
@@ -40,6 +38,7 @@ from econsec.reference.countries import to_alpha3
 from econsec.storage.workspace import Workspace
 from econsec.trade import comtrade_api
 from econsec.trade.remote import Remote
+from econsec.yamltext import load_yaml
 
 __all__ = ["Refreshed", "Watch", "due", "read_watchlist", "refresh"]
 
@@ -136,9 +135,9 @@ def read_watchlist(path: Path, today: dt.date | None = None) -> tuple[Watch, ...
     if not path.exists():
         raise InputError("no such file", file=str(path))
     try:
-        raw = yaml.safe_load(path.read_text("utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError("not valid YAML: {v1}", values={"v1": exc}, file=str(path)) from None
+        raw = load_yaml(path.read_text("utf-8"), str(path))
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", file=str(path)) from None
     items = raw.get("watches") if isinstance(raw, dict) and "watches" in raw else [raw]
     if not isinstance(items, list) or not items:
         raise InputError("no watches", file=str(path),

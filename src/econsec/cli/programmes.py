@@ -17,16 +17,15 @@ app.add_typer(support_app, name="support")
 
 
 def _yaml(path: Path) -> Any:
-    import yaml
-
     from econsec.errors import InputError
+    from econsec.yamltext import load_yaml
 
     if not path.exists():
         raise InputError("no such file", file=str(path))
     try:
-        return yaml.safe_load(path.read_text("utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError("not valid YAML: {v1}", values={"v1": exc}, file=str(path)) from None
+        return load_yaml(path.read_text("utf-8"), str(path))
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", file=str(path)) from None
 
 
 @stockpile_app.command("coordinate")

@@ -17,12 +17,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from econsec.errors import InputError, NotFoundError
 from econsec.i18n import N_
 from econsec.reference.catalogue import select_products
 from econsec.reference.countries import group_members, to_alpha3
+from econsec.yamltext import load_yaml
 
 __all__ = [
     "DEFAULTS",
@@ -253,21 +252,7 @@ def read_scenario(text: str, source: str = "scenario") -> Scenario:
     Traceback (most recent call last):
     econsec.errors.InputError: scenario, line 2: not valid YAML: expected ',' or ']', but got '<stream end>'
     """
-    try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                mark = event.start_mark
-                raise InputError("anchors and aliases (& and *) are not allowed", file=source,
-                                 line=mark.line + 1 if mark else None)  # fmt: skip
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(
-            "not valid YAML: {v1}",
-            values={"v1": getattr(exc, "problem", exc)},
-            file=source,
-            line=mark.line + 1 if mark else None,
-        ) from None
+    raw = load_yaml(text, source)
     return parse_scenario(raw, source)
 
 

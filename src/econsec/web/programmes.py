@@ -6,7 +6,6 @@ from __future__ import annotations
 from importlib import resources
 from typing import Any
 
-import yaml
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -18,6 +17,7 @@ from econsec.reference.names import label
 from econsec.report.colours import Palette
 from econsec.report.html import Figure
 from econsec.web.render import Page, chart, checked_form, locale_of, register, render, require
+from econsec.yamltext import load_yaml
 
 __all__ = ["router"]
 
@@ -46,13 +46,6 @@ def programmes(request: Request) -> Response:
     return _page(request)
 
 
-def _yaml(text: str) -> Any:
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InputError("not valid YAML: {v1}", values={"v1": exc}) from None
-
-
 @router.post("/programmes/stockpile")
 async def stockpile(request: Request) -> Response:
     """Run the coordination on the case in the form; a table, lending by pair and two charts."""
@@ -61,7 +54,7 @@ async def stockpile(request: Request) -> Response:
     text = str(form.get("case", ""))[:200_000]
     lang = locale_of(request, caller)
     try:
-        result = app.coordinate_stockpiles(p, caller, _yaml(text))
+        result = app.coordinate_stockpiles(p, caller, load_yaml(text, "case"))
     except EconsecError as exc:
         return _page(request, 422, case=text, error=exc.in_language(lang))
     codes = [c["code"] for c in result["countries"]]
@@ -110,7 +103,7 @@ async def support(request: Request) -> Response:
         except ValueError:
             raise InputError("--budget {budget}", values={"budget": budget_text},
                              expected="a number >= 0") from None  # fmt: skip
-        result = app.plan_support(p, caller, _yaml(text), budget)
+        result = app.plan_support(p, caller, load_yaml(text, "candidates"), budget)
     except EconsecError as exc:
         return _page(request, 422, candidates=text, budget=budget_text,
                      error=exc.in_language(lang))  # fmt: skip

@@ -297,6 +297,10 @@ def test_the_commands_fetch_and_explain_without_a_traceback(
                                    "--workspace", str(ws)])  # fmt: skip
     assert bad.exit_code == 2 and "Traceback" not in bad.output
     assert "HS code '085051' is in no HS revision" in bad.output
+    ja = CliRunner().invoke(app, ["--lang", "ja", "data", "fetch", "baci", "--release", "V202601",
+                                  "--hs", "HS17", "--years", "2022", "--base-url", f"{url}/baci",
+                                  "--workspace", str(ws)])  # fmt: skip
+    assert "に取り込み済みです。変更はありません" in ja.output  # a second fetch, in Japanese
     gone = CliRunner().invoke(app, ["data", "fetch", "baci", "--release", "V209901", "--hs",
                                     "HS22", "--base-url", f"{url}/baci", "--workspace", str(ws)])  # fmt: skip
     assert gone.exit_code == 3 and "HS17 V202601" in gone.output

@@ -281,7 +281,8 @@ def fetch_comtrade(
     )  # fmt: skip
     if not records:
         return Fetched("comtrade", api_base, None, (),
-                       "UN Comtrade has no data for these reporters, periods and products yet")  # fmt: skip
+                       N_("UN Comtrade has no data for these reporters, periods and products "
+                          "yet"))  # fmt: skip
     question = json.dumps([c.params() for c in calls], sort_keys=True)
     name = f"comtrade-{hashlib.sha256(question.encode()).hexdigest()[:16]}.csv"
     path = ws.path(DOWNLOADS, name)

@@ -266,7 +266,7 @@ def refresh(
             state["events"] = sorted({*state["events"], *(_key(e) for e in events)})
             path.parent.mkdir(parents=True, exist_ok=True)
             write_json(path, state)
-            notes = () if calls else ("nothing due: every period up to the last whole one is "
-                                      "held",)  # fmt: skip
+            notes = () if calls else (N_("nothing due: every period up to the last whole one is "
+                                         "held"),)  # fmt: skip
             out.append(Refreshed(watch.name, new, fetched, tuple(fresh), kept, notes))
     return out

@@ -51,30 +51,31 @@ def _import(ws: Workspace, reading: Reading, replace: bool, dedupe: bool = False
 
 
 def _report(ws: Workspace, result: ImportResult) -> None:
+    from econsec.cli.app import language
+    from econsec.i18n import tr
+
+    lang = language()
     if result.unchanged:
-        typer.echo(
-            f"{result.file}: already imported into {ws.root} as source {result.source!r}; "
-            "nothing changed"
-        )
+        typer.echo(tr("{file}: already imported into {root} as source {source!r}; nothing "
+                      "changed", lang, file=result.file, root=ws.root, source=result.source))  # fmt: skip
         return
-    typer.echo(
-        f"imported {result.rows_stored:,} flows of source {result.source!r}, years "
-        f"{', '.join(map(str, result.years))}, into {ws.root}"
-    )
-    notes = [f"{result.rows_read:,} rows read"]
+    typer.echo(tr("imported {rows} flows of source {source!r}, years {years}, into {root}", lang,
+                  rows=f"{result.rows_stored:,}", source=result.source,
+                  years=", ".join(map(str, result.years)), root=ws.root))  # fmt: skip
+    notes = [tr("{n} rows read", lang, n=f"{result.rows_read:,}")]
     if result.duplicates_removed:
-        notes.append(f"{result.duplicates_removed:,} exact duplicate rows removed")
+        notes.append(tr("{n} exact duplicate rows removed", lang,
+                        n=f"{result.duplicates_removed:,}"))  # fmt: skip
     if result.conflicting_removed:
-        notes.append(
-            f"{result.conflicting_removed:,} rows giving a second value for a flow left out "
-            "(--dedupe kept the largest)"
-        )
+        notes.append(tr("{n} rows giving a second value for a flow left out (--dedupe kept the "
+                        "largest)", lang, n=f"{result.conflicting_removed:,}"))  # fmt: skip
     if result.already_present:
-        notes.append(f"{result.already_present:,} flows already in the workspace skipped")
+        notes.append(tr("{n} flows already in the workspace skipped", lang,
+                        n=f"{result.already_present:,}"))  # fmt: skip
     for reason, count in (result.dropped or {}).items():
-        notes.append(f"{count:,} {reason} left out")
+        notes.append(tr("{n} {reason} left out", lang, n=f"{count:,}", reason=tr(reason, lang)))
     if result.replaced:
-        notes.append(f"superseded earlier imports {', '.join(result.replaced)}")
+        notes.append(tr("superseded earlier imports {ids}", lang, ids=", ".join(result.replaced)))
     typer.echo("  " + "; ".join(notes))
 
 
@@ -187,12 +188,17 @@ def _years_option(text: str | None) -> list[int] | None:
 
 
 def _fetched(ws: Workspace, fetched: Fetched) -> None:
+    from econsec.cli.app import language
+    from econsec.i18n import tr
+
+    lang = language()
     if fetched.downloaded is not None:
         got = fetched.downloaded
-        typer.echo(f"downloaded {fetched.url} ({got.size:,} bytes"
-                   f"{', resumed' if got.resumed else ''}; sha256 {got.sha256[:12]})")  # fmt: skip
+        typer.echo(tr("downloaded {url} ({size} bytes{resumed}; sha256 {sha})", lang,
+                      url=fetched.url, size=f"{got.size:,}", sha=got.sha256[:12],
+                      resumed=tr(", resumed", lang) if got.resumed else ""))  # fmt: skip
     if fetched.note:
-        typer.echo(fetched.note)
+        typer.echo(tr(fetched.note, lang))
     for result in fetched.imports:
         _report(ws, result)
 

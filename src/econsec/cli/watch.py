@@ -127,13 +127,21 @@ def watch_refresh(
     data = [{"watch": r.watch, "new_periods": [list(h) for h in r.new],
              "new_events": [e.as_dict() for e in r.events],
              "kept_on_platform": r.kept_on_platform, "notes": list(r.notes)} for r in done]  # fmt: skip
+    from econsec.cli.app import language
+    from econsec.i18n import tr
+
+    lang = language()
     text = []
     for r in done:
-        text.append(f"{r.watch}: {len(r.new)} new reporter-periods, {len(r.events)} new events"
-                    + (" (kept on the platform)" if r.kept_on_platform else ""))  # fmt: skip
-        text += [f"  {n}" for n in r.notes]
-        text += [f"  {e.period} {e.exporter}->{e.importer} {e.product}: -{e.drop_share:.0%}, "
-                 f"confidence {e.confidence:.2f}" for e in r.events[:20]]  # fmt: skip
+        text.append(tr("{watch}: {periods} new reporter-periods, {events} new events", lang,
+                       watch=r.watch, periods=len(r.new), events=len(r.events))
+                    + (tr(" (kept on the platform)", lang) if r.kept_on_platform else ""))  # fmt: skip
+        text += [f"  {tr(n, lang)}" for n in r.notes]
+        text += ["  " + tr("{period} {exporter}->{importer} {product}: -{drop}, confidence "
+                           "{confidence}", lang, period=e.period, exporter=e.exporter,
+                           importer=e.importer, product=e.product, drop=f"{e.drop_share:.0%}",
+                           confidence=f"{e.confidence:.2f}") for e in r.events[:20]]  # fmt: skip
         if r.fetched is not None:
-            text += [f"  imported {i.rows_stored:,} flows" for i in r.fetched.imports]
+            text += ["  " + tr("imported {n} flows", lang, n=f"{i.rows_stored:,}")
+                     for i in r.fetched.imports]  # fmt: skip
     emit(data, format, text)

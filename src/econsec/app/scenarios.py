@@ -21,6 +21,7 @@ from econsec.scenarios.mitigation import (
     sourcing_problem,
     stockpile_days,
 )
+from econsec.scenarios.run import DynamicRequest
 from econsec.sectors.mrio import MRIO
 from econsec.storage.engines import Engine, duckdb_engine
 from econsec.storage.workspace import Workspace, choose_source
@@ -65,6 +66,7 @@ def run_in_workspace(
     network: Network | None = None,
     mrio: MRIO | None = None,
     hs_isic3: dict[str, str] | None = None,
+    dynamic: DynamicRequest | None = None,
 ) -> ScenarioRun:
     """Run ``scenario`` on the workspace source holding its base year (or ``source``); with a
     firm network and an input-output table when given."""
@@ -73,7 +75,7 @@ def run_in_workspace(
     chosen = choose_source(ws, scenario.base_year, source)
     engine = duckdb_engine(ws, sources=(chosen,))
     result = run_scenario(engine, scenario, network, data_label(chosen), mrio=mrio,
-                          hs_isic3=hs_isic3)  # fmt: skip
+                          hs_isic3=hs_isic3, dynamic=dynamic)  # fmt: skip
     return ScenarioRun(result, chosen, engine)
 
 

@@ -46,16 +46,37 @@ def scenario_run(
     concordance: Annotated[
         Path | None, typer.Option(help="HS6 -> ISIC Rev.3 CSV (HS6_6d, ISIC3_2d), for --mrio-dir.")
     ] = None,
+    dynamic: Annotated[
+        str | None,
+        typer.Option(help="Dynamic model with inventories: sector (on --mrio-dir) or firm."),
+    ] = None,
+    days: Annotated[
+        int, typer.Option(help="Days the dynamic model simulates.", min=1, max=3650)
+    ] = 365,
+    loss_limit: Annotated[
+        float | None,
+        typer.Option(
+            help="With --dynamic: the fewest stockpile days keeping the targets' "
+            "output loss under this share (0.01 = 1 %)."
+        ),
+    ] = None,
 ) -> None:
     """Run a scenario file on the workspace's trade data (and a firm network and an
     input-output table, if given)."""
     from econsec.app.scenarios import frontier_of_most_exposed, run_in_workspace
     from econsec.scenarios import load_scenario
+    from econsec.scenarios.run import DynamicRequest
 
     if (network_firms is None) != (network_links is None):
         usage("give both --network-firms and --network-links, or neither")
     if (mrio_dir is None) != (concordance is None):
         usage("give both --mrio-dir and --concordance, or neither")
+    if dynamic not in (None, "sector", "firm"):
+        usage("--dynamic takes sector or firm")
+    if dynamic == "sector" and mrio_dir is None:
+        usage("--dynamic sector needs --mrio-dir and --concordance")
+    if dynamic == "firm" and network_firms is None:
+        usage("--dynamic firm needs --network-firms and --network-links")
     scenario = load_scenario(file)
     network = None
     if network_firms is not None and network_links is not None:
@@ -70,7 +91,9 @@ def scenario_run(
         mrio, hs_isic3 = read_wiod(mrio_dir, mrio_year), read_hs_isic3(concordance)
     with working(f"running {scenario.name}"):
         run = run_in_workspace(workspace(workspace_dir), scenario, source=source,
-                               network=network, mrio=mrio, hs_isic3=hs_isic3)  # fmt: skip
+                               network=network, mrio=mrio, hs_isic3=hs_isic3,
+                               dynamic=DynamicRequest(dynamic, days, None, loss_limit)
+                               if dynamic else None)  # fmt: skip
     data = run.result.as_dict()
     if report is not None:
         from econsec.report.html import render
@@ -99,13 +122,13 @@ def scenario_run(
         + pad(tr("days to shortage", lang), 22, True),
     ]  # fmt: skip
     for p in data["by_product"][:20]:
-        days = (tr("beyond the measure", lang) if p["lasts_beyond_measure"]
-                else f"{p['days_to_shortage']:.0f}")  # fmt: skip
+        until = (tr("beyond the measure", lang) if p["lasts_beyond_measure"]
+                 else f"{p['days_to_shortage']:.0f}")  # fmt: skip
         text.append(
             pad(label("country", p["importer"], lang, width=11), 16)
             + pad(label("product", p["product"], lang, width=30), 40)
             + f"{p['trade_at_risk_usd']:>15,.0f}{p['shortfall_usd']:>15,.0f}"
-            + pad(days, 22, True)
+            + pad(until, 22, True)
         )
     if "firms" in data:
         text.append(tr("firm network output lost: {share:.2%}", lang,
@@ -116,6 +139,24 @@ def scenario_run(
                           for r in sec["by_country_sector"][:5])  # fmt: skip
         text.append(tr("sector output lost: {loss:,.1f} {unit}; most in {where}", lang,
                        loss=sec["total_output_loss"], unit=sec["unit"], where=where))  # fmt: skip
+    if "dynamic" in data:
+        dyn = data["dynamic"]
+        text.append(tr("dynamic model over {days} days: output lost {out:,.0f} USD, value added "
+                       "lost {va:,.0f} USD", lang, days=dyn["days"], out=dyn["output_loss_usd"],
+                       va=dyn["value_added_loss_usd"]))  # fmt: skip
+        for r in dyn["first_short_day"][:10]:
+            text.append("  " + tr("day {day}: {country} {sector} falls short", lang, day=r["day"],
+                                  country=label("country", r["country"], lang),
+                                  sector=label("sector", r["sector"], lang)))  # fmt: skip
+        sens = dyn["stockpile_sensitivity"]
+        if sens is not None:
+            text.append(
+                tr("stockpile days keeping the loss under {limit:.1%}: {days}", lang,
+                   limit=sens["loss_limit"], days=sens["stockpile_days_needed"])
+                if sens["stockpile_days_needed"] is not None
+                else tr("no stockpile up to {most:.0f} days keeps the loss under {limit:.1%}",
+                        lang, most=sens["searched_up_to_days"], limit=sens["loss_limit"])
+            )  # fmt: skip
     emit(data, format, text)
 
 

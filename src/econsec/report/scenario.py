@@ -25,8 +25,8 @@ def scenario_report(
                 "data": [
                     {
                         "type": "bar",
-                        "x": [t["month"] for t in result["timeline"]],
-                        "y": [t["unmet_usd"] for t in result["timeline"]],
+                        "x": [t["month"] for t in result["trade_timeline"]],
+                        "y": [t["unmet_usd"] for t in result["trade_timeline"]],
                     }
                 ],
                 "layout": {"yaxis": {"title": "USD"}},
@@ -55,6 +55,32 @@ def scenario_report(
             method,
         ),
     ]
+    if "dynamic" in result:
+        dyn = result["dynamic"]
+        dyn_method = f"econsec dynamic sector model 1 (ARIO-type, {dyn['table']})"
+        figures.append(
+            Figure(
+                "Output and value added lost per day, with inventories (USD)",
+                {
+                    "data": [
+                        {
+                            "type": "scatter",
+                            "mode": "lines",
+                            "name": name,
+                            "x": [t["day"] for t in result["timeline"]],
+                            "y": [t[key] for t in result["timeline"]],
+                        }
+                        for name, key in (
+                            ("output", "output_loss_usd"),
+                            ("value added", "value_added_loss_usd"),
+                        )
+                    ],
+                    "layout": {"xaxis": {"title": "day"}, "yaxis": {"title": "USD"}},
+                },
+                data_source,
+                dyn_method,
+            )
+        )
     if frontier:
         figures.append(
             Figure(
@@ -85,6 +111,9 @@ def scenario_report(
                 sec["by_country_sector"],
             )
         )
+    if "dynamic" in result:
+        tables.append(("The day each industry first falls short (dynamic sector model)",
+                       result["dynamic"]["first_short_day"]))  # fmt: skip
     if "firms" in result:
         tables.append(("Most affected firms", result["firms"]["most_affected"]))
     summary = (

@@ -6,19 +6,34 @@ from dataclasses import dataclass
 from typing import Any
 
 from econsec.analysis.concentration import SqlEngine as Engine
+from econsec.errors import InputError
+from econsec.i18n import N_
 from econsec.network import Network
+from econsec.scenarios.dynamic import DynamicImpact, dynamic_impact
 from econsec.scenarios.firms import FirmImpact, firm_impact
 from econsec.scenarios.model import Scenario
 from econsec.scenarios.sectors import SectorImpact, sector_impact
 from econsec.scenarios.trade import Flows, TradeImpact, load_flows, trade_impact
+from econsec.sectors.dynamic import DynamicParams
 from econsec.sectors.mrio import MRIO
 
-__all__ = ["METHOD", "ScenarioResult", "run_batch", "run_scenario"]
+__all__ = ["METHOD", "DynamicRequest", "ScenarioResult", "run_batch", "run_scenario"]
 
 METHOD = (
     "econsec scenario 1 (trade layer with capacity-bounded substitution and stockpiles; "
     "firm cascade; partial hypothetical extraction)"
 )
+
+
+@dataclass(frozen=True)
+class DynamicRequest:
+    """What to ask of a dynamic model (``sector`` or ``firm``): days, parameters, an optional
+    loss limit for the stockpile sensitivity."""
+
+    model: str = "sector"
+    days: int = 365
+    params: DynamicParams | None = None
+    loss_limit: float | None = None
 
 
 @dataclass(frozen=True)
@@ -28,6 +43,7 @@ class ScenarioResult:
     firms: FirmImpact | None
     data_source: str
     sectors: SectorImpact | None = None
+    dynamic: DynamicImpact | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON contract of ``econsec scenario run --format json``."""
@@ -41,7 +57,9 @@ class ScenarioResult:
             "shortfall_usd": round(sum(p.shortfall_usd for p in self.trade.by_product), 2),
             "by_product": [p.as_dict() for p in self.trade.by_product],
             "import_bans": [b.as_dict() for b in self.trade.bans],
-            "timeline": [{"month": m, "unmet_usd": round(v, 2)} for m, v in self.trade.timeline],
+            "trade_timeline": [
+                {"month": m, "unmet_usd": round(v, 2)} for m, v in self.trade.timeline
+            ],
             "notes": list(self.trade.notes),
             "assumptions": {
                 name: self.scenario.assumption(name)
@@ -49,6 +67,11 @@ class ScenarioResult:
             },
             "substitution": [sh.as_dict() for sh in self.trade.shares],
         }
+        # without a dynamic model, ``timeline`` keeps the trade layer's months (as before)
+        out["timeline"] = out["trade_timeline"]
+        if self.dynamic is not None:
+            out["dynamic"] = self.dynamic.as_dict()
+            out["timeline"] = out["dynamic"].pop("timeline")
         if self.sectors is not None:
             out["sectors"] = {
                 "table": self.sectors.source,
@@ -84,6 +107,7 @@ def run_scenario(
     flows: Flows | None = None,
     mrio: MRIO | None = None,
     hs_isic3: dict[str, str] | None = None,
+    dynamic: DynamicRequest | None = None,
 ) -> ScenarioResult:
     """Run a scenario's layers, switched on by what is given.
 
@@ -103,11 +127,18 @@ def run_scenario(
         With ``hs_isic3``, an input-output table: the sector layer.
     hs_isic3 : dict of str to str, optional
         HS6 → ISIC Rev.3 division.
+    dynamic : DynamicRequest, optional
+        Run the dynamic sector model on the table too (needs ``mrio`` and ``hs_isic3``).
 
     Returns
     -------
     ScenarioResult
         Its ``as_dict()`` is the JSON of ``econsec scenario run``.
+
+    Raises
+    ------
+    InputError
+        When the dynamic model is asked for without a table.
 
     Examples
     --------
@@ -134,7 +165,16 @@ def run_scenario(
         if mrio is not None and hs_isic3 is not None
         else None
     )
-    return ScenarioResult(scenario, trade, firms, data_source, sectors)
+    moving = None
+    if dynamic is not None:
+        if mrio is None or hs_isic3 is None:
+            raise InputError(
+                "the dynamic sector model needs an input-output table and a concordance",
+                values={}, expected=N_("--mrio-dir and --concordance"),
+            )  # fmt: skip
+        moving = dynamic_impact(mrio, scenario, trade, hs_isic3, dynamic.days, dynamic.params,
+                                dynamic.loss_limit)  # fmt: skip
+    return ScenarioResult(scenario, trade, firms, data_source, sectors, moving)
 
 
 def run_batch(engine: Engine, scenarios: list[Scenario]) -> list[ScenarioResult]:

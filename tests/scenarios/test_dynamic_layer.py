@@ -91,3 +91,82 @@ def test_dynamic_needs_its_inputs(tmp_path: Path, workspace: Path) -> None:
     r = CliRunner().invoke(app, ["scenario", "run", str(scenario(tmp_path, 60.0)), "-w",
                                  str(workspace), "--dynamic", "weather"])  # fmt: skip
     assert r.exit_code != 0 and "sector or firm" in r.output
+
+
+# --- the firm model (Inoue–Todo type) on hand-worked networks ---
+
+
+def network(firms: dict[str, tuple[str, str, float]], links: list[tuple[str, str, float]]):  # type: ignore[no-untyped-def]
+    """Firms (country, sector, output) and links (supplier, buyer, value a year)."""
+    import numpy as np
+
+    from econsec.network import Network
+
+    ids = list(firms)
+    at = {f: i for i, f in enumerate(ids)}
+    return Network(
+        firm_ids=tuple(ids), names=tuple(ids),
+        countries=tuple(c for c, _, _ in firms.values()),
+        sectors=tuple(s for _, s, _ in firms.values()),
+        output=np.array([x for *_, x in firms.values()], float),
+        supplier=np.array([at[s] for s, _, _ in links], np.int64),
+        buyer=np.array([at[b] for _, b, _ in links], np.int64),
+        product=("281111",) * len(links),
+        value=np.array([v for *_, v in links], float),
+        essential=np.ones(len(links), bool),
+    )  # fmt: skip
+
+
+def cut_from(country: str, months: int = 12, stock: float = 30.0):  # type: ignore[no-untyped-def]
+    from econsec.scenarios import parse_scenario
+
+    return parse_scenario({"name": "cut", "base_year": 2019, "assumptions": {
+        "stockpile_days": stock}, "measures": [
+        {"type": "export_restriction", "by": country, "products": ["281111"], "targets": ["JPN"],
+         "share_blocked": 1.0, "pretext": "security", "start": "2019-07", "months": months}]})  # fmt: skip
+
+
+def test_firm_chain_stops_downstream_in_turn() -> None:
+    from econsec.scenarios.dynamic import firm_dynamic_impact
+
+    # S (Korea) → M → F (Japan): M holds 30 days of S's input (the scenario's stockpile),
+    # F 90 days of M's (the default).
+    chain = network({"S": ("KOR", "chem", 100.0), "M": ("JPN", "chip", 300.0),
+                     "F": ("JPN", "car", 1000.0)},
+                    [("S", "M", 100.0), ("M", "F", 300.0)])  # fmt: skip
+    out = firm_dynamic_impact(chain, cut_from("KOR"), days=200)
+    first = {r["sector"]: r["day"] for r in out.as_dict()["first_short_day"]}
+    assert first["chip"] == 7  # 30 days' stock below 80 % after 6
+    assert first["car"] > first["chip"]  # F's own stock of chips lasts a while longer
+    assert "chem" not in first  # S only loses demand
+
+
+def test_firm_diamond_moves_orders_to_the_other_supplier() -> None:
+    from econsec.scenarios.dynamic import firm_dynamic_impact
+    from econsec.sectors.dynamic import DynamicParams
+
+    # F buys chips from A (Korea) and B (Japan); A's sales to Japan are cut.
+    diamond = network({"A": ("KOR", "chip", 100.0), "B": ("JPN", "chip", 400.0),
+                       "F": ("JPN", "car", 1000.0)},
+                      [("A", "F", 100.0), ("B", "F", 100.0)])  # fmt: skip
+    moved = firm_dynamic_impact(diamond, cut_from("KOR"), days=240).run
+    fixed = firm_dynamic_impact(diamond, cut_from("KOR"), days=240,
+                                params=DynamicParams(substitution=False)).run  # fmt: skip
+    assert moved.loss_by_industry()[2] < 0.5 * fixed.loss_by_industry()[2]  # α ramps up slowly
+    assert moved.production[100, 1] > moved.baseline[1]  # B makes more for F
+
+
+def test_firm_cycle_is_steady_without_a_shock_and_recovers_after_one() -> None:
+    from econsec.scenarios.dynamic import firm_dynamic_impact, network_table
+    from econsec.sectors.dynamic import simulate
+
+    cycle = network({"A": ("KOR", "a", 200.0), "B": ("JPN", "b", 200.0),
+                     "C": ("JPN", "c", 200.0)},
+                    [("A", "B", 50.0), ("B", "C", 50.0), ("C", "A", 50.0)])  # fmt: skip
+    still = simulate(network_table(cycle), [], 365)
+    assert abs(still.production - still.baseline).max() < 1e-9
+    run = firm_dynamic_impact(cycle, cut_from("KOR", months=2), days=365).run
+    assert run.first_input_short_day()[1] >= 0  # B stops for want of A's input
+    assert run.production[-1] / run.baseline == __import__("pytest").approx(
+        1.0, abs=1e-2
+    )  # restocking

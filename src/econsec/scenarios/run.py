@@ -9,7 +9,7 @@ from econsec.analysis.concentration import SqlEngine as Engine
 from econsec.errors import InputError
 from econsec.i18n import N_
 from econsec.network import Network
-from econsec.scenarios.dynamic import DynamicImpact, dynamic_impact
+from econsec.scenarios.dynamic import DynamicImpact, dynamic_impact, firm_dynamic_impact
 from econsec.scenarios.firms import FirmImpact, firm_impact
 from econsec.scenarios.model import Scenario
 from econsec.scenarios.sectors import SectorImpact, sector_impact
@@ -128,7 +128,8 @@ def run_scenario(
     hs_isic3 : dict of str to str, optional
         HS6 → ISIC Rev.3 division.
     dynamic : DynamicRequest, optional
-        Run the dynamic sector model on the table too (needs ``mrio`` and ``hs_isic3``).
+        Run a dynamic model too: ``sector`` on the table (needs ``mrio`` and ``hs_isic3``),
+        ``firm`` on the network.
 
     Returns
     -------
@@ -138,7 +139,7 @@ def run_scenario(
     Raises
     ------
     InputError
-        When the dynamic model is asked for without a table.
+        When a dynamic model is asked for without its table or network.
 
     Examples
     --------
@@ -166,7 +167,13 @@ def run_scenario(
         else None
     )
     moving = None
-    if dynamic is not None:
+    if dynamic is not None and dynamic.model == "firm":
+        if network is None:
+            raise InputError("the dynamic firm model needs a firm network", values={},
+                             expected=N_("--network-firms and --network-links"))  # fmt: skip
+        moving = firm_dynamic_impact(network, scenario, dynamic.days, dynamic.params,
+                                     dynamic.loss_limit)  # fmt: skip
+    elif dynamic is not None:
         if mrio is None or hs_isic3 is None:
             raise InputError(
                 "the dynamic sector model needs an input-output table and a concordance",

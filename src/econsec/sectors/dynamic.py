@@ -92,13 +92,15 @@ class CapacityLoss:
 
 @dataclass(frozen=True)
 class LinkCut:
-    """``share`` of what industries ``suppliers`` sell to industries ``buyers`` is blocked."""
+    """``share`` of what industries ``suppliers`` sell to industries ``buyers`` is blocked
+    (with ``pairs``, only ``suppliers[k]`` to ``buyers[k]``)."""
 
     suppliers: tuple[int, ...]
     buyers: tuple[int, ...]
     share: float
     start: int = 0
     days: float = math.inf
+    pairs: bool = False
 
 
 @dataclass(frozen=True)
@@ -328,21 +330,30 @@ def simulate(
     demand_prev = x0.copy()
     short_from = np.full(n, -1, dtype=np.int64)
     with np.errstate(divide="ignore", invalid="ignore"):
+        link_key = links.supplier * n + links.buyer
+        active: tuple[int, ...] | None = None
+        delta, cut, final = np.zeros(n), np.zeros(links.z0.size), y0
         for day in range(days):
-            delta = np.zeros(n)
-            cut = np.zeros(links.z0.size)
-            final = y0.copy()
-            for s in shocks:
-                if not _active(s, day):
-                    continue
-                if isinstance(s, CapacityLoss):
-                    lost = np.array(s.rows, dtype=np.int64)
-                    delta[lost] = np.maximum(delta[lost], s.share)
-                elif isinstance(s, DemandShift):
-                    final[np.array(s.rows, dtype=np.int64)] *= s.factor
-                else:
-                    hit = np.isin(links.supplier, s.suppliers) & np.isin(links.buyer, s.buyers)
-                    cut[hit] = np.maximum(cut[hit], s.share)
+            now = tuple(i for i, s in enumerate(shocks) if _active(s, day))
+            if now != active:  # the shocks in force change: rebuild what they do
+                active = now
+                delta, cut, final = np.zeros(n), np.zeros(links.z0.size), y0.copy()
+                for i in now:
+                    s = shocks[i]
+                    if isinstance(s, CapacityLoss):
+                        lost = np.array(s.rows, dtype=np.int64)
+                        delta[lost] = np.maximum(delta[lost], s.share)
+                    elif isinstance(s, DemandShift):
+                        final[np.array(s.rows, dtype=np.int64)] *= s.factor
+                    else:
+                        if s.pairs:
+                            keys = np.array(s.suppliers, np.int64) * n + np.array(s.buyers)
+                            hit = np.isin(link_key, keys)
+                        else:
+                            hit = np.isin(links.supplier, s.suppliers) & np.isin(
+                                links.buyer, s.buyers
+                            )
+                        cut[hit] = np.maximum(cut[hit], s.share)
             if day > 1:  # overproduction reacts to the previous day's scarcity
                 scarcity = np.where(demand_prev > 0, (demand_prev - x) / demand_prev, 0.0)
                 alpha += np.where(

@@ -186,7 +186,9 @@ def test_matches_boario_on_pymrios_test_system() -> None:
     assert compare_with_boario(io, from_pymrio(io), hit, 365) < 1e-4
 
 
-def test_matches_boario_on_wiod_2011() -> None:
+def wiod_for_boario() -> tuple[pymrio.IOSystem, MRIO]:
+    """WIOD 2011 as a pymrio system for BoARIO (negative final demand set to zero: BoARIO
+    refuses negative outputs) and the same table for econsec."""
     mrio = read_wiod(DATA / "wiod2013_mrio", 2011)
     index = pd.MultiIndex.from_arrays([mrio.countries, mrio.sectors], names=["region", "sector"])
     regions = sorted(set(mrio.countries))
@@ -194,12 +196,17 @@ def test_matches_boario_on_wiod_2011() -> None:
     Y = pd.DataFrame(0.0, index=index,
                      columns=pd.MultiIndex.from_product([regions, ["fd"]],
                                                         names=["region", "category"]))  # fmt: skip
-    for k, region in enumerate(mrio.countries):  # BoARIO refuses negative outputs: no
-        Y.iloc[k, regions.index(region)] = max(mrio.y[k], 0.0)  # inventory drawdowns
+    for k, region in enumerate(mrio.countries):
+        Y.iloc[k, regions.index(region)] = max(mrio.y[k], 0.0)
     io = pymrio.IOSystem(Z=Z, Y=Y)
     io.x = pymrio.calc_x(io.Z, io.Y)
     io.A = pymrio.calc_A(io.Z, io.x)
-    mrio = MRIO(mrio.countries, mrio.sectors, mrio.Z, mrio.y, io.x.to_numpy().ravel(),
+    same = MRIO(mrio.countries, mrio.sectors, mrio.Z, mrio.y, io.x.to_numpy().ravel(),
                 mrio.unit, mrio.source)  # fmt: skip
+    return io, same
+
+
+def test_matches_boario_on_wiod_2011() -> None:
+    io, mrio = wiod_for_boario()
     hit = [("JPN", "c12", 0.4), ("CHN", "c14", 0.2)]
     assert compare_with_boario(io, mrio, hit, 120) < 1e-3  # measured 2.1e-4

@@ -22,6 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from econsec.errors import InputError
+from econsec.i18n import N_
 from econsec.network import Network
 from econsec.scenarios.firms import scenario_shock
 from econsec.scenarios.model import Scenario
@@ -309,7 +310,7 @@ def dynamic_impact(
     """
     if loss_limit is not None and not 0 < loss_limit < 1:
         raise InputError("the loss limit must lie between 0 and 1", values={},
-                         expected="a share, e.g. 0.01 for 1 %")  # fmt: skip
+                         expected=N_("a share, e.g. 0.01 for one per cent"))  # fmt: skip
     params = params or DynamicParams()
     cuts, stocks, targets, unmapped = scenario_shocks(mrio, scenario, trade, hs_isic3,
                                                       usd_per_unit)  # fmt: skip
@@ -427,7 +428,7 @@ def firm_dynamic_impact(
     """
     if loss_limit is not None and not 0 < loss_limit < 1:
         raise InputError("the loss limit must lie between 0 and 1", values={},
-                         expected="a share, e.g. 0.01 for 1 %")  # fmt: skip
+                         expected=N_("a share, e.g. 0.01 for one per cent"))  # fmt: skip
     params = params or DynamicParams()
     table = network_table(net)
     origin = _start(scenario)

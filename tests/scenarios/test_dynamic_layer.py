@@ -152,8 +152,8 @@ def test_firm_diamond_moves_orders_to_the_other_supplier() -> None:
     moved = firm_dynamic_impact(diamond, cut_from("KOR"), days=240).run
     fixed = firm_dynamic_impact(diamond, cut_from("KOR"), days=240,
                                 params=DynamicParams(substitution=False)).run  # fmt: skip
-    assert moved.loss_by_industry()[2] < 0.5 * fixed.loss_by_industry()[2]  # α ramps up slowly
-    assert moved.production[100, 1] > moved.baseline[1]  # B makes more for F
+    assert moved.industry_loss[2] < 0.5 * fixed.industry_loss[2]  # F; α ramps up slowly
+    assert moved.production[100, 1] > moved.baseline[1]  # (JPN, chip): B makes more for F
 
 
 def test_firm_cycle_is_steady_without_a_shock_and_recovers_after_one() -> None:
@@ -166,7 +166,16 @@ def test_firm_cycle_is_steady_without_a_shock_and_recovers_after_one() -> None:
     still = simulate(network_table(cycle), [], 365)
     assert abs(still.production - still.baseline).max() < 1e-9
     run = firm_dynamic_impact(cycle, cut_from("KOR", months=2), days=365).run
-    assert run.first_input_short_day()[1] >= 0  # B stops for want of A's input
+    assert run.industry_short_from[1] >= 0  # B stops for want of A's input
     assert run.production[-1] / run.baseline == __import__("pytest").approx(
         1.0, abs=1e-2
     )  # restocking
+
+
+def test_monte_carlo_percentiles_in_the_json(tmp_path: Path, workspace: Path) -> None:
+    data = run(workspace, scenario(tmp_path, 60.0), "--days", "90", "--draws", "5")
+    spread = data["dynamic"]["uncertainty"]
+    assert spread["draws"] == 5 and spread["spark"] is False
+    p = spread["output_loss_usd"]
+    assert p["p5"] <= p["p50"] <= p["p95"]
+    assert set(spread["ranges"]) == {"inventory_scale", "psi", "restoration_days", "alpha_max"}

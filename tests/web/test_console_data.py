@@ -144,6 +144,29 @@ def test_the_demo_network_is_labelled_synthetic_beside_its_result(site: Site) ->
     assert f"Firm network output lost (demo ({SYNTHETIC_LABEL}))" in out
 
 
+def test_the_demo_scenario_runs_day_by_day_on_the_demo_network(site: Site) -> None:
+    from econsec.app.demo import DEMO_SCENARIO
+
+    c = site.client()
+    sign_in(c, "analyst2")
+    page = c.get("/console/scenarios").text
+    assert 'name="dynamic" value="firm"' in page
+    form = {"scenario": DEMO_SCENARIO.read_text("utf-8"), "network": "demo", "dynamic": "firm",
+            "days": "200"}  # fmt: skip
+    out = _post(c, "/console/scenarios", page, form, {})
+    assert out.startswith("200"), out[:300]
+    assert "Day by day, with inventories" in out and "Output lost over 200 days" in out
+    assert "Output and value added lost per day, with inventories" in out
+    assert "scenario-first-short-day.csv" in out or "No sector lacks an input" in out
+    out = _post(c, "/console/scenarios", page, {**form, "days": "0"}, {})
+    assert out.startswith("422") and "from 1 to 3650" in out
+    c.cookies.set("lang", "ja")
+    page = c.get("/console/scenarios").text
+    out = _post(c, "/console/scenarios", page, form, {})
+    assert out.startswith("200") and "在庫を考慮した日ごとの推移" in out
+    assert "200 日間の生産の損失" in out
+
+
 def test_exports_work_in_the_browser_session_and_open_in_excel(site: Site) -> None:
     c = site.client()
     sign_in(c, "analyst2")

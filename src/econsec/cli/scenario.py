@@ -60,6 +60,16 @@ def scenario_run(
             "output loss under this share (0.01 = 1 %)."
         ),
     ] = None,
+    draws: Annotated[
+        int,
+        typer.Option(
+            help="With --dynamic: Monte Carlo draws of the uncertain parameters.", min=0, max=10000
+        ),
+    ] = 0,
+    spark: Annotated[bool, typer.Option("--spark", help="Fan the draws out over Spark.")] = False,
+    spark_master: Annotated[
+        str | None, typer.Option(help="Spark master URL for --spark (default: local mode).")
+    ] = None,
 ) -> None:
     """Run a scenario file on the workspace's trade data (and a firm network and an
     input-output table, if given)."""
@@ -78,6 +88,11 @@ def scenario_run(
     if dynamic == "firm" and network_firms is None:
         usage("--dynamic firm needs --network-firms and --network-links")
     scenario = load_scenario(file)
+    session = None
+    if spark and draws:
+        from econsec.storage.engines import spark_engine
+
+        session = spark_engine(None, master=spark_master).spark
     network = None
     if network_firms is not None and network_links is not None:
         from econsec.network import read_network
@@ -92,8 +107,8 @@ def scenario_run(
     with working(f"running {scenario.name}"):
         run = run_in_workspace(workspace(workspace_dir), scenario, source=source,
                                network=network, mrio=mrio, hs_isic3=hs_isic3,
-                               dynamic=DynamicRequest(dynamic, days, None, loss_limit)
-                               if dynamic else None)  # fmt: skip
+                               dynamic=DynamicRequest(dynamic, days, None, loss_limit, draws,
+                                                      session) if dynamic else None)  # fmt: skip
     data = run.result.as_dict()
     if report is not None:
         from econsec.report.html import render
@@ -148,6 +163,11 @@ def scenario_run(
             text.append("  " + tr("day {day}: {country} {sector} falls short", lang, day=r["day"],
                                   country=label("country", r["country"], lang),
                                   sector=label("sector", r["sector"], lang)))  # fmt: skip
+        spread = dyn["uncertainty"]
+        if spread is not None:
+            text.append(tr("over {n} draws of the uncertain parameters: output lost {p5:,.0f} to "
+                           "{p95:,.0f} (median {p50:,.0f})", lang, n=spread["draws"],
+                           **spread["output_loss_usd"]))  # fmt: skip
         sens = dyn["stockpile_sensitivity"]
         if sens is not None:
             text.append(

@@ -32,8 +32,11 @@ from econsec.sectors.dynamic import (
     CapacityLoss,
     DynamicParams,
     LinkCut,
+    Ranges,
     Shock,
     Trajectory,
+    battery,
+    draw_params,
     simulate,
 )
 from econsec.sectors.mrio import MRIO
@@ -55,31 +58,16 @@ class DynamicImpact:
     params: DynamicParams
     sensitivity: dict[str, Any] | None = None
     model: str = "sector"
+    uncertainty: dict[str, Any] | None = None
 
     def as_dict(self, top: int = 5) -> dict[str, Any]:
-        """The ``dynamic`` part and the ``timeline`` of the scenario JSON; a firm model's
-        industries are summed by country and sector (the earliest day of their firms)."""
+        """The ``dynamic`` part and the ``timeline`` of the scenario JSON (a firm model's run
+        is recorded by country and sector)."""
         run, usd = self.run, self.usd_per_unit
-        pairs = list(zip(run.countries, run.sectors, strict=True))
-        labels = sorted(set(pairs))
-        of = None
-        if len(labels) < len(pairs):  # firms: sum them by country and sector
-            at = {label: k for k, label in enumerate(labels)}
-            of = np.array([at[p] for p in pairs])
-        else:
-            labels = pairs
+        labels = list(zip(run.countries, run.sectors, strict=True))
         gap = (run.baseline - run.production) * usd
-        va_gap = gap * run.value_added_share
-        firsts = run.first_input_short_day()
-        if of is not None:
-            group = sp.csr_matrix((np.ones(len(pairs)), (np.arange(len(pairs)), of)))
-            gap, va_gap = np.asarray(gap @ group), np.asarray(va_gap @ group)
-            hit = firsts >= 0
-            first = np.full(len(labels), -1, dtype=np.int64)
-            for k in np.argsort(-firsts[hit]):  # the earliest day wins
-                first[of[hit][k]] = firsts[hit][k]
-        else:
-            first = firsts
+        va_gap = (run.baseline_value_added - run.value_added) * usd
+        first = run.first_input_short_day()
         timeline = []
         for day in range(run.days):
             worst = np.argsort(-gap[day], kind="stable")[:top]
@@ -122,6 +110,7 @@ class DynamicImpact:
             },
             "unmapped_products": list(self.unmapped),
             "stockpile_sensitivity": self.sensitivity,
+            "uncertainty": self.uncertainty,
             "timeline": timeline,
         }
 
@@ -239,9 +228,10 @@ def scenario_shocks(
     return cuts, overrides, tuple(sorted(targets)), tuple(sorted(unmapped))
 
 
-def _loss_share(run: Trajectory, rows: np.ndarray) -> float:
-    base = float(run.baseline[rows].sum()) * run.days
-    return float((run.baseline[rows] - run.production[:, rows]).sum()) / base if base else 0.0
+def _loss_share(run: Trajectory, targets: tuple[str, ...]) -> float:
+    cols = np.flatnonzero(np.isin(np.array(run.countries), targets))
+    base = float(run.baseline[cols].sum()) * run.days
+    return float((run.baseline[cols] - run.production[:, cols]).sum()) / base if base else 0.0
 
 
 def dynamic_impact(
@@ -253,9 +243,12 @@ def dynamic_impact(
     params: DynamicParams | None = None,
     loss_limit: float | None = None,
     usd_per_unit: float = 1e6,
+    draws: int = 0,
+    spark: Any = None,
 ) -> DynamicImpact:
     """Run the dynamic sector model on a scenario; with ``loss_limit``, also find the fewest
-    stockpile days that keep the targets' output loss under it (bisection).
+    stockpile days that keep the targets' output loss under it (bisection); with ``draws``, the
+    spread of the losses over uncertain parameters (on Spark when a session is given).
 
     Parameters
     ----------
@@ -275,6 +268,10 @@ def dynamic_impact(
         A share of the target countries' output over the run (0.01 = 1 %).
     usd_per_unit : float
         USD per unit of the table.
+    draws : int
+        Monte Carlo draws of the uncertain parameters (0: none).
+    spark : pyspark.sql.SparkSession, optional
+        Fan the draws out over Spark.
 
     Returns
     -------
@@ -316,23 +313,24 @@ def dynamic_impact(
                                                       usd_per_unit)  # fmt: skip
     run = simulate(mrio, cuts, days, params, stocks)
     sensitivity = _sensitivity(mrio, cuts, stocks, targets, run, days, params, loss_limit)
+    spread = _uncertainty(mrio, cuts, stocks, days, params, draws, usd_per_unit, False, spark)
     return DynamicImpact(mrio.source, usd_per_unit, run, targets, unmapped,
-                         replace(params), sensitivity)  # fmt: skip
+                         replace(params), sensitivity, "sector", spread)  # fmt: skip
 
 
 def _sensitivity(
     mrio: MRIO, shocks: list[Shock], stocks: dict[tuple[str, int], float],
     targets: tuple[str, ...], run: Trajectory, days: int, params: DynamicParams,
-    loss_limit: float | None,
+    loss_limit: float | None, by_label: bool = False,
 ) -> dict[str, Any] | None:  # fmt: skip
     """The fewest stockpile days (of the cut inputs) keeping the targets' output loss under
     ``loss_limit``, by bisection to a day; None without a limit."""
     if loss_limit is None:
         return None
-    rows = np.flatnonzero(np.isin(np.array(mrio.countries), targets))
 
     def share(d: float) -> float:
-        return _loss_share(simulate(mrio, shocks, days, params, dict.fromkeys(stocks, d)), rows)
+        rerun = simulate(mrio, shocks, days, params, dict.fromkeys(stocks, d), by_label)
+        return _loss_share(rerun, targets)
 
     lo, hi = 0.0, MAX_STOCKPILE_DAYS
     needed: float | None
@@ -349,8 +347,27 @@ def _sensitivity(
         "loss_limit": loss_limit,
         "stockpile_days_needed": needed,
         "searched_up_to_days": MAX_STOCKPILE_DAYS,
-        "loss_share_at_scenario_stockpile": round(_loss_share(run, rows), 6),
+        "loss_share_at_scenario_stockpile": round(_loss_share(run, targets), 6),
     }
+
+
+def _uncertainty(
+    table: MRIO, shocks: list[Shock], stocks: dict[tuple[str, int], float], days: int,
+    params: DynamicParams, draws: int, usd_per_unit: float, by_label: bool, spark: Any,
+) -> dict[str, Any] | None:  # fmt: skip
+    """Percentiles of the losses over a Monte Carlo battery of the uncertain parameters."""
+    if draws <= 0:
+        return None
+    ranges = Ranges()
+    out = battery(table, shocks, days, draw_params(params, draws, ranges), stocks, by_label,
+                  spark) * usd_per_unit  # fmt: skip
+
+    def spread(column: np.ndarray) -> dict[str, float]:
+        p5, p50, p95 = np.percentile(column, [5, 50, 95])
+        return {"p5": round(float(p5), 2), "p50": round(float(p50), 2), "p95": round(float(p95), 2)}
+
+    return {"draws": draws, "ranges": ranges.as_dict(), "spark": spark is not None,
+            "output_loss_usd": spread(out[:, 0]), "value_added_loss_usd": spread(out[:, 1])}  # fmt: skip
 
 
 def network_table(net: Network) -> MRIO:
@@ -386,6 +403,8 @@ def firm_dynamic_impact(
     days: int = 365,
     params: DynamicParams | None = None,
     loss_limit: float | None = None,
+    draws: int = 0,
+    spark: Any = None,
 ) -> DynamicImpact:
     """The dynamic model on a firm network (an Inoue–Todo-type model): firms hold inventories
     of their inputs by the supplier's sector, order, are rationed, and move orders to other
@@ -404,6 +423,10 @@ def firm_dynamic_impact(
         The model's parameters.
     loss_limit : float, optional
         A share of the targets' output over the run, for the stockpile sensitivity.
+    draws : int
+        Monte Carlo draws of the uncertain parameters (0: none).
+    spark : pyspark.sql.SparkSession, optional
+        Fan the draws out over Spark.
 
     Returns
     -------
@@ -453,7 +476,10 @@ def firm_dynamic_impact(
             rows = tuple(int(i) for i in np.flatnonzero(one.h0 == level))
             shocks.append(CapacityLoss(rows, 1.0 - level, start, length))
             targets.update(str(c) for c in countries[list(rows)])
-    run = simulate(table, shocks, days, params, stocks)
+    run = simulate(table, shocks, days, params, stocks, by_label=True)
     ordered = tuple(sorted(targets))
-    sensitivity = _sensitivity(table, shocks, stocks, ordered, run, days, params, loss_limit)
-    return DynamicImpact(net.source, 1.0, run, ordered, (), replace(params), sensitivity, "firm")
+    sensitivity = _sensitivity(table, shocks, stocks, ordered, run, days, params, loss_limit,
+                               by_label=True)  # fmt: skip
+    spread = _uncertainty(table, shocks, stocks, days, params, draws, 1.0, True, spark)
+    return DynamicImpact(net.source, 1.0, run, ordered, (), replace(params), sensitivity, "firm",
+                         spread)  # fmt: skip

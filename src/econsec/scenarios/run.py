@@ -34,6 +34,8 @@ class DynamicRequest:
     days: int = 365
     params: DynamicParams | None = None
     loss_limit: float | None = None
+    draws: int = 0  # Monte Carlo draws of the uncertain parameters
+    spark: Any = None  # a SparkSession to fan the draws out over
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,7 @@ def run_scenario(
             raise InputError("the dynamic firm model needs a firm network", values={},
                              expected=N_("--network-firms and --network-links"))  # fmt: skip
         moving = firm_dynamic_impact(network, scenario, dynamic.days, dynamic.params,
-                                     dynamic.loss_limit)  # fmt: skip
+                                     dynamic.loss_limit, dynamic.draws, dynamic.spark)  # fmt: skip
     elif dynamic is not None:
         if mrio is None or hs_isic3 is None:
             raise InputError(
@@ -180,7 +182,8 @@ def run_scenario(
                 values={}, expected=N_("--mrio-dir and --concordance"),
             )  # fmt: skip
         moving = dynamic_impact(mrio, scenario, trade, hs_isic3, dynamic.days, dynamic.params,
-                                dynamic.loss_limit)  # fmt: skip
+                                dynamic.loss_limit, draws=dynamic.draws,
+                                spark=dynamic.spark)  # fmt: skip
     return ScenarioResult(scenario, trade, firms, data_source, sectors, moving)
 
 

@@ -17,7 +17,8 @@ from econsec.app import intelligence as intel_app
 from econsec.app import sharing
 from econsec.app.demo import DEMO_SCENARIO
 from econsec.app.platform import Caller, Platform
-from econsec.errors import DisclosureRefused, EconsecError, RecordsRejected
+from econsec.errors import DisclosureRefused, EconsecError, InputError, RecordsRejected
+from econsec.i18n import N_, tr
 from econsec.intelligence.incidents import ASSESSMENTS, Incident
 from econsec.intelligence.warning import METHOD
 from econsec.report.html import Figure
@@ -104,7 +105,6 @@ def screen(
     from econsec.analysis.presets import PRESETS
     from econsec.analysis.screen import criteria_counts, run_screen
     from econsec.app.screening import ScreenRequest, data_label, prepare_screen
-    from econsec.i18n import tr
     from econsec.reference.catalogue import groups_on
     from econsec.reference.names import country_name, critical_group, label, product_name
     from econsec.report.colours import PALETTE
@@ -209,7 +209,7 @@ def _scenario_page(
     from econsec.app.datasets import networks
 
     context: dict[str, Any] = {"text": DEMO_SCENARIO.read_text("utf-8"), "result": None,
-                               "error": None, "network": "",
+                               "error": None, "network": "", "dynamic": False, "days": "365",
                                "networks": networks(_workspace(p)), **extra}  # fmt: skip
     return render(request, p, caller, "console_scenarios.html", status=status, **context)
 
@@ -228,29 +228,56 @@ async def run(request: Request) -> Response:
     from econsec.app.scenarios import run_in_workspace
     from econsec.report.scenario import scenario_report
     from econsec.scenarios import read_scenario
+    from econsec.scenarios.run import DynamicRequest
 
     p, caller = require(request, "/console/scenarios")
     form = await checked_form(request)
     upload = form.get("upload")
     text = str(form.get("scenario", ""))
     name = str(form.get("network", ""))[:40]
+    dynamic = form.get("dynamic") == "firm"
+    days_text = str(form.get("days", "365"))[:6]
     if upload is not None and not isinstance(upload, str) and upload.filename:
         text = (await upload.read(200_000)).decode("utf-8", "replace")
     await form.close()
     ws = _workspace(p)
     choice = next((n for n in networks(ws) if n.name == name), None)
+    lang = locale_of(request, caller)
+    again: dict[str, Any] = {"text": text, "network": name, "dynamic": dynamic, "days": days_text}
     try:
+        days = int(days_text) if days_text.isdigit() else -1
+        if dynamic and not 1 <= days <= 3650:
+            raise InputError("the days simulated must be a whole number from 1 to 3650",
+                             values={}, column="days")  # fmt: skip
         network = load_network(ws, name) if name else None
-        run = run_in_workspace(ws, read_scenario(text, "scenario"), network=network)
+        run = run_in_workspace(ws, read_scenario(text, "scenario"), network=network,
+                               dynamic=DynamicRequest("firm", days) if dynamic else None)  # fmt: skip
     except EconsecError as exc:
-        return _scenario_page(request, p, caller, 422, text=text, network=name,
-                              error=exc.in_language(locale_of(request, caller)))  # fmt: skip
+        return _scenario_page(request, p, caller, 422, error=exc.in_language(lang), **again)
     data = run.result.as_dict()
     report = scenario_report(data, data_source=data["data_source"])
-    return _scenario_page(request, p, caller, text=text, result=data, network=name,
-                          network_label=choice.label if choice else "",
-                          charts=[chart(f) for f in report.figures[:2]],
-                          charts_used=True)  # fmt: skip
+    charts = [chart(f) for f in report.figures[:2]]
+    if "dynamic" in data:
+        charts.insert(0, chart(_loss_over_time(data, lang)))
+    return _scenario_page(request, p, caller, result=data,
+                          network_label=choice.label if choice else "", charts=charts,
+                          charts_used=True, **again)  # fmt: skip
+
+
+def _loss_over_time(data: dict[str, Any], lang: str) -> Figure:
+    """The dynamic model's output and value added lost per day, in the page's language."""
+    steps = data["timeline"]
+    return Figure(
+        tr("Output and value added lost per day, with inventories", lang),
+        {"data": [{"type": "scatter", "mode": "lines", "name": tr(label, lang),
+                   "x": [t["day"] for t in steps], "y": [t[key] for t in steps]}
+                  for label, key in ((N_("output"), "output_loss_usd"),
+                                     (N_("value added"), "value_added_loss_usd"))],
+         "layout": {"xaxis": {"title": tr("day", lang)},
+                    "yaxis": {"title": tr("network unit", lang)}}},
+        data["data_source"] + " · " + data["dynamic"]["table"],
+        "econsec dynamic firm model 1 (ARIO-type, Inoue-Todo set-up)",
+    )  # fmt: skip
 
 
 def _data_page(
@@ -352,7 +379,6 @@ def findings(
 ) -> Response:  # fmt: skip
     """The findings as a worklist: most severe first, grouped by supplier, filtered, paged,
     with the disclosure guard's verdict before any release is composed."""
-    from econsec.i18n import tr
     from econsec.reference.names import critical_group, product_name
     from econsec.sharing.findings import KINDS
 

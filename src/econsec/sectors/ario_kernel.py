@@ -22,11 +22,13 @@ __all__ = ["run_days"]
 
 @numba.njit(cache=True, nogil=True, parallel=True)
 def run_days(  # type: ignore[no-untyped-def]
-    day0, days, sup_ptr, sup_group, sup_sent_first, link_ptr, link_sup, link_weight, link_sent,
-    link_sent_first, chunk_ptr, tech, group_buyer, group_ptr, is_input, inv, finite, x0, final,
-    delta, psi, tau_s, tau_a, alpha_max, substitution, priority, alpha, stock, r, rho_prev, x,
-    demand_prev, record_of, record, record_va, va_share, loss, short_from, unmet,
+    day0, days, sup_ptr, sup_group, sup_arrive_first, link_ptr, link_sup, link_weight,
+    link_sent, link_arrive_first, chunk_ptr, tech, group_buyer, group_ptr, is_input, inv, finite, x0,
+    final, delta, psi, tau_s, tau_a, alpha_max, substitution, priority, alpha, stock, r,
+    rho_prev, x, demand_prev, record_of, record, record_va, va_share, loss, short_from, unmet,
 ):  # fmt: skip
+    # per link, in group order: weight W = z0 (1 - cut) with substitution, else z0; sent
+    # W (1 - cut); on a period's first day, what was ordered under the previous shocks arrives
     n = x0.size
     chunks = chunk_ptr.size - 1
     asked = np.zeros((chunks, n))  # orders for tomorrow, by chunk of buyers
@@ -39,11 +41,10 @@ def run_days(  # type: ignore[no-untyped-def]
     for i in numba.prange(n):  # today's orders were placed under the previous shocks
         acc = 0.0
         for k in range(sup_ptr[i], sup_ptr[i + 1]):
-            acc += sup_sent_first[k] * r[sup_group[k]]
+            acc += sup_arrive_first[k] * r[sup_group[k]]
         ordered[i] = acc * rho_prev[i]
     for t in range(days):
         day = day0 + t
-        arrive = link_sent_first if t == 0 else link_sent
         if day > 1:  # overproduction reacts to the previous day's scarcity
             for i in range(n):
                 d = demand_prev[i]
@@ -85,6 +86,7 @@ def run_days(  # type: ignore[no-untyped-def]
             loss[i] += x0[i] - x[i]
             demand_prev[i] = demand[i]
         unmet[day] = missing
+        arrive = link_arrive_first if t == 0 else link_sent
         for c in numba.prange(chunks):  # deliveries, inventories and tomorrow's orders
             mine = asked[c]
             mine[:] = 0.0
@@ -101,9 +103,10 @@ def run_days(  # type: ignore[no-untyped-def]
                     gap = use
                     if finite[g]:
                         gap += max(inv[g] * tech[g] * x_opt[j] - stock[g], 0.0) * tau_s
-                    r[g] = gap / total if total > 0 else 0.0
+                    rg = gap / total if total > 0 else 0.0
+                    r[g] = rg
                     for k in range(link_ptr[g], link_ptr[g + 1]):
-                        mine[link_sup[k]] += link_sent[k] * r[g]
+                        mine[link_sup[k]] += link_sent[k] * rg
         for i in numba.prange(n):
             acc = 0.0
             for c in range(chunks):

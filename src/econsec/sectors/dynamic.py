@@ -186,6 +186,7 @@ class _Links:
     tech: Vector  # a_kj per group
     group_ptr: npt.NDArray[np.int64]  # buyer j's groups are group_ptr[j]:group_ptr[j + 1]
     keys: npt.NDArray[np.int64]  # buyer · products + product, per group (sorted)
+    perm: npt.NDArray[np.int64]  # the links in group order
 
 
 def _baseline(
@@ -208,7 +209,13 @@ def _links(mrio: MRIO, days_per_year: float) -> tuple[_Links, list[str]]:
     z0 = Z.data[keep].astype(float) / days_per_year
     n, K = mrio.n, len(products)
     key = buyer * K + product_of[supplier]
-    unique, group = np.unique(key, return_inverse=True)
+    perm = np.argsort(key, kind="stable")  # the links in group order
+    ordered_keys = key[perm]
+    starts = np.ones(key.size, dtype=bool)
+    starts[1:] = ordered_keys[1:] != ordered_keys[:-1]
+    unique = ordered_keys[starts]
+    group = np.empty(key.size, dtype=np.int64)
+    group[perm] = np.cumsum(starts) - 1
     group_buyer = unique // K
     group_product = unique % K
     x0 = _baseline(mrio, supplier, z0, days_per_year)
@@ -227,6 +234,7 @@ def _links(mrio: MRIO, days_per_year: float) -> tuple[_Links, list[str]]:
             tech,
             group_ptr,
             unique.astype(np.int64),
+            perm.astype(np.int64),
         ),
         products,
     )
@@ -365,7 +373,7 @@ def simulate(
     )
     orders = links.z0.copy()  # the reference kernel's state
     r, rho_prev = np.ones(tech.size), np.ones(n)  # the compiled kernel's state
-    perm = np.argsort(links.group, kind="stable")
+    perm = links.perm
     link_ptr = np.searchsorted(links.group[perm], np.arange(tech.size + 1)).astype(np.int64)
     sup_ptr = np.searchsorted(links.supplier, np.arange(n + 1)).astype(np.int64)
     # buyers in chunks of about equal links, one per thread of the compiled kernel
@@ -373,7 +381,8 @@ def simulate(
     chunks = max(1, min(_threads(), n))
     cuts = np.searchsorted(links_upto, np.linspace(0, links_upto[-1], chunks + 1)[1:-1])
     chunk_ptr = np.concatenate([[0], cuts, [n]]).astype(np.int64)
-    weight_prev = links.z0.copy()
+    weight_prev = links.z0
+    link_sup, sup_group = links.supplier[perm].astype(np.int32), links.group.astype(np.int32)
     day = 0
     while day < days:
         active = tuple(i for i, s in enumerate(shocks) if _active(s, day))
@@ -389,10 +398,10 @@ def simulate(
             from econsec.sectors.ario_kernel import run_days
 
             weight = links.z0 * (1 - cut) if params.substitution else links.z0
-            sent, sent_first = weight * (1 - cut), weight_prev * (1 - cut)
-            run_days(day, end - day, sup_ptr, links.group, sent_first, link_ptr,
-                     links.supplier[perm], weight[perm], sent[perm], sent_first[perm], chunk_ptr,
-                     *common, final, delta, *knobs, alpha, stock, r, rho_prev, x, demand_prev,
+            first = weight_prev * (1 - cut)  # ordered under the previous shocks
+            run_days(day, end - day, sup_ptr, sup_group, first, link_ptr, link_sup,
+                     weight[perm], (weight * (1 - cut))[perm], first[perm], chunk_ptr, *common,
+                     final, delta, *knobs, alpha, stock, r, rho_prev, x, demand_prev,
                      *out)  # fmt: skip
             weight_prev = weight
         day = end

@@ -381,7 +381,7 @@ def simulate(
     chunks = max(1, min(_threads(), n))
     cuts = np.searchsorted(links_upto, np.linspace(0, links_upto[-1], chunks + 1)[1:-1])
     chunk_ptr = np.concatenate([[0], cuts, [n]]).astype(np.int64)
-    weight_prev = links.z0
+    weight_prev, z0_g = links.z0, links.z0[perm]
     link_sup, sup_group = links.supplier[perm].astype(np.int32), links.group.astype(np.int32)
     day = 0
     while day < days:
@@ -399,10 +399,13 @@ def simulate(
 
             weight = links.z0 * (1 - cut) if params.substitution else links.z0
             first = weight_prev * (1 - cut)  # ordered under the previous shocks
-            run_days(day, end - day, sup_ptr, sup_group, first, link_ptr, link_sup,
-                     weight[perm], (weight * (1 - cut))[perm], first[perm], chunk_ptr, *common,
-                     final, delta, *knobs, alpha, stock, r, rho_prev, x, demand_prev,
-                     *out)  # fmt: skip
+            if cut.any():
+                weight_g, sent_g = weight[perm], (weight * (1 - cut))[perm]
+            else:  # one array read for both: a day reads a third less
+                weight_g = sent_g = z0_g
+            run_days(day, end - day, sup_ptr, sup_group, first, link_ptr, link_sup, weight_g,
+                     sent_g, first[perm], chunk_ptr, *common, final, delta, *knobs, alpha,
+                     stock, r, rho_prev, x, demand_prev, *out)  # fmt: skip
             weight_prev = weight
         day = end
     first = np.full(columns, -1, dtype=np.int64)

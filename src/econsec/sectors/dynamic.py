@@ -381,7 +381,7 @@ def simulate(
     chunks = max(1, min(_threads(), n))
     cuts = np.searchsorted(links_upto, np.linspace(0, links_upto[-1], chunks + 1)[1:-1])
     chunk_ptr = np.concatenate([[0], cuts, [n]]).astype(np.int64)
-    weight_prev, z0_g = links.z0, links.z0[perm]
+    weight_prev, z0_g, cut_prev = links.z0, links.z0[perm], np.zeros(links.z0.size)
     link_sup, sup_group = links.supplier[perm].astype(np.int32), links.group.astype(np.int32)
     day = 0
     while day < days:
@@ -390,23 +390,33 @@ def simulate(
         while end < days and tuple(i for i, s in enumerate(shocks) if _active(s, end)) == active:
             end += 1
         delta, cut, final = _epoch([shocks[i] for i in active], links, n, y0)
+        # what passes of yesterday's orders today: with substitution, buyers order only the
+        # open share of a blocked link, so on a period's first day the orders placed under the
+        # previous shocks pass in the ratio of the open shares, and in full afterwards
+        if params.substitution:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.where(cut_prev < 1, np.minimum(1.0, (1 - cut) / (1 - cut_prev)), 0.0)
+            passes = (ratio, np.ones_like(cut))
+        else:
+            passes = (1 - cut, 1 - cut)
         if kernel == "reference":
             _reference_days(day, end - day, links.supplier, links.group, links.z0, *common,
-                            final, delta, cut, *knobs, alpha, stock, orders, x, demand_prev,
-                            *out)  # fmt: skip
+                            final, delta, cut, *passes, *knobs, alpha, stock, orders, x,
+                            demand_prev, *out)  # fmt: skip
         else:
             from econsec.sectors.ario_kernel import run_days
 
             weight = links.z0 * (1 - cut) if params.substitution else links.z0
-            first = weight_prev * (1 - cut)  # ordered under the previous shocks
+            arrive_first = weight_prev * passes[0]  # ordered under the previous shocks
             if cut.any():
-                weight_g, sent_g = weight[perm], (weight * (1 - cut))[perm]
+                weight_g, sent_g = weight[perm], (weight * passes[1])[perm]
             else:  # one array read for both: a day reads a third less
                 weight_g = sent_g = z0_g
-            run_days(day, end - day, sup_ptr, sup_group, first, link_ptr, link_sup, weight_g,
-                     sent_g, first[perm], chunk_ptr, *common, final, delta, *knobs, alpha,
-                     stock, r, rho_prev, x, demand_prev, *out)  # fmt: skip
+            run_days(day, end - day, sup_ptr, sup_group, arrive_first, link_ptr, link_sup,
+                     weight_g, sent_g, arrive_first[perm], chunk_ptr, *common, final, delta,
+                     *knobs, alpha, stock, r, rho_prev, x, demand_prev, *out)  # fmt: skip
             weight_prev = weight
+        cut_prev = cut
         day = end
     first = np.full(columns, -1, dtype=np.int64)
     hit = short_from >= 0
@@ -457,7 +467,8 @@ def _reference_days(
     day0: int, days: int, supplier: npt.NDArray[np.int64], group: npt.NDArray[np.int64],
     z0: Vector, tech: Vector, gb: npt.NDArray[np.int64], group_ptr: npt.NDArray[np.int64],
     is_input: npt.NDArray[np.bool_], inv: Vector, finite: npt.NDArray[np.bool_], x0: Vector,
-    final: Vector, delta: Vector, cut: Vector, psi: float, tau_s: float, tau_a: float,
+    final: Vector, delta: Vector, cut: Vector, pass_first: Vector, pass_rest: Vector,
+    psi: float, tau_s: float, tau_a: float,
     alpha_max: float, substitution: bool, priority: bool, alpha: Vector, stock: Vector,
     orders: Vector, x: Vector, demand_prev: Vector, record_of: npt.NDArray[np.int64],
     record: npt.NDArray[np.float64], record_va: npt.NDArray[np.float64], va_share: Vector,
@@ -474,7 +485,7 @@ def _reference_days(
                 alpha[:] = np.maximum(
                     alpha + np.where(scarcity > 0, (alpha_max - alpha) * scarcity * tau_a,
                                      (1.0 - alpha) * tau_a), 1.0)  # fmt: skip
-            sent = orders * (1 - cut)
+            sent = orders * (pass_first if day == day0 else pass_rest)
             ordered = np.bincount(supplier, weights=sent, minlength=n)
             demand = ordered + final
             cap = alpha * (1 - delta) * x0

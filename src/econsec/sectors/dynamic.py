@@ -382,6 +382,7 @@ def simulate(
     cuts = np.searchsorted(links_upto, np.linspace(0, links_upto[-1], chunks + 1)[1:-1])
     chunk_ptr = np.concatenate([[0], cuts, [n]]).astype(np.int64)
     weight_prev, z0_g, cut_prev = links.z0, links.z0[perm], np.zeros(links.z0.size)
+    ones = np.ones(links.z0.size)
     link_sup, sup_group = links.supplier[perm].astype(np.int32), links.group.astype(np.int32)
     day = 0
     while day < days:
@@ -393,10 +394,13 @@ def simulate(
         # what passes of yesterday's orders today: with substitution, buyers order only the
         # open share of a blocked link, so on a period's first day the orders placed under the
         # previous shocks pass in the ratio of the open shares, and in full afterwards
-        if params.substitution:
+        blocked = bool(cut.any() or cut_prev.any())
+        if not blocked:
+            passes = (ones, ones)
+        elif params.substitution:
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = np.where(cut_prev < 1, np.minimum(1.0, (1 - cut) / (1 - cut_prev)), 0.0)
-            passes = (ratio, np.ones_like(cut))
+            passes = (ratio, ones)
         else:
             passes = (1 - cut, 1 - cut)
         if kernel == "reference":
@@ -406,14 +410,16 @@ def simulate(
         else:
             from econsec.sectors.ario_kernel import run_days
 
-            weight = links.z0 * (1 - cut) if params.substitution else links.z0
-            arrive_first = weight_prev * passes[0]  # ordered under the previous shocks
-            if cut.any():
+            if blocked:
+                weight = links.z0 * (1 - cut) if params.substitution else links.z0
+                arrive_first = weight_prev * passes[0]  # ordered under the previous shocks
                 weight_g, sent_g = weight[perm], (weight * passes[1])[perm]
+                arrive_g = arrive_first[perm]
             else:  # one array read for both: a day reads a third less
-                weight_g = sent_g = z0_g
+                weight, arrive_first = links.z0, links.z0
+                weight_g = sent_g = arrive_g = z0_g
             run_days(day, end - day, sup_ptr, sup_group, arrive_first, link_ptr, link_sup,
-                     weight_g, sent_g, arrive_first[perm], chunk_ptr, *common, final, delta,
+                     weight_g, sent_g, arrive_g, chunk_ptr, *common, final, delta,
                      *knobs, alpha, stock, r, rho_prev, x, demand_prev, *out)  # fmt: skip
             weight_prev = weight
         cut_prev = cut

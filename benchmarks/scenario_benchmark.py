@@ -26,7 +26,7 @@ import numpy as np
 from econsec.network import network_from_tables
 from econsec.reference.catalogue import groups_on
 from econsec.scenarios import Scenario, parse_scenario, run_batch, run_scenario
-from econsec.scenarios.sectors import read_hs_isic3
+from econsec.scenarios.sectors import read_hs_isic3, wiod_sectors
 from econsec.sectors.mrio import read_wiod
 from econsec.storage.engines import DuckDBEngine
 from econsec.synthetic.world import generate_world
@@ -85,7 +85,7 @@ def main() -> None:
     mrio = read_wiod(args.shared_data / "wiod2013_mrio", 2011)
     hs = read_hs_isic3(args.shared_data / "hs_industry_concordances" / "hs6_isic3.csv.gz")
     t = time.perf_counter()
-    with_sectors = run_scenario(engine, every, mrio=mrio, hs_isic3=hs)
+    with_sectors = run_scenario(engine, every, mrio=mrio, concordance=wiod_sectors(hs))
     t_sectors = time.perf_counter() - t
     assert with_sectors.sectors is not None
     scenarios = random_scenarios(args.scenarios, groups)

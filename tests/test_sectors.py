@@ -117,16 +117,20 @@ def test_wiod_2011_china_to_japan() -> None:
     assert result.loss[japan].sum() > 0 and np.all(result.loss > -1e-6)
 
 
-def _icio_file(folder: Path, countries: tuple[str, ...]) -> tuple[Path, MRIO]:
+def _icio_file(
+    folder: Path, countries: tuple[str, ...], rename: dict[str, str] | None = None
+) -> tuple[Path, MRIO]:
     """Real WIOD 2011 numbers for a few countries, written in the OECD ICIO CSV layout (rows and
     columns ``CCC_sector``, final demand ``CCC_HFCE``, value added ``VA``, totals ``OUT``). The
-    rest of the world is folded into final demand, so that x = Z 1 + y still holds."""
+    rest of the world is folded into final demand, so that x = Z 1 + y still holds. ``rename``
+    gives WIOD industries ICIO sector codes (e.g. ``c12`` → ``D24T25``)."""
     wiod = read_wiod(DATA / "wiod2013_mrio", 2011)
     keep = np.flatnonzero(np.isin(np.array(wiod.countries), countries))
     Z = wiod.Z[keep][:, keep].toarray()
     x = wiod.x[keep]
     y = x - Z.sum(axis=1)
-    labels = [f"{wiod.countries[i]}_{wiod.sectors[i]}" for i in keep]
+    name = rename or {}
+    labels = [f"{wiod.countries[i]}_{name.get(wiod.sectors[i], wiod.sectors[i])}" for i in keep]
     fd = pd.DataFrame(0.0, index=labels, columns=[f"{c}_HFCE" for c in countries])
     for row, i in enumerate(keep):
         fd.iloc[row, countries.index(wiod.countries[i])] = y[row]
@@ -136,7 +140,8 @@ def _icio_file(folder: Path, countries: tuple[str, ...]) -> tuple[Path, MRIO]:
     table.loc["OUT"] = list(x) + [0.0] * len(countries) + [0.0]
     path = folder / "ICIO2023_2011.csv"
     table.to_csv(path)
-    subset = MRIO(tuple(wiod.countries[i] for i in keep), tuple(wiod.sectors[i] for i in keep),
+    subset = MRIO(tuple(wiod.countries[i] for i in keep),
+                  tuple(name.get(wiod.sectors[i], wiod.sectors[i]) for i in keep),
                   sp.csr_matrix(Z), y, x, wiod.unit, "subset")  # fmt: skip
     return path, subset
 

@@ -118,7 +118,7 @@ def test_sector_layer_on_wiod_matches_a_dense_partial_extraction() -> None:
     CHN c12's blocks to each importer; checked against a dense solve of (I − A*) x* = y."""
     import numpy as np
 
-    from econsec.scenarios.sectors import read_hs_isic3
+    from econsec.scenarios.sectors import read_hs_isic3, wiod_sectors
     from econsec.sectors.leontief import calc_A
     from econsec.sectors.mrio import read_wiod
     from shared_data import DATA
@@ -127,7 +127,7 @@ def test_sector_layer_on_wiod_matches_a_dense_partial_extraction() -> None:
     hs = read_hs_isic3(DATA / "hs_industry_concordances" / "hs6_isic3.csv.gz")
     assert hs["811292"] == "27"
     scenario = _restriction(["JPN", "KOR", "G7"], 1.0)
-    result = run_scenario(_baci(), scenario, mrio=mrio, hs_isic3=hs)
+    result = run_scenario(_baci(), scenario, mrio=mrio, concordance=wiod_sectors(hs))
     assert result.sectors is not None and result.sectors.total_output_loss > 0
     # independent dense computation
     A = calc_A(mrio.Z, mrio.x).toarray()

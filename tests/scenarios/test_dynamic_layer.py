@@ -179,3 +179,46 @@ def test_monte_carlo_percentiles_in_the_json(tmp_path: Path, workspace: Path) ->
     p = spread["output_loss_usd"]
     assert p["p5"] <= p["p50"] <= p["p95"]
     assert set(spread["ranges"]) == {"inventory_scale", "psi", "restoration_days", "alpha_max"}
+
+
+# --- OECD ICIO tables: HS -> ISIC Rev.4 -> the ICIO sectors ---
+
+ICIO_NAMES = {"c9": "D20T21", "c12": "D24T25", "c13": "D28", "c14": "D26T27"}
+
+
+def test_an_icio_table_gives_the_same_answer_as_the_same_numbers_under_wiod_codes(
+    tmp_path: Path, workspace: Path
+) -> None:
+    from econsec.app.scenarios import run_in_workspace
+    from econsec.scenarios import load_scenario
+    from econsec.scenarios.dynamic import dynamic_impact
+    from econsec.scenarios.sectors import hs_sectors
+    from econsec.storage.workspace import Workspace
+    from test_sectors import _icio_file
+
+    path, icio = _icio_file(tmp_path, ("CHN", "JPN", "KOR", "USA"), ICIO_NAMES)
+    (tmp_path / "w").mkdir()
+    _, wiod = _icio_file(tmp_path / "w", ("CHN", "JPN", "KOR", "USA"))
+    file = scenario(tmp_path, 60.0)
+    ga = load_scenario(file)
+    trade = run_in_workspace(Workspace(workspace), ga).result.trade
+    by_icio = hs_sectors(icio, DATA / "hs_industry_concordances" / "hs_isic4.csv.gz")
+    by_wiod = hs_sectors(wiod, CONCORDANCE)
+    assert by_icio["811292"] == (("D24T25", 1.0),) and by_wiod["811292"] == (("c12", 1.0),)
+    a = dynamic_impact(icio, ga, trade, {"811292": by_icio["811292"]}, days=60)
+    b = dynamic_impact(wiod, ga, trade, {"811292": by_wiod["811292"]}, days=60)
+    assert a.run.production == pytest.approx(b.run.production, rel=1e-12)
+    assert a.run.output_loss().sum() > 0
+    # and through the command, reading the ICIO file with pymrio
+    r = CliRunner().invoke(
+        app, ["scenario", "run", str(file), "-w", str(workspace),
+              "--format", "json", "--mrio-dir", str(path), "--mrio-kind", "oecd",
+              "--mrio-year", "2011", "--concordance",
+              str(DATA / "hs_industry_concordances" / "hs_isic4.csv.gz"),
+              "--dynamic", "sector", "--days", "60"],
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    dyn = json.loads(r.output)["dynamic"]
+    assert dyn["table"].startswith("OECD ICIO, 2011") and dyn["output_loss_usd"] > 0
+    top = json.loads(r.output)["timeline"][10]["sectors"][0]
+    assert (top["country"], top["sector"]) == ("CHN", "D24T25")

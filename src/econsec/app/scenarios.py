@@ -22,6 +22,7 @@ from econsec.scenarios.mitigation import (
     stockpile_days,
 )
 from econsec.scenarios.run import DynamicRequest
+from econsec.scenarios.sectors import HsSectors
 from econsec.sectors.mrio import MRIO
 from econsec.storage.engines import Engine, duckdb_engine
 from econsec.storage.workspace import Workspace, choose_source
@@ -65,7 +66,7 @@ def run_in_workspace(
     source: str | None = None,
     network: Network | None = None,
     mrio: MRIO | None = None,
-    hs_isic3: dict[str, str] | None = None,
+    concordance: HsSectors | None = None,
     dynamic: DynamicRequest | None = None,
 ) -> ScenarioRun:
     """Run ``scenario`` on the workspace source holding its base year (or ``source``); with a
@@ -75,7 +76,7 @@ def run_in_workspace(
     chosen = choose_source(ws, scenario.base_year, source)
     engine = duckdb_engine(ws, sources=(chosen,))
     result = run_scenario(engine, scenario, network, data_label(chosen), mrio=mrio,
-                          hs_isic3=hs_isic3, dynamic=dynamic)  # fmt: skip
+                          concordance=concordance, dynamic=dynamic)  # fmt: skip
     return ScenarioRun(result, chosen, engine)
 
 

@@ -41,10 +41,19 @@ def scenario_run(
     format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
     report: Annotated[Path | None, typer.Option(help="Write an HTML report here.")] = None,
     source: Annotated[str | None, typer.Option(help="Data source in the workspace.")] = None,
-    mrio_dir: Annotated[Path | None, typer.Option(help="WIOD 2013 folder: sector layer.")] = None,
+    mrio_dir: Annotated[
+        Path | None, typer.Option(help="Input-output table (WIOD 2013 folder, or see --mrio-kind).")
+    ] = None,
+    mrio_kind: Annotated[
+        str, typer.Option(help="wiod, oecd (ICIO) or exiobase3 (through pymrio).")
+    ] = "wiod",
     mrio_year: Annotated[int, typer.Option(help="Year of the input-output table.")] = 2011,
     concordance: Annotated[
-        Path | None, typer.Option(help="HS6 -> ISIC Rev.3 CSV (HS6_6d, ISIC3_2d), for --mrio-dir.")
+        Path | None,
+        typer.Option(
+            help="HS6 -> ISIC Rev.3 CSV (HS6_6d, ISIC3_2d) for WIOD, or HS -> ISIC Rev.4 "
+            "(HS_6d, ISIC4_4d, ISIC4_2d) for OECD ICIO."
+        ),
     ] = None,
     dynamic: Annotated[
         str | None,
@@ -98,15 +107,16 @@ def scenario_run(
         from econsec.network import read_network
 
         network = read_network(network_firms, network_links)
-    mrio = hs_isic3 = None
+    mrio = hs = None
     if mrio_dir is not None and concordance is not None:
-        from econsec.scenarios.sectors import read_hs_isic3
-        from econsec.sectors.mrio import read_wiod
+        from econsec.scenarios.sectors import hs_sectors
+        from econsec.sectors.mrio import read_mrio
 
-        mrio, hs_isic3 = read_wiod(mrio_dir, mrio_year), read_hs_isic3(concordance)
+        mrio = read_mrio(mrio_dir, mrio_year, mrio_kind)
+        hs = hs_sectors(mrio, concordance)
     with working(f"running {scenario.name}"):
         run = run_in_workspace(workspace(workspace_dir), scenario, source=source,
-                               network=network, mrio=mrio, hs_isic3=hs_isic3,
+                               network=network, mrio=mrio, concordance=hs,
                                dynamic=DynamicRequest(dynamic, days, None, loss_limit, draws,
                                                       session) if dynamic else None)  # fmt: skip
     data = run.result.as_dict()

@@ -26,7 +26,7 @@ from econsec.i18n import N_
 from econsec.network import Network
 from econsec.scenarios.firms import scenario_shock
 from econsec.scenarios.model import Scenario
-from econsec.scenarios.sectors import ISIC3_TO_WIOD
+from econsec.scenarios.sectors import HsSectors
 from econsec.scenarios.trade import TradeImpact
 from econsec.sectors.dynamic import (
     CapacityLoss,
@@ -121,7 +121,7 @@ def _start(scenario: Scenario) -> dt.date:
 
 
 def scenario_shocks(
-    mrio: MRIO, scenario: Scenario, trade: TradeImpact, hs_isic3: dict[str, str],
+    mrio: MRIO, scenario: Scenario, trade: TradeImpact, concordance: HsSectors,
     usd_per_unit: float = 1e6,
 ) -> tuple[list[Shock], dict[tuple[str, int], float], tuple[str, ...], tuple[str, ...]]:  # fmt: skip
     """The scenario's trade measures as link cuts on the table, with the stockpile days of the
@@ -135,8 +135,8 @@ def scenario_shocks(
         The scenario.
     trade : TradeImpact
         Its trade layer (the values at risk).
-    hs_isic3 : dict of str to str
-        HS6 → ISIC Rev.3 division.
+    concordance : HsSectors
+        HS6 → the table's sectors (:func:`econsec.scenarios.sectors.hs_sectors`).
     usd_per_unit : float
         USD per unit of the table.
 
@@ -160,7 +160,8 @@ def scenario_shocks(
     >>> mrio = MRIO(("CHN", "JPN"), ("c12", "c12"), sp.csr_matrix([[150.0, 200.0],
     ...             [100.0, 300.0]]), np.array([650.0, 1600.0]), np.array([1000.0, 2000.0]),
     ...             "USD", "example")
-    >>> cuts, stock, targets, _ = scenario_shocks(mrio, ban, trade, {"811292": "27"}, 1.0)
+    >>> cuts, stock, targets, _ = scenario_shocks(mrio, ban, trade, {"811292": (("c12", 1.0),)},
+    ...                                           1.0)
     >>> [(c.suppliers, c.buyers, c.share, c.start, c.days) for c in cuts], stock, targets
     ([((0,), (1,), 0.4, 0, 365)], {('c12', 1): 60.0}, ('JPN',))
     """
@@ -188,25 +189,29 @@ def scenario_shocks(
             for imp in trade.by_product:
                 if imp.importer not in m.countries or imp.product not in m.products:
                     continue
-                industry = ISIC3_TO_WIOD.get(hs_isic3.get(imp.product, ""))
-                if industry is None:
+                industries = concordance.get(imp.product, ())
+                if not industries:
                     unmapped.add(imp.product)
                     continue
                 for actor in actors:
-                    block(actor, industry, imp.importer, imp.trade_at_risk_usd / len(actors),
-                          start, days, imp.product)  # fmt: skip
+                    for industry, share in industries:
+                        block(actor, industry, imp.importer,
+                              imp.trade_at_risk_usd * share / len(actors), start, days,
+                              imp.product)  # fmt: skip
         else:
             banners = sorted(m.by & present)
             for ban in trade.bans:
                 if ban.exporter not in m.countries or ban.product not in m.products:
                     continue
-                industry = ISIC3_TO_WIOD.get(hs_isic3.get(ban.product, ""))
-                if industry is None:
+                industries = concordance.get(ban.product, ())
+                if not industries:
                     unmapped.add(ban.product)
                     continue
                 for banner in banners:
-                    block(ban.exporter, industry, banner, ban.revenue_at_risk_usd / len(banners),
-                          start, days, ban.product)  # fmt: skip
+                    for industry, share in industries:
+                        block(ban.exporter, industry, banner,
+                              ban.revenue_at_risk_usd * share / len(banners), start, days,
+                              ban.product)  # fmt: skip
     Z = mrio.Z.tocsr()
     cuts: list[Shock] = []
     targets: set[str] = set()
@@ -238,7 +243,7 @@ def dynamic_impact(
     mrio: MRIO,
     scenario: Scenario,
     trade: TradeImpact,
-    hs_isic3: dict[str, str],
+    concordance: HsSectors,
     days: int = 365,
     params: DynamicParams | None = None,
     loss_limit: float | None = None,
@@ -258,8 +263,8 @@ def dynamic_impact(
         The scenario.
     trade : TradeImpact
         Its trade layer.
-    hs_isic3 : dict of str to str
-        HS6 → ISIC Rev.3 division.
+    concordance : HsSectors
+        HS6 → the table's sectors.
     days : int
         Days simulated from the first measure's start.
     params : DynamicParams, optional
@@ -300,7 +305,8 @@ def dynamic_impact(
     >>> mrio = MRIO(("CHN", "JPN"), ("c12", "c12"), sp.csr_matrix([[150.0, 200.0],
     ...             [100.0, 300.0]]), np.array([650.0, 1600.0]), np.array([1000.0, 2000.0]),
     ...             "USD", "example")
-    >>> impact = dynamic_impact(mrio, ban, trade, {"811292": "27"}, days=90, usd_per_unit=1.0)
+    >>> impact = dynamic_impact(mrio, ban, trade, {"811292": (("c12", 1.0),)}, days=90,
+    ...                         usd_per_unit=1.0)
     >>> out = impact.as_dict()
     >>> out["first_short_day"], out["timeline"][30]["sectors"][0]["country"]
     ([], 'CHN')
@@ -309,7 +315,7 @@ def dynamic_impact(
         raise InputError("the loss limit must lie between 0 and 1", values={},
                          expected=N_("a share, e.g. 0.01 for one per cent"))  # fmt: skip
     params = params or DynamicParams()
-    cuts, stocks, targets, unmapped = scenario_shocks(mrio, scenario, trade, hs_isic3,
+    cuts, stocks, targets, unmapped = scenario_shocks(mrio, scenario, trade, concordance,
                                                       usd_per_unit)  # fmt: skip
     run = simulate(mrio, cuts, days, params, stocks)
     sensitivity = _sensitivity(mrio, cuts, stocks, targets, run, days, params, loss_limit)

@@ -12,7 +12,7 @@ from econsec.network import Network
 from econsec.scenarios.dynamic import DynamicImpact, dynamic_impact, firm_dynamic_impact
 from econsec.scenarios.firms import FirmImpact, firm_impact
 from econsec.scenarios.model import Scenario
-from econsec.scenarios.sectors import SectorImpact, sector_impact
+from econsec.scenarios.sectors import HsSectors, SectorImpact, sector_impact
 from econsec.scenarios.trade import Flows, TradeImpact, load_flows, trade_impact
 from econsec.sectors.dynamic import DynamicParams
 from econsec.sectors.mrio import MRIO
@@ -108,7 +108,7 @@ def run_scenario(
     data_source: str = "",
     flows: Flows | None = None,
     mrio: MRIO | None = None,
-    hs_isic3: dict[str, str] | None = None,
+    concordance: HsSectors | None = None,
     dynamic: DynamicRequest | None = None,
 ) -> ScenarioResult:
     """Run a scenario's layers, switched on by what is given.
@@ -126,11 +126,11 @@ def run_scenario(
     flows : dict, optional
         Flows already loaded (:func:`~econsec.scenarios.trade.load_flows`).
     mrio : MRIO, optional
-        With ``hs_isic3``, an input-output table: the sector layer.
-    hs_isic3 : dict of str to str, optional
-        HS6 → ISIC Rev.3 division.
+        With ``concordance``, an input-output table: the sector layer.
+    concordance : HsSectors, optional
+        HS6 → the table's sectors (:func:`econsec.scenarios.sectors.hs_sectors`).
     dynamic : DynamicRequest, optional
-        Run a dynamic model too: ``sector`` on the table (needs ``mrio`` and ``hs_isic3``),
+        Run a dynamic model too: ``sector`` on the table (needs ``mrio`` and ``concordance``),
         ``firm`` on the network.
 
     Returns
@@ -164,8 +164,8 @@ def run_scenario(
     trade = trade_impact(engine, scenario, flows)
     firms = firm_impact(network, scenario) if network is not None else None
     sectors = (
-        sector_impact(mrio, scenario, trade, hs_isic3)
-        if mrio is not None and hs_isic3 is not None
+        sector_impact(mrio, scenario, trade, concordance)
+        if mrio is not None and concordance is not None
         else None
     )
     moving = None
@@ -176,12 +176,12 @@ def run_scenario(
         moving = firm_dynamic_impact(network, scenario, dynamic.days, dynamic.params,
                                      dynamic.loss_limit, dynamic.draws, dynamic.spark)  # fmt: skip
     elif dynamic is not None:
-        if mrio is None or hs_isic3 is None:
+        if mrio is None or concordance is None:
             raise InputError(
                 "the dynamic sector model needs an input-output table and a concordance",
                 values={}, expected=N_("--mrio-dir and --concordance"),
             )  # fmt: skip
-        moving = dynamic_impact(mrio, scenario, trade, hs_isic3, dynamic.days, dynamic.params,
+        moving = dynamic_impact(mrio, scenario, trade, concordance, dynamic.days, dynamic.params,
                                 dynamic.loss_limit, draws=dynamic.draws,
                                 spark=dynamic.spark)  # fmt: skip
     return ScenarioResult(scenario, trade, firms, data_source, sectors, moving)

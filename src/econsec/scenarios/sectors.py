@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +41,19 @@ from econsec.scenarios.trade import TradeImpact
 from econsec.sectors.leontief import calc_A, leontief_output
 from econsec.sectors.mrio import MRIO
 
-__all__ = ["ISIC3_TO_WIOD", "SectorImpact", "read_hs_isic3", "sector_impact"]
+__all__ = [
+    "ISIC3_TO_WIOD",
+    "HsSectors",
+    "SectorImpact",
+    "hs_sectors",
+    "isic4_divisions",
+    "read_hs_isic3",
+    "sector_impact",
+    "wiod_sectors",
+]
+
+#: HS6 → the table's sectors it falls in, with the share of the product in each
+HsSectors = dict[str, tuple[tuple[str, float], ...]]
 
 # WIOD 2013 industries of the goods-producing ISIC Rev.3 divisions.
 ISIC3_TO_WIOD = {
@@ -113,11 +126,137 @@ def read_hs_isic3(path: Path) -> dict[str, str]:
         raise InputError("cannot read: {exc}", values={"exc": exc}, file=str(path)) from None
 
 
+def wiod_sectors(hs_isic3: dict[str, str]) -> HsSectors:
+    """HS6 → WIOD 2013 industry, from HS6 → ISIC Rev.3 divisions.
+
+    Parameters
+    ----------
+    hs_isic3 : dict of str to str
+        From :func:`read_hs_isic3`.
+
+    Returns
+    -------
+    HsSectors
+
+    Examples
+    --------
+    >>> wiod_sectors({"811292": "27", "010121": "01", "999999": "99"})
+    {'811292': (('c12', 1.0),), '010121': (('c1', 1.0),)}
+    """
+    return {hs: ((ISIC3_TO_WIOD[d], 1.0),) for hs, d in hs_isic3.items() if d in ISIC3_TO_WIOD}
+
+
+_SPAN = re.compile(r"^[A-Z]?(\d{2})(?:[T_](?:[A-Z])?(\d{2}))?$")
+_SECTIONS = {"D": ("35",), "E": tuple(str(d) for d in range(36, 40))}
+
+
+def isic4_divisions(sector: str) -> tuple[str, ...]:
+    """The ISIC Rev.4 divisions an OECD ICIO sector code covers (``D24``, ``D10T12``,
+    ``C31T33``, ``A01_02``; the one-letter sections D and E of the 2023 release).
+
+    Parameters
+    ----------
+    sector : str
+        An ICIO sector code.
+
+    Returns
+    -------
+    tuple of str
+        Two-digit divisions; empty for a code that names none.
+
+    Examples
+    --------
+    >>> isic4_divisions("D10T12"), isic4_divisions("A01_02"), isic4_divisions("D24")
+    (('10', '11', '12'), ('01', '02'), ('24',))
+    >>> isic4_divisions("E"), isic4_divisions("TOTAL")
+    (('36', '37', '38', '39'), ())
+    """
+    if sector in _SECTIONS:
+        return _SECTIONS[sector]
+    found = _SPAN.match(sector)
+    if not found:
+        return ()
+    first = int(found.group(1))
+    last = int(found.group(2) or first)
+    return tuple(f"{d:02d}" for d in range(first, last + 1))
+
+
+def hs_sectors(mrio: MRIO, path: Path) -> HsSectors:
+    """HS6 → the table's sectors, from a concordance file: HS6 → ISIC Rev.3 (``HS6_6d``,
+    ``ISIC3_2d``; for WIOD's industries) or HS → ISIC Rev.4 (``HS_6d``, ``ISIC4_4d``,
+    ``ISIC4_2d``; for OECD ICIO, whose codes name ISIC 4 divisions). A product in several
+    divisions is split in proportion to its ISIC classes in each.
+
+    Parameters
+    ----------
+    mrio : MRIO
+        The table.
+    path : pathlib.Path
+        The concordance (CSV, optionally gzip).
+
+    Returns
+    -------
+    HsSectors
+
+    Raises
+    ------
+    InputError
+        For a file that cannot be read, lacks the columns, or fits none of the table's
+        sectors.
+
+    Examples
+    --------
+    >>> import numpy as np, scipy.sparse as sp
+    >>> icio = MRIO(("JPN",) * 3, ("D24", "D25", "D26T27"), sp.csr_matrix((3, 3)),
+    ...             np.ones(3), np.ones(3), "USD", "ICIO-like")
+    >>> m = hs_sectors(icio, Path("../shared/data/hs_industry_concordances/hs_isic4.csv.gz"))
+    >>> m["811292"], [(sector, round(share, 3)) for sector, share in m["850511"]]
+    ((('D24', 1.0),), [('D25', 0.167), ('D26T27', 0.833)])
+    """
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rt", encoding="utf-8", newline="") as f:
+            reader = csv.DictReader(f)
+            columns = set(reader.fieldnames or ())
+            if {"HS6_6d", "ISIC3_2d"} <= columns:
+                mapped = wiod_sectors({r["HS6_6d"].zfill(6): r["ISIC3_2d"].zfill(2)
+                                       for r in reader})  # fmt: skip
+                known = set(mrio.sectors)
+                mapped = {hs: v for hs, v in mapped.items() if v[0][0] in known}
+            elif {"HS_6d", "ISIC4_4d", "ISIC4_2d"} <= columns:
+                division_of = {d: s for s in sorted(set(mrio.sectors)) for d in isic4_divisions(s)}
+                classes: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+                for r in reader:
+                    sector = division_of.get(r["ISIC4_2d"].zfill(2))
+                    if sector is not None:
+                        classes[r["HS_6d"].zfill(6)][sector].add(r["ISIC4_4d"])
+                mapped = {}
+                for hs, by_sector in classes.items():
+                    total = sum(len(c) for c in by_sector.values())
+                    mapped[hs] = tuple(
+                        (sec, len(c) / total) for sec, c in sorted(by_sector.items())
+                    )
+            else:
+                raise InputError(
+                    "missing column(s) for a concordance", values={}, file=str(path),
+                    expected=N_("HS6_6d and ISIC3_2d, or HS_6d, ISIC4_4d and ISIC4_2d"),
+                )  # fmt: skip
+    except OSError as exc:
+        raise InputError("cannot read: {exc}", values={"exc": exc}, file=str(path)) from None
+    if not mapped:
+        raise InputError(
+            "no product of the concordance falls in a sector of {table}",
+            values={"table": mrio.source}, file=str(path),
+            expected=N_("WIOD industries (c1 …) or OECD ICIO sectors (D24 …)"),
+        )  # fmt: skip
+    return mapped
+
+
 def sector_impact(
     mrio: MRIO,
     scenario: Scenario,
     trade: TradeImpact,
-    hs_isic3: dict[str, str],
+    concordance: HsSectors,
     usd_per_unit: float = 1e6,
     top: int = 20,
 ) -> SectorImpact:
@@ -132,8 +271,8 @@ def sector_impact(
         The scenario.
     trade : TradeImpact
         Its trade layer (the shortfalls).
-    hs_isic3 : dict of str to str
-        HS6 → ISIC Rev.3 division.
+    concordance : HsSectors
+        HS6 → the table's sectors (:func:`hs_sectors`).
     usd_per_unit : float
         USD per unit of the table (WIOD: 1e6).
     top : int
@@ -166,7 +305,8 @@ def sector_impact(
     >>> mrio = MRIO(("CHN", "JPN"), ("c12", "c12"), sp.csr_matrix([[150.0, 200.0],
     ...             [100.0, 300.0]]), np.array([650.0, 1600.0]), np.array([1000.0, 2000.0]),
     ...             "USD", "example")
-    >>> impact = sector_impact(mrio, ban, trade_impact(engine, ban), {"811292": "27"}, 1.0)
+    >>> impact = sector_impact(mrio, ban, trade_impact(engine, ban), {"811292": (("c12", 1.0),)},
+    ...                        1.0)
     >>> round(impact.total_output_loss, 2), [(c, round(v, 2)) for c, _, v in impact.by_country_sector]
     (92.88, [('CHN', 83.1), ('JPN', 9.78)])
 
@@ -186,16 +326,17 @@ def sector_impact(
         for imp in trade.by_product:
             if imp.importer not in m.countries or imp.product not in m.products:
                 continue
-            industry = ISIC3_TO_WIOD.get(hs_isic3.get(imp.product, ""))
-            if industry is None:
+            industries = concordance.get(imp.product, ())
+            if not industries:
                 unmapped.add(imp.product)
                 continue
             if imp.importer not in present or not actors:
                 continue
             for actor in actors:
-                cut[(actor, industry, imp.importer)] += (
-                    imp.shortfall_usd / usd_per_unit / len(actors)
-                )
+                for industry, share in industries:
+                    cut[(actor, industry, imp.importer)] += (
+                        imp.shortfall_usd * share / usd_per_unit / len(actors)
+                    )
     A = calc_A(mrio.Z, mrio.x).tocsr()
     rows_i, cols_i, factors = [], [], []
     Z = mrio.Z.tocsr()

@@ -26,7 +26,7 @@ from econsec.i18n import N_
 from econsec.network import Network
 from econsec.scenarios.firms import scenario_shock
 from econsec.scenarios.model import Scenario
-from econsec.scenarios.sectors import HsSectors
+from econsec.scenarios.sectors import HsSectors, restricted_inputs
 from econsec.scenarios.trade import TradeImpact
 from econsec.sectors.dynamic import (
     CapacityLoss,
@@ -185,19 +185,10 @@ def scenario_shocks(
         start = ((m.start or origin) - origin).days
         days = round(m.months * 365 / 12)
         if m.type == "export_restriction":
-            actors = sorted(m.by & present)
-            for imp in trade.by_product:
-                if imp.importer not in m.countries or imp.product not in m.products:
-                    continue
-                industries = concordance.get(imp.product, ())
-                if not industries:
-                    unmapped.add(imp.product)
-                    continue
-                for actor in actors:
-                    for industry, share in industries:
-                        block(actor, industry, imp.importer,
-                              imp.trade_at_risk_usd * share / len(actors), start, days,
-                              imp.product)  # fmt: skip
+            for actor, industry, imp, weight in restricted_inputs(m, trade, concordance,
+                                                                  present, unmapped):  # fmt: skip
+                block(actor, industry, imp.importer, imp.trade_at_risk_usd * weight, start,
+                      days, imp.product)  # fmt: skip
         else:
             banners = sorted(m.by & present)
             for ban in trade.bans:

@@ -28,6 +28,7 @@ import csv
 import gzip
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,8 +37,8 @@ import scipy.sparse as sp
 
 from econsec.errors import InputError
 from econsec.i18n import N_
-from econsec.scenarios.model import Scenario
-from econsec.scenarios.trade import TradeImpact
+from econsec.scenarios.model import Measure, Scenario
+from econsec.scenarios.trade import ProductImpact, TradeImpact
 from econsec.sectors.leontief import calc_A, leontief_output
 from econsec.sectors.mrio import MRIO
 
@@ -48,6 +49,7 @@ __all__ = [
     "hs_sectors",
     "isic4_divisions",
     "read_hs_isic3",
+    "restricted_inputs",
     "sector_impact",
     "wiod_sectors",
 ]
@@ -252,6 +254,57 @@ def hs_sectors(mrio: MRIO, path: Path) -> HsSectors:
     return mapped
 
 
+def restricted_inputs(
+    m: Measure, trade: TradeImpact, concordance: HsSectors, present: set[str],
+    unmapped: set[str],
+) -> Iterator[tuple[str, str, ProductImpact, float]]:  # fmt: skip
+    """The (acting country, table sector, importer's product impact, weight) an export
+    restriction hits: each product's impact split over its sectors by their shares and over the
+    acting group's members in the table; products with no sector are added to ``unmapped``.
+
+    Parameters
+    ----------
+    m : Measure
+        An export restriction.
+    trade : TradeImpact
+        The trade layer.
+    concordance : HsSectors
+        HS6 → the table's sectors.
+    present : set of str
+        The table's countries.
+    unmapped : set of str
+        Collects the products without a sector.
+
+    Returns
+    -------
+    iterator of (str, str, ProductImpact, float)
+
+    Examples
+    --------
+    >>> from econsec.scenarios import parse_scenario
+    >>> from econsec.scenarios.trade import ProductImpact, TradeImpact
+    >>> ban = parse_scenario({"name": "g", "base_year": 2024, "measures": [
+    ...     {"type": "export_restriction", "by": "CHN", "products": ["811292"],
+    ...      "targets": ["JPN"], "share_blocked": 1.0, "pretext": "security",
+    ...      "start": "2024-08", "months": 12}]})
+    >>> trade = TradeImpact((ProductImpact("JPN", "811292", 80, 80, 10, 70, 60, 20),), (), ())
+    >>> [(a, s, w) for a, s, _, w in restricted_inputs(ban.measures[0], trade,
+    ...  {"811292": (("c12", 0.75), ("c13", 0.25))}, {"CHN", "JPN"}, set())]
+    [('CHN', 'c12', 0.75), ('CHN', 'c13', 0.25)]
+    """
+    actors = sorted(m.by & present)
+    for imp in trade.by_product:
+        if imp.importer not in m.countries or imp.product not in m.products:
+            continue
+        industries = concordance.get(imp.product, ())
+        if not industries:
+            unmapped.add(imp.product)
+            continue
+        for actor in actors:
+            for industry, share in industries:
+                yield actor, industry, imp, share / len(actors)
+
+
 def sector_impact(
     mrio: MRIO,
     scenario: Scenario,
@@ -322,21 +375,10 @@ def sector_impact(
     for m in scenario.measures:
         if m.type != "export_restriction":
             continue
-        actors = sorted(m.by & present)
-        for imp in trade.by_product:
-            if imp.importer not in m.countries or imp.product not in m.products:
-                continue
-            industries = concordance.get(imp.product, ())
-            if not industries:
-                unmapped.add(imp.product)
-                continue
-            if imp.importer not in present or not actors:
-                continue
-            for actor in actors:
-                for industry, share in industries:
-                    cut[(actor, industry, imp.importer)] += (
-                        imp.shortfall_usd * share / usd_per_unit / len(actors)
-                    )
+        for actor, industry, imp, weight in restricted_inputs(m, trade, concordance, present,
+                                                              unmapped):  # fmt: skip
+            if imp.importer in present:
+                cut[(actor, industry, imp.importer)] += imp.shortfall_usd * weight / usd_per_unit
     A = calc_A(mrio.Z, mrio.x).tocsr()
     rows_i, cols_i, factors = [], [], []
     Z = mrio.Z.tocsr()

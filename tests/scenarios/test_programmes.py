@@ -228,3 +228,63 @@ def test_the_console_page_and_the_api_run_both_for_analysts_only(tmp_path: Path)
                 "budget": 5, "measures": [{"id": "a", "kind": "stockpile", "product": "811292",
                                            "cost": 2, "shortfall_reduction_usd": 3}]})  # fmt: skip
             assert plan_.status_code == 200 and plan_.json()["chosen"] == ["a"]
+
+
+def test_support_importance_from_a_table_and_from_a_network(tmp_path: Path) -> None:
+    from shared_data import DATA
+
+    measures = tmp_path / "measures.yaml"
+    measures.write_text(yaml.safe_dump({"measures": [
+        {"id": "ga", "kind": "stockpile", "product": "811292", "cost": 2e9,
+         "shortfall_reduction_usd": 1e9},
+        {"id": "mag", "kind": "onshoring", "product": "850511", "cost": 2e9,
+         "shortfall_reduction_usd": 1e9},
+        {"id": "hf", "kind": "diversification", "product": "281111", "cost": 2e9,
+         "shortfall_reduction_usd": 1e9}],
+        "products": {"281111": {"importance": 5.0}}}))  # fmt: skip
+    out = CliRunner().invoke(app, [
+        "support", "plan", str(measures), "--budget", "2e9", "--format", "json",
+        "--mrio-dir", str(DATA / "wiod2013_mrio"), "--concordance",
+        str(DATA / "hs_industry_concordances" / "hs6_isic3.csv.gz"), "--importer", "JPN"])  # fmt: skip
+    assert out.exit_code == 0, out.output
+    got = {r["product"]: r for r in json.loads(out.output)["importance"]}
+    assert got["281111"] == {"product": "281111", "importance": 5.0, "source": "file"}
+    for hs in ("811292", "850511"):  # an extraction loses at least the block itself
+        assert got[hs]["importance"] >= 1.0 and got[hs]["source"] == "sector_extraction"
+    assert json.loads(out.output)["chosen"] == ["hf"]  # the file's 5 beats any multiplier here
+    firms = tmp_path / "firms.csv"
+    firms.write_text(
+        "firm_id,name,country,sector,output\nR,HF maker,KOR,chem,100\n"
+        "P,Chips,JPN,chip,300\nQ,Chips 2,JPN,chip,300\nC,Cars,JPN,car,2000\n"
+    )
+    links = tmp_path / "links.csv"
+    links.write_text(
+        "supplier_id,buyer_id,product,value,essential\nR,P,281111,50,true\n"
+        "R,Q,281111,50,true\nP,C,854231,150,false\nQ,C,854231,150,false\n"
+    )
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(yaml.safe_dump({"measures": [
+        {"id": "hf", "kind": "diversification", "product": "281111", "cost": 1e9,
+         "shortfall_reduction_usd": 1e8},
+        {"id": "chips", "kind": "onshoring", "product": "854231", "cost": 1e9,
+         "shortfall_reduction_usd": 1.5e8},
+        {"id": "ga", "kind": "stockpile", "product": "811292", "cost": 1e9,
+         "shortfall_reduction_usd": 1e8}]}))  # fmt: skip
+    alone = json.loads(CliRunner().invoke(app, ["support", "plan", str(plain), "--budget",
+                                                "1e9", "--format", "json"]).output)  # fmt: skip
+    assert alone["chosen"] == ["chips"]  # unweighted, the larger cut wins
+    out = CliRunner().invoke(app, ["support", "plan", str(plain), "--budget", "1e9", "--format",
+                                   "json", "--network-firms", str(firms), "--network-links",
+                                   str(links)])  # fmt: skip
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    got = {r["product"]: r for r in data["importance"]}
+    # the one HF maker's failure stops both chip makers and, through them, part of the cars
+    assert got["281111"]["importance"] > 1.5 * got["854231"]["importance"]
+    assert got["811292"] == {"product": "811292", "importance": 1.0,
+                             "source": "insufficient_data"}  # fmt: skip
+    assert got["281111"]["source"] == "esri"
+    assert data["chosen"] == ["hf"]
+    bad = CliRunner().invoke(app, ["support", "plan", str(plain), "--budget", "1e9",
+                                   "--network-firms", str(firms)])  # fmt: skip
+    assert bad.exit_code == 2 and "--network-links" in bad.output

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from econsec.cli.app import FormatOption, app, emit
+from econsec.i18n import N_
 
 stockpile_app = typer.Typer(help="Stockpiles of critical products.", no_args_is_help=True)
 support_app = typer.Typer(help="Support for critical products' supply.", no_args_is_help=True)
@@ -73,6 +74,15 @@ def coordinate(
     emit(data, format, text)
 
 
+#: Where a product's importance came from (the JSON's ``importance[].source``), in words.
+IMPORTANCE_SOURCES = {
+    "file": N_("given in the file"),
+    "sector_extraction": N_("sector extraction on the table"),
+    "esri": N_("ESRI on the network"),
+    "insufficient_data": N_("insufficient data: importance 1"),
+}
+
+
 @support_app.command("plan")
 def support_plan(
     file: Annotated[
@@ -80,15 +90,63 @@ def support_plan(
     ],
     budget: Annotated[float, typer.Option(help="What may be spent, in the measures' currency.")],
     format: FormatOption = "table",
+    mrio_dir: Annotated[
+        Path | None, typer.Option(help="Input-output table: importance by sector extraction.")
+    ] = None,
+    mrio_kind: Annotated[str, typer.Option(help="wiod, oecd or exiobase3.")] = "wiod",
+    mrio_year: Annotated[int, typer.Option(help="Year of the table.")] = 2011,
+    concordance: Annotated[
+        Path | None, typer.Option(help="HS -> ISIC concordance for --mrio-dir.")
+    ] = None,
+    importer: Annotated[str, typer.Option(help="Whose purchases (ISO3), for --mrio-dir.")] = "JPN",
+    network_firms: Annotated[
+        Path | None, typer.Option(help="firms.csv: importance by ESRI.")
+    ] = None,
+    network_links: Annotated[Path | None, typer.Option(help="links.csv of the network.")] = None,
 ) -> None:
     """The measures a budget should fund to cut the expected shortfall most (weighted by each
-    product's importance), each measure's marginal value per unit spent, and the curve."""
-    from econsec.cli.app import language
+    product's importance: from the file, else from a table's sector extraction or a network's
+    ESRI), each measure's marginal value per unit spent, and the curve."""
+    from econsec.cli.app import language, usage
     from econsec.i18n import tr
-    from econsec.scenarios.support import METHOD, plan, read_measures
+    from econsec.scenarios.support import (
+        METHOD,
+        network_importance,
+        plan,
+        read_measures,
+        table_importance,
+    )
 
+    if (mrio_dir is None) != (concordance is None):
+        usage("give both --mrio-dir and --concordance, or neither")
+    if (network_firms is None) != (network_links is None):
+        usage("give both --network-firms and --network-links, or neither")
     lang = language()
     measures, at_stake, weight = read_measures(_yaml(file), file.name)
+    products = sorted({m.product for m in measures})
+    sources = {p: "file" for p in weight}
+    computed: dict[str, float] = {}
+    if mrio_dir is not None and concordance is not None:
+        from econsec.reference.countries import to_alpha3
+        from econsec.scenarios.sectors import hs_sectors
+        from econsec.sectors.mrio import read_mrio
+
+        table = read_mrio(mrio_dir, mrio_year, mrio_kind)
+        computed = table_importance(table, hs_sectors(table, concordance), to_alpha3(importer),
+                                    products)  # fmt: skip
+        how = "sector_extraction"
+    elif network_firms is not None and network_links is not None:
+        from econsec.network import read_network
+
+        computed = network_importance(read_network(network_firms, network_links), products)
+        how = "esri"
+    for p in products:
+        if p in weight:
+            continue
+        if p in computed:
+            weight[p], sources[p] = computed[p], how
+        else:
+            sources[p] = "insufficient_data"
     result = plan(measures, budget, at_stake, weight)
     text = [tr("budget {budget}: {n} of {total} measures, cost {cost}, weighted shortfall cut "
                "{cut}", lang, budget=f"{budget:,.0f}", n=len(result.chosen), total=len(measures),
@@ -101,4 +159,11 @@ def support_plan(
                     + tr("cost {cost}, value per unit {value}", lang, cost=f"{m.cost:,.0f}",
                          value=shown))  # fmt: skip
     text.append(tr("method: {method}", lang, method=METHOD))
-    emit(result.as_dict(), format, text)
+    data = result.as_dict() | {"importance": [
+        {"product": p, "importance": weight.get(p, 1.0), "source": sources[p]}
+        for p in products]}  # fmt: skip
+    for row in data["importance"]:
+        text.append(tr("importance of {product}: {value} ({source})", lang, product=row["product"],
+                       value=f"{row['importance']:,.3f}",
+                       source=tr(IMPORTANCE_SOURCES[row["source"]], lang)))  # fmt: skip
+    emit(data, format, text)

@@ -5,6 +5,7 @@ another sector or a firm learns nothing of a plan, by id, by list or by counts."
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from service_world import World
@@ -130,3 +131,52 @@ def test_an_operator_is_created_in_one_of_the_fifteen_sectors(world: World) -> N
     with pytest.raises(InputError, match="an operator's sector: 'space'"):
         accounts.create_org(world.platform, "Space Co", "operator", "space", None)
     assert accounts.create_org(world.platform, "Rail Co", "operator", "railways", None)
+
+
+def _vendor_findings(world: World, analyst: dict[str, str]) -> list[dict[str, Any]]:
+    found = world.client.get("/api/v1/findings", headers=analyst).json()
+    return [f for f in found if f["kind"] == "shared_vendor" and "controls" in f["subject"]]
+
+
+def test_cross_operator_findings_reach_operators_only_through_the_guard(world: World) -> None:
+    c = world.client
+    analyst = world.analyst(("infrastructure",))
+    sectors = ("electricity", "gas", "railways", "finance", "aviation", "ports", "electricity")
+    ops = [_operator(world, f"Op{i}", s) for i, s in enumerate(sectors)]
+    plans = [c.post("/api/v1/plans", json=_plan(vendor="ACME  controls"), headers=h).json()["id"]
+             for h in ops[:3]]  # fmt: skip
+    # three operators: a finding for cleared analysts, with no operator named, not releasable
+    (f,) = _vendor_findings(world, analyst)
+    assert f["n_firms"] == 3 and f["subject"] == "ACME  controls (CHN)"
+    assert "Op" not in json.dumps(f)
+    assert _vendor_findings(world, world.analyst(("general",))) == []  # not its compartment
+    assert c.get("/api/v1/findings", headers=ops[0]).status_code == 403
+    refused = c.post("/api/v1/releases", json={"finding_id": f["id"], "audience": "all_operators"},
+                     headers=analyst)  # fmt: skip
+    assert refused.status_code == 422 and refused.json()["rule"] == "min_firms"
+    # five: the guard lets it through, worded from its numbers
+    plans += [c.post("/api/v1/plans", json=_plan(vendor="Acme Controls"), headers=h).json()["id"]
+              for h in ops[3:5]]  # fmt: skip
+    (f,) = _vendor_findings(world, analyst)
+    r = c.post("/api/v1/releases", json={"finding_id": f["id"], "audience": "all_operators"},
+               headers=analyst)  # fmt: skip
+    assert r.status_code == 201, r.text
+    alert = r.json()
+    assert alert["kind"] == "shared_vendor" and alert["n_firms"] == 5 and alert["product"] is None
+    assert "5 operators of essential infrastructure in 5 sector(s)" in alert["text"]
+    assert "Op" not in json.dumps(alert)
+    assert [a["id"] for a in c.get("/api/v1/alerts", headers=ops[1]).json()] == [alert["id"]]
+    ja = c.get("/api/v1/alerts", params={"lang": "ja"}, headers=ops[1]).json()[0]["text"]
+    assert "基幹インフラ事業者 5 社" in ja
+    assert c.get("/api/v1/alerts", headers=ops[5]).json() == []  # no plan filed: nothing
+    assert c.get("/api/v1/alerts", headers=world.firm("Maker")).json() == []  # firms: no
+    # the adaptive operator: Op4 drops the vendor, Op6 names it — still five, but the two
+    # releases would differ by two operators: refused
+    c.post("/api/v1/plans", params={"revises": plans[4]},
+           json=_plan(vendor="Other Controls"), headers=ops[4])  # fmt: skip
+    c.post("/api/v1/plans", json=_plan(vendor="ACME controls"), headers=ops[6])
+    (g,) = _vendor_findings(world, analyst)
+    assert g["n_firms"] == 5
+    again = c.post("/api/v1/releases", json={"finding_id": g["id"], "audience": "all_operators"},
+                   headers=analyst)  # fmt: skip
+    assert again.status_code == 422 and again.json()["rule"] == "differencing"

@@ -16,8 +16,9 @@ Classifications (TLP 2.0 where one applies):
 
 Released alerts (kind ``release``) go by audience: ``public`` to everyone signed in;
 ``all_firms`` and ``sector:CODE`` to government users and to firms (of that sector) that have a
-current submission — the give and take of the platform; benchmark reports likewise only to
-contributing firms.
+current submission — the give and take of the platform; ``all_operators`` and ``sector:CODE`` to
+operators of essential infrastructure (of that sector) that have filed a plan; benchmark reports
+likewise only to contributing firms.
 
 Intelligence — the incident register, detected trade events, outflow summaries, and defining
 surveys — is for government analysts. A survey is answered by the firms of its audience; its
@@ -167,6 +168,10 @@ def _may_read_release(s: Subject, r: Resource) -> Decision:
         return Decision(True, "public release")
     if _government_analyst(s):
         return Decision(True, "release: government analysts")
+    if s.org_kind == "operator" and s.contributing:  # operators who have filed a plan
+        if r.audience == "all_operators" or r.audience == f"sector:{s.sector}":
+            return Decision(True, f"release to {r.audience}")
+        return Decision(False, f"release to {r.audience}: not this operator's audience")
     if s.org_kind != "firm" or not s.contributing:
         return Decision(False, "release: firms with a current submission only")
     if r.audience == "all_firms" or r.audience == f"sector:{s.sector}":

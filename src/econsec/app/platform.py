@@ -28,6 +28,7 @@ from econsec.access.policy import Classification, Decision, Resource, Subject, d
 from econsec.app.journal import AuditJournal
 from econsec.app.throttle import SignInThrottle
 from econsec.errors import AccessDenied
+from econsec.infrastructure.review import shared_vendor_findings
 from econsec.sharing.compartments import compartment_of
 from econsec.sharing.disclosure import Guard
 from econsec.sharing.findings import Finding, SupplierLink, find
@@ -36,7 +37,8 @@ from econsec.sharing.records import Record, SupplierRecord, product_of
 from econsec.sharing.releases import Release
 from econsec.storage import platform as store
 from econsec.storage.ledger import disclosures_since
-from econsec.storage.platform_db import connect, submissions
+from econsec.storage.plans import list_plans
+from econsec.storage.platform_db import connect, equipment_plans, submissions
 from econsec.storage.sealing import KeyRing
 
 __all__ = ["Caller", "Platform", "PlatformSettings", "token_hash"]
@@ -245,7 +247,8 @@ class Platform:
         ]
 
     def findings(self, max_age: float = 0.0) -> list[Finding]:
-        """Findings over all current supplier submissions, recomputed when submissions have
+        """Findings over all current supplier submissions and operators' equipment plans (the
+        ``shared_vendor`` findings), recomputed when submissions or plans have
         changed — or, with ``max_age`` seconds, only when the last computation is older (for
         browsing while firms submit; releases always use fresh findings)."""
         with self._lock:
@@ -257,7 +260,11 @@ class Platform:
                     sa.func.max(submissions.c.created_at), sa.func.max(submissions.c.withdrawn_at)
                 )
             ).one()
-            key = tuple(version)
+            plans_version = conn.execute(  # a plan filed, revised or reviewed
+                sa.select(sa.func.max(equipment_plans.c.created_at),
+                          sa.func.max(equipment_plans.c.updated_at))
+            ).one()  # fmt: skip
+            key = (*version, *plans_version)
             with self._lock:
                 if self._cache is not None and self._cache[0] == key:
                     return self._cache[1]
@@ -266,7 +273,9 @@ class Platform:
                 for org, sector, record in store.current_records(conn, self.ring, "suppliers")
                 if isinstance(record, SupplierRecord)
             ]
-        found = find(links)
+            plans = [(q.org_id, q.sector, q.records or ())
+                     for q in list_plans(conn, self.ring, records=True)]  # fmt: skip
+        found = find(links) + shared_vendor_findings(plans)
         with self._lock:
             self._cache = (key, found, time.monotonic())
         return found

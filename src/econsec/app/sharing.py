@@ -54,8 +54,9 @@ __all__ = [
 #: The smallest privacy loss a release may state (below it the noise swamps the statistic, and
 #: subnormal numbers break the mechanism).
 MIN_EPSILON = 0.01
-#: Who a release may go to: every signed-in user, every contributing firm, or one sector's.
-AUDIENCE = r"^(all_firms|public|sector:[A-Za-z0-9_.-]{1,30})$"
+#: Who a release may go to: every signed-in user, every contributing firm, every operator with a
+#: plan, or one sector's (firms' or operators').
+AUDIENCE = r"^(all_firms|all_operators|public|sector:[A-Za-z0-9_.-]{1,30})$"
 _NOT_FOUND = "no finding with this id"
 
 
@@ -75,7 +76,7 @@ def check_audience(audience: str) -> str:
     """``audience`` if it names one (``all_firms``, ``public`` or ``sector:CODE``)."""
     if not re.match(AUDIENCE, audience):
         raise InputError("unknown audience {audience!r}", values={"audience": audience},
-                         expected=N_("all_firms, public or sector:CODE"))  # fmt: skip
+                         expected=N_("all_firms, all_operators, public or sector:CODE"))  # fmt: skip
     return audience
 
 

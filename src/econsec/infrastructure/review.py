@@ -33,6 +33,7 @@ import yaml
 
 from econsec.errors import Conflict, InputError
 from econsec.i18n import N_
+from econsec.sharing.findings import Finding
 from econsec.sharing.records import Field
 
 __all__ = [
@@ -52,8 +53,12 @@ __all__ = [
     "respond",
     "review_from_dict",
     "risk_factors",
+    "shared_vendor_findings",
     "vendor_key",
 ]
+
+#: A vendor named in the plans of at least this many operators makes a cross-operator finding.
+MIN_OPERATORS = 3
 
 REVIEW_DAYS = 30
 MAX_EXTENSION_MONTHS = 4
@@ -312,6 +317,74 @@ def vendor_key(name: object) -> str:
     'acme controls'
     """
     return " ".join(str(name or "").lower().split())
+
+
+def shared_vendor_findings(
+    plans: Sequence[tuple[str, str, Sequence[Mapping[str, Any]]]],
+    min_operators: int = MIN_OPERATORS,
+) -> list[Finding]:
+    """The cross-operator mash-up: every vendor that the current plans of at least
+    ``min_operators`` operators name, as a ``shared_vendor`` finding — each operator's
+    contribution the share of its plan's components the vendor supplies (for the disclosure
+    guard), the sectors, and the vendor's country. Findings are CONFIDENTIAL, like the plans,
+    in the ``infrastructure`` compartment: for analysts cleared for it; operators only ever see
+    what a release lets through.
+
+    Parameters
+    ----------
+    plans : sequence of (operator, sector, records)
+        Each operator's current plan.
+    min_operators : int
+        The fewest operators a finding needs.
+
+    Returns
+    -------
+    list of Finding
+        Most operators first.
+
+    Examples
+    --------
+    >>> rec = lambda name: {"component": "relay", "supplier_name": name, "supplier_country": "CHN"}
+    >>> plans = [("op1", "electricity", [rec("Acme"), rec("Other")]),
+    ...          ("op2", "gas", [rec("ACME ")]), ("op3", "electricity", [rec("acme")])]
+    >>> [(f.kind, f.subject, f.n_firms, f.sectors, dict(f.contributions))
+    ...  for f in shared_vendor_findings(plans)]
+    [('shared_vendor', 'Acme (CHN)', 3, ('electricity', 'gas'), {'op1': 0.5, 'op2': 1.0, 'op3': 1.0})]
+    """
+    import hashlib
+    from collections import Counter
+
+    from econsec.access.policy import Classification
+
+    named: dict[str, dict[str, int]] = {}
+    spellings: dict[str, Counter[tuple[str, str]]] = {}
+    sectors: dict[str, set[str]] = {}
+    for org, sector, records in plans:
+        for r in records:
+            key = vendor_key(r.get("supplier_name"))
+            if not key:
+                continue
+            named.setdefault(key, {}).setdefault(org, 0)
+            named[key][org] += 1
+            spellings.setdefault(key, Counter())[
+                (str(r.get("supplier_name", "")).strip(), str(r.get("supplier_country", "")))
+            ] += 1
+            sectors.setdefault(key, set()).add(sector)
+    sizes = {org: len(records) for org, _, records in plans}
+    out = []
+    for key, by_org in named.items():
+        if len(by_org) < min_operators:
+            continue
+        (name, country), _ = spellings[key].most_common(1)[0]
+        out.append(Finding(
+            id=hashlib.sha256(f"shared_vendor|{key}".encode()).hexdigest()[:16],
+            kind="shared_vendor", subject=f"{name} ({country})" if country else name,
+            product="", country=country,
+            contributions={org: n / sizes[org] for org, n in sorted(by_org.items())},
+            sectors=tuple(sorted(sectors[key])), classification=Classification.CONFIDENTIAL,
+            compartment="infrastructure", stats={"operators": float(len(by_org))},
+        ))  # fmt: skip
+    return sorted(out, key=lambda f: (-f.n_firms, f.subject))
 
 
 @dataclass(frozen=True, slots=True)

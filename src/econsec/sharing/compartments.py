@@ -17,6 +17,7 @@ COMPARTMENTS = (
     "energy",
     "food",
     "general",
+    "infrastructure",  # operators' equipment plans, across sectors (cross-operator findings)
 )
 
 _PREFIXES = {

@@ -38,7 +38,13 @@ __all__ = [
     "find",
 ]
 
-KINDS = ("shared_supplier", "single_source_cluster", "hidden_tier2_overlap", "shared_country")
+KINDS = (
+    "shared_supplier",
+    "single_source_cluster",
+    "hidden_tier2_overlap",
+    "shared_country",
+    "shared_vendor",
+)  # the last: operators of essential infrastructure (their plans)
 _RANK = {c: i for i, c in enumerate(Classification)}
 
 

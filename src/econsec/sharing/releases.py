@@ -54,6 +54,7 @@ TITLES = {
     "single_source_cluster": "Many firms single-source from one supplier",
     "hidden_tier2_overlap": "A hidden tier-2 supplier shared by many firms",
     "shared_country": "Many firms source this product from one country",
+    "shared_vendor": "Many infrastructure operators rely on one vendor",
 }
 #: Technology areas and outflow channels by name (their codes stay beside them).
 AREAS = {
@@ -161,6 +162,18 @@ def wording(r: Release, lang: str = "en") -> tuple[str, str]:
                              channel=channel, area=area, severity=r.mean_severity),
                           tr("Review your protection of people, research and data in this "
                              "area.", lang))))  # fmt: skip
+    if r.kind == "shared_vendor":
+        if r.privacy is not None:
+            who = tr("About {n} operators of essential infrastructure (with differential privacy)",
+                     lang, n=r.n_firms)  # fmt: skip
+        else:
+            who = tr("{n} operators of essential infrastructure in {sectors} sector(s)", lang,
+                     n=r.n_firms, sectors=r.n_sectors or 0)  # fmt: skip
+        return tr(TITLES[r.kind], lang), gap.join((
+            tr("{who} name {subject} in their equipment plans, for a mean {share} of the "
+               "components they file.", lang, who=who, subject=r.subject,
+               share=f"{r.mean_input_share or 0:.0%}"),
+            tr("Review your reliance on this vendor and its maintenance.", lang)))  # fmt: skip
     if r.privacy is not None:
         firms = tr("About {n} participating firms (with differential privacy)", lang, n=r.n_firms)
     elif r.n_sectors is not None:
@@ -231,7 +244,7 @@ def finding_release(
         text="",
         subject=f.subject,
         supplier=f.subject if f.kind != "shared_country" else None,
-        product=f.product,
+        product=f.product or None,
         country=f.country,
         n_firms=n,
         audience=audience,
@@ -273,10 +286,9 @@ def finding_statistics(f: Finding, country_share: bool = False) -> list[Statisti
     [('input_share:811292', (('a', 1.0, 0.2), ('b', 1.0, 0.4)), 1.0)]
     """
     cells = [f.contributions, f.denominator] if country_share else [f.contributions]
-    return [
-        statistic(f"input_share:{f.product}", c, high=1.0 if max(c.values()) <= 1 else math.inf)
-        for c in cells
-    ]
+    # operators' plans carry no product: their share of components is audited per vendor
+    measure = f"input_share:{f.product}" if f.product else f"component_share:{f.id}"
+    return [statistic(measure, c, high=1.0 if max(c.values()) <= 1 else math.inf) for c in cells]
 
 
 def preview_text(f: Finding, country_share: float | None = None, lang: str = "en") -> str:

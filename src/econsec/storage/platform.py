@@ -36,6 +36,7 @@ from econsec.storage.platform_db import (
     audit_log,
     benchmark_snapshots,
     disclosures,
+    equipment_plans,
     organisations,
     privacy_budget,
     releases,
@@ -96,7 +97,7 @@ class Account:
     sector: str | None
     clearance: Clearance
     locale: str
-    contributing: bool = False  # the organisation has a current submission
+    contributing: bool = False  # the organisation has a current submission (or plan)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,13 +222,17 @@ _ACCOUNT = sa.select(
     organisations.c.name.label("org_name"),
     organisations.c.kind,
     organisations.c.sector,
-    sa.exists()
-    .where(
-        submissions.c.org_id == users.c.org_id,
-        submissions.c.status == "current",
-        submissions.c.substantive.is_(True),
-    )
-    .label("contributing"),
+    sa.or_(
+        sa.exists().where(
+            submissions.c.org_id == users.c.org_id,
+            submissions.c.status == "current",
+            submissions.c.substantive.is_(True),
+        ),
+        sa.exists().where(  # an operator's current equipment plan
+            equipment_plans.c.org_id == users.c.org_id,
+            equipment_plans.c.status != "superseded",
+        ),
+    ).label("contributing"),
 ).join(organisations, organisations.c.id == users.c.org_id)
 
 

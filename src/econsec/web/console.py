@@ -447,12 +447,16 @@ def findings_csv(
     return Response(body, media_type=MEDIA_TYPE, headers=attachment("findings.csv"))
 
 
-_AUDIENCES = ("all_firms", "public")
+def _audiences(f: Finding) -> list[str]:
+    """Who a finding may be released to: the firms (operators, for their plans' findings) —
+    all of them or one of its sectors — or everyone."""
+    everyone = "all_operators" if f.kind == "shared_vendor" else "all_firms"
+    return [everyone, "public", *(f"sector:{s}" for s in sorted(f.sectors))]
 
 
 def _composer(request: Request, p: Platform, caller: Caller, f: Finding, **extra: Any) -> Response:
-    audiences = [*_AUDIENCES, *(f"sector:{s}" for s in sorted(f.sectors))]
-    context = {"finding": f.summary(), "audiences": audiences, "audience": "all_firms",
+    audiences = _audiences(f)
+    context = {"finding": f.summary(), "audiences": audiences, "audience": audiences[0],
                "preview": None, "published": None, **extra}  # fmt: skip
     return render(request, p, caller, "console_release.html", **context)
 
@@ -472,8 +476,8 @@ async def compose(finding_id: str, request: Request) -> Response:
     form = await checked_form(request)
     f = sharing.visible_finding(p, caller, finding_id, "publish_release")
     audience = str(form.get("audience", ""))
-    if audience not in (*_AUDIENCES, *(f"sector:{s}" for s in f.sectors)):
-        audience = "all_firms"
+    if audience not in _audiences(f):
+        audience = _audiences(f)[0]
     if form.get("step") != "publish":
         return _composer(request, p, caller, f, audience=audience,
                          preview=sharing.preview_release(p, caller, f.id))  # fmt: skip

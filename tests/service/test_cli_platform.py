@@ -293,3 +293,21 @@ def test_a_chain_from_before_the_key_is_sealed_once_checked(tmp_path: Path) -> N
     code, out = _run("audit", "anchor", "-w", ws)
     assert code == 9 and "sealed before" in out
     assert _run("audit", "verify", "-w", ws)[0] == 1
+
+
+def test_send_reminders_reaches_the_demo_reviewer_once(tmp_path: Path) -> None:
+    app_ = create_app(load_settings(tmp_path, {}))
+    seed_demo(app_.state.platform)  # a plan filed 24 days ago: 6 days left
+    assert _run("send-reminders", "--within", "5", "-w", str(tmp_path)) == (
+        0, "0 reminder(s) sent\n")  # fmt: skip
+    assert _run("send-reminders", "-w", str(tmp_path)) == (0, "1 reminder(s) sent\n")
+    assert _run("send-reminders", "-w", str(tmp_path)) == (0, "0 reminder(s) sent\n")
+    assert _run("--lang", "ja", "send-reminders", "-w", str(tmp_path)) == (
+        0, "リマインダーを 0 件送信しました\n")  # fmt: skip
+    client = TestClient(app_)
+    r = client.post("/api/v1/auth/token", data={"username": "reviewer1",
+                                                "password": DEMO_PASSWORD})  # fmt: skip
+    token = r.json()["access_token"]
+    sent = client.get("/api/v1/plans/reminders/sent",
+                      headers={"Authorization": f"Bearer {token}"}).json()  # fmt: skip
+    assert len(sent) == 1 and sent[0]["days_left"] == 6 and sent[0]["operator"]

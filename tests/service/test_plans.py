@@ -180,3 +180,32 @@ def test_cross_operator_findings_reach_operators_only_through_the_guard(world: W
     again = c.post("/api/v1/releases", json={"finding_id": g["id"], "audience": "all_operators"},
                    headers=analyst)  # fmt: skip
     assert again.status_code == 422 and again.json()["rule"] == "differencing"
+
+
+def test_reminders_are_sent_once_per_deadline_to_the_sectors_reviewers(world: World) -> None:
+    from econsec.app.plans import send_reminders
+
+    c, p = world.client, world.platform
+    power = _operator(world, "Power Co", "electricity")
+    plan = c.post("/api/v1/plans", json=_plan(), headers=power).json()
+    reviewer = _reviewer(world, ("electricity",))
+    other = _reviewer(world, ("gas",))
+    lapsed = _reviewer(world, ("electricity",), days=-1)
+    assert send_reminders(p, within=7) == 0  # 30 days left
+    assert send_reminders(p, within=30) == 1  # the electricity reviewer only
+    assert send_reminders(p, within=30) == 0  # once per deadline
+    (sent,) = c.get("/api/v1/plans/reminders/sent", headers=reviewer).json()
+    assert sent["plan_id"] == plan["id"] and sent["days_left"] == 30 and not sent["read"]
+    assert c.get("/api/v1/plans/reminders/sent", headers=other).json() == []
+    assert c.get("/api/v1/plans/reminders/sent", headers=lapsed).json() == []
+    assert c.get("/api/v1/plans/reminders/sent", headers=power).json() == []
+    # a moved deadline is reminded again
+    later = c.post(f"/api/v1/plans/{plan['id']}/deadline", headers=reviewer,
+                   json={"deadline": sent["deadline"][:8] + "28", "reason": "more to check"})  # fmt: skip
+    assert later.status_code == 200, later.text
+    assert send_reminders(p, within=120) == 1
+    assert len(c.get("/api/v1/plans/reminders/sent", headers=reviewer).json()) == 2
+    # only its reader marks a reminder read, once
+    assert c.post(f"/api/v1/plans/reminders/{sent['id']}/read", headers=other).status_code == 404
+    assert c.post(f"/api/v1/plans/reminders/{sent['id']}/read", headers=reviewer).status_code == 204
+    assert c.post(f"/api/v1/plans/reminders/{sent['id']}/read", headers=reviewer).status_code == 404

@@ -64,6 +64,18 @@ def reminders(
     return app.upcoming(p, caller, within)
 
 
+@router.get("/reminders/sent")
+def reminders_sent(p: PlatformDep, caller: CallerDep) -> list[dict[str, Any]]:
+    """The reminders sent to the caller (a reviewer) before deadlines, newest first."""
+    return app.sent_reminders(p, caller)
+
+
+@router.post("/reminders/{reminder_id}/read", status_code=204)
+def reminder_read(reminder_id: str, p: PlatformDep, caller: CallerDep) -> None:
+    """Mark one of the caller's reminders read (404 for any other)."""
+    app.read_reminder(p, caller, reminder_id)
+
+
 @router.get("/caseload")
 def caseload(p: PlatformDep, caller: CallerDep) -> list[dict[str, Any]]:
     """Per sector: reviews under way, overdue, decided by kind, mean days to a decision."""

@@ -33,6 +33,7 @@ from econsec.infrastructure.review import (
 from econsec.sharing.records import check
 from econsec.storage import plans as store
 from econsec.storage.plans import StoredPlan
+from econsec.storage.platform import append_audit as audit_in
 
 __all__ = [
     "PlanView",
@@ -43,6 +44,9 @@ __all__ = [
     "file",
     "plan",
     "plans",
+    "read_reminder",
+    "send_reminders",
+    "sent_reminders",
     "shared_vendors",
     "upcoming",
 ]
@@ -214,6 +218,55 @@ def upcoming(p: Platform, caller: Caller, within: int = 7) -> list[dict[str, Any
     today = p.now().date()
     return [r.as_dict() | {"days_left": r.days_left(today)}
             for r in reminders(_reviews(p, caller), today, within)]  # fmt: skip
+
+
+def send_reminders(p: Platform, within: int = 7, actor: str = "reminders") -> int:
+    """Send each reviewer a reminder of every plan of their sectors whose deadline comes within
+    ``within`` days — once per plan, deadline and reviewer, so a moved deadline is reminded
+    again — and audit each; how many were sent. (A scheduled job: ``econsec
+    send-reminders``.)"""
+    today, moment = p.now().date(), p.now()
+    with p.read() as conn:
+        stored = store.list_plans(conn, p.ring)
+        accounts = store.reviewer_accounts(conn)
+    due = {r.plan_id for r in reminders([q.review for q in stored], today, within)}
+    sent = 0
+    with p.write() as conn:
+        for q in stored:
+            if q.review.plan_id not in due:
+                continue
+            for account in accounts:
+                subject = p.subject(account)
+                if not is_allowed(subject, "review_plan", _resource(None, q.sector), moment):
+                    continue
+                if store.add_reminder(conn, q.id, q.review.deadline, account.user_id):
+                    sent += 1
+                    audit_in(conn, p.ring, actor, "remind", f"plan/{q.id}", True,
+                             f"to {account.username}: deadline {q.review.deadline}")  # fmt: skip
+    return sent
+
+
+def sent_reminders(p: Platform, caller: Caller) -> list[dict[str, Any]]:
+    """The reminders sent to the caller, newest first, with the plan's current days left."""
+    p.audit(caller.subject.user, "read_plan", "plans (reminders sent)", True, "own reminders")
+    today = p.now().date()
+    with p.read() as conn:
+        mine = store.reminders_of(conn, caller.account.user_id)
+        stored = {q.id: q for q in store.list_plans(conn, p.ring, current=False)}
+    return [{"id": r.id, "plan_id": r.plan_id, "deadline": r.deadline.isoformat(),
+             "sent_at": r.sent_at.isoformat(timespec="seconds"), "read": r.read_at is not None,
+             "operator": stored[r.plan_id].operator if r.plan_id in stored else "",
+             "days_left": (r.deadline - today).days} for r in mine]  # fmt: skip
+
+
+def read_reminder(p: Platform, caller: Caller, reminder_id: str) -> None:
+    """Mark one of the caller's reminders read (:class:`NotFoundError` for any other)."""
+    with p.write() as conn:
+        done = store.mark_read(conn, reminder_id[:36], caller.account.user_id)
+        audit_in(conn, p.ring, caller.subject.user, "read_plan", f"reminder/{reminder_id[:36]}",
+                 done, "mark read")  # fmt: skip
+    if not done:
+        raise NotFoundError("no unread reminder with this id")
 
 
 def caseload_report(p: Platform, caller: Caller) -> list[dict[str, Any]]:

@@ -30,6 +30,21 @@ def _platform(workspace: Path | None) -> Platform:
     return platform
 
 
+@app.command("send-reminders")
+def send_reminders(
+    within: Annotated[int, typer.Option(help="Days before a deadline.", min=0, max=120)] = 7,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Remind each reviewer of the plans of their sectors whose review deadline comes within
+    --within days (once per plan and deadline; run it daily, e.g. from a systemd timer)."""
+    from econsec.app.plans import send_reminders as send
+    from econsec.cli.app import language
+    from econsec.i18n import tr
+
+    sent = send(_platform(workspace), within)
+    typer.echo(tr("{n} reminder(s) sent", language(), n=sent))
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",

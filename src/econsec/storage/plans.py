@@ -4,7 +4,9 @@ reasons are the ministry's own record)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,11 +15,22 @@ import sqlalchemy as sa
 
 from econsec.errors import NotFoundError
 from econsec.infrastructure.review import Review, review_from_dict
-from econsec.storage.platform import now
-from econsec.storage.platform_db import equipment_plans, organisations
+from econsec.storage.platform import Account, all_accounts, now
+from econsec.storage.platform_db import equipment_plans, organisations, plan_reminders
 from econsec.storage.sealing import KeyRing
 
-__all__ = ["StoredPlan", "add_plan", "get_plan", "list_plans", "save_review"]
+__all__ = [
+    "SentReminder",
+    "StoredPlan",
+    "add_plan",
+    "add_reminder",
+    "get_plan",
+    "list_plans",
+    "mark_read",
+    "reminders_of",
+    "reviewer_accounts",
+    "save_review",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,3 +109,48 @@ def save_review(conn: sa.Connection, plan_id: str, review: Review) -> None:
     """Keep a review's new step (its status and deadline with it)."""
     conn.execute(equipment_plans.update().where(equipment_plans.c.id == plan_id).values(
         review=json.dumps(review.as_dict()), status=review.status, updated_at=now()))  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class SentReminder:
+    """A reminder sent to one reviewer: the plan, its deadline then, when sent and read."""
+
+    id: str
+    plan_id: str
+    deadline: dt.date
+    sent_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+def add_reminder(conn: sa.Connection, plan_id: str, deadline: dt.date, user_id: str) -> bool:
+    """Record a reminder unless this reviewer already had one for this plan and deadline;
+    whether it is new."""
+    found = conn.execute(sa.select(plan_reminders.c.id).where(
+        plan_reminders.c.plan_id == plan_id, plan_reminders.c.deadline == deadline,
+        plan_reminders.c.user_id == user_id)).first()  # fmt: skip
+    if found is not None:
+        return False
+    conn.execute(plan_reminders.insert().values(id=str(uuid.uuid4()), plan_id=plan_id,
+                                                deadline=deadline, user_id=user_id,
+                                                sent_at=now()))  # fmt: skip
+    return True
+
+
+def reminders_of(conn: sa.Connection, user_id: str) -> list[SentReminder]:
+    """The reminders sent to a reviewer, newest first."""
+    rows = conn.execute(sa.select(plan_reminders).where(plan_reminders.c.user_id == user_id)
+                        .order_by(plan_reminders.c.sent_at.desc()))  # fmt: skip
+    return [SentReminder(r.id, r.plan_id, r.deadline, r.sent_at, r.read_at) for r in rows]
+
+
+def mark_read(conn: sa.Connection, reminder_id: str, user_id: str) -> bool:
+    """Mark one of the reviewer's own reminders read; whether there was one."""
+    done = conn.execute(plan_reminders.update().where(
+        plan_reminders.c.id == reminder_id, plan_reminders.c.user_id == user_id,
+        plan_reminders.c.read_at.is_(None)).values(read_at=now()))  # fmt: skip
+    return done.rowcount > 0
+
+
+def reviewer_accounts(conn: sa.Connection) -> list[Account]:
+    """Every active reviewer's account (the caller decides which may review what)."""
+    return [a for a in all_accounts(conn) if a.role == "reviewer"]

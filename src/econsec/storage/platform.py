@@ -53,6 +53,7 @@ __all__ = [
     "Submission",
     "add_release",
     "add_submission",
+    "all_accounts",
     "append_audit",
     "append_audits",
     "audit_entries",
@@ -234,6 +235,12 @@ _ACCOUNT = sa.select(
         ),
     ).label("contributing"),
 ).join(organisations, organisations.c.id == users.c.org_id)
+
+
+def all_accounts(conn: sa.Connection) -> list[Account]:
+    """Every active user's account."""
+    rows = conn.execute(_ACCOUNT.where(users.c.active.is_(True)).order_by(users.c.username))
+    return [_account(row) for row in rows]
 
 
 def user_by_name(conn: sa.Connection, username: str) -> tuple[Account, str] | None:

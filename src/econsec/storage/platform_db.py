@@ -170,6 +170,19 @@ equipment_plans = sa.Table(
     sa.Index("ix_equipment_plans_sector_status", "sector", "status"),
     sa.Index("ix_equipment_plans_org", "org_id"),
 )
+#: Reminders sent to reviewers before a plan's deadline: one per plan, deadline and reviewer.
+plan_reminders = sa.Table(
+    "plan_reminders",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("plan_id", sa.String(36), sa.ForeignKey("equipment_plans.id"), nullable=False),
+    sa.Column("deadline", sa.Date, nullable=False),
+    sa.Column("user_id", sa.String(36), sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("sent_at", _TS, nullable=False),
+    sa.Column("read_at", _TS),
+    sa.UniqueConstraint("plan_id", "deadline", "user_id", name="uq_plan_reminders_once"),
+    sa.Index("ix_plan_reminders_user", "user_id"),
+)
 surveys = sa.Table(
     "surveys",
     metadata,

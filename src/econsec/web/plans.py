@@ -100,11 +100,22 @@ async def answer(plan_id: str, request: Request) -> Response:
 
 @router.get("/console/reviews")
 def reviews(request: Request) -> Response:
-    """The reviewer's worklist: reminders, every plan of the reviewer's sectors, the caseload."""
+    """The reviewer's worklist: deadlines coming up and the reminders sent, every plan of the
+    reviewer's sectors, the caseload."""
     p, caller = require(request, "/console/reviews")
     return render(request, p, caller, "console_reviews.html", plans=app.plans(p, caller),
                   due=app.upcoming(p, caller), caseload=app.caseload_report(p, caller),
-                  sectors=SECTORS, labels=LABELS)  # fmt: skip
+                  sent=app.sent_reminders(p, caller), sectors=SECTORS,
+                  labels=LABELS)  # fmt: skip
+
+
+@router.post("/console/reviews/reminders/{reminder_id}")
+async def reminder_read(reminder_id: str, request: Request) -> Response:
+    """Mark a reminder read."""
+    p, caller = require(request, "/console/reviews")
+    await checked_form(request)
+    app.read_reminder(p, caller, reminder_id)
+    return RedirectResponse("/console/reviews", 303)
 
 
 def _review(request: Request, plan_id: str, status: int = 200, **extra: Any) -> Response:

@@ -212,6 +212,9 @@ def test_crma_json_contract_on_real_data(ws: Path) -> None:
     assert "Titanium metal (チタン金属), processing" in _run(
         "crma", "--year", "2024", "-w", str(ws)
     )
+    ja = _run("--lang", "ja", "crma", "--year", "2024", "--production", str(usgs), "-w", str(ws))
+    assert "見かけ消費量に占める最大の第三国シェア" in ja and "insufficient" not in ja
+    assert "ガリウム (Gallium), 加工: データ不足: 811292 には germanium" in ja
 
 
 def test_names_beside_codes_in_both_languages_and_reasons_for_an_empty_screen(ws: Path) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ import yaml
 
 from econsec.analysis.concentration import SqlEngine, in_set, register_sets
 from econsec.errors import ConfigError, InputError, NotFoundError
-from econsec.i18n import N_
+from econsec.i18n import N_, Message
 from econsec.reference.countries import to_alpha3
 
 __all__ = [
@@ -82,6 +82,8 @@ class Benchmark:
     top_supplier: str | None = None
     top_share: float | None = None
     flagged: bool | None = None
+    #: why it is not computed, as a catalogue message (worded in the reader's language)
+    reason: Message | None = field(default=None, compare=False, repr=False)
 
 
 def load_stages(path: Path | None = None) -> tuple[Stage, ...]:
@@ -290,26 +292,29 @@ def crma_benchmark(
 
 
 def _one(engine: SqlEngine, members: frozenset[str], year: int, usgs: Usgs, s: Stage) -> Benchmark:
-    def insufficient(why: str, **known: Any) -> Benchmark:
+    def insufficient(why: str, values: dict[str, object] | None = None, **known: Any) -> Benchmark:
+        reason = Message(why, values or {})
         return Benchmark(s.material, s.name_en, s.name_ja, s.stage, s.hs6,
-                         f"insufficient data: {why}", **known)  # fmt: skip
+                         f"insufficient data: {reason}", reason=reason, **known)  # fmt: skip
 
     if s.shared_with:
-        return insufficient(f"{', '.join(s.hs6)} also hold {', '.join(s.shared_with)}; trade "
-                            "data cannot separate them")  # fmt: skip
+        return insufficient(N_("{codes} also hold {others}; trade data cannot separate them"),
+                            {"codes": ", ".join(s.hs6), "others": ", ".join(s.shared_with)})  # fmt: skip
     if s.production is None:
-        return insufficient("no production series for this stage")
+        return insufficient(N_("no production series for this stage"))
     series = usgs.get((*s.production, year))
     if series is None:
-        return insufficient(f"no USGS series '{s.production[0]}, {s.production[1]}' for {year}")
+        return insufficient(N_("no USGS series '{series}' for {year}"),
+                            {"series": f"{s.production[0]}, {s.production[1]}", "year": year})  # fmt: skip
     produced = bloc_production(series, members)
     if produced is None:
-        return insufficient("the bloc's production is not shown (withheld, or possibly among "
-                            "USGS's 'Other countries')")  # fmt: skip
+        return insufficient(N_("the bloc's production is not shown (withheld, or possibly among "
+                               "USGS's 'Other countries')"))  # fmt: skip
     produced *= s.production_kg
     if s.production_basis != s.basis:
-        return insufficient(f"production is {s.production_basis}, trade is {s.basis}: no "
-                            "conversion between them", production_kg=produced)  # fmt: skip
+        return insufficient(N_("production is {production}, trade is {trade}: no conversion "
+                               "between them"), {"production": s.production_basis,
+                                                 "trade": s.basis}, production_kg=produced)  # fmt: skip
     register_sets(engine, {"products": frozenset(s.hs6)})
     rows = engine.sql(
         "SELECT exporter, importer, sum(quantity_kg) AS kg, "
@@ -319,7 +324,7 @@ def _one(engine: SqlEngine, members: frozenset[str], year: int, usgs: Usgs, s: S
     ).to_pylist()
     crossing = [r for r in rows if (r["exporter"] in members) != (r["importer"] in members)]
     if any(r["unweighed"] for r in crossing):
-        return insufficient("some trade flows have no quantity", production_kg=produced)
+        return insufficient(N_("some trade flows have no quantity"), production_kg=produced)
     imports: dict[str, float] = defaultdict(float)
     exported = 0.0
     for r in crossing:
@@ -329,11 +334,13 @@ def _one(engine: SqlEngine, members: frozenset[str], year: int, usgs: Usgs, s: S
             exported += float(r["kg"] or 0.0)
     bought = sum(imports.values())
     consumption = produced + bought - exported
-    known = {"production_kg": produced, "imports_kg": bought, "exports_kg": exported}
+    known: dict[str, float] = {"production_kg": produced, "imports_kg": bought,
+                               "exports_kg": exported}  # fmt: skip
     if consumption <= 0:
-        return insufficient("apparent consumption is not positive", **known)
+        return insufficient(N_("apparent consumption is not positive"), None, **known)
     top = max(sorted(imports), key=lambda c: imports[c]) if imports else None
     share = imports[top] / consumption if top else 0.0
     return Benchmark(s.material, s.name_en, s.name_ja, s.stage, s.hs6, "computed",
                      consumption_kg=consumption, top_supplier=top, top_share=share,
-                     flagged=share > THRESHOLD, **known)  # fmt: skip
+                     flagged=share > THRESHOLD, production_kg=produced, imports_kg=bought,
+                     exports_kg=exported)  # fmt: skip

@@ -19,6 +19,7 @@ from econsec.cli.app import (
     workspace,
     write_table,
 )
+from econsec.i18n import N_
 
 if TYPE_CHECKING:
     from econsec.analysis.presets import Preset
@@ -226,21 +227,34 @@ def crma(
         duckdb_engine(ws, sources=(src,)), group_members(bloc), year,
         read_usgs(production) if production else None, load_stages(materials),
     )  # fmt: skip
-    rows = [dataclasses.asdict(b) | {"bloc": bloc, "year": year, "source": src} for b in found]
+    rows = [{k: v for k, v in dataclasses.asdict(b).items() if k != "reason"}
+            | {"bloc": bloc, "year": year, "source": src} for b in found]  # fmt: skip
     if format == "json":
         import pyarrow as pa
 
         write_table(pa.table({}), "json", output, rows)
         return
-    typer.echo(f"CRMA Art. 5(1)(d), {bloc} {year} (source {src}): largest third-country share "
-               "of apparent consumption, flagged above 65 %")  # fmt: skip
+    from econsec.cli.app import language
+    from econsec.i18n import tr
+
+    lang = language()
+    typer.echo(tr("CRMA Art. 5(1)(d), {bloc} {year} (source {src}): largest third-country share "
+                  "of apparent consumption, flagged above 65 %", lang, bloc=bloc, year=year,
+                  src=src))  # fmt: skip
     for b in found:
-        verdict = (
-            f"{b.top_supplier} {b.top_share:.0%}{'  FLAGGED' if b.flagged else ''}"
-            if b.status == "computed" and b.top_share is not None
-            else b.status
-        )
-        typer.echo(f"  {b.name_en} ({b.name_ja}), {b.stage}: {verdict}")
+        if b.status == "computed" and b.top_share is not None:
+            verdict = f"{b.top_supplier} {b.top_share:.0%}" + (
+                "  " + tr("FLAGGED", lang) if b.flagged else "")  # fmt: skip
+        elif b.reason is not None:
+            verdict = tr("insufficient data: {why}", lang, why=b.reason)
+        else:
+            verdict = b.status
+        names = f"{b.name_ja} ({b.name_en})" if lang == "ja" else f"{b.name_en} ({b.name_ja})"
+        typer.echo(f"  {names}, {tr(STAGES.get(b.stage, b.stage), lang)}: {verdict}")
+
+
+#: The CRMA's stages in words.
+STAGES = {"extraction": N_("extraction"), "processing": N_("processing")}
 
 
 @app.command("indispensable")

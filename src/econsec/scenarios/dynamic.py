@@ -312,7 +312,7 @@ def dynamic_impact(
     sensitivity = _sensitivity(mrio, cuts, stocks, targets, run, days, params, loss_limit)
     spread = _uncertainty(mrio, cuts, stocks, days, params, draws, usd_per_unit, False, spark)
     return DynamicImpact(mrio.source, usd_per_unit, run, targets, unmapped,
-                         replace(params), sensitivity, "sector", spread)  # fmt: skip
+                         params, sensitivity, "sector", spread)  # fmt: skip
 
 
 def _sensitivity(
@@ -478,5 +478,5 @@ def firm_dynamic_impact(
     sensitivity = _sensitivity(table, shocks, stocks, ordered, run, days, params, loss_limit,
                                by_label=True)  # fmt: skip
     spread = _uncertainty(table, shocks, stocks, days, params, draws, 1.0, True, spark)
-    return DynamicImpact(net.source, 1.0, run, ordered, (), replace(params), sensitivity, "firm",
+    return DynamicImpact(net.source, 1.0, run, ordered, (), params, sensitivity, "firm",
                          spread)  # fmt: skip

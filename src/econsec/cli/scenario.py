@@ -125,7 +125,9 @@ def scenario_run(
         from econsec.report.scenario import scenario_report
 
         plans, why = frontier_of_most_exposed(run.engine, scenario.base_year, data["by_product"])
-        page = scenario_report(data, plans, data_source=data["data_source"], note=why)
+        page = scenario_report(
+            data, plans, data_source=data["data_source"], note=why, lang=language()
+        )
         report.write_text(render(page), "utf-8")
     from econsec.i18n import tr
     from econsec.reference.names import label, with_names

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from econsec.i18n import N_, tr
 from econsec.report.html import Figure, Report
 
 __all__ = ["scenario_report"]
@@ -14,13 +15,15 @@ def scenario_report(
     frontier: list[dict[str, Any]] | None = None,
     data_source: str = "",
     note: str = "",
+    lang: str = "en",
 ) -> Report:
     """A report from ``ScenarioResult.as_dict()`` and, optionally, a mitigation frontier (and a
-    note on it, e.g. why there is none)."""
+    note on it, e.g. why there is none), in ``lang`` (figures and table titles; the data stay
+    as they are)."""
     method = result["method"]
     figures = [
         Figure(
-            "Unmet demand per month after stocks (USD)",
+            tr(N_("Unmet demand per month after stocks (USD)"), lang),
             {
                 "data": [
                     {
@@ -35,18 +38,23 @@ def scenario_report(
             method,
         ),
         Figure(
-            "Trade at risk, substitutable and short, by importer and product (USD per year)",
+            tr(
+                N_(
+                    "Trade at risk, substitutable and short, by importer and product (USD per year)"
+                ),
+                lang,
+            ),
             {
                 "data": [
                     {
                         "type": "bar",
-                        "name": name,
+                        "name": tr(name, lang),
                         "x": [f"{p['importer']} {p['product']}" for p in result["by_product"][:20]],
                         "y": [p[key] for p in result["by_product"][:20]],
                     }
                     for name, key in (
-                        ("substitutable", "substitutable_usd"),
-                        ("shortfall", "shortfall_usd"),
+                        (N_("substitutable"), "substitutable_usd"),
+                        (N_("shortfall"), "shortfall_usd"),
                     )
                 ],
                 "layout": {"barmode": "stack"},
@@ -57,28 +65,28 @@ def scenario_report(
     ]
     if "dynamic" in result:
         dyn = result["dynamic"]
-        dyn_method = f"econsec dynamic sector model 1 (ARIO-type, {dyn['table']})"
+        unit = "USD" if dyn["model"] == "sector" else tr(N_("network unit"), lang)
         figures.append(
             Figure(
-                "Output and value added lost per day, with inventories (USD)",
+                tr(N_("Output and value added lost per day, with inventories"), lang),
                 {
                     "data": [
                         {
                             "type": "scatter",
                             "mode": "lines",
-                            "name": name,
+                            "name": tr(name, lang),
                             "x": [t["day"] for t in result["timeline"]],
                             "y": [t[key] for t in result["timeline"]],
                         }
                         for name, key in (
-                            ("output", "output_loss_usd"),
-                            ("value added", "value_added_loss_usd"),
+                            (N_("output"), "output_loss_usd"),
+                            (N_("value added"), "value_added_loss_usd"),
                         )
                     ],
-                    "layout": {"xaxis": {"title": "day"}, "yaxis": {"title": "USD"}},
+                    "layout": {"xaxis": {"title": tr(N_("day"), lang)}, "yaxis": {"title": unit}},
                 },
-                data_source,
-                dyn_method,
+                f"{data_source} · {dyn['table']}",
+                f"econsec dynamic {dyn['model']} model 1 (ARIO-type)",
             )
         )
     if frontier:
@@ -101,7 +109,9 @@ def scenario_report(
                 "econsec mitigation 1 (HiGHS QP)",
             )
         )
-    tables: list[tuple[str, list[dict[str, Any]]]] = [("Products", result["by_product"][:50])]
+    tables: list[tuple[str, list[dict[str, Any]]]] = [
+        (tr(N_("Products"), lang), result["by_product"][:50])
+    ]
     if "sectors" in result:
         sec = result["sectors"]
         tables.append(
@@ -112,10 +122,10 @@ def scenario_report(
             )
         )
     if "dynamic" in result:
-        tables.append(("The day each industry first falls short (dynamic sector model)",
+        tables.append((tr(N_("The day each sector first lacks an input"), lang),
                        result["dynamic"]["first_short_day"]))  # fmt: skip
     if "firms" in result:
-        tables.append(("Most affected firms", result["firms"]["most_affected"]))
+        tables.append((tr(N_("Most affected firms"), lang), result["firms"]["most_affected"]))
     summary = (
         f"Scenario {result['scenario']} on {result['base_year']} trade: "
         f"{result['trade_at_risk_usd']:,.0f} USD a year at risk, "
@@ -129,4 +139,5 @@ def scenario_report(
         tuple(figures),
         tuple(tables),
         {"data": data_source, "method": method},
+        lang,
     )

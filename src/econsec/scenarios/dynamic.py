@@ -224,6 +224,12 @@ def scenario_shocks(
     return cuts, overrides, tuple(sorted(targets)), tuple(sorted(unmapped))
 
 
+def _check_limit(loss_limit: float | None) -> None:
+    if loss_limit is not None and not 0 < loss_limit < 1:
+        raise InputError("the loss limit must lie between 0 and 1", values={},
+                         expected=N_("a share, e.g. 0.01 for one per cent"))  # fmt: skip
+
+
 def _loss_share(run: Trajectory, targets: tuple[str, ...]) -> float:
     cols = np.flatnonzero(np.isin(np.array(run.countries), targets))
     base = float(run.baseline[cols].sum()) * run.days
@@ -302,9 +308,7 @@ def dynamic_impact(
     >>> out["first_short_day"], out["timeline"][30]["sectors"][0]["country"]
     ([], 'CHN')
     """
-    if loss_limit is not None and not 0 < loss_limit < 1:
-        raise InputError("the loss limit must lie between 0 and 1", values={},
-                         expected=N_("a share, e.g. 0.01 for one per cent"))  # fmt: skip
+    _check_limit(loss_limit)
     params = params or DynamicParams()
     cuts, stocks, targets, unmapped = scenario_shocks(mrio, scenario, trade, concordance,
                                                       usd_per_unit)  # fmt: skip
@@ -446,9 +450,7 @@ def firm_dynamic_impact(
     >>> out["model"], [(r["country"], r["day"]) for r in out["first_short_day"]][:2]
     ('firm', [('JPN', 7)])
     """
-    if loss_limit is not None and not 0 < loss_limit < 1:
-        raise InputError("the loss limit must lie between 0 and 1", values={},
-                         expected=N_("a share, e.g. 0.01 for one per cent"))  # fmt: skip
+    _check_limit(loss_limit)
     params = params or DynamicParams()
     table = network_table(net)
     origin = _start(scenario)

@@ -180,6 +180,7 @@ class _Links:
     supplier: npt.NDArray[np.int64]  # per link
     buyer: npt.NDArray[np.int64]
     z0: Vector  # per day
+    x0: Vector  # output per day, per industry (:func:`_baseline`)
     group: npt.NDArray[np.int64]  # per link
     group_buyer: npt.NDArray[np.int64]  # per group
     group_product: npt.NDArray[np.int64]
@@ -228,6 +229,7 @@ def _links(mrio: MRIO, days_per_year: float) -> tuple[_Links, list[str]]:
             supplier,
             buyer,
             z0,
+            x0,
             group.astype(np.int64),
             group_buyer.astype(np.int64),
             group_product.astype(np.int64),
@@ -338,7 +340,7 @@ def simulate(
                 "a shock's share must lie in [0, 1]: {v}", values={"v": share}, expected="0 to 1"
             )
     links, products = _links(mrio, params.days_per_year)
-    x0 = _baseline(mrio, links.supplier, links.z0, params.days_per_year)
+    x0 = links.x0
     y0 = x0 - np.bincount(links.supplier, weights=links.z0, minlength=n)
     inv = _inventory_days(params, products, links, inventory_overrides or {})
     finite = np.isfinite(inv)

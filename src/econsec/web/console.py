@@ -18,7 +18,7 @@ from econsec.app import sharing
 from econsec.app.demo import DEMO_SCENARIO
 from econsec.app.platform import Caller, Platform
 from econsec.errors import DisclosureRefused, EconsecError, InputError, RecordsRejected
-from econsec.i18n import N_, tr
+from econsec.i18n import tr
 from econsec.intelligence.incidents import ASSESSMENTS, Incident
 from econsec.intelligence.warning import METHOD
 from econsec.report.html import Figure
@@ -255,29 +255,11 @@ async def run(request: Request) -> Response:
     except EconsecError as exc:
         return _scenario_page(request, p, caller, 422, error=exc.in_language(lang), **again)
     data = run.result.as_dict()
-    report = scenario_report(data, data_source=data["data_source"])
-    charts = [chart(f) for f in report.figures[:2]]
-    if "dynamic" in data:
-        charts.insert(0, chart(_loss_over_time(data, lang)))
+    report = scenario_report(data, data_source=data["data_source"], lang=lang)
+    charts = [chart(f) for f in report.figures]
     return _scenario_page(request, p, caller, result=data,
                           network_label=choice.label if choice else "", charts=charts,
                           charts_used=True, **again)  # fmt: skip
-
-
-def _loss_over_time(data: dict[str, Any], lang: str) -> Figure:
-    """The dynamic model's output and value added lost per day, in the page's language."""
-    steps = data["timeline"]
-    return Figure(
-        tr("Output and value added lost per day, with inventories", lang),
-        {"data": [{"type": "scatter", "mode": "lines", "name": tr(label, lang),
-                   "x": [t["day"] for t in steps], "y": [t[key] for t in steps]}
-                  for label, key in ((N_("output"), "output_loss_usd"),
-                                     (N_("value added"), "value_added_loss_usd"))],
-         "layout": {"xaxis": {"title": tr("day", lang)},
-                    "yaxis": {"title": tr("network unit", lang)}}},
-        data["data_source"] + " · " + data["dynamic"]["table"],
-        "econsec dynamic firm model 1 (ARIO-type, Inoue-Todo set-up)",
-    )  # fmt: skip
 
 
 def _data_page(
